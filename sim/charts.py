@@ -1,0 +1,300 @@
+"""Altair chart builders: pure functions, data in, chart out (no Streamlit here).
+
+The surface is drawn once as a small PNG (shaded heights with contour lines from contourpy,
+about 10-20 KB) and placed under the paths with ``mark_image``; a 100 x 100 ``mark_rect``
+heatmap would cost ~200 KB every time the chart is redrawn. Axis and legend titles are
+arguments, so the pages pass them in the learner's language.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies), and
+every series also gets its own marker shape, so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import contourpy
+import numpy as np
+import pandas as pd
+from PIL import Image, ImageDraw
+
+from sim.surfaces import Surface
+
+OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
+ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"}
+
+# light slate ramp: low = pale, high = dark, so coloured paths stand out everywhere
+_RAMP = np.array([[252, 251, 247], [222, 228, 232], [176, 190, 202], [120, 138, 156], [62, 78, 96]])
+
+
+def _shade(t: np.ndarray) -> np.ndarray:
+    """Map heights scaled to [0, 1] onto the ramp -> uint8 RGB."""
+    pos = np.clip(t, 0, 1) * (len(_RAMP) - 1)
+    i = np.minimum(pos.astype(int), len(_RAMP) - 2)
+    frac = (pos - i)[..., None]
+    return (_RAMP[i] * (1 - frac) + _RAMP[i + 1] * frac).astype(np.uint8)
+
+
+def display_heights(surface: Surface, Z: np.ndarray) -> np.ndarray:
+    """Heights as drawn: ``log(1 + f - f_min)`` for steep surfaces, so the valley floor shows."""
+    Z = np.nan_to_num(Z, nan=np.nanmax(Z[np.isfinite(Z)]), posinf=np.finfo(float).max / 1e10)
+    return np.log1p(np.maximum(Z - surface.min_value, 0)) if surface.log_scale else Z
+
+
+def surface_png(
+    surface: Surface | None = None,
+    grid: int = 160,
+    levels: int = 14,
+    size: tuple[int, int] = (480, 400),
+    Z: np.ndarray | None = None,
+) -> str:
+    """The surface as a PNG data URL: shaded heights and ``levels`` contour lines.
+
+    Pass ``Z`` (rows = y from low to high, columns = x) to draw any height field on the
+    same scheme, e.g. a data-built loss; ``surface`` then only supplies ``log_scale``.
+    """
+    if Z is None:
+        _, _, Z = surface.grid(grid)
+    H = display_heights(surface, Z) if surface is not None else np.asarray(Z, float)
+    lo, hi = float(np.min(H)), float(np.percentile(H, 98))
+    t = (H - lo) / (hi - lo if hi > lo else 1.0)
+    rgb = _shade(t)[::-1]  # image rows run top (high y) to bottom
+    img = Image.fromarray(rgb, "RGB").resize(size, Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(img)
+    ny, nx = H.shape
+    gen = contourpy.contour_generator(z=H, line_type=contourpy.LineType.Separate)
+    sx, sy = (size[0] - 1) / (nx - 1), (size[1] - 1) / (ny - 1)
+    for level in np.linspace(lo, hi, levels + 2)[1:-1]:
+        for line in gen.lines(level):
+            pts = [(c * sx, (ny - 1 - r) * sy) for c, r in line]
+            if len(pts) > 1:
+                draw.line(pts, fill=(90, 100, 112), width=1)
+    buf = io.BytesIO()
+    img.quantize(colors=48).save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _scales(bounds) -> tuple[alt.Scale, alt.Scale]:
+    (x0, x1), (y0, y1) = bounds
+    return (
+        alt.Scale(domain=[x0, x1], nice=False, zero=False),
+        alt.Scale(domain=[y0, y1], nice=False, zero=False),
+    )
+
+
+def image_layer(image_url: str, bounds, x_title: str = "x", y_title: str = "y") -> alt.Chart:
+    """The surface picture stretched over ``bounds`` (the bottom layer)."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = _scales(bounds)
+    frame = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y1], "y2": [y0], "url": [image_url]})
+    return (
+        alt.Chart(frame)
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(
+            x=alt.X("x:Q", scale=xs, title=x_title),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=ys, title=y_title),
+            y2="y2:Q",
+            url="url:N",
+        )
+    )
+
+
+def series_encodings(series: Sequence[str], title: str):
+    """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart."""
+    domain = list(series)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]),
+        title=title,
+        legend=alt.Legend(orient="bottom", columns=min(len(domain), 4)) if domain else None,
+    )
+    shape = alt.Shape(
+        "series:N", scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]), legend=None
+    )
+    return colour, shape
+
+
+def path_layers(
+    paths: pd.DataFrame,
+    bounds,
+    series: Sequence[str],
+    legend_title: str = "",
+    line_width: float = 2.0,
+) -> alt.LayerChart:
+    """Paths (``series, step, x, y``) as lines with a marker at every point; the last point
+    of each series (the ball) is drawn large."""
+    xs, ys = _scales(bounds)
+    colour, shape = series_encodings(series, legend_title)
+    base = alt.Chart(paths).encode(
+        x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour
+    )
+    line = base.mark_line(strokeWidth=line_width, clip=True).encode(
+        order="step:Q", detail="series:N"
+    )
+    dots = base.mark_point(size=14, filled=True, opacity=0.8, clip=True).encode(shape=shape)
+    ball = (
+        base.transform_window(rank="rank()", sort=[alt.SortField("step", order="descending")],
+                              groupby=["series"])
+        .transform_filter(alt.datum.rank == 1)
+        .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(shape=shape, tooltip=["series:N", "step:Q", alt.Tooltip("x:Q", format=".4g"),
+                                      alt.Tooltip("y:Q", format=".4g"),
+                                      alt.Tooltip("loss:Q", format=".4g")]
+                if "loss" in paths else ["series:N", "step:Q"])
+    )
+    return alt.layer(line, dots, ball)
+
+
+def arrow_frame(
+    x: float, y: float, dx: float, dy: float, kind: str, bounds, size: tuple[int, int],
+    max_fraction: float = 0.25,
+) -> pd.DataFrame:
+    """One arrow from (x, y) along (dx, dy) with its tip angle in screen degrees.
+
+    Arrows longer than ``max_fraction`` of the window are shortened to that length (the
+    direction stays true; the caption gives the real size)."""
+    (x0, x1), (y0, y1) = bounds
+    px, py = size[0] / (x1 - x0), size[1] / (y1 - y0)  # pixels per unit
+    length_px = math.hypot(dx * px, dy * py)
+    limit = max_fraction * min(size)
+    if not math.isfinite(length_px) or length_px == 0:
+        return pd.DataFrame(columns=["kind", "x", "y", "x2", "y2", "angle"])
+    scale = min(1.0, limit / length_px)
+    dx, dy = dx * scale, dy * scale
+    angle = math.degrees(math.atan2(dx * px, dy * py))  # clockwise from screen-up
+    return pd.DataFrame(
+        {"kind": [kind], "x": [x], "y": [y], "x2": [x + dx], "y2": [y + dy], "angle": [angle]}
+    )
+
+
+def arrow_layers(arrows: pd.DataFrame, bounds, kinds: dict[str, str]) -> alt.LayerChart:
+    """Arrows (``kind, x, y, x2, y2, angle``) as a shaft and a triangle head.
+    ``kinds`` maps each kind to its legend label."""
+    xs, ys = _scales(bounds)
+    domain = list(kinds)
+    colour = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=domain, range=[ARROW_COLOURS.get(k, "#000000") for k in domain]),
+        legend=alt.Legend(orient="bottom", title=None, labelExpr=_label_expr(kinds)),
+    )
+    shaft = (
+        alt.Chart(arrows)
+        .mark_rule(strokeWidth=2.5, clip=True)
+        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), x2="x2:Q", y2="y2:Q",
+                color=colour)
+    )
+    head = (
+        alt.Chart(arrows)
+        .mark_point(shape="triangle-up", filled=True, size=110, opacity=1, clip=True)
+        .encode(x=alt.X("x2:Q", scale=xs), y=alt.Y("y2:Q", scale=ys), angle="angle:Q",
+                color=alt.Color("kind:N", scale=alt.Scale(domain=domain, range=[
+                    ARROW_COLOURS.get(k, "#000000") for k in domain]), legend=None))
+    )
+    return alt.layer(shaft, head)
+
+
+def _label_expr(labels: dict[str, str]) -> str:
+    parts = [f"datum.label == {_js(k)} ? {_js(v)}" for k, v in labels.items()]
+    return " : ".join([*parts, "datum.label"])
+
+
+def _js(text: str) -> str:
+    return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def minima_layer(surface: Surface, labels: dict[str, str]) -> alt.Chart:
+    """The listed minima as stars (global) and open stars (local), with tooltips."""
+    xs, ys = _scales(surface.bounds)
+    frame = pd.DataFrame(
+        [{"x": m.x, "y": m.y, "value": m.value, "kind": labels.get(m.kind, m.kind)}
+         for m in surface.minima]
+    )
+    return (
+        alt.Chart(frame)
+        .mark_point(shape="cross", size=120, strokeWidth=2.5, color="#222222", clip=True)
+        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys),
+                tooltip=["kind:N", alt.Tooltip("x:Q", format=".3f"),
+                         alt.Tooltip("y:Q", format=".3f"), alt.Tooltip("value:Q", format=".4g")])
+    )
+
+
+def click_grid(bounds, cells: int = 24) -> tuple[alt.Chart, alt.Parameter]:
+    """An invisible grid of cells over the window with a point selection, so clicking the
+    surface returns the clicked cell's centre (``st.altair_chart(on_select="rerun")``)."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = _scales(bounds)
+    cx = x0 + (np.arange(cells) + 0.5) * (x1 - x0) / cells
+    cy = y0 + (np.arange(cells) + 0.5) * (y1 - y0) / cells
+    X, Y = np.meshgrid(cx.round(3), cy.round(3))
+    frame = pd.DataFrame({"cx": X.ravel().astype(np.float32), "cy": Y.ravel().astype(np.float32)})
+    pick = alt.selection_point(name="place", fields=["cx", "cy"], on="click", clear=False)
+    layer = (
+        alt.Chart(frame)
+        .mark_square(size=((min(480, 400) / cells) ** 2) * 1.6, opacity=0.001, clip=True)
+        .encode(x=alt.X("cx:Q", scale=xs), y=alt.Y("cy:Q", scale=ys))
+        .add_params(pick)
+    )
+    return layer, pick
+
+
+def surface_view(
+    image_url: str,
+    bounds,
+    layers: Sequence[alt.Chart] = (),
+    size: tuple[int, int] = (480, 400),
+    x_title: str = "x",
+    y_title: str = "y",
+) -> alt.LayerChart:
+    """The surface picture with ``layers`` on top, at a fixed pixel size and fixed domains
+    (a stable spec: the front end then swaps data in place between frames)."""
+    return (
+        alt.layer(image_layer(image_url, bounds, x_title, y_title), *layers)
+        .properties(width=size[0], height=size[1])
+        .resolve_scale(color="independent", shape="independent")
+    )
+
+
+def loss_chart(
+    frame: pd.DataFrame,
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    legend_title: str = "",
+    log_y: bool = False,
+    x_field: str = "step",
+    y_field: str = "loss",
+    current: float | None = None,
+    height: int = 260,
+) -> alt.LayerChart:
+    """Lines of ``y_field`` against ``x_field`` per series, with a rule at ``current``."""
+    colour, shape = series_encodings(series, legend_title)
+    data = frame
+    if log_y:
+        data = frame[frame[y_field] > 0]
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x_field}:Q", title=x_title),
+        y=alt.Y(f"{y_field}:Q", title=y_title, scale=y_scale),
+        color=colour,
+    )
+    layers = [
+        base.mark_line(strokeWidth=2),
+        base.mark_point(size=18, filled=True).encode(
+            shape=shape,
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip(f"{x_field}:Q"),
+                     alt.Tooltip(f"{y_field}:Q", format=".4g")],
+        ),
+    ]
+    if current is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({x_field: [current]}))
+            .mark_rule(color="#888888", strokeDash=[4, 3])
+            .encode(x=f"{x_field}:Q")
+        )
+    return alt.layer(*layers).properties(height=height)

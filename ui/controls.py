@@ -1,0 +1,151 @@
+"""Widgets bound to the URL, so a shared link reproduces the view.
+
+Every control here uses ``bind="query-params"`` with its ``key`` as the parameter name.
+Streamlit quietly drops a URL value it cannot use (``lr=abc``) or clamps one out of range
+(``lr=1e308``); these helpers look at the raw value first and, when it is not a valid
+choice, fall back to the default *and say so* in the page's notice area.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from ui.page import Page
+
+MAX_SHOWN = 40  # characters of a rejected URL value echoed back in a notice
+
+
+def _raw(key: str) -> str | None:
+    try:
+        values = st.query_params.get_all(key)
+    except Exception:
+        return None
+    return values[-1] if values else None
+
+
+def _reject(page: Page, key: str, raw: str, default_text: str) -> None:
+    page.notice(
+        page.t("common.bad_param", name=key, value=raw[:MAX_SHOWN], default=default_text),
+        icon=":material/link_off:",
+    )
+
+
+def _parse_number(raw: str, integer: bool) -> float | None:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value) or (integer and value != int(value)):
+        return None
+    return value
+
+
+def _on_grid(value: float, low: float, step: float | None) -> bool:
+    if not step:
+        return True
+    ratio = (value - low) / step
+    return abs(ratio - round(ratio)) < 1e-6
+
+
+def _check_number(page, key, low, high, default, step, integer) -> None:
+    raw = _raw(key)
+    if raw is None or key in st.session_state:
+        return
+    value = _parse_number(raw, integer)
+    if value is None or not (low <= value <= high) or not _on_grid(value, low, step):
+        st.session_state[key] = default
+        _reject(page, key, raw, str(default))
+
+
+def slider(
+    page: Page,
+    key: str,
+    label: str,
+    min_value: float,
+    max_value: float,
+    default: float,
+    step: float | None = None,
+    fmt: str | None = None,
+    help: str | None = None,
+    container=None,
+):
+    """A number slider bound to ``?key=``; ints when the bounds and default are ints."""
+    integer = all(isinstance(v, int) for v in (min_value, max_value, default))
+    _check_number(page, key, min_value, max_value, default, step, integer)
+    where = container or st
+    return where.slider(label, min_value, max_value, value=default, step=step, format=fmt,
+                        key=key, help=help, bind="query-params")
+
+
+def number(
+    page: Page,
+    key: str,
+    label: str,
+    min_value: float,
+    max_value: float,
+    default: float,
+    step: float | None = None,
+    fmt: str | None = None,
+    help: str | None = None,
+    container=None,
+):
+    """A number box bound to ``?key=``."""
+    integer = all(isinstance(v, int) for v in (min_value, max_value, default))
+    _check_number(page, key, min_value, max_value, default, None, integer)
+    where = container or st
+    return where.number_input(label, min_value, max_value, value=default, step=step,
+                              format=fmt, key=key, help=help, bind="query-params")
+
+
+def _check_option(page, key, options, default, format_func) -> None:
+    raw = _raw(key)
+    if raw is None or key in st.session_state:
+        return
+    if raw not in [str(o) for o in options]:
+        st.session_state[key] = default
+        _reject(page, key, raw, format_func(default))
+
+
+def select(
+    page: Page,
+    key: str,
+    label: str,
+    options: Sequence,
+    default,
+    format_func: Callable = str,
+    help: str | None = None,
+    kind: str = "selectbox",
+    container=None,
+):
+    """A choice bound to ``?key=``: ``kind`` is ``selectbox``, ``radio``, ``pills``,
+    ``segmented`` or ``select_slider``."""
+    options = list(options)
+    _check_option(page, key, options, default, format_func)
+    where = container or st
+    common = dict(key=key, help=help, format_func=format_func, bind="query-params")
+    if kind == "selectbox":
+        return where.selectbox(label, options, index=options.index(default), **common)
+    if kind == "radio":
+        return where.radio(label, options, index=options.index(default), horizontal=True,
+                           **common)
+    if kind == "select_slider":
+        return where.select_slider(label, options, value=default, **common)
+    if kind in ("pills", "segmented"):
+        widget = where.pills if kind == "pills" else where.segmented_control
+        value = widget(label, options, default=default, required=True, **common)
+        return default if value is None else value
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def toggle(page: Page, key: str, label: str, default: bool, help: str | None = None,
+           container=None) -> bool:
+    """An on/off switch bound to ``?key=`` (``true``/``false``)."""
+    raw = _raw(key)
+    if raw is not None and key not in st.session_state and raw.lower() not in ("true", "false"):
+        st.session_state[key] = default
+        _reject(page, key, raw, str(default).lower())
+    where = container or st
+    return where.toggle(label, value=default, key=key, help=help, bind="query-params")

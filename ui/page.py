@@ -1,0 +1,118 @@
+"""What every page calls first: page config, language, sidebar, title and a notice area.
+
+In pages-directory mode a lesson runs without ``app.py`` (a deep link goes straight to it),
+so everything shared lives here and each page starts with ``page = setup("gd")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from ui.lessons import GROUPS, available, by_key
+from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
+
+LANG_PARAM = "lang"
+_SWITCH_KEY = "_lang_switch"
+
+
+@dataclass
+class Page:
+    """A page's context: its translator and the area where notices appear."""
+
+    key: str
+    t: Translator
+    notices: st.delta_generator.DeltaGenerator
+    shown: set[str] = field(default_factory=set)
+
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    def notice(self, text: str, icon: str = ":material/info:") -> None:
+        """Say something about the input (a URL value replaced, a run capped) once per run."""
+        if text not in self.shown:
+            self.shown.add(text)
+            self.notices.info(text, icon=icon)
+
+    def warn(self, text: str) -> None:
+        if text not in self.shown:
+            self.shown.add(text)
+            self.notices.warning(text, icon=":material/warning:")
+
+
+def _browser_language() -> str:
+    try:
+        locale = (st.context.locale or "").lower()
+    except Exception:  # no browser behind this run (e.g. bare script mode)
+        locale = ""
+    return "ko" if locale.startswith("ko") else DEFAULT_LANGUAGE
+
+
+def current_language() -> tuple[str, str | None]:
+    """The language from ``?lang=``; else the browser's locale; else English.
+
+    Returns the language and the rejected URL value, if the URL held an unknown one.
+    """
+    raw = st.query_params.get(LANG_PARAM)
+    if raw in LANGUAGES:
+        return raw, None
+    return _browser_language(), raw
+
+
+def _switch_language() -> None:
+    st.query_params[LANG_PARAM] = st.session_state[_SWITCH_KEY]
+
+
+def _sidebar(t: Translator, current_key: str) -> None:
+    with st.sidebar:
+        st.markdown(f"### {t('common.app_name')}")
+        st.session_state[_SWITCH_KEY] = t.lang
+        st.segmented_control(
+            t("common.language"),
+            options=list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            key=_SWITCH_KEY,
+            required=True,
+            on_change=_switch_language,
+        )
+        link_params = {LANG_PARAM: t.lang}
+        st.page_link("app.py", label=t("home.nav"), icon=":material/home:",
+                     query_params=link_params)
+        lessons = available()
+        for group in GROUPS:
+            members = [lesson for lesson in lessons if lesson.group == group]
+            if not members:
+                continue
+            st.caption(t(f"common.group_{group}"))
+            for lesson in members:
+                st.page_link(
+                    lesson.file,
+                    label=t(f"{lesson.key}.title"),
+                    icon=lesson.icon,
+                    query_params=link_params,
+                )
+
+
+def setup(key: str) -> Page:
+    """Configure the page ``key`` (``"home"`` or a lesson key) and draw the shared parts."""
+    lang, rejected = current_language()
+    t = Translator(lang)
+    st.set_page_config(
+        page_title=f"{t(f'{key}.title')} · {t('common.app_name')}",
+        page_icon=":material/landscape:",
+        layout="wide",
+    )
+    if st.query_params.get(LANG_PARAM) != lang:
+        st.query_params[LANG_PARAM] = lang  # keep it in the URL so a shared link keeps it
+    _sidebar(t, key)
+    if key != "home":
+        lesson = by_key(key)
+        st.title(t(f"{key}.title"))
+        st.caption(t("common.concepts", ids=", ".join(lesson.concepts)))
+    notices = st.container()
+    page = Page(key, t, notices)
+    if rejected is not None:
+        page.notice(t("common.bad_language", value=str(rejected)[:40]))
+    return page

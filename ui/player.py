@@ -1,0 +1,109 @@
+"""The animation player every animated lesson shares.
+
+The page computes its whole run once (cached) and hands the player a ``draw(frame)``
+function. Play starts an ``st.fragment(run_every=...)`` timer that advances the frame on the
+server and redraws only the fragment (chart + scrub slider), so a frame costs one small
+chart message; pause, step and reset are buttons; the slider scrubs to any frame.
+
+``player()`` returns the frame being shown, and the draw function is called inside the
+fragment with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+import streamlit as st
+
+from ui.page import Page
+
+TICK_SECONDS = 0.2  # timer interval while playing
+SPEEDS = (1, 2, 5, 10)  # frames advanced per tick
+
+
+def _keys(key: str) -> dict[str, str]:
+    return {name: f"{key}_{name}" for name in ("frame", "playing", "speed", "run", "full")}
+
+
+def request_full_rerun(key: str) -> None:
+    """Ask the player to rerun the whole page after this fragment run (e.g. a click on the
+    chart changed an input the run depends on). Safe to call from a widget callback."""
+    st.session_state[_keys(key)["full"]] = True
+    st.session_state[_keys(key)["playing"]] = False
+
+
+def player(
+    page: Page,
+    key: str,
+    n_frames: int,
+    draw: Callable[[int], None],
+    run_id: Hashable,
+    start_at_end: bool = True,
+) -> None:
+    """Controls and the animated view for frames ``0 .. n_frames - 1``.
+
+    ``run_id`` identifies the computed run; when it changes (new inputs) the player stops
+    and jumps to the last frame (or the first, with ``start_at_end=False``).
+    """
+    k = _keys(key)
+    t = page.t
+    last = max(int(n_frames) - 1, 0)
+    ss = st.session_state
+    if ss.get(k["run"]) != run_id:
+        ss[k["run"]] = run_id
+        ss[k["frame"]] = last if start_at_end else 0
+        ss[k["playing"]] = False
+    ss.setdefault(k["playing"], False)
+    ss.setdefault(k["speed"], SPEEDS[1])
+    ss[k["frame"]] = min(max(int(ss.get(k["frame"], 0)), 0), last)
+
+    def play_pause() -> None:
+        if ss[k["playing"]]:
+            ss[k["playing"]] = False
+        else:
+            if ss[k["frame"]] >= last:
+                ss[k["frame"]] = 0
+            ss[k["playing"]] = True
+
+    def step() -> None:
+        ss[k["playing"]] = False
+        ss[k["frame"]] = min(ss[k["frame"]] + 1, last)
+
+    def reset() -> None:
+        ss[k["playing"]] = False
+        ss[k["frame"]] = 0
+
+    playing = ss[k["playing"]]
+    cols = st.columns([1.2, 1, 1, 2.4], vertical_alignment="bottom")
+    cols[0].button(
+        t("common.pause") if playing else t("common.play"),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key=f"{key}_play_btn",
+        on_click=play_pause,
+        type="primary",
+        width="stretch",
+        disabled=last == 0,
+    )
+    cols[1].button(t("common.step"), icon=":material/skip_next:", key=f"{key}_step_btn",
+                   on_click=step, width="stretch", disabled=last == 0)
+    cols[2].button(t("common.reset"), icon=":material/replay:", key=f"{key}_reset_btn",
+                   on_click=reset, width="stretch", disabled=last == 0)
+    cols[3].select_slider(
+        t("common.speed"), options=SPEEDS, key=k["speed"],
+        format_func=lambda s: t("common.speed_value", n=s),
+    )
+
+    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    def view() -> None:
+        if ss.pop(k["full"], False):
+            st.rerun(scope="app")
+        if ss[k["playing"]]:
+            if ss[k["frame"]] >= last:
+                ss[k["playing"]] = False
+                st.rerun(scope="app")  # drop the timer
+            ss[k["frame"]] = min(ss[k["frame"]] + ss[k["speed"]], last)
+        if last > 0:
+            st.slider(t("common.frame"), 0, last, key=k["frame"])
+        draw(ss[k["frame"]])
+
+    view()
