@@ -18,6 +18,8 @@ from sim.surfaces import Surface, get_surface
 
 # A point farther than this many window sizes from the window's centre has diverged.
 ESCAPE_WINDOWS = 25.0
+# A point within this share of the window's diagonal of a listed minimum has reached it.
+REACH_FRACTION = 0.02
 
 
 @dataclass(frozen=True)
@@ -133,30 +135,35 @@ def run(
     grads = np.empty((n, steps + 1, 2))
     diverged = np.full(n, -1)
     state = optimizer.init(points)
-    recorded: dict[str, np.ndarray] = {}
+    initial_state = state
+    recorded = {key: np.zeros((n, steps, 2)) for key in _state_arrays(state)}
+    radius2 = radius * radius
 
     with np.errstate(all="ignore"):
         value, grad = surface.value_and_grad(points)
         xy[:, 0], loss[:, 0], grads[:, 0] = points, value, grad
+        any_frozen = False
         for k in range(1, steps + 1):
             noisy = grad if rng is None else grad + noise * rng.standard_normal(grad.shape)
-            step_size = np.broadcast_to(optimizer.step_size(state), points.shape)
             new_points, state = optimizer.update(points, noisy, state)
             new_value, new_grad = surface.value_and_grad(new_points)
-            bad = ~(
-                np.isfinite(new_value)
-                & np.all(np.isfinite(new_grad), axis=1)
-                & (np.linalg.norm(new_points - centre, axis=1) <= radius)
-            )
-            fresh = bad & (diverged < 0)
-            diverged[fresh] = k
-            frozen = diverged >= 0
-            # a frozen path repeats its last finite point; its optimizer state is ignored
-            points = np.where(frozen[:, None], points, new_points)
-            value = np.where(frozen, value, new_value)
-            grad = np.where(frozen[:, None], grad, new_grad)
+            offset = new_points - centre
+            # a finite value inside the box: the analytic gradient there is finite too
+            ok = np.isfinite(new_value) & (np.einsum("ij,ij->i", offset, offset) <= radius2)
+            if any_frozen or not ok.all():
+                # slow path: freeze diverged runs at their last finite point
+                diverged[~ok & (diverged < 0)] = k
+                frozen = diverged >= 0
+                any_frozen = True
+                new_points = np.where(frozen[:, None], points, new_points)
+                new_value = np.where(frozen, value, new_value)
+                new_grad = np.where(frozen[:, None], grad, new_grad)
+            points, value, grad = new_points, new_value, new_grad
             xy[:, k], loss[:, k], grads[:, k] = points, value, grad
-            _record(recorded, k - 1, steps, state, step_size, frozen)
+            for key, arr in recorded.items():
+                arr[:, k - 1] = state[key]
+        recorded["step_size"] = _step_sizes(optimizer, initial_state, recorded, n, steps)
+    _freeze_internals(recorded, diverged)
 
     if single:
         xy, loss, grads = xy[0], loss[0], grads[0]
@@ -167,21 +174,36 @@ def run(
     return Trajectory(xy, loss, grads, div, optimizer, surface.name, recorded)
 
 
-def _record(recorded, k, steps, state, step_size, frozen) -> None:
-    items = {key: val for key, val in state.items() if isinstance(val, np.ndarray)}
-    items["step_size"] = step_size
-    for key, val in items.items():
-        if key not in recorded:
-            recorded[key] = np.zeros((val.shape[0], steps, 2))
-        previous = recorded[key][:, k - 1] if k > 0 else 0.0
-        recorded[key][:, k] = np.where(frozen[:, None], previous, np.nan_to_num(val))
+def _state_arrays(state) -> list[str]:
+    return [key for key, val in state.items() if isinstance(val, np.ndarray)]
+
+
+def _step_sizes(optimizer, initial_state, recorded, n, steps) -> np.ndarray:
+    """The effective learning rate of every step, from the state *before* it, computed for
+    all steps at once after the run (cheaper than once per step inside the loop)."""
+    before = {"iterations": np.arange(steps).reshape(1, steps, 1)}
+    for key, arr in recorded.items():
+        before[key] = np.concatenate([initial_state[key][:, None], arr[:, :-1]], axis=1)
+    return np.broadcast_to(optimizer.step_size(before), (n, steps, 2)).copy()
+
+
+def _freeze_internals(recorded: dict[str, np.ndarray], diverged: np.ndarray) -> None:
+    """After divergence a run's optimizer state is meaningless: repeat its last recorded
+    entry from the diverging step on, and never hand back a non-finite number."""
+    for i in np.flatnonzero(diverged >= 0):
+        k = diverged[i]  # entry k-1 produced the bad point
+        for arr in recorded.values():
+            arr[i, k - 1 :] = arr[i, k - 2] if k >= 2 else 0.0
+    for arr in recorded.values():
+        np.nan_to_num(arr, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def nearest_minimum(surface: Surface, xy: np.ndarray, tolerance: float | None = None) -> np.ndarray:
     """Index into ``surface.minima`` of the minimum each point of ``xy`` (``(..., 2)``) is
-    closest to, or -1 where none lies within ``tolerance`` (default: 5% of the window)."""
+    closest to, or -1 where none lies within ``tolerance`` (default: ``REACH_FRACTION`` of
+    the window's diagonal)."""
     if tolerance is None:
-        tolerance = 0.05 * _window_size(surface)
+        tolerance = REACH_FRACTION * _window_size(surface)
     centres = np.array([[m.x, m.y] for m in surface.minima])
     dist = np.linalg.norm(np.asarray(xy)[..., None, :] - centres, axis=-1)
     index = np.argmin(dist, axis=-1)

@@ -48,7 +48,9 @@ class Surface:
         """``f`` and the gradient at points ``xy`` of shape ``(..., 2)``."""
         x, y = xy[..., 0], xy[..., 1]
         gx, gy = self.grad(x, y)
-        return self.f(x, y), np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+        out = np.empty(np.shape(x) + (2,))
+        out[..., 0], out[..., 1] = gx, gy
+        return self.f(x, y), out
 
     @property
     def min_value(self) -> float:

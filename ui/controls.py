@@ -100,13 +100,16 @@ def number(
                               format=fmt, key=key, help=help, bind="query-params")
 
 
-def _check_option(page, key, options, default, format_func) -> None:
-    raw = _raw(key)
-    if raw is None or key in st.session_state:
-        return
-    if raw not in [str(o) for o in options]:
-        st.session_state[key] = default
-        _reject(page, key, raw, format_func(default))
+def _sync_choice(key: str, default) -> Callable[[], None]:
+    def sync() -> None:
+        value = st.session_state.get(key)
+        if value == default or value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        else:
+            st.query_params[key] = str(value)
+
+    return sync
 
 
 def select(
@@ -120,22 +123,37 @@ def select(
     kind: str = "selectbox",
     container=None,
 ):
-    """A choice bound to ``?key=``: ``kind`` is ``selectbox``, ``radio``, ``pills``,
-    ``segmented`` or ``select_slider``."""
+    """A choice kept in ``?key=`` as the option's id (``str(option)``), whatever the
+    language of its label: ``kind`` is ``selectbox``, ``radio``, ``pills``, ``segmented``
+    or ``select_slider``.
+
+    Streamlit's own binding would store the *formatted* label in the URL, so a link made in
+    Korean would not open in English; these widgets sync the URL themselves instead.
+    """
     options = list(options)
-    _check_option(page, key, options, default, format_func)
+    ids = [str(o) for o in options]
+    ss = st.session_state
+    if key not in ss or ss[key] not in options:
+        raw = _raw(key)
+        if raw is not None and raw in ids:
+            ss[key] = options[ids.index(raw)]
+        else:
+            ss[key] = default
+            if raw is not None:
+                _reject(page, key, raw, format_func(default))
+                del st.query_params[key]
     where = container or st
-    common = dict(key=key, help=help, format_func=format_func, bind="query-params")
+    common = dict(key=key, help=help, format_func=format_func,
+                  on_change=_sync_choice(key, default))
     if kind == "selectbox":
-        return where.selectbox(label, options, index=options.index(default), **common)
+        return where.selectbox(label, options, **common)
     if kind == "radio":
-        return where.radio(label, options, index=options.index(default), horizontal=True,
-                           **common)
+        return where.radio(label, options, horizontal=True, **common)
     if kind == "select_slider":
-        return where.select_slider(label, options, value=default, **common)
+        return where.select_slider(label, options, **common)
     if kind in ("pills", "segmented"):
         widget = where.pills if kind == "pills" else where.segmented_control
-        value = widget(label, options, default=default, required=True, **common)
+        value = widget(label, options, required=True, **common)
         return default if value is None else value
     raise ValueError(f"unknown kind {kind!r}")
 
