@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.controls import OPTIONS_PREFIX
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 
@@ -43,19 +45,55 @@ def notice_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def option_value(widget, formatted: str):
+    """The option behind a formatted label of a select_slider (AppTest's ``set_value``
+    wants the option itself): tries the label as text, int and float."""
+    digits = "".join(ch for ch in formatted if ch in "0123456789.-eE+")
+    candidates = [formatted]
+    for cast in (int, float):
+        try:
+            candidates.append(cast(digits))
+        except ValueError:
+            pass
+    for candidate in candidates:
+        try:
+            if widget.format_func(candidate) == formatted:
+                return candidate
+        except Exception:
+            continue
+    raise ValueError(f"cannot find the option behind {formatted!r}")
+
+
+def real_options(at: AppTest, widget) -> list:
+    """The options behind a choice widget: ``ui.controls.select`` keeps them in session
+    state; otherwise the labels are inverted through the widget's format function."""
+    key = OPTIONS_PREFIX + str(widget.key)
+    if widget.key is not None and key in at.session_state:
+        return list(at.session_state[key])
+    return [option_value(widget, label) for label in widget.options]
+
+
 def widget_extremes(at: AppTest):
-    """Yield (widget, value) pairs: every slider and select_slider at its min and max,
-    every selectbox/radio at each end of its options, every toggle both ways."""
+    """Yield (widget, value) pairs: every slider and number input at its min and max,
+    every choice widget at its first and last option, every toggle and checkbox both ways.
+    The widgets are looked up again by key before each value, since runs rebuild them."""
+    plan = []
     for s in at.slider:
-        yield s, s.min
-        yield s, s.max
-    for s in at.select_slider:
-        opts = s.options
-        yield s, opts[0]
-        yield s, opts[-1]
-    for s in list(at.selectbox) + list(at.radio):
-        yield s, s.options[0]
-        yield s, s.options[-1]
-    for s in at.toggle:
-        yield s, True
-        yield s, False
+        plan += [("slider", s.key, s.min), ("slider", s.key, s.max)]
+    for s in at.number_input:
+        plan += [("number_input", s.key, s.min), ("number_input", s.key, s.max)]
+    for kind in ("select_slider", "selectbox", "radio"):
+        for s in getattr(at, kind):
+            options = real_options(at, s)
+            plan += [(kind, s.key, options[0]), (kind, s.key, options[-1])]
+    for kind in ("toggle", "checkbox"):
+        for s in getattr(at, kind):
+            plan += [(kind, s.key, True), (kind, s.key, False)]
+    for kind, key, value in plan:
+        if key is None:
+            continue
+        try:
+            widget = getattr(at, kind)(key=key)
+        except KeyError:
+            continue  # the widget left the page after an earlier change
+        yield widget, value

@@ -16,6 +16,7 @@ import streamlit as st
 from ui.page import Page
 
 MAX_SHOWN = 40  # characters of a rejected URL value echoed back in a notice
+OPTIONS_PREFIX = "_options_"
 
 
 def _raw(key: str) -> str | None:
@@ -133,6 +134,8 @@ def select(
     options = list(options)
     ids = [str(o) for o in options]
     ss = st.session_state
+    # the real options, so tests and the hostile-input sweep can try every one
+    ss[OPTIONS_PREFIX + key] = tuple(options)
     if key not in ss or ss[key] not in options:
         raw = _raw(key)
         if raw is not None and raw in ids:

@@ -7,6 +7,7 @@ so everything shared lives here and each page starts with ``page = setup("gd")``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -14,6 +15,8 @@ from ui.lessons import GROUPS, available, by_key
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
 LANG_PARAM = "lang"
+# a local file: a Material icon as page icon would be fetched from a font server
+FAVICON = str(Path(__file__).with_name("favicon.png"))
 _SWITCH_KEY = "_lang_switch"
 
 
@@ -101,7 +104,7 @@ def setup(key: str) -> Page:
     t = Translator(lang)
     st.set_page_config(
         page_title=f"{t(f'{key}.title')} · {t('common.app_name')}",
-        page_icon=":material/landscape:",
+        page_icon=FAVICON,
         layout="wide",
     )
     if st.query_params.get(LANG_PARAM) != lang:

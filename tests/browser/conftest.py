@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from serve import ROOT, streamlit_server  # noqa: E402
+from serve import ROOT, streamlit_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,8 +29,10 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError("REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-    skip = pytest.mark.skip(reason="no chromium on PATH: install Debian's chromium to run browser tests")
+        raise pytest.UsageError("REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install "
+                                "chromium)")
+    skip = pytest.mark.skip(reason="no chromium on PATH: install Debian's chromium to run the "
+                                   "browser tests")
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(skip)

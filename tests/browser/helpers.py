@@ -17,8 +17,48 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     )
 
 
+# Streamlit's front end probes for a base path on a deep link (``/<page>/_stcore/health``,
+# ``/<page>/_stcore/host-config``) before it finds the server's root; the 404s are expected.
+EXPECTED_404 = ("/_stcore/health", "/_stcore/host-config")
+
+
 def watch_console(page) -> list[str]:
+    """Collect console errors and uncaught page errors, less Streamlit's base-path probes."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg) -> None:
+        if msg.type != "error":
+            return
+        url = (msg.location or {}).get("url", "")
+        if "404" in msg.text and url.endswith(EXPECTED_404):
+            return
+        errors.append(f"{msg.text} ({url})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+def slider_value(page, label: str) -> float:
+    """The value of the slider whose label is ``label``."""
+    return page.evaluate(
+        """(label) => { const s = [...document.querySelectorAll('[data-testid="stSlider"]')]
+                          .find(e => e.innerText.startsWith(label));
+                        return s ? Number(s.querySelector('input[type=range]').value) : NaN; }""",
+        label,
+    )
+
+
+def wait_for_slider(page, label: str, low: float, high: float = float("inf"),
+                    timeout: float = 20_000) -> None:
+    """Wait until the slider labelled ``label`` shows a value in ``[low, high]``."""
+    page.wait_for_function(
+        """([label, low, high]) => {
+             const s = [...document.querySelectorAll('[data-testid="stSlider"]')]
+                         .find(e => e.innerText.startsWith(label));
+             if (!s) return false;
+             const v = Number(s.querySelector('input[type=range]').value);
+             return v >= low && v <= high; }""",
+        arg=[label, low, high if high != float("inf") else 1e300],
+        timeout=timeout,
+    )

@@ -1,0 +1,39 @@
+"""Browser: the gradient-descent lesson opened by deep link as the first request of a fresh
+server draws its chart, Play advances the frame, and nothing raises; the home page links
+every lesson in the sidebar and keeps the language."""
+
+from helpers import CHART, EXCEPTION, wait_for_app, wait_for_slider, watch_console
+
+from ui.lessons import available
+
+
+def test_deep_link_first_on_fresh_server(page, app_url, artifacts):
+    errors = watch_console(page)
+    page.goto(f"{app_url}/gradient_descent?lang=en")  # the server's first page request
+    wait_for_app(page)
+    page.wait_for_selector(CHART, timeout=30_000)
+    assert page.locator(EXCEPTION).count() == 0
+    # pages-directory mode ran this page's own sidebar: the translated lesson links
+    nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+    assert nav.count() == len(available()) + 1
+    page.get_by_role("button", name="Reset").click()
+    wait_for_slider(page, "Step shown", 0, 0)
+    page.get_by_role("button", name="Play").click()
+    wait_for_slider(page, "Step shown", 6)
+    page.get_by_role("button", name="Pause").click()
+    wait_for_app(page)
+    page.screenshot(path=str(artifacts / "gd_playing.png"))
+    assert page.locator(EXCEPTION).count() == 0
+    assert not errors, errors
+
+
+def test_language_survives_navigation(page, app_url, artifacts):
+    page.goto(f"{app_url}/?lang=ko")
+    wait_for_app(page)
+    assert "강의 목록" in page.inner_text("body")
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').nth(1).click()
+    wait_for_app(page)
+    page.wait_for_selector(CHART, timeout=30_000)
+    assert "lang=ko" in page.url
+    assert "경사 하강법" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / "gd_ko.png"))

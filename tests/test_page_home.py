@@ -1,0 +1,104 @@
+"""AppTest: the home page and the gradient-descent lesson (the foundation's pages)."""
+
+import numpy as np
+import pytest
+
+from apptest_utils import assert_clean, charts, notice_text, open_page, widget_extremes
+from sim import descent
+from sim.optimizers import make_optimizer
+from sim.surfaces import get_surface
+from ui.lessons import available
+from ui.text import translate
+
+GD = "pages/01_gradient_descent.py"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_home_renders_with_every_lesson_linked(lang):
+    at = open_page(None, lang=lang)
+    assert_clean(at)
+    links = [el for el in at.get("page_link")]
+    titles = {translate(lang, f"{lesson.key}.title") for lesson in available()}
+    labels = {link.proto.label for link in links}
+    assert titles <= labels
+
+
+def test_home_locale_and_bad_language():
+    at = open_page(None, lang="xx")
+    assert_clean(at)
+    assert any("xx" in i.value for i in at.info)
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_gd_renders(lang):
+    at = open_page(GD, lang=lang)
+    assert_clean(at)
+    assert len(charts(at)) >= 2
+    assert at.title[0].value == translate(lang, "gd.title")
+
+
+def test_gd_widgets_at_extremes():
+    at = open_page(GD)
+    for widget, value in list(widget_extremes(at)):
+        widget.set_value(value).run()
+        assert_clean(at)
+        assert charts(at)
+
+
+def test_gd_statement_converged():
+    at = open_page(GD, params={"surface": "bowl", "lr": "0.1", "steps": "60"})
+    s = get_surface("bowl")
+    run = descent.run(s, make_optimizer("sgd", learning_rate=0.1), s.default_start, 60)
+    steps = int(descent.steps_to_reach(run, s))
+    assert f"after **{steps} steps**" in notice_text(at)
+
+
+def test_gd_statement_diverged():
+    at = open_page(GD, params={"surface": "bowl", "lr": "1.5", "steps": "100"})
+    s = get_surface("bowl")
+    run = descent.run(s, make_optimizer("sgd", learning_rate=1.5), s.default_start, 100)
+    text = notice_text(at)
+    assert f"diverged at step {run.diverged_at}" in text
+    assert "2 / curvature ≈ 1" in text  # bowl: curvature 2 everywhere
+    for chart in charts(at):  # no NaN reaches a chart
+        assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
+
+
+def test_gd_statement_still_moving():
+    at = open_page(GD, params={"surface": "rosenbrock", "lr": "0.001", "steps": "20"})
+    assert "still on its way" in notice_text(at)
+
+
+def test_gd_bad_url_values_fall_back_with_notice():
+    at = open_page(GD, params={"lr": "abc", "steps": "-5", "surface": "x" * 500,
+                               "x0": "1e308", "unknown": "1"})
+    assert_clean(at)
+    infos = " ".join(i.value for i in at.info)
+    assert "lr=abc" in infos and "steps=-5" in infos and "x0=1e308" in infos
+    assert at.select_slider(key="lr").value == 0.1
+    assert at.slider(key="steps").value == 60
+    assert at.selectbox(key="surface").value == "bowl"
+
+
+def test_gd_play_step_reset():
+    at = open_page(GD)
+    last = at.session_state["gd_frame"]
+    assert last > 0  # a new run is shown complete
+    at.button(key="gd_play_btn").click().run()  # at the end: Play restarts from 0
+    assert at.session_state["gd_playing"]
+    first = at.session_state["gd_frame"]
+    at.run()  # AppTest runs the fragment once per run: one more tick
+    assert at.session_state["gd_frame"] > first
+    at.button(key="gd_step_btn").click().run()
+    assert not at.session_state["gd_playing"]
+    at.button(key="gd_reset_btn").click().run()
+    assert at.session_state["gd_frame"] == 0
+
+
+def test_gd_surface_switch_moves_start():
+    at = open_page(GD)
+    at.selectbox(key="surface").select("himmelblau").run()
+    s = get_surface("himmelblau")
+    assert np.isclose(at.slider(key="x0").value, s.default_start[0])
+    assert_clean(at)
