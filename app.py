@@ -30,6 +30,11 @@ for group in GROUPS:
     cols = st.columns(2)
     for i, lesson in enumerate(members):
         with cols[i % 2].container(border=True):
-            st.page_link(lesson.file, label=t(f"{lesson.key}.title"), icon=lesson.icon,
-                         query_params={LANG_PARAM: page.lang})
-            st.caption(f"{t(f'{lesson.key}.summary')}  \n{t('common.concepts', ids=', '.join(lesson.concepts))}")
+            st.page_link(
+                lesson.file,
+                label=t(f"{lesson.key}.title"),
+                icon=lesson.icon,
+                query_params={LANG_PARAM: page.lang},
+            )
+            concepts = t("common.concepts", ids=", ".join(lesson.concepts))
+            st.caption(f"{t(f'{lesson.key}.summary')}  \n{concepts}")

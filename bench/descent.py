@@ -62,8 +62,9 @@ def torch_reference(autograd: bool = True) -> None:
         w = torch.nn.Parameter(w)
         lr = kw["learning_rate"]
         if name in ("sgd", "momentum", "nesterov"):
-            opt = torch.optim.SGD([w], lr=lr, momentum=kw.get("momentum", 0.0),
-                                  nesterov=kw.get("nesterov", False))
+            opt = torch.optim.SGD(
+                [w], lr=lr, momentum=kw.get("momentum", 0.0), nesterov=kw.get("nesterov", False)
+            )
         elif name == "adagrad":
             opt = torch.optim.Adagrad([w], lr=lr, initial_accumulator_value=0.1, eps=1e-7)
         elif name == "rmsprop":
@@ -94,13 +95,20 @@ def bench_descent(repeats: int = 3) -> dict:
     ours_s = _best(ours, repeats)
     torch_s = _best(torch_reference, repeats)
     analytic_s = _best(lambda: torch_reference(autograd=False), repeats)
-    return {"ours_s": ours_s, "torch_s": torch_s, "ratio": ours_s / torch_s,
-            "torch_analytic_s": analytic_s, "ratio_analytic": ours_s / analytic_s}
+    return {
+        "ours_s": ours_s,
+        "torch_s": torch_s,
+        "ratio": ours_s / torch_s,
+        "torch_analytic_s": analytic_s,
+        "ratio_analytic": ours_s / analytic_s,
+    }
 
 
 if __name__ == "__main__":
     result = bench_descent()
-    print(f"descent 6 optimizers x {STEPS} steps x {STARTS} starts: ours {result['ours_s']:.3f} s, "
-          f"torch.optim+autograd {result['torch_s']:.3f} s, ratio {result['ratio']:.3f} "
-          f"(target <= 0.2); torch.optim+analytic gradients {result['torch_analytic_s']:.3f} s, "
-          f"ratio {result['ratio_analytic']:.3f}")
+    print(
+        f"descent 6 optimizers x {STEPS} steps x {STARTS} starts: ours {result['ours_s']:.3f} s, "
+        f"torch.optim+autograd {result['torch_s']:.3f} s, ratio {result['ratio']:.3f} "
+        f"(target <= 0.2); torch.optim+analytic gradients {result['torch_analytic_s']:.3f} s, "
+        f"ratio {result['ratio_analytic']:.3f}"
+    )

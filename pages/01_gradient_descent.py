@@ -36,40 +36,73 @@ def draw(frame: int) -> None:
         nx, ny = run.xy[frame + 1]
         parts.append(dv.arrow(x, y, nx - x, ny - y, "step", surface))
     arrows = pd.concat(parts, ignore_index=True)
-    left, right = st.columns([1.15, 1])
-    with left:
-        chart = dv.surface_chart(page, surface, runs, frame, arrows,
-                                 {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")})
-        dv.show_surface_chart(chart, "gd_chart", "gd", surface)
-        st.caption(t("gd.frame_caption", step=frame, f=dv.fmt(run.loss[frame]),
-                     gx=dv.fmt(gx, 3), gy=dv.fmt(gy, 3),
-                     norm=dv.fmt(float(np.hypot(gx, gy)), 3), lr=dv.fmt(lr),
-                     sx=dv.fmt(-lr * gx, 3), sy=dv.fmt(-lr * gy, 3)))
-    with right:
-        st.altair_chart(
-            charts.loss_chart(dv.loss_frame(runs), [label], t("common.step_axis"),
-                              t("common.loss_axis"), current=frame),
-            width="stretch",
+    chart = dv.surface_chart(
+        page,
+        surface,
+        runs,
+        frame,
+        arrows,
+        {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},
+        player_key="gd",
+    )
+    dv.show_surface_chart(chart, "gd_chart", "gd", surface)
+    st.caption(
+        t(
+            "gd.frame_caption",
+            step=frame,
+            f=dv.fmt(run.loss[frame]),
+            gx=dv.fmt(gx, 3),
+            gy=dv.fmt(gy, 3),
+            norm=dv.fmt(float(np.hypot(gx, gy)), 3),
+            lr=dv.fmt(lr),
+            sx=dv.fmt(-lr * gx, 3),
+            sy=dv.fmt(-lr * gy, 3),
         )
-        st.markdown(t("gd.analogy"))
+    )
 
 
-player(page, "gd", last + 1, draw, run_id=(surface.name, lr, steps, x0, y0))
+left, right = st.columns([1.15, 1])
+with left:
+    player(page, "gd", last + 1, draw, run_id=(surface.name, lr, steps, x0, y0))
+with right:
+    # outside the animated fragment: the whole curve is sent once, not with every frame
+    st.altair_chart(
+        charts.loss_chart(
+            dv.loss_frame(runs), [label], t("common.step_axis"), t("common.loss_axis")
+        ),
+        width="stretch",
+    )
+    st.markdown(t("gd.analogy"))
 
 # What to notice: read off the run.
 reached = descent.steps_to_reach(run, surface)
 with st.container(border=True):
     st.markdown(f"**{t('common.notice_title')}**")
     if run.diverged_at is not None:
-        st.markdown(t("gd.notice_diverged", lr=dv.fmt(lr), step=run.diverged_at,
-                      critical=dv.fmt(2 / surface.curvature(x0, y0), 3)))
+        st.markdown(
+            t(
+                "gd.notice_diverged",
+                lr=dv.fmt(lr),
+                step=run.diverged_at,
+                critical=dv.fmt(2 / surface.curvature(x0, y0), 3),
+            )
+        )
     elif reached >= 0:
         m = surface.minima[descent.basins(run, surface)]
-        st.markdown(t("gd.notice_reached", steps=int(reached), kind=t(f"common.kind_{m.kind}"),
-                      x=dv.fmt(m.x, 3), y=dv.fmt(m.y, 3), f=dv.fmt(run.loss[-1])))
+        st.markdown(
+            t(
+                "gd.notice_reached",
+                steps=int(reached),
+                kind=t(f"common.kind_{m.kind}"),
+                x=dv.fmt(m.x, 3),
+                y=dv.fmt(m.y, 3),
+                f=dv.fmt(run.loss[-1]),
+            )
+        )
     else:
         g = float(np.hypot(*run.grad[-1]))
-        st.markdown(t("gd.notice_moving", steps=run.steps, f=dv.fmt(run.loss[-1]),
-                      norm=dv.fmt(g, 3)))
+        st.markdown(
+            t("gd.notice_moving", steps=run.steps, f=dv.fmt(run.loss[-1]), norm=dv.fmt(g, 3))
+        )
 
 dv.download_runs(page, runs, f"gradient_descent_{surface.name}.csv")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
+from sim import caps
 from sim.surfaces import Surface
 
 OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
@@ -30,6 +31,7 @@ ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"
 
 # light slate ramp: low = pale, high = dark, so coloured paths stand out everywhere
 _RAMP = np.array([[252, 251, 247], [222, 228, 232], [176, 190, 202], [120, 138, 156], [62, 78, 96]])
+_LINE_COLOUR = (70, 80, 92)
 
 
 def _shade(t: np.ndarray) -> np.ndarray:
@@ -48,34 +50,49 @@ def display_heights(surface: Surface, Z: np.ndarray) -> np.ndarray:
 
 def surface_png(
     surface: Surface | None = None,
-    grid: int = 160,
-    levels: int = 14,
+    grid: int | None = None,
+    levels: int = 12,
     size: tuple[int, int] = (480, 400),
     Z: np.ndarray | None = None,
 ) -> str:
-    """The surface as a PNG data URL: shaded heights and ``levels`` contour lines.
+    """The surface as a PNG data URL: ``levels`` flat colour bands between contour lines.
 
-    Pass ``Z`` (rows = y from low to high, columns = x) to draw any height field on the
-    same scheme, e.g. a data-built loss; ``surface`` then only supplies ``log_scale``.
+    Flat bands and 1-pixel contour lines (from contourpy) compress to ~10-15 KB, a third of a
+    smoothly shaded picture, which matters because the picture travels with every frame.
+    Heights are evaluated on a grid of the output size (or ``grid`` points per side, capped
+    at ``4 * caps.MAX_GRID``). Pass ``Z`` (rows = y from low to high, columns = x) to
+    draw any height field, e.g. a data-built loss; ``surface`` then only supplies
+    ``log_scale``.
     """
     if Z is None:
-        _, _, Z = surface.grid(grid)
+        (x0, x1), (y0, y1) = surface.bounds
+        nx, ny = size if grid is None else (grid, grid)
+        nx, ny = min(nx, 4 * caps.MAX_GRID), min(ny, 4 * caps.MAX_GRID)
+        X, Y = np.meshgrid(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny))
+        Z = surface.f(X, Y)
     H = display_heights(surface, Z) if surface is not None else np.asarray(Z, float)
+    H = np.nan_to_num(H, nan=np.nanmax(H[np.isfinite(H)]) if np.isfinite(H).any() else 0.0)
     lo, hi = float(np.min(H)), float(np.percentile(H, 98))
-    t = (H - lo) / (hi - lo if hi > lo else 1.0)
-    rgb = _shade(t)[::-1]  # image rows run top (high y) to bottom
-    img = Image.fromarray(rgb, "RGB").resize(size, Image.Resampling.BILINEAR)
-    draw = ImageDraw.Draw(img)
+    if hi <= lo:
+        hi = lo + 1.0
+    edges = np.linspace(lo, hi, levels + 1)[1:-1]
+    band = np.digitize(H, edges).astype(np.uint8)  # 0 .. levels-1
+    palette = _shade(np.linspace(0, 1, levels))
+    img = Image.fromarray(band[::-1], "P")  # image rows run top (high y) to bottom
+    line_index = levels
+    img.putpalette([*palette.ravel().tolist(), *_LINE_COLOUR])
     ny, nx = H.shape
+    if (nx, ny) != tuple(size):
+        img = img.resize(size, Image.Resampling.NEAREST)
+    sx, sy = (size[0] - 1) / max(nx - 1, 1), (size[1] - 1) / max(ny - 1, 1)
+    draw = ImageDraw.Draw(img)
     gen = contourpy.contour_generator(z=H, line_type=contourpy.LineType.Separate)
-    sx, sy = (size[0] - 1) / (nx - 1), (size[1] - 1) / (ny - 1)
-    for level in np.linspace(lo, hi, levels + 2)[1:-1]:
+    for level in edges:
         for line in gen.lines(level):
-            pts = [(c * sx, (ny - 1 - r) * sy) for c, r in line]
-            if len(pts) > 1:
-                draw.line(pts, fill=(90, 100, 112), width=1)
+            if len(line) > 1:
+                draw.line([(c * sx, (ny - 1 - r) * sy) for c, r in line], fill=line_index)
     buf = io.BytesIO()
-    img.quantize(colors=48).save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -131,28 +148,41 @@ def path_layers(
     of each series (the ball) is drawn large."""
     xs, ys = _scales(bounds)
     colour, shape = series_encodings(series, legend_title)
-    base = alt.Chart(paths).encode(
-        x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour
-    )
+    base = alt.Chart(paths).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour)
     line = base.mark_line(strokeWidth=line_width, clip=True).encode(
         order="step:Q", detail="series:N"
     )
     dots = base.mark_point(size=14, filled=True, opacity=0.8, clip=True).encode(shape=shape)
     ball = (
-        base.transform_window(rank="rank()", sort=[alt.SortField("step", order="descending")],
-                              groupby=["series"])
+        base.transform_window(
+            rank="rank()", sort=[alt.SortField("step", order="descending")], groupby=["series"]
+        )
         .transform_filter(alt.datum.rank == 1)
         .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
-        .encode(shape=shape, tooltip=["series:N", "step:Q", alt.Tooltip("x:Q", format=".4g"),
-                                      alt.Tooltip("y:Q", format=".4g"),
-                                      alt.Tooltip("loss:Q", format=".4g")]
-                if "loss" in paths else ["series:N", "step:Q"])
+        .encode(
+            shape=shape,
+            tooltip=[
+                "series:N",
+                "step:Q",
+                alt.Tooltip("x:Q", format=".4g"),
+                alt.Tooltip("y:Q", format=".4g"),
+                alt.Tooltip("loss:Q", format=".4g"),
+            ]
+            if "loss" in paths
+            else ["series:N", "step:Q"],
+        )
     )
     return alt.layer(line, dots, ball)
 
 
 def arrow_frame(
-    x: float, y: float, dx: float, dy: float, kind: str, bounds, size: tuple[int, int],
+    x: float,
+    y: float,
+    dx: float,
+    dy: float,
+    kind: str,
+    bounds,
+    size: tuple[int, int],
     max_fraction: float = 0.25,
 ) -> pd.DataFrame:
     """One arrow from (x, y) along (dx, dy) with its tip angle in screen degrees.
@@ -186,15 +216,25 @@ def arrow_layers(arrows: pd.DataFrame, bounds, kinds: dict[str, str]) -> alt.Lay
     shaft = (
         alt.Chart(arrows)
         .mark_rule(strokeWidth=2.5, clip=True)
-        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), x2="x2:Q", y2="y2:Q",
-                color=colour)
+        .encode(
+            x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), x2="x2:Q", y2="y2:Q", color=colour
+        )
     )
     head = (
         alt.Chart(arrows)
         .mark_point(shape="triangle-up", filled=True, size=110, opacity=1, clip=True)
-        .encode(x=alt.X("x2:Q", scale=xs), y=alt.Y("y2:Q", scale=ys), angle="angle:Q",
-                color=alt.Color("kind:N", scale=alt.Scale(domain=domain, range=[
-                    ARROW_COLOURS.get(k, "#000000") for k in domain]), legend=None))
+        .encode(
+            x=alt.X("x2:Q", scale=xs),
+            y=alt.Y("y2:Q", scale=ys),
+            angle="angle:Q",
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(
+                    domain=domain, range=[ARROW_COLOURS.get(k, "#000000") for k in domain]
+                ),
+                legend=None,
+            ),
+        )
     )
     return alt.layer(shaft, head)
 
@@ -212,19 +252,28 @@ def minima_layer(surface: Surface, labels: dict[str, str]) -> alt.Chart:
     """The listed minima as stars (global) and open stars (local), with tooltips."""
     xs, ys = _scales(surface.bounds)
     frame = pd.DataFrame(
-        [{"x": m.x, "y": m.y, "value": m.value, "kind": labels.get(m.kind, m.kind)}
-         for m in surface.minima]
+        [
+            {"x": m.x, "y": m.y, "value": m.value, "kind": labels.get(m.kind, m.kind)}
+            for m in surface.minima
+        ]
     )
     return (
         alt.Chart(frame)
         .mark_point(shape="cross", size=120, strokeWidth=2.5, color="#222222", clip=True)
-        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys),
-                tooltip=["kind:N", alt.Tooltip("x:Q", format=".3f"),
-                         alt.Tooltip("y:Q", format=".3f"), alt.Tooltip("value:Q", format=".4g")])
+        .encode(
+            x=alt.X("x:Q", scale=xs),
+            y=alt.Y("y:Q", scale=ys),
+            tooltip=[
+                "kind:N",
+                alt.Tooltip("x:Q", format=".3f"),
+                alt.Tooltip("y:Q", format=".3f"),
+                alt.Tooltip("value:Q", format=".4g"),
+            ],
+        )
     )
 
 
-def click_grid(bounds, cells: int = 24) -> tuple[alt.Chart, alt.Parameter]:
+def click_grid(bounds, cells: int = 20) -> tuple[alt.Chart, alt.Parameter]:
     """An invisible grid of cells over the window with a point selection, so clicking the
     surface returns the clicked cell's centre (``st.altair_chart(on_select="rerun")``)."""
     (x0, x1), (y0, y1) = bounds
@@ -287,8 +336,11 @@ def loss_chart(
         base.mark_line(strokeWidth=2),
         base.mark_point(size=18, filled=True).encode(
             shape=shape,
-            tooltip=[alt.Tooltip("series:N"), alt.Tooltip(f"{x_field}:Q"),
-                     alt.Tooltip(f"{y_field}:Q", format=".4g")],
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip(f"{x_field}:Q"),
+                alt.Tooltip(f"{y_field}:Q", format=".4g"),
+            ],
         ),
     ]
     if current is not None:

@@ -41,7 +41,7 @@ class Trajectory:
     xy: np.ndarray
     loss: np.ndarray
     grad: np.ndarray
-    diverged_at: int | None | np.ndarray
+    diverged_at: int | np.ndarray | None
     optimizer: Optimizer
     surface_name: str
     internals: dict[str, np.ndarray] = field(default_factory=dict)

@@ -50,7 +50,9 @@ class Optimizer:
     def init(self, params: np.ndarray) -> State:
         return {"iterations": 0}
 
-    def update(self, params: np.ndarray, grads: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    def update(
+        self, params: np.ndarray, grads: np.ndarray, state: State
+    ) -> tuple[np.ndarray, State]:
         return params - self.learning_rate * grads, {"iterations": state["iterations"] + 1}
 
     def step_size(self, state: State) -> np.ndarray | float:

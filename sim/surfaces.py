@@ -48,7 +48,7 @@ class Surface:
         """``f`` and the gradient at points ``xy`` of shape ``(..., 2)``."""
         x, y = xy[..., 0], xy[..., 1]
         gx, gy = self.grad(x, y)
-        out = np.empty(np.shape(x) + (2,))
+        out = np.empty((*np.shape(x), 2))
         out[..., 0], out[..., 1] = gx, gy
         return self.f(x, y), out
 
@@ -240,47 +240,75 @@ def _build() -> dict[str, Surface]:
     lm = _lm_f, _lm_grad, _lm_hess
     return {
         "bowl": Surface(
-            "bowl", "A round bowl: every step points straight at the one minimum.", *b,
-            bounds=((-3.0, 3.0), (-3.0, 3.0)), default_start=(-2.4, 2.0),
+            "bowl",
+            "A round bowl: every step points straight at the one minimum.",
+            *b,
+            bounds=((-3.0, 3.0), (-3.0, 3.0)),
+            default_start=(-2.4, 2.0),
             minima=_minima(*b, [(0.0, 0.0, "global")]),
         ),
         "ravine": Surface(
-            "ravine", "A long narrow valley (curvature 20x steeper across than along): "
-            "plain GD zig-zags across it.", *r,
-            bounds=((-8.0, 8.0), (-3.0, 3.0)), default_start=(-7.0, 2.0),
+            "ravine",
+            "A long narrow valley (curvature 20x steeper across than along): "
+            "plain GD zig-zags across it.",
+            *r,
+            bounds=((-8.0, 8.0), (-3.0, 3.0)),
+            default_start=(-7.0, 2.0),
             minima=_minima(*r, [(0.0, 0.0, "global")]),
         ),
         "rosenbrock": Surface(
-            "rosenbrock", "Rosenbrock's banana: a curved flat valley, easy to find, slow "
-            "to follow.", *ro,
-            bounds=((-2.0, 2.0), (-1.0, 3.0)), default_start=(-1.5, 2.5),
-            minima=_minima(*ro, [(1.0, 1.0, "global")]), log_scale=True,
+            "rosenbrock",
+            "Rosenbrock's banana: a curved flat valley, easy to find, slow to follow.",
+            *ro,
+            bounds=((-2.0, 2.0), (-1.0, 3.0)),
+            default_start=(-1.5, 2.5),
+            minima=_minima(*ro, [(1.0, 1.0, "global")]),
+            log_scale=True,
         ),
         "himmelblau": Surface(
-            "himmelblau", "Himmelblau's function: four equally deep minima; the start "
-            "decides which one you reach.", *hi,
-            bounds=((-5.0, 5.0), (-5.0, 5.0)), default_start=(-0.3, -0.9),
-            minima=_minima(*hi, [(3.0, 2.0, "global"), (-2.805, 3.131, "global"),
-                                 (-3.779, -3.283, "global"), (3.584, -1.848, "global")]),
+            "himmelblau",
+            "Himmelblau's function: four equally deep minima; the start "
+            "decides which one you reach.",
+            *hi,
+            bounds=((-5.0, 5.0), (-5.0, 5.0)),
+            default_start=(-0.3, -0.9),
+            minima=_minima(
+                *hi,
+                [
+                    (3.0, 2.0, "global"),
+                    (-2.805, 3.131, "global"),
+                    (-3.779, -3.283, "global"),
+                    (3.584, -1.848, "global"),
+                ],
+            ),
             log_scale=True,
         ),
         "saddle": Surface(
-            "saddle", "A saddle point at the origin between two valleys: the slope "
-            "vanishes there without it being a minimum.", *sa,
-            bounds=((-3.0, 3.0), (-2.0, 2.0)), default_start=(-2.8, 0.01),
+            "saddle",
+            "A saddle point at the origin between two valleys: the slope "
+            "vanishes there without it being a minimum.",
+            *sa,
+            bounds=((-3.0, 3.0), (-2.0, 2.0)),
+            default_start=(-2.8, 0.01),
             minima=_minima(*sa, [(0.0, 1.0, "global"), (0.0, -1.0, "global")]),
             saddles=[(0.0, 0.0)],
         ),
         "beale": Surface(
-            "beale", "Beale's function: a wide flat floor and steep walls, hard for a "
-            "single learning rate.", *be,
-            bounds=((-4.5, 4.5), (-4.5, 4.5)), default_start=(-3.0, 3.0),
-            minima=_minima(*be, [(3.0, 0.5, "global")]), log_scale=True,
+            "beale",
+            "Beale's function: a wide flat floor and steep walls, hard for a single learning rate.",
+            *be,
+            bounds=((-4.5, 4.5), (-4.5, 4.5)),
+            default_start=(-3.0, 3.0),
+            minima=_minima(*be, [(3.0, 0.5, "global")]),
+            log_scale=True,
         ),
         "local_minima": Surface(
-            "local_minima", "A deep global well and a shallow local one on the way to it: "
-            "plain GD stops in the shallow one, momentum rolls through.", *lm,
-            bounds=((-5.0, 5.0), (-4.0, 4.0)), default_start=(-4.5, 1.5),
+            "local_minima",
+            "A deep global well and a shallow local one on the way to it: "
+            "plain GD stops in the shallow one, momentum rolls through.",
+            *lm,
+            bounds=((-5.0, 5.0), (-4.0, 4.0)),
+            default_start=(-4.5, 1.5),
             minima=_minima(*lm, [(2.0, 0.0, "global"), (-1.5, 0.5, "local")]),
         ),
     }

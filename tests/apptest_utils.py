@@ -6,6 +6,7 @@ page switched to the lesson file (``st.page_link`` needs the entry point to reso
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -16,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 
 
-def open_page(file: str | None = None, lang: str = "en", params: dict | None = None,
-              timeout: float = TIMEOUT) -> AppTest:
+def open_page(
+    file: str | None = None, lang: str = "en", params: dict | None = None, timeout: float = TIMEOUT
+) -> AppTest:
     """Run ``file`` (e.g. ``"pages/01_gradient_descent.py"``; None = home) once and return
     the AppTest. ``params`` are URL query parameters."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
@@ -51,10 +53,8 @@ def option_value(widget, formatted: str):
     digits = "".join(ch for ch in formatted if ch in "0123456789.-eE+")
     candidates = [formatted]
     for cast in (int, float):
-        try:
+        with contextlib.suppress(ValueError):
             candidates.append(cast(digits))
-        except ValueError:
-            pass
     for candidate in candidates:
         try:
             if widget.format_func(candidate) == formatted:

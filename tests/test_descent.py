@@ -7,9 +7,14 @@ from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 
-OPTIMIZERS = [("sgd", {"learning_rate": 0.01}), ("momentum", {"learning_rate": 0.005}),
-              ("nesterov", {"learning_rate": 0.005}), ("adagrad", {"learning_rate": 0.5}),
-              ("rmsprop", {"learning_rate": 0.05}), ("adam", {"learning_rate": 0.1})]
+OPTIMIZERS = [
+    ("sgd", {"learning_rate": 0.01}),
+    ("momentum", {"learning_rate": 0.005}),
+    ("nesterov", {"learning_rate": 0.005}),
+    ("adagrad", {"learning_rate": 0.5}),
+    ("rmsprop", {"learning_rate": 0.05}),
+    ("adam", {"learning_rate": 0.1}),
+]
 
 
 @pytest.mark.parametrize("name, kw", OPTIMIZERS)
@@ -78,8 +83,9 @@ def test_internals_record_the_optimizer_state():
     acc_before = np.vstack([np.full((1, 2), 0.1), traj.internals["accumulator"][:-1]])
     np.testing.assert_allclose(traj.internals["step_size"], 0.5 / np.sqrt(acc_before + 1e-7))
     # and the accumulator is the sum of squared gradients seen so far
-    np.testing.assert_allclose(traj.internals["accumulator"],
-                               0.1 + np.cumsum(traj.grad[:-1] ** 2, axis=0))
+    np.testing.assert_allclose(
+        traj.internals["accumulator"], 0.1 + np.cumsum(traj.grad[:-1] ** 2, axis=0)
+    )
 
 
 def test_basins_and_steps_to_reach():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.optimizers import Adagrad, Adam, RMSprop, SGD, make_optimizer
+from sim.optimizers import SGD, Adagrad, Adam, RMSprop, make_optimizer
 
 RNG_SEED = 7
 
@@ -26,17 +26,30 @@ def p0():
 
 
 def test_keras_defaults():
-    assert make_optimizer("sgd").hyperparameters == {"learning_rate": 0.01, "momentum": 0.0,
-                                                     "nesterov": False}
+    assert make_optimizer("sgd").hyperparameters == {
+        "learning_rate": 0.01,
+        "momentum": 0.0,
+        "nesterov": False,
+    }
     assert make_optimizer("momentum").momentum == 0.9
     assert make_optimizer("nesterov").nesterov is True
     assert make_optimizer("nesterov").momentum == 0.9
     assert make_optimizer("adagrad").hyperparameters == {
-        "learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7}
-    assert make_optimizer("rmsprop").hyperparameters == {"learning_rate": 0.001, "rho": 0.9,
-                                                         "epsilon": 1e-7}
-    assert make_optimizer("adam").hyperparameters == {"learning_rate": 0.001, "beta_1": 0.9,
-                                                      "beta_2": 0.999, "epsilon": 1e-7}
+        "learning_rate": 0.001,
+        "initial_accumulator_value": 0.1,
+        "epsilon": 1e-7,
+    }
+    assert make_optimizer("rmsprop").hyperparameters == {
+        "learning_rate": 0.001,
+        "rho": 0.9,
+        "epsilon": 1e-7,
+    }
+    assert make_optimizer("adam").hyperparameters == {
+        "learning_rate": 0.001,
+        "beta_1": 0.9,
+        "beta_2": 0.999,
+        "epsilon": 1e-7,
+    }
 
 
 def test_plain_gd(p0):
@@ -115,9 +128,14 @@ def test_any_shape():
 
 @pytest.mark.parametrize(
     "name, kwargs",
-    [("nope", {}), ("sgd", {"rho": 0.9}), ("sgd", {"learning_rate": -1}),
-     ("sgd", {"learning_rate": float("nan")}), ("momentum", {"momentum": 1.0}),
-     ("adam", {"beta_1": 1.0})],
+    [
+        ("nope", {}),
+        ("sgd", {"rho": 0.9}),
+        ("sgd", {"learning_rate": -1}),
+        ("sgd", {"learning_rate": float("nan")}),
+        ("momentum", {"momentum": 1.0}),
+        ("adam", {"beta_1": 1.0}),
+    ],
 )
 def test_bad_arguments(name, kwargs):
     with pytest.raises(ValueError):

@@ -19,21 +19,31 @@ def _pair(name):
     if name == "sgd":
         return make_optimizer("sgd", learning_rate=0.02), lambda p: torch.optim.SGD(p, lr=0.02)
     if name == "momentum":
-        return (make_optimizer("momentum", learning_rate=0.02),
-                lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9))
+        return (
+            make_optimizer("momentum", learning_rate=0.02),
+            lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9),
+        )
     if name == "nesterov":
-        return (make_optimizer("nesterov", learning_rate=0.02),
-                lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9, nesterov=True))
+        return (
+            make_optimizer("nesterov", learning_rate=0.02),
+            lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9, nesterov=True),
+        )
     if name == "adagrad":
-        return (make_optimizer("adagrad", learning_rate=0.05, initial_accumulator_value=0.1,
-                               epsilon=tiny),
-                lambda p: torch.optim.Adagrad(p, lr=0.05, initial_accumulator_value=0.1,
-                                              eps=tiny))
+        return (
+            make_optimizer(
+                "adagrad", learning_rate=0.05, initial_accumulator_value=0.1, epsilon=tiny
+            ),
+            lambda p: torch.optim.Adagrad(p, lr=0.05, initial_accumulator_value=0.1, eps=tiny),
+        )
     if name == "rmsprop":
-        return (make_optimizer("rmsprop", learning_rate=0.01, rho=0.9, epsilon=tiny),
-                lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=tiny))
-    return (make_optimizer("adam", learning_rate=0.01, epsilon=tiny),
-            lambda p: torch.optim.Adam(p, lr=0.01, eps=tiny))
+        return (
+            make_optimizer("rmsprop", learning_rate=0.01, rho=0.9, epsilon=tiny),
+            lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=tiny),
+        )
+    return (
+        make_optimizer("adam", learning_rate=0.01, epsilon=tiny),
+        lambda p: torch.optim.Adam(p, lr=0.01, eps=tiny),
+    )
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from apptest_utils import assert_clean, charts, notice_text, open_page, widget_extremes
+
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
@@ -71,8 +71,9 @@ def test_gd_statement_still_moving():
 
 
 def test_gd_bad_url_values_fall_back_with_notice():
-    at = open_page(GD, params={"lr": "abc", "steps": "-5", "surface": "x" * 500,
-                               "x0": "1e308", "unknown": "1"})
+    at = open_page(
+        GD, params={"lr": "abc", "steps": "-5", "surface": "x" * 500, "x0": "1e308", "unknown": "1"}
+    )
     assert_clean(at)
     infos = " ".join(i.value for i in at.info)
     assert "lr=abc" in infos and "steps=-5" in infos and "x0=1e308" in infos

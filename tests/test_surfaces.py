@@ -19,7 +19,7 @@ def sample_points(surface, n=40, seed=0):
 
 
 def test_required_surfaces_exist():
-    assert REQUIRED <= set(SURFACES)
+    assert set(SURFACES) >= REQUIRED
     with pytest.raises(ValueError):
         get_surface("nope")
 
@@ -88,7 +88,7 @@ def test_local_minima_story():
 
 def test_saddle_is_a_saddle():
     s = get_surface("saddle")
-    (sx, sy), = s.saddles
+    ((sx, sy),) = s.saddles
     assert np.hypot(*s.grad(sx, sy)) == 0
     fxx, fxy, fyy = (float(v) for v in s.hessian(sx, sy))
     eig = np.linalg.eigvalsh([[fxx, fxy], [fxy, fyy]])

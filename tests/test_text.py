@@ -24,8 +24,11 @@ def test_same_keys_in_every_language():
 
 def test_same_placeholders():
     en, ko = catalog("en"), catalog("ko")
-    mismatched = {k: (placeholders(en[k]), placeholders(ko[k])) for k in en
-                  if placeholders(en[k]) != placeholders(ko[k])}
+    mismatched = {
+        k: (placeholders(en[k]), placeholders(ko[k]))
+        for k in en
+        if placeholders(en[k]) != placeholders(ko[k])
+    }
     assert not mismatched
 
 
@@ -57,20 +60,31 @@ def test_fallbacks():
 
 def _string_constants(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)
-                  and isinstance(node.body[0].value, ast.Constant)}
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in docstrings]
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"], ids=lambda p: p.name
+)
 def test_pages_hard_code_no_prose(path):
     """A string of several words with letters in a page is prose that belongs in a catalog."""
-    suspicious = [s for s in _string_constants(path)
-                  if re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{3,}", s)
-                  or HANGUL.search(s)]
+    suspicious = [
+        s
+        for s in _string_constants(path)
+        if re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{3,}", s) or HANGUL.search(s)
+    ]
     assert not suspicious, suspicious

@@ -77,8 +77,17 @@ def slider(
     integer = all(isinstance(v, int) for v in (min_value, max_value, default))
     _check_number(page, key, min_value, max_value, default, step, integer)
     where = container or st
-    return where.slider(label, min_value, max_value, value=default, step=step, format=fmt,
-                        key=key, help=help, bind="query-params")
+    return where.slider(
+        label,
+        min_value,
+        max_value,
+        value=default,
+        step=step,
+        format=fmt,
+        key=key,
+        help=help,
+        bind="query-params",
+    )
 
 
 def number(
@@ -97,8 +106,17 @@ def number(
     integer = all(isinstance(v, int) for v in (min_value, max_value, default))
     _check_number(page, key, min_value, max_value, default, None, integer)
     where = container or st
-    return where.number_input(label, min_value, max_value, value=default, step=step,
-                              format=fmt, key=key, help=help, bind="query-params")
+    return where.number_input(
+        label,
+        min_value,
+        max_value,
+        value=default,
+        step=step,
+        format=fmt,
+        key=key,
+        help=help,
+        bind="query-params",
+    )
 
 
 def _sync_choice(key: str, default) -> Callable[[], None]:
@@ -146,8 +164,7 @@ def select(
                 _reject(page, key, raw, format_func(default))
                 del st.query_params[key]
     where = container or st
-    common = dict(key=key, help=help, format_func=format_func,
-                  on_change=_sync_choice(key, default))
+    common = dict(key=key, help=help, format_func=format_func, on_change=_sync_choice(key, default))
     if kind == "selectbox":
         return where.selectbox(label, options, **common)
     if kind == "radio":
@@ -161,8 +178,9 @@ def select(
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def toggle(page: Page, key: str, label: str, default: bool, help: str | None = None,
-           container=None) -> bool:
+def toggle(
+    page: Page, key: str, label: str, default: bool, help: str | None = None, container=None
+) -> bool:
     """An on/off switch bound to ``?key=`` (``true``/``false``)."""
     raw = _raw(key)
     if raw is not None and key not in st.session_state and raw.lower() not in ("true", "false"):

@@ -15,11 +15,27 @@ from sim.optimizers import make_optimizer
 from sim.surfaces import SURFACES, Surface, get_surface
 from ui import controls
 from ui.page import Page
-from ui.player import request_full_rerun
+from ui.player import is_playing, request_full_rerun
 
 CHART_SIZE = (480, 400)
-LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0,
-                  1.1, 1.5, 2.0)
+LEARNING_RATES = (
+    0.001,
+    0.002,
+    0.005,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.5,
+    0.7,
+    0.9,
+    1.0,
+    1.1,
+    1.5,
+    2.0,
+)
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -29,21 +45,36 @@ def surface_picture(name: str) -> str:
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def cached_run(surface: str, optimizer: str, hyper: tuple, start: tuple, steps: int,
-               noise: float = 0.0, seed: int | None = None) -> descent.Trajectory:
+def cached_run(
+    surface: str,
+    optimizer: str,
+    hyper: tuple,
+    start: tuple,
+    steps: int,
+    noise: float = 0.0,
+    seed: int | None = None,
+) -> descent.Trajectory:
     """``descent.run`` cached on its inputs (hyperparameters as sorted key/value pairs)."""
     opt = make_optimizer(optimizer, **dict(hyper))
     steps = int(caps.clamp(steps, 0, caps.MAX_STEPS))
     return descent.run(surface, opt, np.asarray(start, float), steps, noise=noise, seed=seed)
 
 
-def surface_select(page: Page, key: str = "surface", options=None, default: str = "bowl",
-                   container=None) -> Surface:
+def surface_select(
+    page: Page, key: str = "surface", options=None, default: str = "bowl", container=None
+) -> Surface:
     """The surface choice, bound to ``?surface=``."""
     t = page.t
     options = list(options or SURFACES)
-    name = controls.select(page, key, t("common.surface"), options, default,
-                           format_func=lambda n: t(f"surfaces.{n}"), container=container)
+    name = controls.select(
+        page,
+        key,
+        t("common.surface"),
+        options,
+        default,
+        format_func=lambda n: t(f"surfaces.{n}"),
+        container=container,
+    )
     surface = get_surface(name)
     (container or st).caption(t(f"surfaces.{name}_help"))
     return surface
@@ -60,29 +91,64 @@ def start_controls(page: Page, surface: Surface, container=None) -> tuple[float,
     ss["_start_surface"] = surface.name
     where = container or st
     cols = where.columns(2)
-    x0 = controls.slider(page, "x0", t("common.start_x"), float(x_lo), float(x_hi),
-                         float(surface.default_start[0]), step=0.01, container=cols[0])
-    y0 = controls.slider(page, "y0", t("common.start_y"), float(y_lo), float(y_hi),
-                         float(surface.default_start[1]), step=0.01, container=cols[1])
+    x0 = controls.slider(
+        page,
+        "x0",
+        t("common.start_x"),
+        float(x_lo),
+        float(x_hi),
+        float(surface.default_start[0]),
+        step=0.01,
+        container=cols[0],
+    )
+    y0 = controls.slider(
+        page,
+        "y0",
+        t("common.start_y"),
+        float(y_lo),
+        float(y_hi),
+        float(surface.default_start[1]),
+        step=0.01,
+        container=cols[1],
+    )
     where.caption(t("common.click_to_place"))
     return float(x0), float(y0)
 
 
-def learning_rate_control(page: Page, key: str = "lr", default: float = 0.1, label=None,
-                          container=None) -> float:
+def learning_rate_control(
+    page: Page, key: str = "lr", default: float = 0.1, label=None, container=None
+) -> float:
     t = page.t
     return float(
-        controls.select(page, key, label or t("common.learning_rate"), LEARNING_RATES, default,
-                        format_func=lambda v: f"{v:g}", kind="select_slider",
-                        help=t("common.learning_rate_help"), container=container)
+        controls.select(
+            page,
+            key,
+            label or t("common.learning_rate"),
+            LEARNING_RATES,
+            default,
+            format_func=lambda v: f"{v:g}",
+            kind="select_slider",
+            help=t("common.learning_rate_help"),
+            container=container,
+        )
     )
 
 
 def steps_control(page: Page, default: int = 60, key: str = "steps", container=None) -> int:
     t = page.t
-    return int(controls.slider(page, key, t("common.steps"), 5, caps.MAX_STEPS, default, step=5,
-                               help=t("common.steps_help", cap=caps.MAX_STEPS),
-                               container=container))
+    return int(
+        controls.slider(
+            page,
+            key,
+            t("common.steps"),
+            5,
+            caps.MAX_STEPS,
+            default,
+            step=5,
+            help=t("common.steps_help", cap=caps.MAX_STEPS),
+            container=container,
+        )
+    )
 
 
 def on_click_place(chart_key: str, player_key: str, surface: Surface):
@@ -125,30 +191,47 @@ def surface_chart(
     arrow_kinds: dict[str, str] | None = None,
     clickable: bool = True,
     extra_layers=(),
+    player_key: str | None = None,
 ) -> alt.LayerChart:
+    """The surface with paths up to ``frame``, arrows and minima. The invisible click grid
+    (placing the ball) is left out while ``player_key``'s animation plays, which keeps the
+    per-frame message small."""
     t = page.t
     layers = []
-    if clickable:
+    if clickable and not (player_key and is_playing(player_key)):
         grid, _ = charts.click_grid(surface.bounds)
         layers.append(grid)
-    layers.append(charts.minima_layer(
-        surface, {"global": t("common.global_min"), "local": t("common.local_min")}))
+    layers.append(
+        charts.minima_layer(
+            surface, {"global": t("common.global_min"), "local": t("common.local_min")}
+        )
+    )
     layers.extend(extra_layers)
     if runs:
-        layers.append(charts.path_layers(paths_frame(runs, frame), surface.bounds, list(runs),
-                                         t("common.legend_run")))
+        layers.append(
+            charts.path_layers(
+                paths_frame(runs, frame), surface.bounds, list(runs), t("common.legend_run")
+            )
+        )
     if arrows is not None and len(arrows):
         layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}))
-    return charts.surface_view(surface_picture(surface.name), surface.bounds, layers,
-                               CHART_SIZE, "x", "y")
+    return charts.surface_view(
+        surface_picture(surface.name), surface.bounds, layers, CHART_SIZE, "x", "y"
+    )
 
 
-def show_surface_chart(chart, chart_key: str, player_key: str, surface: Surface,
-                       clickable: bool = True) -> None:
-    if clickable:
-        st.altair_chart(chart, key=chart_key, on_select=on_click_place(chart_key, player_key,
-                                                                       surface),
-                        selection_mode="place", width="content")
+def show_surface_chart(
+    chart, chart_key: str, player_key: str, surface: Surface, clickable: bool = True
+) -> None:
+    """Draw a ``surface_chart``; when clickable (and not playing), a click places the ball."""
+    if clickable and not is_playing(player_key):
+        st.altair_chart(
+            chart,
+            key=chart_key,
+            on_select=on_click_place(chart_key, player_key, surface),
+            selection_mode="place",
+            width="content",
+        )
     else:
         st.altair_chart(chart, key=chart_key, width="content")
 
@@ -174,8 +257,13 @@ def download_runs(page: Page, runs: dict[str, descent.Trajectory], file_name: st
         df.insert(0, "series", label)
         parts.append(df)
     data = pd.concat(parts, ignore_index=True).to_csv(index=False).encode()
-    st.download_button(page.t("common.download_csv"), data, file_name=file_name,
-                       mime="text/csv", icon=":material/download:")
+    st.download_button(
+        page.t("common.download_csv"),
+        data,
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+    )
 
 
 def fmt(value: float, digits: int = 4) -> str:

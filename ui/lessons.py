@@ -41,19 +41,28 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("adaptive", "pages/06_adaptive_rates.py", "descent", ("A6", "A7"), ":material/tune:"),
     Lesson("race", "pages/07_optimizer_race.py", "descent", ("A8",), ":material/flag:"),
     Lesson("minibatch", "pages/08_minibatch.py", "descent", ("A9",), ":material/grain:"),
-    Lesson("fit", "pages/09_fit_batches_epochs.py", "training", ("B1", "B2", "B3", "B4", "B5"),
-           ":material/quiz:"),
+    Lesson(
+        "fit",
+        "pages/09_fit_batches_epochs.py",
+        "training",
+        ("B1", "B2", "B3", "B4", "B5"),
+        ":material/quiz:",
+    ),
     Lesson("batch", "pages/10_batch_size.py", "training", ("B3", "B16"), ":material/memory:"),
-    Lesson("backprop", "pages/11_forward_backward.py", "training", ("B6",),
-           ":material/account_tree:"),
+    Lesson(
+        "backprop", "pages/11_forward_backward.py", "training", ("B6",), ":material/account_tree:"
+    ),
     Lesson("losses", "pages/12_loss_functions.py", "training", ("B7",), ":material/functions:"),
-    Lesson("curves", "pages/13_overfitting.py", "training", ("B4", "B8", "B9"),
-           ":material/show_chart:"),
-    Lesson("splits", "pages/14_train_val_test.py", "training", ("B10", "B11"),
-           ":material/call_split:"),
+    Lesson(
+        "curves", "pages/13_overfitting.py", "training", ("B4", "B8", "B9"), ":material/show_chart:"
+    ),
+    Lesson(
+        "splits", "pages/14_train_val_test.py", "training", ("B10", "B11"), ":material/call_split:"
+    ),
     Lesson("early", "pages/15_early_stopping.py", "training", ("B12",), ":material/front_hand:"),
-    Lesson("cv", "pages/16_cross_validation.py", "training", ("B13", "B14"),
-           ":material/view_week:"),
+    Lesson(
+        "cv", "pages/16_cross_validation.py", "training", ("B13", "B14"), ":material/view_week:"
+    ),
     Lesson("remedies", "pages/17_regularization.py", "training", ("B15",), ":material/healing:"),
 )
 

@@ -81,8 +81,9 @@ def _sidebar(t: Translator, current_key: str) -> None:
             on_change=_switch_language,
         )
         link_params = {LANG_PARAM: t.lang}
-        st.page_link("app.py", label=t("home.nav"), icon=":material/home:",
-                     query_params=link_params)
+        st.page_link(
+            "app.py", label=t("home.nav"), icon=":material/home:", query_params=link_params
+        )
         lessons = available()
         for group in GROUPS:
             members = [lesson for lesson in lessons if lesson.group == group]

@@ -25,6 +25,11 @@ def _keys(key: str) -> dict[str, str]:
     return {name: f"{key}_{name}" for name in ("frame", "playing", "speed", "run", "full")}
 
 
+def is_playing(key: str) -> bool:
+    """Whether the player ``key`` is playing (charts drop their click layer meanwhile)."""
+    return bool(st.session_state.get(_keys(key)["playing"], False))
+
+
 def request_full_rerun(key: str) -> None:
     """Ask the player to rerun the whole page after this fragment run (e.g. a click on the
     chart changed an input the run depends on). Safe to call from a widget callback."""
@@ -84,12 +89,26 @@ def player(
         width="stretch",
         disabled=last == 0,
     )
-    cols[1].button(t("common.step"), icon=":material/skip_next:", key=f"{key}_step_btn",
-                   on_click=step, width="stretch", disabled=last == 0)
-    cols[2].button(t("common.reset"), icon=":material/replay:", key=f"{key}_reset_btn",
-                   on_click=reset, width="stretch", disabled=last == 0)
+    cols[1].button(
+        t("common.step"),
+        icon=":material/skip_next:",
+        key=f"{key}_step_btn",
+        on_click=step,
+        width="stretch",
+        disabled=last == 0,
+    )
+    cols[2].button(
+        t("common.reset"),
+        icon=":material/replay:",
+        key=f"{key}_reset_btn",
+        on_click=reset,
+        width="stretch",
+        disabled=last == 0,
+    )
     cols[3].select_slider(
-        t("common.speed"), options=SPEEDS, key=k["speed"],
+        t("common.speed"),
+        options=SPEEDS,
+        key=k["speed"],
         format_func=lambda s: t("common.speed_value", n=s),
     )
 

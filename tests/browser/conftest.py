@@ -20,8 +20,13 @@ from serve import ROOT, streamlit_server
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -29,10 +34,12 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError("REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install "
-                                "chromium)")
-    skip = pytest.mark.skip(reason="no chromium on PATH: install Debian's chromium to run the "
-                                   "browser tests")
+        raise pytest.UsageError(
+            "REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)"
+        )
+    skip = pytest.mark.skip(
+        reason="no chromium on PATH: install Debian's chromium to run the browser tests"
+    )
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(skip)

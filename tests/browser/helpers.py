@@ -49,8 +49,9 @@ def slider_value(page, label: str) -> float:
     )
 
 
-def wait_for_slider(page, label: str, low: float, high: float = float("inf"),
-                    timeout: float = 20_000) -> None:
+def wait_for_slider(
+    page, label: str, low: float, high: float = float("inf"), timeout: float = 20_000
+) -> None:
     """Wait until the slider labelled ``label`` shows a value in ``[low, high]``."""
     page.wait_for_function(
         """([label, low, high]) => {

@@ -1,0 +1,124 @@
+"""Browser benchmarks in Debian's Chromium: time to first chart per page, and the data the
+server sends per animation frame (bytes of websocket frames received while playing).
+
+Usage: ``python -m bench.browser`` (needs ``chromium`` on PATH).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
+
+from helpers import CHART, wait_for_app, wait_for_slider  # noqa: E402
+from serve import streamlit_server  # noqa: E402
+
+from ui.lessons import available  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PLAY_SECONDS = 4.0
+
+
+def _launch(playwright):
+    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+
+
+def first_chart_seconds(browser, base: str, url_path: str) -> float:
+    """Seconds from navigation to the first drawn chart (page already warm on the server:
+    the first visit of each page compiles and caches; the second is what visitors feel)."""
+    times = []
+    for _ in range(2):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(f"{base}/{url_path}?lang=en")
+        page.wait_for_selector(CHART, timeout=60_000)
+        times.append(time.perf_counter() - t0)
+        page.close()
+    return times[-1]
+
+
+def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | None:
+    """Mean websocket bytes received per animation frame while playing, and frames seen."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    received: list[int] = []
+    recording = {"on": False}
+
+    def on_ws(ws) -> None:
+        def on_frame(payload) -> None:
+            if recording["on"]:
+                received.append(len(payload))
+
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", on_ws)
+    page.goto(f"{base}/{url_path}?lang=en")
+    wait_for_app(page)
+    page.wait_for_selector(CHART, timeout=60_000)
+    play = page.get_by_role("button", name="Play")
+    if play.count() == 0:
+        page.close()
+        return None
+    reset = page.get_by_role("button", name="Reset")
+    if reset.count():
+        reset.first.click()
+        wait_for_slider(page, "Step shown", 0, 0)
+    recording["on"] = True
+    play.first.click()
+    page.wait_for_timeout(PLAY_SECONDS * 1000)
+    frame = page.evaluate(
+        """() => { const s = [...document.querySelectorAll('[data-testid="stSlider"]')]
+                     .find(e => e.innerText.startsWith('Step shown'));
+                   return s ? Number(s.querySelector('input[type=range]').value) : 0; }"""
+    )
+    recording["on"] = False
+    page.close()
+    ticks = max(1, round(frame / 2))  # default speed: 2 frames per tick, one message each
+    return sum(received) / ticks, ticks
+
+
+def bench_browser() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with streamlit_server() as base, sync_playwright() as pw:
+        browser = _launch(pw)
+        for lesson in available():
+            first = first_chart_seconds(browser, base, lesson.url_path)
+            frame = bytes_per_frame(browser, base, lesson.url_path)
+            results[lesson.url_path] = {
+                "first_chart_s": first,
+                "kb_per_frame": None if frame is None else frame[0] / 1024,
+            }
+        browser.close()
+    return results
+
+
+def report(results: dict) -> str:
+    lines = ["page                        first chart   KB per frame"]
+    for name, r in results.items():
+        kb = "-" if r["kb_per_frame"] is None else f"{r['kb_per_frame']:.1f}"
+        lines.append(f"{name:<28}{r['first_chart_s']:>9.2f} s {kb:>12}")
+    firsts = [r["first_chart_s"] for r in results.values()]
+    kbs = [r["kb_per_frame"] for r in results.values() if r["kb_per_frame"] is not None]
+    lines.append(
+        f"median first chart {statistics.median(firsts):.2f} s (target <= 1.5 s); "
+        f"max KB per frame {max(kbs, default=0):.1f} (target <= 30)"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report(bench_browser()))
