@@ -1,0 +1,89 @@
+"""Every page that exists (found through ui.lessons, so new pages are covered without
+editing this file): renders in both languages, survives hostile URL values, and every
+widget at its extremes."""
+
+import json
+import re
+
+import pytest
+
+from apptest_utils import assert_clean, charts, open_page, widget_extremes
+from ui.controls import OPTIONS_PREFIX
+from ui.lessons import available
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+PAGES = [None] + [lesson.file for lesson in available()]
+LESSON_FILES = [lesson.file for lesson in available()]
+GARBAGE = ["abc", "1e308", "-5", "nan", "x" * 300, "", "0x10", "[1, 2]", "<script>"]
+
+
+def _ids(file):
+    return "home" if file is None else file.split("/")[-1].removesuffix(".py")
+
+
+@pytest.mark.parametrize("file", PAGES, ids=_ids)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_renders_in_both_languages(file, lang):
+    at = open_page(file, lang=lang)
+    assert_clean(at)
+    if file is None:
+        return
+    specs = [chart.proto.spec for chart in charts(at)]
+    assert specs, "a lesson draws at least one chart"
+    for spec in specs:
+        assert "NaN" not in spec and "Infinity" not in spec
+    if lang == "ko":
+        text = " ".join(m.value for m in at.markdown)
+        assert HANGUL.search(text)
+        decoded = [json.dumps(json.loads(spec), ensure_ascii=False) for spec in specs]
+        assert any(HANGUL.search(spec) for spec in decoded), "chart titles are translated too"
+
+
+def url_bound_keys(at) -> list[str]:
+    """Keys of the widgets whose values live in the URL."""
+    keys = []
+    for kind in ("slider", "number_input", "toggle"):
+        for widget in getattr(at, kind):
+            if getattr(widget.proto, "query_param_key", ""):
+                keys.append(widget.proto.query_param_key)
+    keys += [k.removeprefix(OPTIONS_PREFIX) for k in at.session_state
+             if str(k).startswith(OPTIONS_PREFIX)]
+    return sorted(set(keys))
+
+
+def widget_values(at) -> dict:
+    values = {}
+    for kind in ("slider", "number_input", "toggle", "select_slider", "selectbox", "radio"):
+        for widget in getattr(at, kind):
+            if widget.key is not None:
+                values[widget.key] = widget.value
+    return values
+
+
+@pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
+def test_hostile_url_values_fall_back_to_defaults(file):
+    baseline = open_page(file)
+    keys = url_bound_keys(baseline)
+    assert keys, "lesson controls are bound to the URL"
+    defaults = widget_values(baseline)
+    for garbage in GARBAGE:
+        params = dict.fromkeys(keys, garbage) | {"unknown_key": garbage}
+        at = open_page(file, params=params)
+        assert_clean(at)
+        assert charts(at)
+        values = widget_values(at)
+        for key in keys:
+            if key in defaults and key in values and garbage in ("abc", "1e308", "x" * 300):
+                assert values[key] == defaults[key], (key, garbage)
+        if garbage in ("abc", "1e308"):
+            notices = " ".join(i.value for i in at.info)
+            assert garbage in notices, "a rejected URL value is named in a notice"
+
+
+@pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
+def test_every_widget_at_its_extremes(file):
+    at = open_page(file)
+    for widget, value in list(widget_extremes(at)):
+        widget.set_value(value).run()
+        assert_clean(at)
+        assert charts(at)
