@@ -29,6 +29,7 @@ MAX_WALL_SECONDS = 20.0  # a run longer than this stops early and says so
 
 # caching: entries kept per cached function
 CACHE_ENTRIES = 64
+TRAIN_CACHE_ENTRIES = 24  # a recorded training run is up to ~1.5 MB (boundary snapshots)
 
 
 def clamp(value: float, low: float, high: float) -> float:

@@ -350,3 +350,105 @@ def loss_chart(
             .encode(x=f"{x_field}:Q")
         )
     return alt.layer(*layers).properties(height=height)
+
+
+# --- training lessons ---------------------------------------------------------------------
+
+
+def class_colours(n_classes: int) -> list[str]:
+    """One Okabe-Ito colour per class (blue, vermillion, green, ...)."""
+    order = [1, 0, 2, 3, 4, 5, 6]
+    return [OKABE_ITO[order[i % len(order)]] for i in range(n_classes)]
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def boundary_png(predictions: np.ndarray, cells: int, n_classes: int,
+                 size: tuple[int, int] = (420, 360)) -> str:
+    """A classifier's predictions on a ``cells x cells`` grid (rows from low y, x fastest)
+    as a PNG data URL: each cell in the colour of its predicted class, paler where the model
+    is unsure, and a dark line on the decision boundary (p = 0.5, or where the argmax
+    changes)."""
+    pred = np.asarray(predictions, dtype=float).reshape(cells, cells, -1)
+    if pred.shape[-1] == 1:  # sigmoid output: probability of class 1
+        p1 = np.clip(pred[..., 0], 0, 1)
+        probs = np.stack([1 - p1, p1], axis=-1)
+    else:
+        probs = np.clip(pred, 0, 1)
+    label = probs.argmax(-1)
+    confidence = (probs.max(-1) - 1 / probs.shape[-1]) / (1 - 1 / probs.shape[-1])
+    colours = np.array([_hex_rgb(c) for c in class_colours(max(n_classes, probs.shape[-1]))])
+    strength = 0.15 + 0.45 * np.clip(confidence, 0, 1)[..., None]
+    rgb = 255 * (1 - strength) + colours[label] * strength
+    img = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB").resize(size,
+                                                                     Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(img)
+    sx, sy = (size[0] - 1) / (cells - 1), (size[1] - 1) / (cells - 1)
+    field = probs[..., 1] - 0.5 if probs.shape[-1] == 2 else None
+    if field is not None:
+        gen = contourpy.contour_generator(z=field, line_type=contourpy.LineType.Separate)
+        for line in gen.lines(0.0):
+            if len(line) > 1:
+                draw.line([(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=(40, 40, 40),
+                          width=2)
+    else:
+        for k in range(probs.shape[-1]):
+            gen = contourpy.contour_generator(z=(label == k).astype(float),
+                                              line_type=contourpy.LineType.Separate)
+            for line in gen.lines(0.5):
+                if len(line) > 1:
+                    draw.line([(c * sx, (cells - 1 - r) * sy) for c, r in line],
+                              fill=(40, 40, 40), width=2)
+    img = img.quantize(colors=64)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def points_layer(points: pd.DataFrame, bounds, class_labels: Sequence[str],
+                 split_labels: Sequence[str] = (), legend_titles=("", "")) -> alt.Chart:
+    """Data points ``x1, x2, label (class name), split (name)``: colour by class, shape by
+    split (train / validation / test ...), so colour is never the only cue."""
+    xs, ys = _scales(bounds)
+    encodings = {
+        "x": alt.X("x1:Q", scale=xs, title="x₁"),
+        "y": alt.Y("x2:Q", scale=ys, title="x₂"),
+        "color": alt.Color("label:N", scale=alt.Scale(domain=list(class_labels),
+                                                      range=class_colours(len(class_labels))),
+                           title=legend_titles[0], legend=alt.Legend(orient="bottom")),
+    }
+    if split_labels:
+        encodings["shape"] = alt.Shape(
+            "split:N", scale=alt.Scale(domain=list(split_labels),
+                                       range=SHAPES[: len(split_labels)]),
+            title=legend_titles[1], legend=alt.Legend(orient="bottom"))
+    return (
+        alt.Chart(points)
+        .mark_point(filled=True, size=38, opacity=0.9, stroke="white", strokeWidth=0.6,
+                    clip=True)
+        .encode(**encodings)
+    )
+
+
+def epoch_markers(markers: pd.DataFrame, x_field: str = "epoch") -> alt.LayerChart:
+    """Vertical dashed rules with a label at the top: ``markers`` has ``x_field`` and
+    ``label`` (e.g. "best epoch 11", "stopped 14")."""
+    base = alt.Chart(markers).encode(x=f"{x_field}:Q")
+    rule = base.mark_rule(strokeDash=[5, 4], color="#444444", strokeWidth=1.5)
+    text = base.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11,
+                          color="#444444").encode(y=alt.value(12), text="label:N")
+    return alt.layer(rule, text)
+
+
+def band_layer(bands: pd.DataFrame, x_field: str = "epoch") -> alt.Chart:
+    """Shaded epoch ranges ``start, end, label`` (underfit / good / overfit regions)."""
+    return (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.12)
+        .encode(x=alt.X("start:Q"), x2="end:Q",
+                color=alt.Color("label:N", scale=alt.Scale(range=["#E69F00", "#009E73",
+                                                                  "#D55E00"]),
+                                legend=alt.Legend(orient="bottom", title=None)))
+    )
