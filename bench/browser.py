@@ -67,11 +67,11 @@ def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | No
     page.goto(f"{base}/{url_path}?lang=en")
     wait_for_app(page)
     page.wait_for_selector(CHART, timeout=60_000)
-    play = page.get_by_role("button", name="Play")
+    play = page.get_by_role("button", name="Play", exact=True)
     if play.count() == 0:
         page.close()
         return None
-    reset = page.get_by_role("button", name="Reset")
+    reset = page.get_by_role("button", name="Reset", exact=True)
     if reset.count():
         reset.first.click()
         wait_for_slider(page, "Step shown", 0, 0)

@@ -28,6 +28,13 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
     """Yield the base URL of a freshly started app; the server is stopped afterwards."""
+    with streamlit_process(timeout, extra_args) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def streamlit_process(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
+    """Yield ``(base_url, process)`` of a freshly started app (for measuring the server)."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -66,7 +73,7 @@ def streamlit_server(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
             if time.monotonic() > deadline:
                 raise RuntimeError("streamlit did not become healthy in time")
             time.sleep(0.3)
-        yield base
+        yield base, proc
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)

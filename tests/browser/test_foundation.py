@@ -16,9 +16,9 @@ def test_deep_link_first_on_fresh_server(page, app_url, artifacts):
     # pages-directory mode ran this page's own sidebar: the translated lesson links
     nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
     assert nav.count() == len(available()) + 1
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="Reset", exact=True).click()
     wait_for_slider(page, "Step shown", 0, 0)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     wait_for_slider(page, "Step shown", 6)
     page.get_by_role("button", name="Pause").click()
     wait_for_app(page)

@@ -1,0 +1,168 @@
+"""Load test: N concurrent browser sessions on one server (loopback only, bounded).
+
+Each session opens a lesson by deep link, then repeatedly changes a control (the Step
+button of an animated lesson, else the first slider) and times how long the page takes to
+finish the rerun that the change caused, with its chart drawn. Reports errors
+(exceptions shown, timeouts), p50/p95 of those times, and the server's CPU time and
+peak memory (from /proc), with the memory per session.
+
+Usage: ``python -m bench.load [--sessions 20] [--actions 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
+
+from helpers import CHART, EXCEPTION  # noqa: E402
+from serve import streamlit_process  # noqa: E402
+
+from bench.browser import CHROMIUM_ARGS  # noqa: E402
+from ui.lessons import available  # noqa: E402
+
+TICK = 0.25
+
+
+def _proc_stats(pid: int) -> tuple[float, int]:
+    """(CPU seconds used so far, resident memory in bytes) of a process and its children."""
+    ticks = 100.0
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    with open(f"/proc/{pid}/status") as fh:
+        rss = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS"))
+    return cpu, rss
+
+
+class Sampler(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_rss, self.stop_flag = pid, 0, False
+        self.start_rss = _proc_stats(pid)[1]
+
+    def run(self):
+        while not self.stop_flag:
+            self.peak_rss = max(self.peak_rss, _proc_stats(self.pid)[1])
+            time.sleep(TICK)
+
+
+WAIT_IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
+                       return a && a.getAttribute('data-test-script-state') === 'notRunning'; }"""
+# Count finished script runs: the app's state attribute going from running back to idle.
+COUNT_RUNS = """() => { window.__runs = 0; let running = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') running = true;
+    else if (running && state === 'notRunning') { running = false; window.__runs += 1; }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+async def _session(context, base: str, url_path: str, actions: int, times: list, errors: list):
+    page = await context.new_page()
+    try:
+        await page.goto(f"{base}/{url_path}?lang=en", timeout=180_000)
+        await page.wait_for_selector(CHART, timeout=180_000)
+        await page.wait_for_function(WAIT_IDLE, timeout=180_000)
+    except Exception as exc:  # a session that never loads is an error, not a crash
+        errors.append(f"{url_path}: load {type(exc).__name__}")
+        return
+    await page.evaluate(COUNT_RUNS)
+    step = page.get_by_role("button", name="Step", exact=True)
+    for i in range(actions):
+        try:
+            runs = await page.evaluate("window.__runs")
+            t0 = time.perf_counter()
+            if await step.count():
+                await step.first.click()
+            else:  # the first slider one notch right, then back
+                await page.locator('[data-testid="stSlider"] [role="slider"]').first.press(
+                    "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+                )
+            await page.wait_for_function(f"window.__runs > {runs}", timeout=120_000)
+            await page.wait_for_selector(CHART, timeout=120_000)
+            times.append(time.perf_counter() - t0)
+        except Exception as exc:
+            errors.append(f"{url_path}: action {type(exc).__name__}")
+        if await page.locator(EXCEPTION).count():
+            errors.append(f"{url_path}: exception shown")
+            return
+
+
+async def _drive(base: str, sessions: int, actions: int, times: list, errors: list) -> None:
+    from playwright.async_api import async_playwright
+
+    lessons = [lesson.url_path for lesson in available()]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        contexts = [
+            await browser.new_context(viewport={"width": 1200, "height": 900})
+            for _ in range(sessions)
+        ]
+        await asyncio.gather(
+            *(
+                _session(ctx, base, lessons[i % len(lessons)], actions, times, errors)
+                for i, ctx in enumerate(contexts)
+            )
+        )
+        await browser.close()
+
+
+def run_load(sessions: int = 20, actions: int = 5) -> dict:
+    times: list[float] = []
+    errors: list[str] = []
+    with streamlit_process() as (base, proc):
+        sampler = Sampler(proc.pid)
+        cpu0 = _proc_stats(proc.pid)[0]
+        sampler.start()
+        t0 = time.perf_counter()
+        asyncio.run(_drive(base, sessions, actions, times, errors))
+        wall = time.perf_counter() - t0
+        sampler.stop_flag = True
+        sampler.join()
+        cpu = _proc_stats(proc.pid)[0] - cpu0
+    quantiles = statistics.quantiles(times, n=20) if len(times) >= 2 else [float("nan")] * 19
+    return {
+        "sessions": sessions,
+        "actions": len(times),
+        "errors": errors,
+        "p50_s": statistics.median(times) if times else float("nan"),
+        "p95_s": quantiles[18],
+        "server_cpu_s": cpu,
+        "wall_s": wall,
+        "server_cpu_share": cpu / wall,
+        "server_peak_mb": sampler.peak_rss / 2**20,
+        "server_start_mb": sampler.start_rss / 2**20,
+        "mb_per_session": (sampler.peak_rss - sampler.start_rss) / 2**20 / sessions,
+    }
+
+
+def report(r: dict) -> str:
+    return (
+        f"load: {r['sessions']} sessions, {r['actions']} timed actions, "
+        f"{len(r['errors'])} errors; control change to updated chart p50 {r['p50_s']:.2f} s, "
+        f"p95 {r['p95_s']:.2f} s; server CPU {r['server_cpu_s']:.1f} s over "
+        f"{r['wall_s']:.1f} s ({100 * r['server_cpu_share']:.0f}% of one core), memory "
+        f"{r['server_start_mb']:.0f} -> {r['server_peak_mb']:.0f} MB "
+        f"(~{r['mb_per_session']:.1f} MB per session)"
+        + (f"\nerrors: {r['errors'][:10]}" if r["errors"] else "")
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--actions", type=int, default=5)
+    args = parser.parse_args()
+    print(report(run_load(min(args.sessions, 50), min(args.actions, 20))))
