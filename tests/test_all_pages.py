@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from apptest_utils import assert_clean, charts, open_page, widget_extremes
+
 from ui.controls import OPTIONS_PREFIX
 from ui.lessons import available
 

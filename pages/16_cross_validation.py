@@ -1,0 +1,277 @@
+"""B13, B14 -- k-fold cross-validation: k folds, a fresh model for each, mean and spread;
+k trainings cost k times one; what goes wrong when the model is not reset."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import caps, crossval
+from sim import validation_charts as vc
+from sim.training import NetSpec, default_loss
+from ui import controls
+from ui import train_view as tv
+from ui.page import setup
+from ui.player import player
+
+SPEC = NetSpec(hidden=(64, 64))
+LEARNING_RATE = 0.01
+BATCH = 8
+STEADY = 0.05  # a std below this (accuracy points) counts as a steady model
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, label):
+    """``crossval.run`` cached on its inputs, with a progress bar over all k fits."""
+    bar = st.progress(0.0, text=label)
+    try:
+        return crossval.run(
+            x,
+            y,
+            spec,
+            task,
+            n_classes,
+            k,
+            epochs=epochs,
+            batch_size=BATCH,
+            learning_rate=LEARNING_RATE,
+            seed=seed,
+            reset=reset,
+            progress=lambda f: bar.progress(min(max(f, 0.0), 1.0), text=label),
+        )
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_one(x, y, spec, task, n_classes, k, epochs, seed):
+    return crossval.one_training(
+        x,
+        y,
+        spec,
+        task,
+        n_classes,
+        k,
+        epochs=epochs,
+        batch_size=BATCH,
+        learning_rate=LEARNING_RATE,
+        seed=seed,
+    )
+
+
+page = setup("cv")
+t = page.t
+st.markdown(t("cv.intro"))
+
+with st.container(border=True):
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown(f"**{t('cv.data_title')}**")
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=60, n_max=400, noise_default=0.3, seed_default=1
+        )
+    with right:
+        st.markdown(f"**{t('cv.controls')}**")
+        k = controls.slider(page, "k", t("cv.k"), 2, caps.MAX_FOLDS, 5, help=t("cv.k_help"))
+        epochs = controls.slider(
+            page, "epochs", t("cv.epochs"), 10, 150, 60, step=10, help=t("cv.epochs_help")
+        )
+        leak = controls.toggle(page, "noreset", t("cv.noreset"), False, help=t("cv.noreset_help"))
+
+k = int(min(k, len(x)))
+label = t("train.progress")
+honest = cached_cv(x, y, SPEC, task, n_classes, k, int(epochs), seed, True, label)
+dirty = cached_cv(x, y, SPEC, task, n_classes, k, int(epochs), seed, False, label) if leak else None
+one = cached_one(x, y, SPEC, task, n_classes, k, int(epochs), seed)
+if honest.epochs < int(epochs):
+    page.notice(
+        t("train.epochs_capped", requested=int(epochs), samples=len(x) * k, epochs=honest.epochs)
+    )
+if honest.diverged:
+    page.warn(t("cv.notice_diverged", n=len(honest.diverged)))
+
+
+def f3(v: float) -> str:
+    return f"{v:.3f}"
+
+
+fold_names = [t("cv.fold_name", n=f + 1) for f in range(k)]
+points = pd.DataFrame(
+    {
+        "x1": x[:, 0],
+        "x2": x[:, 1],
+        "fold": [fold_names[f] for f in honest.folds],
+        "label": [t("train.class_name", k=int(c)) for c in y],
+    }
+)
+
+
+def draw(frame: int) -> None:
+    picture, words = st.columns([1, 1])
+    chart = vc.fold_points(
+        points,
+        fold_names,
+        t("cv.legend_fold"),
+        t("train.legend_class"),
+        highlight=fold_names[frame],
+    )
+    picture.altair_chart(chart, width="content")
+    n_val = int(np.sum(honest.folds == frame))
+    others = ", ".join(str(f + 1) for f in range(k) if f != frame)
+    words.markdown(
+        t(
+            "cv.round_caption",
+            i=frame + 1,
+            k=k,
+            others=others,
+            n_train=len(x) - n_val,
+            n_val=n_val,
+            score=f3(honest.scores[frame]),
+        )
+    )
+    if dirty is not None:
+        if frame == 0:
+            words.caption(t("cv.round_caption_first", leak=f3(dirty.scores[0])))
+        else:
+            seen = ", ".join(str(r + 1) for r in range(frame))
+            words.caption(
+                t("cv.round_caption_leak", i=frame + 1, leak=f3(dirty.scores[frame]), seen=seen)
+            )
+    words.markdown(t("cv.analogy"))
+
+
+st.markdown(f"**{t('cv.folds_title')}**")
+player(page, "cv", k, draw, run_id=(name, len(x), seed, k), start_at_end=False)
+
+# --- scores: mean and spread, honest vs not reset --------------------------------------------
+groups = [(t("cv.group_honest"), honest)]
+if dirty is not None:
+    groups.append((t("cv.group_leak"), dirty))
+score_rows, summary_rows = [], []
+for group, record in groups:
+    scores = np.asarray(record.scores, dtype=float)
+    for f, s in enumerate(scores):
+        if np.isfinite(s):
+            jitter = (f - (k - 1) / 2) / max(k, 2)
+            score_rows.append({"group": group, "fold": fold_names[f], "score": s, "jitter": jitter})
+    ok = scores[np.isfinite(scores)]
+    if len(ok):
+        mean, std = float(ok.mean()), float(ok.std())
+        summary_rows.append({"group": group, "mean": mean, "low": mean - std, "high": mean + std})
+
+curve_col, score_col = st.columns([1.1, 1])
+with curve_col:
+    st.markdown(f"**{t('cv.curves_title')}**")
+    rows = [
+        {"fold": fold_names[f], "epoch": e + 1, "value": v}
+        for f, curve in enumerate(honest.curves)
+        for e, v in enumerate(curve.get("val_loss", []))
+    ]
+    st.altair_chart(
+        vc.fold_curves(
+            pd.DataFrame(rows, columns=["fold", "epoch", "value"]),
+            fold_names,
+            t("train.epoch_axis"),
+            t("train.metric_loss"),
+            t("cv.legend_fold"),
+        ),
+        width="stretch",
+    )
+    st.caption(t("cv.curves_caption"))
+with score_col:
+    st.markdown(f"**{t('cv.scores_title')}**")
+    st.altair_chart(
+        vc.score_spread(
+            pd.DataFrame(score_rows, columns=["group", "fold", "score", "jitter"]),
+            pd.DataFrame(summary_rows, columns=["group", "mean", "low", "high"]),
+            [g for g, _ in groups],
+            "",
+            t("cv.scores_axis"),
+            t("cv.legend_group"),
+        ),
+        width="stretch",
+    )
+finite = np.asarray(honest.scores, dtype=float)
+finite = finite[np.isfinite(finite)]
+if len(finite):
+    mean, std = float(finite.mean()), float(finite.std())
+    low, high = float(finite.min()), float(finite.max())
+    ratio = honest.total_time / max(one, 1e-9)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("cv.metric_mean"), t("cv.metric_mean_value", mean=f3(mean), std=f3(std)))
+    m2.metric(t("cv.metric_range"), t("cv.metric_range_value", low=f3(low), high=f3(high)))
+    m3.metric(
+        t("cv.metric_time", k=k), t("cv.metric_time_value", seconds=f"{honest.total_time:.2f}")
+    )
+    m4.metric(
+        t("cv.metric_ratio"), t("cv.metric_ratio_value", ratio=f"{ratio:.1f}", one=f"{one:.2f}")
+    )
+
+# What to notice: read off the runs.
+if len(finite):
+    scores = np.asarray(honest.scores, dtype=float)
+    fold_low = int(np.nanargmin(scores)) + 1
+    fold_high = int(np.nanargmax(scores)) + 1
+    with st.container(border=True):
+        st.markdown(f"**{t('common.notice_title')}**")
+        st.markdown(
+            t(
+                "cv.notice_honest",
+                k=k,
+                mean=f3(mean),
+                std=f3(std),
+                low=f3(low),
+                high=f3(high),
+                fold_low=fold_low,
+                fold_high=fold_high,
+                ratio=f"{ratio:.1f}",
+                total=f"{honest.total_time:.2f}",
+                one=f"{one:.2f}",
+            )
+        )
+        if std < STEADY:
+            st.markdown(t("cv.notice_steady"))
+        else:
+            st.markdown(t("cv.notice_erratic", low=f3(low), high=f3(high), k=k))
+        if dirty is not None:
+            d = np.asarray(dirty.scores, dtype=float)
+            d = d[np.isfinite(d)]
+            if len(d):
+                d_mean, d_std = float(d.mean()), float(d.std())
+                if d_mean > mean + 1e-9:
+                    st.markdown(t("cv.notice_leak_up", leak=f3(d_mean), leak_std=f3(d_std), k=k))
+                else:
+                    st.markdown(t("cv.notice_leak_same", leak=f3(d_mean), mean=f3(mean), k=k))
+
+# --- the code and the record -----------------------------------------------------------------
+model_code = tv.keras_code(
+    SPEC, x.shape[1], task, n_classes, "adam", LEARNING_RATE, default_loss(task), ""
+).splitlines()[:-1]
+reset_line = (
+    f"    model = build_model()  {t('cv.code_reset')}"
+    if not leak
+    else f"    # model = build_model()  {t('cv.code_forgot')}"
+)
+code = "\n".join(
+    [
+        "def build_model():",
+        *[f"    {line}" for line in model_code],
+        "    return model",
+        "",
+        "scores = []",
+        *([] if not leak else ["model = build_model()"]),
+        f"for train_idx, val_idx in KFold(n_splits={k}, shuffle=True).split(x):",
+        reset_line,
+        f"    model.fit(x[train_idx], y[train_idx], batch_size={BATCH}, epochs={honest.epochs},",
+        "              validation_data=(x[val_idx], y[val_idx]))",
+        "    scores.append(model.evaluate(x[val_idx], y[val_idx])[1])",
+        "print(np.mean(scores), np.std(scores))",
+    ]
+)
+tv.show_keras_code(page, code)
+st.download_button(
+    t("train.download_history"),
+    honest.frame().to_csv(index=False).encode(),
+    file_name="cross_validation_history.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
