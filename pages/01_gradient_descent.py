@@ -61,7 +61,7 @@ def draw(frame: int) -> None:
     )
 
 
-left, right = st.columns([1.15, 1])
+left, right = st.columns([1.3, 1])
 with left:
     player(page, "gd", last + 1, draw, run_id=(surface.name, lr, steps, x0, y0))
 with right:

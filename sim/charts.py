@@ -273,7 +273,9 @@ def minima_layer(surface: Surface, labels: dict[str, str]) -> alt.Chart:
     )
 
 
-def click_grid(bounds, cells: int = 20) -> tuple[alt.Chart, alt.Parameter]:
+def click_grid(
+    bounds, cells: int = 20, size: tuple[int, int] = (400, 330)
+) -> tuple[alt.Chart, alt.Parameter]:
     """An invisible grid of cells over the window with a point selection, so clicking the
     surface returns the clicked cell's centre (``st.altair_chart(on_select="rerun")``)."""
     (x0, x1), (y0, y1) = bounds
@@ -285,7 +287,7 @@ def click_grid(bounds, cells: int = 20) -> tuple[alt.Chart, alt.Parameter]:
     pick = alt.selection_point(name="place", fields=["cx", "cy"], on="click", clear=False)
     layer = (
         alt.Chart(frame)
-        .mark_square(size=((min(480, 400) / cells) ** 2) * 1.6, opacity=0.001, clip=True)
+        .mark_square(size=(max(size) / cells) ** 2 * 1.6, opacity=0.001, clip=True)
         .encode(x=alt.X("cx:Q", scale=xs), y=alt.Y("cy:Q", scale=ys))
         .add_params(pick)
     )
@@ -304,7 +306,9 @@ def surface_view(
     (a stable spec: the front end then swaps data in place between frames)."""
     return (
         alt.layer(image_layer(image_url, bounds, x_title, y_title), *layers)
-        .properties(width=size[0], height=size[1])
+        # "pad": the plot area itself is size[0] x size[1] and axes/legends add to it; a
+        # "fit" autosize would squeeze the plot and stretch the picture out of proportion
+        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
         .resolve_scale(color="independent", shape="independent")
     )
 
@@ -365,8 +369,9 @@ def _hex_rgb(colour: str) -> np.ndarray:
     return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def boundary_png(predictions: np.ndarray, cells: int, n_classes: int,
-                 size: tuple[int, int] = (420, 360)) -> str:
+def boundary_png(
+    predictions: np.ndarray, cells: int, n_classes: int, size: tuple[int, int] = (420, 360)
+) -> str:
     """A classifier's predictions on a ``cells x cells`` grid (rows from low y, x fastest)
     as a PNG data URL: each cell in the colour of its predicted class, paler where the model
     is unsure, and a dark line on the decision boundary (p = 0.5, or where the argmax
@@ -382,8 +387,7 @@ def boundary_png(predictions: np.ndarray, cells: int, n_classes: int,
     colours = np.array([_hex_rgb(c) for c in class_colours(max(n_classes, probs.shape[-1]))])
     strength = 0.15 + 0.45 * np.clip(confidence, 0, 1)[..., None]
     rgb = 255 * (1 - strength) + colours[label] * strength
-    img = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB").resize(size,
-                                                                     Image.Resampling.BILINEAR)
+    img = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(img)
     sx, sy = (size[0] - 1) / (cells - 1), (size[1] - 1) / (cells - 1)
     field = probs[..., 1] - 0.5 if probs.shape[-1] == 2 else None
@@ -391,43 +395,57 @@ def boundary_png(predictions: np.ndarray, cells: int, n_classes: int,
         gen = contourpy.contour_generator(z=field, line_type=contourpy.LineType.Separate)
         for line in gen.lines(0.0):
             if len(line) > 1:
-                draw.line([(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=(40, 40, 40),
-                          width=2)
+                draw.line(
+                    [(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=(40, 40, 40), width=2
+                )
     else:
         for k in range(probs.shape[-1]):
-            gen = contourpy.contour_generator(z=(label == k).astype(float),
-                                              line_type=contourpy.LineType.Separate)
+            gen = contourpy.contour_generator(
+                z=(label == k).astype(float), line_type=contourpy.LineType.Separate
+            )
             for line in gen.lines(0.5):
                 if len(line) > 1:
-                    draw.line([(c * sx, (cells - 1 - r) * sy) for c, r in line],
-                              fill=(40, 40, 40), width=2)
+                    draw.line(
+                        [(c * sx, (cells - 1 - r) * sy) for c, r in line],
+                        fill=(40, 40, 40),
+                        width=2,
+                    )
     img = img.quantize(colors=64)
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def points_layer(points: pd.DataFrame, bounds, class_labels: Sequence[str],
-                 split_labels: Sequence[str] = (), legend_titles=("", "")) -> alt.Chart:
+def points_layer(
+    points: pd.DataFrame,
+    bounds,
+    class_labels: Sequence[str],
+    split_labels: Sequence[str] = (),
+    legend_titles=("", ""),
+) -> alt.Chart:
     """Data points ``x1, x2, label (class name), split (name)``: colour by class, shape by
     split (train / validation / test ...), so colour is never the only cue."""
     xs, ys = _scales(bounds)
     encodings = {
         "x": alt.X("x1:Q", scale=xs, title="x₁"),
         "y": alt.Y("x2:Q", scale=ys, title="x₂"),
-        "color": alt.Color("label:N", scale=alt.Scale(domain=list(class_labels),
-                                                      range=class_colours(len(class_labels))),
-                           title=legend_titles[0], legend=alt.Legend(orient="bottom")),
+        "color": alt.Color(
+            "label:N",
+            scale=alt.Scale(domain=list(class_labels), range=class_colours(len(class_labels))),
+            title=legend_titles[0],
+            legend=alt.Legend(orient="bottom"),
+        ),
     }
     if split_labels:
         encodings["shape"] = alt.Shape(
-            "split:N", scale=alt.Scale(domain=list(split_labels),
-                                       range=SHAPES[: len(split_labels)]),
-            title=legend_titles[1], legend=alt.Legend(orient="bottom"))
+            "split:N",
+            scale=alt.Scale(domain=list(split_labels), range=SHAPES[: len(split_labels)]),
+            title=legend_titles[1],
+            legend=alt.Legend(orient="bottom"),
+        )
     return (
         alt.Chart(points)
-        .mark_point(filled=True, size=38, opacity=0.9, stroke="white", strokeWidth=0.6,
-                    clip=True)
+        .mark_point(filled=True, size=38, opacity=0.9, stroke="white", strokeWidth=0.6, clip=True)
         .encode(**encodings)
     )
 
@@ -437,8 +455,9 @@ def epoch_markers(markers: pd.DataFrame, x_field: str = "epoch") -> alt.LayerCha
     ``label`` (e.g. "best epoch 11", "stopped 14")."""
     base = alt.Chart(markers).encode(x=f"{x_field}:Q")
     rule = base.mark_rule(strokeDash=[5, 4], color="#444444", strokeWidth=1.5)
-    text = base.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11,
-                          color="#444444").encode(y=alt.value(12), text="label:N")
+    text = base.mark_text(
+        align="left", dx=4, dy=-4, baseline="bottom", fontSize=11, color="#444444"
+    ).encode(y=alt.value(12), text="label:N")
     return alt.layer(rule, text)
 
 
@@ -447,8 +466,13 @@ def band_layer(bands: pd.DataFrame, x_field: str = "epoch") -> alt.Chart:
     return (
         alt.Chart(bands)
         .mark_rect(opacity=0.12)
-        .encode(x=alt.X("start:Q"), x2="end:Q",
-                color=alt.Color("label:N", scale=alt.Scale(range=["#E69F00", "#009E73",
-                                                                  "#D55E00"]),
-                                legend=alt.Legend(orient="bottom", title=None)))
+        .encode(
+            x=alt.X("start:Q"),
+            x2="end:Q",
+            color=alt.Color(
+                "label:N",
+                scale=alt.Scale(range=["#E69F00", "#009E73", "#D55E00"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+        )
     )

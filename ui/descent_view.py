@@ -17,7 +17,7 @@ from ui import controls
 from ui.page import Page
 from ui.player import is_playing, request_full_rerun
 
-CHART_SIZE = (480, 400)
+CHART_SIZE = (400, 330)
 LEARNING_RATES = (
     0.001,
     0.002,
@@ -160,7 +160,7 @@ def on_click_place(chart_key: str, player_key: str, surface: Surface):
             points = state["selection"]["place"]
         except (KeyError, TypeError):
             return
-        if not points:
+        if not points or "cx" not in points[0]:
             return
         (x_lo, x_hi), (y_lo, y_hi) = surface.bounds
         x = float(np.clip(points[0]["cx"], x_lo, x_hi))
@@ -198,9 +198,6 @@ def surface_chart(
     per-frame message small."""
     t = page.t
     layers = []
-    if clickable and not (player_key and is_playing(player_key)):
-        grid, _ = charts.click_grid(surface.bounds)
-        layers.append(grid)
     layers.append(
         charts.minima_layer(
             surface, {"global": t("common.global_min"), "local": t("common.local_min")}
@@ -215,6 +212,10 @@ def surface_chart(
         )
     if arrows is not None and len(arrows):
         layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}))
+    if clickable and not (player_key and is_playing(player_key)):
+        # on top of everything, so a click anywhere on the surface lands on a cell
+        grid, _ = charts.click_grid(surface.bounds, size=CHART_SIZE)
+        layers.append(grid)
     return charts.surface_view(
         surface_picture(surface.name), surface.bounds, layers, CHART_SIZE, "x", "y"
     )

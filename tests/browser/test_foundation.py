@@ -1,6 +1,8 @@
 """Browser: the gradient-descent lesson opened by deep link as the first request of a fresh
 server draws its chart, Play advances the frame, and nothing raises; the home page links
-every lesson in the sidebar and keeps the language."""
+every lesson in the sidebar and keeps the language; a click on the surface places the ball."""
+
+import re
 
 from helpers import CHART, EXCEPTION, wait_for_app, wait_for_slider, watch_console
 
@@ -37,3 +39,24 @@ def test_language_survives_navigation(page, app_url, artifacts):
     assert "lang=ko" in page.url
     assert "경사 하강법" in page.inner_text("body")
     page.screenshot(path=str(artifacts / "gd_ko.png"))
+
+
+def test_click_on_the_surface_places_the_ball(page, app_url):
+    page.goto(f"{app_url}/gradient_descent?lang=en&surface=bowl")
+    wait_for_app(page)
+    chart = page.locator(CHART).first
+    chart.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # let vega attach its event handlers
+    # the plot area starts at the root group's offset inside the svg (right of the y axis)
+    offset = page.evaluate(
+        """() => document.querySelector('[data-testid="stVegaLiteChart"] svg g[transform]')
+                         .getAttribute('transform')"""
+    )
+    tx, ty = (float(v) for v in re.findall(r"[-\d.]+", offset))
+    box = chart.locator("svg").first.bounding_box()
+    # 100 px right and down from the plot's top-left corner of a 400 x 330 plot over
+    # [-3, 3] x [-3, 3]: x = -1.5, y = 1.18, i.e. the grid cell centred at (-1.35, 1.35)
+    page.mouse.click(box["x"] + tx + 100, box["y"] + ty + 100)
+    wait_for_slider(page, "Start x", -1.36, -1.34)
+    wait_for_slider(page, "Start y", 1.34, 1.36)
+    assert page.locator(EXCEPTION).count() == 0
