@@ -17,7 +17,8 @@ from ui import controls
 from ui.page import Page
 from ui.player import is_playing, request_full_rerun
 
-CHART_SIZE = (400, 330)
+CHART_SIZE = (400, 400)  # the plot area of a square window; see chart_size()
+PLOT_WIDTH, MIN_PLOT_HEIGHT = 400, 240
 LEARNING_RATES = (
     0.001,
     0.002,
@@ -38,10 +39,19 @@ LEARNING_RATES = (
 )
 
 
+def chart_size(surface: Surface) -> tuple[int, int]:
+    """Plot area in pixels: 400 wide and as tall as keeps x and y units equal (a bowl stays
+    round), but never flatter than 400 x 240 (the ravine is 16 by 6)."""
+    (x0, x1), (y0, y1) = surface.bounds
+    height = round(PLOT_WIDTH * (y1 - y0) / (x1 - x0))
+    return PLOT_WIDTH, int(min(max(height, MIN_PLOT_HEIGHT), PLOT_WIDTH))
+
+
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def surface_picture(name: str) -> str:
     """The surface's PNG data URL, made once per surface and process."""
-    return charts.surface_png(get_surface(name), size=CHART_SIZE)
+    surface = get_surface(name)
+    return charts.surface_png(surface, size=chart_size(surface))
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -214,10 +224,10 @@ def surface_chart(
         layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}))
     if clickable and not (player_key and is_playing(player_key)):
         # on top of everything, so a click anywhere on the surface lands on a cell
-        grid, _ = charts.click_grid(surface.bounds, size=CHART_SIZE)
+        grid, _ = charts.click_grid(surface.bounds, size=chart_size(surface))
         layers.append(grid)
     return charts.surface_view(
-        surface_picture(surface.name), surface.bounds, layers, CHART_SIZE, "x", "y"
+        surface_picture(surface.name), surface.bounds, layers, chart_size(surface), "x", "y"
     )
 
 
@@ -238,7 +248,7 @@ def show_surface_chart(
 
 
 def arrow(x, y, dx, dy, kind, surface: Surface) -> pd.DataFrame:
-    return charts.arrow_frame(x, y, dx, dy, kind, surface.bounds, CHART_SIZE)
+    return charts.arrow_frame(x, y, dx, dy, kind, surface.bounds, chart_size(surface))
 
 
 def loss_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:

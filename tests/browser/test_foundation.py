@@ -54,9 +54,9 @@ def test_click_on_the_surface_places_the_ball(page, app_url):
     )
     tx, ty = (float(v) for v in re.findall(r"[-\d.]+", offset))
     box = chart.locator("svg").first.bounding_box()
-    # 100 px right and down from the plot's top-left corner of a 400 x 330 plot over
-    # [-3, 3] x [-3, 3]: x = -1.5, y = 1.18, i.e. the grid cell centred at (-1.35, 1.35)
-    page.mouse.click(box["x"] + tx + 100, box["y"] + ty + 100)
+    # 110 px right and down from the plot's top-left corner of the 400 x 400 plot over
+    # [-3, 3] x [-3, 3]: x = -1.35, y = 1.35, the centre of a cell of the 20 x 20 grid
+    page.mouse.click(box["x"] + tx + 110, box["y"] + ty + 110)
     wait_for_slider(page, "Start x", -1.36, -1.34)
     wait_for_slider(page, "Start y", 1.34, 1.36)
     assert page.locator(EXCEPTION).count() == 0
