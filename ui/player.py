@@ -79,7 +79,7 @@ def player(
         ss[k["frame"]] = 0
 
     playing = ss[k["playing"]]
-    cols = st.columns([1.2, 1, 1, 2.4], vertical_alignment="bottom")
+    cols = st.columns(3)
     cols[0].button(
         t("common.pause") if playing else t("common.play"),
         icon=":material/pause:" if playing else ":material/play_arrow:",
@@ -105,12 +105,6 @@ def player(
         width="stretch",
         disabled=last == 0,
     )
-    cols[3].select_slider(
-        t("common.speed"),
-        options=SPEEDS,
-        key=k["speed"],
-        format_func=lambda s: t("common.speed_value", n=s),
-    )
 
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def view() -> None:
@@ -122,7 +116,15 @@ def player(
                 st.rerun(scope="app")  # drop the timer
             ss[k["frame"]] = min(ss[k["frame"]] + ss[k["speed"]], last)
         if last > 0:
-            st.slider(t("common.frame"), 0, last, key=k["frame"])
+            scrub, speed = st.columns([3, 1.2])
+            scrub.slider(t("common.frame"), 0, last, key=k["frame"])
+            # inside the fragment: changing the speed reruns only the animated part
+            speed.select_slider(
+                t("common.speed"),
+                options=SPEEDS,
+                key=k["speed"],
+                format_func=lambda s: t("common.speed_value", n=s),
+            )
         draw(ss[k["frame"]])
 
     view()
