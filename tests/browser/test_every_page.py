@@ -1,0 +1,85 @@
+"""Browser: every page the navigation lists, opened by deep link as the first request of a
+freshly started server, draws a chart without an exception or a console error, plays its
+animation where it has one, and speaks Korean in text and chart titles with ``lang=ko``.
+
+The pages come from ``ui.lessons`` and the test checks that the sidebar lists exactly
+those, so a new lesson is covered without editing this file. Screenshots land in
+``test-artifacts/pages/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import CHART, EXCEPTION, wait_for_app, watch_console
+from serve import streamlit_server
+
+from ui.lessons import available
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+NAV_LINK = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
+
+# The shared player's widgets carry keys "<player>_frame", "<player>_play_btn", ...;
+# Streamlit exposes a widget key as the class "st-key-<key>" on its container.
+PLAYER_KEY_JS = """() => {
+  for (const el of document.querySelectorAll('[class*="st-key-"]')) {
+    for (const c of el.classList) {
+      if (c.startsWith('st-key-') && c.endsWith('_frame')) return c.slice(7, -6);
+    }
+  }
+  return null; }"""
+FRAME_JS = """(key) => {
+  const s = document.querySelector(`.st-key-${key}_frame input[type=range]`);
+  return s ? Number(s.value) : null; }"""
+
+
+def test_navigation_lists_every_lesson(page):
+    with streamlit_server() as base:
+        page.goto(f"{base}/?lang=en")
+        wait_for_app(page)
+        page.wait_for_selector(NAV_LINK, timeout=30_000)
+        hrefs = page.eval_on_selector_all(NAV_LINK, "els => els.map(e => e.href)")
+    paths = {href.split("?")[0].rstrip("/").rsplit("/", 1)[-1] for href in hrefs}
+    expected = {lesson.url_path for lesson in available()}
+    assert expected <= paths, f"lessons missing from the sidebar: {expected - paths}"
+    assert len(hrefs) == len(expected) + 1, "the sidebar lists home plus every lesson"
+
+
+def _play(page) -> None:
+    key = page.evaluate(PLAYER_KEY_JS)
+    if key is None:
+        return  # a page without an animation
+    page.locator(f".st-key-{key}_reset_btn button").click()
+    page.wait_for_function(f"() => ({FRAME_JS})('{key}') === 0", timeout=20_000)
+    page.locator(f".st-key-{key}_play_btn button").click()
+    page.wait_for_function(f"() => ({FRAME_JS})('{key}') > 0", timeout=20_000)
+    page.locator(f".st-key-{key}_play_btn button").click()  # pause
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("lesson", available(), ids=lambda lesson: lesson.key)
+def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
+    shots = artifacts / "pages"
+    shots.mkdir(exist_ok=True)
+    errors = watch_console(page)
+    with streamlit_server() as base:
+        page.goto(f"{base}/{lesson.url_path}?lang=en")  # the server's first page request
+        wait_for_app(page, timeout=60_000)
+        page.wait_for_selector(CHART, timeout=30_000)
+        assert page.locator(EXCEPTION).count() == 0
+        _play(page)
+        assert page.locator(EXCEPTION).count() == 0
+        page.screenshot(path=str(shots / f"{lesson.key}_en.png"), full_page=True)
+
+        page.goto(f"{base}/{lesson.url_path}?lang=ko")
+        wait_for_app(page, timeout=60_000)
+        page.wait_for_selector(CHART, timeout=30_000)
+        assert page.locator(EXCEPTION).count() == 0
+        assert HANGUL.search(page.inner_text('[data-testid="stMain"]'))
+        chart_text = page.eval_on_selector_all(
+            f"{CHART} svg text", "els => els.map(e => e.textContent).join(' ')"
+        )
+        assert HANGUL.search(chart_text), "chart titles and legends are in Korean too"
+        page.screenshot(path=str(shots / f"{lesson.key}_ko.png"), full_page=True)
+    assert not errors, errors
