@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
 import threading
@@ -26,7 +25,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from helpers import CHART, EXCEPTION  # noqa: E402
 from serve import streamlit_process  # noqa: E402
 
-from bench.browser import CHROMIUM_ARGS  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
 TICK = 0.25
@@ -103,9 +102,7 @@ async def _drive(base: str, sessions: int, actions: int, times: list, errors: li
 
     lessons = [lesson.url_path for lesson in available()]
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-        )
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         contexts = [
             await browser.new_context(viewport={"width": 1200, "height": 900})
             for _ in range(sessions)

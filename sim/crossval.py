@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import caps
-from sim.datasets import cross_validate
+from sim.datasets import FoldScores, cross_validate
 from sim.nn import Callback
 from sim.training import NetSpec, build_model, train
 
@@ -26,7 +26,7 @@ MAX_CV_SAMPLE_EPOCHS = caps.MAX_SAMPLE_EPOCHS
 
 
 @dataclass
-class CVRecord:
+class CVRecord(FoldScores):
     """``folds[i]``: the validation fold of sample i (0-based); ``curves[f]``: fold f's
     history (``loss``, ``accuracy``, ``val_loss``, ...) per epoch; ``scores[f]``: fold f's
     validation score ``score_name`` after training; ``times[f]`` seconds; ``epochs``: the
@@ -44,19 +44,6 @@ class CVRecord:
     @property
     def k(self) -> int:
         return len(self.scores)
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.scores))
-
-    @property
-    def std(self) -> float:
-        """Population standard deviation (ddof=0), as ``CVResult.std``."""
-        return float(np.std(self.scores))
-
-    @property
-    def total_time(self) -> float:
-        return float(sum(self.times))
 
     def frame(self):
         """Every fold's history as one table: ``fold`` (1-based), ``epoch``, metrics."""

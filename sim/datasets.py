@@ -274,8 +274,28 @@ def kfold(n: int, k: int = 5, seed: int = 0) -> Iterator[tuple[np.ndarray, np.nd
         start = stop
 
 
+class FoldScores:
+    """Summary of per-fold ``scores`` and ``times``, shared by the cross-validation records."""
+
+    scores: list[float]
+    times: list[float]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.scores))
+
+    @property
+    def std(self) -> float:
+        """Population standard deviation (ddof=0)."""
+        return float(np.std(self.scores))
+
+    @property
+    def total_time(self) -> float:
+        return float(sum(self.times))
+
+
 @dataclass
-class CVResult:
+class CVResult(FoldScores):
     """Per-fold outcome of ``cross_validate``. ``scores[i]`` is fold i's validation score
     (``score_name``: the first compiled metric, else the loss); ``mean`` and ``std``
     (population, ddof=0) summarise them; ``times`` are seconds per fold (B14: k trainings)."""
@@ -286,18 +306,6 @@ class CVResult:
     score_name: str
     folds: list[tuple[np.ndarray, np.ndarray]]
     reset: bool
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.scores))
-
-    @property
-    def std(self) -> float:
-        return float(np.std(self.scores))
-
-    @property
-    def total_time(self) -> float:
-        return float(sum(self.times))
 
 
 def cross_validate(

@@ -61,6 +61,25 @@ def _check_number(page, key, low, high, default, step, integer) -> None:
         _reject(page, key, raw, str(default))
 
 
+def _bound_number(
+    widget, page, key, label, min_value, max_value, default, step, fmt, help, container, check_step
+):
+    integer = all(isinstance(v, int) for v in (min_value, max_value, default))
+    _check_number(page, key, min_value, max_value, default, step if check_step else None, integer)
+    make = getattr(container or st, widget)
+    return make(
+        label,
+        min_value,
+        max_value,
+        value=default,
+        step=step,
+        format=fmt,
+        key=key,
+        help=help,
+        bind="query-params",
+    )
+
+
 def slider(
     page: Page,
     key: str,
@@ -73,20 +92,21 @@ def slider(
     help: str | None = None,
     container=None,
 ):
-    """A number slider bound to ``?key=``; ints when the bounds and default are ints."""
-    integer = all(isinstance(v, int) for v in (min_value, max_value, default))
-    _check_number(page, key, min_value, max_value, default, step, integer)
-    where = container or st
-    return where.slider(
+    """A number slider bound to ``?key=``; ints when the bounds and default are ints. A URL
+    value off the slider's step grid is rejected too (the slider could not show it)."""
+    return _bound_number(
+        "slider",
+        page,
+        key,
         label,
         min_value,
         max_value,
-        value=default,
-        step=step,
-        format=fmt,
-        key=key,
-        help=help,
-        bind="query-params",
+        default,
+        step,
+        fmt,
+        help,
+        container,
+        check_step=True,
     )
 
 
@@ -102,20 +122,20 @@ def number(
     help: str | None = None,
     container=None,
 ):
-    """A number box bound to ``?key=``."""
-    integer = all(isinstance(v, int) for v in (min_value, max_value, default))
-    _check_number(page, key, min_value, max_value, default, None, integer)
-    where = container or st
-    return where.number_input(
+    """A number box bound to ``?key=`` (any value in range is accepted)."""
+    return _bound_number(
+        "number_input",
+        page,
+        key,
         label,
         min_value,
         max_value,
-        value=default,
-        step=step,
-        format=fmt,
-        key=key,
-        help=help,
-        bind="query-params",
+        default,
+        step,
+        fmt,
+        help,
+        container,
+        check_step=False,
     )
 
 

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+
+# Debian's Chromium (Playwright cannot download its own browser here) and its flags
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 APP_STATUS_RUNNING = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stVegaLiteChart"]'
 EXCEPTION = '[data-testid="stException"]'
