@@ -32,10 +32,10 @@ class Trajectory:
     From that step on the path repeats its last finite point.
 
     ``internals`` holds the optimizer's state after each step, per name (``velocity``,
-    ``accumulator``, ``mean_square``, ``m``, ``v``) plus ``step_size`` (the effective
-    per-axis learning rate of each update): arrays shaped like ``xy`` minus the first point,
-    i.e. ``(steps, 2)`` or ``(n, steps, 2)``. Entry ``k`` belongs to the step that moved
-    point ``k`` to point ``k + 1``.
+    ``accumulator``, ``mean_square``, ``m``, ``v``) plus ``step_size`` (the per-axis
+    rate each update applied: ``p <- p - step_size * g``; Adam: ``* m``): arrays shaped
+    like ``xy`` minus the first point, i.e. ``(steps, 2)`` or ``(n, steps, 2)``. Entry
+    ``k`` belongs to the step that moved point ``k`` to point ``k + 1``.
     """
 
     xy: np.ndarray
@@ -135,7 +135,6 @@ def run(
     grads = np.empty((n, steps + 1, 2))
     diverged = np.full(n, -1)
     state = optimizer.init(points)
-    initial_state = state
     recorded = {key: np.zeros((n, steps, 2)) for key in _state_arrays(state)}
     radius2 = radius * radius
 
@@ -162,7 +161,7 @@ def run(
             xy[:, k], loss[:, k], grads[:, k] = points, value, grad
             for key, arr in recorded.items():
                 arr[:, k - 1] = state[key]
-        recorded["step_size"] = _step_sizes(optimizer, initial_state, recorded, n, steps)
+        recorded["step_size"] = _step_sizes(optimizer, recorded, n, steps)
     _freeze_internals(recorded, diverged)
 
     if single:
@@ -178,13 +177,15 @@ def _state_arrays(state) -> list[str]:
     return [key for key, val in state.items() if isinstance(val, np.ndarray)]
 
 
-def _step_sizes(optimizer, initial_state, recorded, n, steps) -> np.ndarray:
-    """The effective learning rate of every step, from the state *before* it, computed for
-    all steps at once after the run (cheaper than once per step inside the loop)."""
-    before = {"iterations": np.arange(steps).reshape(1, steps, 1)}
-    for key, arr in recorded.items():
-        before[key] = np.concatenate([initial_state[key][:, None], arr[:, :-1]], axis=1)
-    return np.broadcast_to(optimizer.step_size(before), (n, steps, 2)).copy()
+def _step_sizes(optimizer, recorded, n, steps) -> np.ndarray:
+    """The per-axis rate every step applied (the multiplier of the gradient; Adam: of its
+    first moment). Adagrad, RMSprop and Adam add the step's squared gradient to their memory
+    before dividing, so step k's rate comes from the memory recorded *after* it, with step
+    k's iteration count (Adam's bias correction). Computed for all steps at once after the
+    run (cheaper than once per step inside the loop)."""
+    memory = dict(recorded)
+    memory["iterations"] = np.arange(steps).reshape(1, steps, 1)  # step_size() adds one
+    return np.broadcast_to(optimizer.step_size(memory), (n, steps, 2)).copy()
 
 
 def _freeze_internals(recorded: dict[str, np.ndarray], diverged: np.ndarray) -> None:

@@ -79,9 +79,11 @@ def test_internals_record_the_optimizer_state():
     opt = make_optimizer("adagrad", learning_rate=0.5)
     traj = descent.run(s, opt, (-7.0, 2.0), 30)
     assert traj.internals["accumulator"].shape == (30, 2)
-    # step k's step size is lr / sqrt(accumulator before step k + eps)
-    acc_before = np.vstack([np.full((1, 2), 0.1), traj.internals["accumulator"][:-1]])
-    np.testing.assert_allclose(traj.internals["step_size"], 0.5 / np.sqrt(acc_before + 1e-7))
+    # step k applies lr / sqrt(accumulator after adding step k's squared gradient + eps)
+    acc_after = traj.internals["accumulator"]
+    np.testing.assert_allclose(traj.internals["step_size"], 0.5 / np.sqrt(acc_after + 1e-7))
+    moved = (traj.xy[:-1] - traj.xy[1:]) / traj.grad[:-1]
+    np.testing.assert_allclose(traj.internals["step_size"], moved, rtol=1e-9)
     # and the accumulator is the sum of squared gradients seen so far
     np.testing.assert_allclose(
         traj.internals["accumulator"], 0.1 + np.cumsum(traj.grad[:-1] ** 2, axis=0)

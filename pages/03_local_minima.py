@@ -1,0 +1,211 @@
+"""A3 -- Local minima: many balls at once; the start decides where each one lands."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import basins_map, caps, descent, run_facts
+from sim.optimizers import make_optimizer
+from sim.surfaces import get_surface
+from ui import controls
+from ui import descent_view as dv
+from ui import multi_view as mv
+from ui.page import setup
+from ui.player import player
+
+page = setup("basins")
+t = page.t
+st.markdown(t("basins.intro"))
+
+SURFACES = ("local_minima", "himmelblau", "saddle")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+MAX_SIDE = int(np.sqrt(caps.MAX_STARTS))
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def many_starts(surface, optimizer, lr, layout, side, seed, steps):
+    """All starts as one vectorized run: starts, trajectory and destination codes."""
+    s = get_surface(surface)
+    if layout == "grid":
+        starts = run_facts.start_grid(s.bounds, side)
+    else:
+        starts = run_facts.start_cloud(s.bounds, side * side, seed)
+    opt = make_optimizer(optimizer, learning_rate=lr)
+    traj = descent.run(s, opt, starts, int(caps.clamp(steps, 0, caps.MAX_STEPS)))
+    return starts, traj, run_facts.destinations(traj, s)
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def map_picture(surface, optimizer, lr, layout, side, seed, steps):
+    starts, _, dest = many_starts(surface, optimizer, lr, layout, side, seed, steps)
+    s = get_surface(surface)
+    return basins_map.basin_png(starts, dest, s, size=dv.chart_size(s))
+
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([1.1, 1.1, 1])
+    surface = dv.surface_select(page, options=SURFACES, default="local_minima", container=c1)
+    with c1:
+        st.markdown(f"**{t('basins.probe_title')}**")
+        x0, y0 = dv.start_controls(page, surface)
+    with c2:
+        optimizer = controls.select(
+            page,
+            "opt",
+            t("basins.optimizer"),
+            OPTIMIZERS,
+            "sgd",
+            format_func=lambda o: t(f"basins.opt_{o}"),
+            kind="segmented",
+            help=t("basins.optimizer_help"),
+        )
+        lr = dv.learning_rate_control(page, default=0.1)
+        steps = dv.steps_control(page, default=150)
+    with c3:
+        layout = controls.select(
+            page,
+            "layout",
+            t("basins.layout"),
+            ("grid", "cloud"),
+            "grid",
+            format_func=lambda o: t(f"basins.layout_{o}"),
+            kind="segmented",
+        )
+        side = controls.slider(
+            page,
+            "side",
+            t("basins.side"),
+            4,
+            MAX_SIDE,
+            16,
+            help=t("basins.side_help", cap=caps.MAX_STARTS),
+        )
+        seed = 0
+        if layout == "cloud":
+            seed = controls.number(page, "seed", t("basins.seed"), 0, 9999, 0)
+
+key = (surface.name, optimizer, lr, layout, side, seed, steps)
+starts, traj, dest = many_starts(*key)
+picture = map_picture(*key)
+# the learner's own ball (placed by clicking the map): one run with the same optimizer
+probe_label = t("basins.probe_series")
+probe = dv.cached_run(surface.name, optimizer, (("learning_rate", lr),), (x0, y0), steps)
+probe_runs = {probe_label: probe}
+probe_table = mv.path_table(probe_runs, surface)
+labels = {}
+for i, m in enumerate(surface.minima):
+    labels[i] = t(
+        f"basins.dest_{m.kind}", x=f"{round(m.x, 2) + 0.0:g}", y=f"{round(m.y, 2) + 0.0:g}"
+    )
+labels[run_facts.NONE] = t("basins.dest_none")
+labels[run_facts.DIVERGED] = t("basins.dest_diverged")
+
+
+def draw(frame: int) -> None:
+    balls = basins_map.balls_frame(traj.xy[:, frame], dest)
+    chart = mv.surface_chart(
+        page,
+        surface,
+        mv.paths_until(probe_table, frame, probe_runs),
+        [probe_label],
+        player_key="balls",
+        extra_layers=[basins_map.balls_layer(balls, surface, labels, t("basins.legend"))],
+        image=picture,
+    )
+    dv.show_surface_chart(chart, "basins_chart", "balls", surface)
+    st.caption(t("basins.frame_caption", step=frame, n=len(dest)))
+
+
+left, right = st.columns([1.15, 1])
+with left:
+    player(page, "balls", traj.steps + 1, draw, run_id=(*key, x0, y0))
+    st.caption(t("basins.map_caption"))
+with right:
+    rows, compare = [], {}
+    names = {o: t(f"basins.opt_{o}") for o in OPTIMIZERS}
+    for o in OPTIMIZERS:
+        _, _, d = many_starts(surface.name, o, lr, layout, side, seed, steps)
+        compare[o] = run_facts.shares(d, surface)
+        for code, count in compare[o]["counts"].items():
+            rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
+    st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
+    st.altair_chart(
+        basins_map.share_chart(
+            pd.DataFrame(rows),
+            surface,
+            labels,
+            t("basins.share_axis"),
+            t("basins.optimizer"),
+            t("basins.legend"),
+            order=[names[o] for o in OPTIMIZERS],
+        ),
+        width="stretch",
+    )
+    st.caption(t("basins.compare_caption"))
+    st.markdown(t("basins.analogy"))
+
+# What to notice, read off the runs.
+mine = compare[optimizer]
+pct = {k: dv.fmt(100 * mine[k], 3) for k in ("global", "local", "none", "diverged")}
+has_local = any(m.kind == "local" for m in surface.minima)
+lines = [
+    t(
+        "basins.notice_shares" if has_local else "basins.notice_shares_all_global",
+        n=mine["n"],
+        opt=names[optimizer],
+        lr=dv.fmt(lr),
+        minima=len(surface.minima),
+        **pct,
+    )
+]
+per_min = [
+    t("basins.notice_per_minimum", label=labels[i], count=mine["counts"][i])
+    for i in range(len(surface.minima))
+]
+lines.append("\n".join(f"- {item}" for item in per_min))
+lines.append(
+    t(
+        "basins.notice_compare",
+        gd=dv.fmt(100 * compare["sgd"]["global"], 3),
+        momentum=dv.fmt(100 * compare["momentum"]["global"], 3),
+        adam=dv.fmt(100 * compare["adam"]["global"], 3),
+        lr=dv.fmt(lr),
+    )
+)
+pout = run_facts.outcome(probe, surface)
+where = dict(x=dv.fmt(x0, 3), y=dv.fmt(y0, 3), opt=names[optimizer])
+if pout.kind == "diverged":
+    lines.append(t("basins.probe_diverged", step=pout.step, **where))
+elif pout.kind == "reached":
+    dest_label = labels[pout.minimum]
+    lines.append(t("basins.probe_reached", dest=dest_label, steps=pout.step, **where))
+else:
+    lines.append(t("basins.probe_moving", steps=probe.steps, **where))
+if mine["none"] > 0:
+    lines.append(t("basins.notice_none", count=mine["counts"][run_facts.NONE], steps=steps))
+if mine["diverged"] > 0:
+    lines.append(t("basins.notice_diverged", count=mine["counts"][run_facts.DIVERGED]))
+mv.notice_box(page, lines)
+
+
+# CSV: every start's path (diverged tails left out) with its destination; the learner's
+# own ball last, as start -1. Made lazily (only on a click) and cached: up to 200k rows.
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def paths_csv(key, probe_start, dest_labels: tuple) -> bytes:
+    _, traj, dest = many_starts(*key)
+    surface_name, optimizer, lr, *_, steps = key
+    s = get_surface(surface_name)
+    own_run = dv.cached_run(surface_name, optimizer, (("learning_rate", lr),), probe_start, steps)
+    out = run_facts.outcome(own_run, s)
+    code = {"reached": out.minimum, "moving": run_facts.NONE}.get(out.kind, run_facts.DIVERGED)
+    table = basins_map.paths_table(traj, dest, dict(dest_labels), own_run, code)
+    return table.to_csv(index=False).encode()
+
+
+st.download_button(
+    t("common.download_csv"),
+    lambda: paths_csv(key, (x0, y0), tuple(labels.items())),
+    file_name=f"basins_{surface.name}_{optimizer}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,0 +1,190 @@
+"""A4 -- Saddle points: plain GD crawls past a saddle; noise or momentum leave it quickly."""
+
+import numpy as np
+import streamlit as st
+
+from sim import run_facts
+from sim.surfaces import get_surface
+from ui import controls
+from ui import descent_view as dv
+from ui import multi_view as mv
+from ui.page import setup
+from ui.player import is_playing, player
+
+page = setup("saddle")
+t = page.t
+st.markdown(t("saddle.intro"))
+
+surface = get_surface("saddle")
+OFFSETS = (-0.5, -0.1, -0.01, -1e-4, -1e-6, 0.0, 1e-6, 1e-4, 0.01, 0.1, 0.5)
+NOISES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+MOMENTA = (0.5, 0.8, 0.9, 0.95, 0.99)
+WEIGHTS = (2, 10, 100, 1000, 1_000_000)
+BRIEF = 3  # a stall of at most this many slow steps only brushed the saddle
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([1.1, 1, 1])
+    with c1:
+        st.caption(t("surfaces.saddle_help"))
+        (x_lo, x_hi), _ = surface.bounds
+        x0 = controls.slider(
+            page, "x0", t("common.start_x"), float(x_lo), float(x_hi), -2.8, step=0.01
+        )
+        y0 = controls.select(
+            page,
+            "y0",
+            t("saddle.offset"),
+            OFFSETS,
+            1e-6,
+            format_func=lambda v: f"{v:g}",
+            kind="select_slider",
+            help=t("saddle.offset_help"),
+        )
+        st.caption(t("common.click_to_place"))
+    with c2:
+        lr = dv.learning_rate_control(page, default=0.1)
+        steps = dv.steps_control(page, default=200)
+    with c3:
+        noise = controls.select(
+            page,
+            "noise",
+            t("saddle.noise"),
+            NOISES,
+            0.1,
+            format_func=lambda v: f"{v:g}",
+            kind="select_slider",
+            help=t("saddle.noise_help"),
+        )
+        seed = controls.number(page, "seed", t("saddle.seed"), 0, 9999, 0)
+        mu = controls.select(
+            page,
+            "mu",
+            t("saddle.momentum"),
+            MOMENTA,
+            0.9,
+            format_func=lambda v: f"{v:g}",
+            kind="select_slider",
+            help=t("saddle.momentum_help"),
+        )
+
+start = (float(x0), float(y0))
+names = {
+    "gd": t("saddle.series_gd"),
+    "noise": t("saddle.series_noise", noise=dv.fmt(noise)),
+    "momentum": t("saddle.series_momentum", mu=dv.fmt(mu)),
+}
+hyper = (("learning_rate", lr),)
+runs = {
+    names["gd"]: dv.cached_run(surface.name, "sgd", hyper, start, steps),
+    names["noise"]: dv.cached_run(surface.name, "sgd", hyper, start, steps, noise, int(seed)),
+    names["momentum"]: dv.cached_run(surface.name, "sgd", (*hyper, ("momentum", mu)), start, steps),
+}
+labels = list(runs)
+table = mv.path_table(runs, surface)
+saddle_layer = mv.saddles_layer(surface, t("saddle.saddle_label"))
+
+
+def draw(frame: int) -> None:
+    chart = mv.surface_chart(
+        page,
+        surface,
+        mv.paths_until(table, frame, runs),
+        labels,
+        player_key="sad",
+        extra_layers=[saddle_layer],
+    )
+    if is_playing("sad"):
+        st.altair_chart(chart, key="saddle_chart", width="content")
+    else:
+        st.altair_chart(
+            chart,
+            key="saddle_chart",
+            on_select=mv.on_click_snap("saddle_chart", "sad", surface, OFFSETS),
+            selection_mode="place",
+            width="content",
+        )
+    norms = [
+        t("saddle.frame_item", name=label, g=dv.fmt(float(np.hypot(*traj.grad[frame])), 3))
+        for label, traj in runs.items()
+    ]
+    st.caption(t("saddle.frame_caption", step=frame, items="; ".join(norms)))
+
+
+left, right = st.columns([1.15, 1])
+with left:
+    player(page, "sad", steps + 1, draw, run_id=(start, lr, steps, noise, seed, mu))
+with right:
+    grads = {label: np.maximum(np.hypot(*traj.grad.T), 1e-12) for label, traj in runs.items()}
+    st.altair_chart(
+        mv.metric_chart(
+            mv.metric_frame(runs, grads),
+            labels,
+            t("common.step_axis"),
+            t("saddle.grad_axis"),
+            log_y=True,
+            extra_layers=[mv.threshold_rule(run_facts.SLOW_GRADIENT)],
+        ),
+        width="stretch",
+    )
+    st.caption(t("saddle.grad_caption", thr=dv.fmt(run_facts.SLOW_GRADIENT)))
+    st.markdown(t("saddle.why_rare"))
+    dims = controls.select(
+        page,
+        "dims",
+        t("saddle.dims"),
+        WEIGHTS,
+        1000,
+        format_func=lambda v: f"{v:,}",
+        kind="select_slider",
+    )
+    log_odds = run_facts.minimum_odds_log10(dims)
+    if log_odds > -4:
+        st.markdown(t("saddle.dims_plain", n=f"{dims:,}", chance=f"{10**log_odds:.3g}"))
+    else:
+        st.markdown(t("saddle.dims_tiny", n=f"{dims:,}", exp=f"{-log_odds:,.0f}"))
+
+# What to notice: the stall of each run, read off the runs.
+lines = []
+settled = {}  # steps to settle per run, for the comparison below
+for label, traj in runs.items():
+    out = run_facts.outcome(traj, surface)
+    if out.kind == "reached":
+        settled[label] = out.step
+    stall = run_facts.saddle_stall(traj, surface)
+    common = dict(
+        name=label,
+        slow=stall.slow_steps,
+        thr=dv.fmt(stall.threshold),
+        ming=dv.fmt(stall.min_gradient, 2),
+        reach=out.step,
+        steps=traj.steps,
+    )
+    if out.kind == "diverged":
+        lines.append(t("saddle.run_diverged", name=label, step=out.step))
+    elif 0 < stall.slow_steps <= BRIEF and out.kind == "reached":
+        lines.append(t("saddle.run_brief", **common))
+    elif stall.slow_steps and out.kind == "reached":
+        lines.append(t("saddle.run_stalled_left", left=stall.last + 1, **common))
+    elif stall.slow_steps:
+        lines.append(t("saddle.run_stalled_stuck", **common))
+    elif out.kind == "reached":
+        lines.append(t("saddle.run_fast", **common))
+    else:
+        lines.append(t("saddle.run_moving", **common))
+lines = ["\n".join(f"- {line}" for line in lines)]
+gd_steps = settled.get(names["gd"])
+if y0 == 0:
+    lines.append(t("saddle.on_ridge"))
+elif gd_steps is not None and len(settled) == len(runs):
+    faster = settled[names["noise"]] < gd_steps and settled[names["momentum"]] < gd_steps
+    lines.append(
+        t(
+            "saddle.compare_faster" if faster else "saddle.compare_mixed",
+            gd=gd_steps,
+            noise=settled[names["noise"]],
+            momentum=settled[names["momentum"]],
+        )
+    )
+mv.notice_box(page, lines)
+
+dv.download_runs(page, runs, "saddle_points.csv")

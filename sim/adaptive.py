@@ -1,0 +1,160 @@
+"""What the adaptive-rate and optimizer-race lessons read off a run (no Streamlit here).
+
+``applied_step_sizes`` is the per-axis learning rate each update really used: the
+multiplier of the gradient (Adam: of its first moment ``m``) in ``p <- p - rate * g``, as
+``descent.Trajectory.internals["step_size"]`` records it (Adagrad, RMSprop and Adam add the
+current squared gradient to their memory first and then divide, so the rate comes from the
+memory *after* the step, with Adam's bias correction of that step's number).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim import descent
+from sim.surfaces import Surface
+
+# The six optimizers of the race, in the order the lessons list them (and fixed colours).
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+# name -> (Keras class, arguments that name implies)
+_KERAS = {
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {}),
+    "nesterov": ("SGD", {"nesterov": True}),
+    "adagrad": ("Adagrad", {}),
+    "rmsprop": ("RMSprop", {}),
+    "adam": ("Adam", {}),
+}
+
+
+def keras_call(name: str, hyper) -> str:
+    """The Keras 3 line that builds optimizer ``name`` with ``hyper`` (a mapping or
+    key/value pairs), learning rate first: ``keras.optimizers.SGD(learning_rate=0.01,
+    momentum=0.9, nesterov=True)``."""
+    cls, implied = _KERAS[name]
+    args = dict(hyper)
+    ordered = {"learning_rate": args.pop("learning_rate")} if "learning_rate" in args else {}
+    ordered |= dict(sorted(args.items())) | implied
+
+    def show(value) -> str:
+        if isinstance(value, bool):
+            return str(value)
+        return f"{float(value):g}"
+
+    body = ", ".join(f"{k}={show(v)}" for k, v in ordered.items())
+    return f"keras.optimizers.{cls}({body})"
+
+
+def stopped_points(runs: dict[str, descent.Trajectory], frame: int) -> pd.DataFrame:
+    """Rows ``series, step, x, y`` of the runs that have diverged by ``frame``: the last
+    finite point where each one stopped (``step`` = the step it diverged at)."""
+    rows = [
+        {"series": label, "step": traj.diverged_at, "x": xy[0], "y": xy[1]}
+        for label, traj in runs.items()
+        if traj.diverged_at is not None and frame >= traj.diverged_at
+        for xy in [traj.xy[traj.diverged_at - 1]]
+    ]
+    return pd.DataFrame(rows, columns=["series", "step", "x", "y"])
+
+
+def applied_step_sizes(traj: descent.Trajectory) -> np.ndarray:
+    """``(steps, 2)`` per-axis multiplier of the gradient (Adam: of its first moment) that
+    each update of a single-start run applied. Finite everywhere; from a diverged step on,
+    the last sane rate repeats (``descent.run`` freezes the internals there)."""
+    if traj.steps == 0:
+        return np.zeros((0, 2))
+    return np.array(np.broadcast_to(traj.internals["step_size"], (traj.steps, 2)), float)
+
+
+def distance_to_minimum(surface: Surface, xy) -> float:
+    """Distance from ``xy`` to the nearest listed minimum."""
+    centres = np.array([[m.x, m.y] for m in surface.minima])
+    return float(np.min(np.linalg.norm(centres - np.asarray(xy, float), axis=-1)))
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One run read off for a sentence or a table row."""
+
+    label: str
+    reached: int  # first step it settled at a minimum, -1 if never
+    diverged_at: int | None
+    final_loss: float
+    distance: float  # from the nearest listed minimum at the end
+    rate_first: tuple[float, float]  # applied step size of the first update (x, y)
+    rate_last: tuple[float, float]  # ... of the last update
+    rate_min: tuple[float, float]  # smallest over the run
+
+
+def summarize(label: str, traj: descent.Trajectory, surface: Surface) -> RunSummary:
+    rates = applied_step_sizes(traj)
+    end = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
+    used = rates[: max(end, 1)] if len(rates) else np.zeros((1, 2))
+    return RunSummary(
+        label=label,
+        reached=int(descent.steps_to_reach(traj, surface)) if traj.diverged_at is None else -1,
+        diverged_at=traj.diverged_at,
+        final_loss=float(traj.loss[end]),
+        distance=distance_to_minimum(surface, traj.xy[end]),
+        rate_first=(float(used[0, 0]), float(used[0, 1])),
+        rate_last=(float(used[-1, 0]), float(used[-1, 1])),
+        rate_min=(float(used[:, 0].min()), float(used[:, 1].min())),
+    )
+
+
+def rates_frame(runs: dict[str, descent.Trajectory], axis_names=("x", "y")) -> pd.DataFrame:
+    """Tidy rows ``series, axis, step, rate`` of the applied step sizes (step = the update's
+    number, 1-based; diverged tails left out)."""
+    parts = []
+    for label, traj in runs.items():
+        rates = applied_step_sizes(traj)
+        end = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
+        steps = np.arange(1, end + 1)
+        for i, axis in enumerate(axis_names):
+            parts.append(
+                pd.DataFrame({"series": label, "axis": axis, "step": steps, "rate": rates[:end, i]})
+            )
+    if not parts:
+        return pd.DataFrame(columns=["series", "axis", "step", "rate"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def memory_frame(
+    runs: dict[str, tuple[descent.Trajectory, str]], axis_names=("x", "y")
+) -> pd.DataFrame:
+    """Rows ``series, axis, step, value`` of an optimizer's squared-gradient memory
+    (``runs`` maps a label to a run and the internals key to read: ``accumulator`` for
+    Adagrad's sum, ``mean_square`` for RMSprop's decaying average)."""
+    parts = []
+    for label, (traj, key) in runs.items():
+        values = traj.internals.get(key)
+        if values is None:
+            continue
+        end = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
+        steps = np.arange(1, end + 1)
+        for i, axis in enumerate(axis_names):
+            parts.append(
+                pd.DataFrame(
+                    {"series": label, "axis": axis, "step": steps, "value": values[:end, i]}
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=["series", "axis", "step", "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def race_table(summaries: list[RunSummary]) -> list[RunSummary]:
+    """The runs in finishing order: those that settled at a minimum by the step they did,
+    then the rest by final loss, the diverged ones last."""
+
+    def key(s: RunSummary):
+        if s.diverged_at is not None:
+            return (2, -s.diverged_at, 0.0)
+        if s.reached >= 0:
+            return (0, s.reached, s.final_loss)
+        return (1, 0, s.final_loss)
+
+    return sorted(summaries, key=key)

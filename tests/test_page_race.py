@@ -1,0 +1,171 @@
+"""The optimizer race (A8): renders, the finishing order and statements match runs computed
+with sim directly, the choice of runners and bad URL values, Play advances the frame."""
+
+import json
+
+from apptest_utils import assert_clean, charts, notice_text, open_page
+
+from sim import adaptive, descent
+from sim.adaptive import OPTIMIZER_NAMES
+from sim.optimizers import make_optimizer
+from sim.surfaces import get_surface
+from ui.descent_view import fmt
+
+FILE = "pages/07_optimizer_race.py"
+RATES = {
+    "rosenbrock": (0.001, 0.001, 0.001, 0.1, 0.05, 0.1),
+    "local_minima": (0.1, 0.1, 0.1, 0.3, 0.1, 0.3),
+    "beale": (0.0001, 0.0001, 0.0001, 0.5, 0.01, 0.3),
+}
+NAMES = {
+    "sgd": "GD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+
+
+def race(surface="rosenbrock", steps=300, **hyper):
+    """Summaries of the default race on ``surface``; ``hyper`` maps an optimizer name to
+    extra Keras arguments."""
+    s = get_surface(surface)
+    out = {}
+    for name, lr in zip(OPTIMIZER_NAMES, RATES[surface], strict=True):
+        opt = make_optimizer(name, learning_rate=lr, **hyper.get(name, {}))
+        traj = descent.run(s, opt, s.default_start, steps)
+        out[name] = adaptive.summarize(NAMES[name], traj, s)
+    return out
+
+
+def test_default_race_order_statement_and_play():
+    """The default race (Rosenbrock): table and sentences read off the runs, Play."""
+    runs = race()
+    order = adaptive.race_table(list(runs.values()))
+    at = open_page(FILE)
+    assert_clean(at)
+    assert len(charts(at)) >= 2
+    table = at.dataframe[0].value
+    assert list(table["Optimizer"]) == [s.label for s in order]
+    first = order[0]
+    assert first.reached >= 0
+    text = notice_text(at)
+    assert f"**{first.label} reached a minimum first**, at **step {first.reached}**" in text
+    moving = [s for s in order if s.reached < 0 and s.diverged_at is None]
+    for s in moving:
+        assert f"{s.label} ({fmt(s.distance, 2)} away)" in text
+    assert list(table["Final loss"]) == [fmt(s.final_loss, 3) for s in order]
+    steps = [str(s.reached) if s.reached >= 0 else "-" for s in order]
+    assert list(table["Steps to arrive"]) == steps
+    adam = runs["adam"]
+    assert adam.reached < 0
+    assert f"**Adam** (learning rate 0.1) is still {fmt(adam.distance, 2)} from a minimum" in text
+    assert "within 0.11 of a minimum" in " ".join(c.value for c in at.caption)
+
+    at.button(key="race_reset_btn").click().run()
+    assert at.session_state["race_frame"] == 0
+    at.button(key="race_play_btn").click().run()
+    assert at.session_state["race_frame"] > 0
+    assert_clean(at)
+
+
+def test_local_minimum_branch():
+    runs = race("local_minima")
+    s = get_surface("local_minima")
+    at = open_page(FILE, params={"surface": "local_minima"})
+    assert_clean(at)
+    text = notice_text(at)
+    local = []
+    for name, summary in runs.items():
+        traj = descent.run(
+            s,
+            make_optimizer(name, learning_rate=RATES["local_minima"][OPTIMIZER_NAMES.index(name)]),
+            s.default_start,
+            300,
+        )
+        if summary.reached >= 0 and s.minima[int(descent.basins(traj, s))].kind == "local":
+            local.append(summary.label)
+    assert local and "settled in a **local** minimum" in text
+    for label in local:
+        assert label in text.split("settled in a **local**")[0].split("Careful:")[-1]
+
+
+def test_diverged_branch_on_beale():
+    runs = race("beale")
+    diverged = [s for s in runs.values() if s.diverged_at is not None]
+    assert diverged
+    at = open_page(FILE, params={"surface": "beale"})
+    assert_clean(at)
+    text = notice_text(at)
+    assert "Diverged" in text
+    for s in diverged:
+        assert f"{s.label} (step {s.diverged_at})" in text
+    # the player opens at the last frame: the stopped runs are named and ringed
+    captions = " ".join(c.value for c in at.caption)
+    assert "Stopped, ringed on the map" in captions
+    for s in diverged:
+        assert f"{s.label} (step {s.diverged_at})" in captions
+    rings = [
+        layer
+        for layer in json.loads(charts(at)[0].proto.spec)["layer"]
+        if layer.get("mark", {}).get("strokeDash") == [4, 3]
+    ]
+    assert len(rings) == 1
+    table = at.dataframe[0].value
+    assert list(table["Result"])[-len(diverged) :] == [
+        f"diverged at step {s.diverged_at}" for s in adaptive.race_table(diverged)
+    ]
+
+
+def test_choose_runners_and_korean():
+    at = open_page(FILE, lang="ko", params={"show": "adam,sgd"})
+    assert_clean(at)
+    assert len(charts(at)) >= 2
+    assert len(at.dataframe[0].value) == 2
+    assert "아담" in notice_text(at)
+
+
+def test_each_optimizer_has_its_own_hyperparameters():
+    runs = race(nesterov={"momentum": 0.5}, adagrad={"initial_accumulator_value": 1.0})
+    at = open_page(FILE, params={"mu_n": "0.5", "acc0": "1.0"})
+    assert_clean(at)
+    assert at.slider(key="mu").value == 0.9  # momentum keeps its own
+    code = at.code[0].value.splitlines()
+    assert (
+        "keras.optimizers.SGD(learning_rate=0.001, momentum=0.5, nesterov=True)  # Nesterov" in code
+    )
+    assert "keras.optimizers.SGD(learning_rate=0.001, momentum=0.9)  # Momentum" in code
+    assert (
+        "keras.optimizers.Adagrad(learning_rate=0.1, initial_accumulator_value=1)  # Adagrad"
+        in code
+    )
+    table = at.dataframe[0].value.set_index("Optimizer")
+    for s in runs.values():
+        assert table.loc[s.label, "Final loss"] == fmt(s.final_loss, 3)
+
+
+def test_choosing_no_optimizer_shows_all_and_says_so():
+    at = open_page(FILE)
+    at.pills(key="show").set_value([]).run()
+    assert_clean(at)
+    assert len(at.dataframe[0].value) == 6
+    assert "No optimizer chosen" in " ".join(i.value for i in at.info)
+
+
+def test_bad_url_values_fall_back():
+    at = open_page(FILE, params={"show": "adam,bogus", "lr_adam": "abc", "steps": "-5", "b2": "2"})
+    assert_clean(at)
+    assert len(at.dataframe[0].value) == 6
+    assert at.select_slider(key="lr_adam").value == 0.1
+    assert at.slider(key="steps").value == 300
+    assert at.slider(key="b2").value == 0.999
+    notices = " ".join(i.value for i in at.info)
+    assert "bogus" in notices and "abc" in notices and "-5" in notices
+
+
+def test_new_surface_brings_its_learning_rates():
+    at = open_page(FILE)
+    at.selectbox(key="surface").set_value("ravine").run()
+    assert_clean(at)
+    assert at.select_slider(key="lr_sgd").value == 0.5

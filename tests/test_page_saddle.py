@@ -1,0 +1,141 @@
+"""The saddle-point lesson (A4): renders in both languages, the stall statements match runs
+computed with sim directly (stalled and left, stuck on the ridge, fast, brushed, diverged),
+bad URL values fall back, Play advances; unit tests of the stall measure."""
+
+import math
+
+import numpy as np
+import pytest
+from apptest_utils import assert_clean, charts, notice_text, open_page
+
+from sim import descent, run_facts
+from sim.optimizers import make_optimizer
+from sim.surfaces import get_surface
+
+FILE = "pages/04_saddle_points.py"
+S = get_surface("saddle")
+
+
+def runs(y0=1e-6, lr=0.1, steps=200, noise=0.1, seed=0, mu=0.9, x0=-2.8):
+    gd = descent.run(S, make_optimizer("sgd", learning_rate=lr), (x0, y0), steps)
+    noisy = descent.run(
+        S, make_optimizer("sgd", learning_rate=lr), (x0, y0), steps, noise=noise, seed=seed
+    )
+    mom = descent.run(S, make_optimizer("sgd", learning_rate=lr, momentum=mu), (x0, y0), steps)
+    return gd, noisy, mom
+
+
+def test_default_statement_matches_runs():
+    gd, noisy, mom = runs()
+    text = notice_text(at := open_page(FILE))
+    assert_clean(at)
+    st = run_facts.saddle_stall(gd, S)
+    reach = run_facts.outcome(gd, S).step
+    assert st.slow_steps > 30  # GD crawls past the saddle
+    assert (
+        f"**GD** spent **{st.slow_steps} steps** crawling past the saddle with |∇f| < 0.05 "
+        f"(slowest {st.min_gradient:.2g}); it left after step {st.last + 1} and settled in a "
+        f"minimum after {reach} steps" in text
+    )
+    sn = run_facts.saddle_stall(noisy, S)
+    assert sn.slow_steps == 0
+    assert (
+        f"**GD + noise 0.1** never slowed below |∇f| = 0.05 near the saddle and settled in a "
+        f"minimum after **{run_facts.outcome(noisy, S).step} steps**" in text
+    )
+    sm = run_facts.saddle_stall(mom, S)
+    assert 0 < sm.slow_steps <= 3
+    assert f"**momentum 0.9** only brushed the saddle (|∇f| < 0.05 for just {sm.slow_steps}" in text
+    n_reach, m_reach = run_facts.outcome(noisy, S).step, run_facts.outcome(mom, S).step
+    assert n_reach < reach and m_reach < reach
+    assert (
+        f"Plain GD needed **{reach} steps** to settle; with gradient noise it took "
+        f"**{n_reach}**, with momentum **{m_reach}**." in text
+    )
+
+
+def test_exactly_on_the_ridge_gd_stays():
+    gd, _, mom = runs(y0=0.0)
+    at = open_page(FILE, params={"y0": "0.0"})
+    assert_clean(at)
+    text = notice_text(at)
+    st = run_facts.saddle_stall(gd, S)
+    assert run_facts.outcome(gd, S).kind == "moving"
+    assert f"**GD** spent **{st.slow_steps} steps** crawling at the saddle" in text
+    assert "had still not reached a minimum after 200 steps" in text
+    assert "exactly on the ridge" in text
+    sm = run_facts.saddle_stall(mom, S)
+    assert run_facts.outcome(mom, S).kind == "moving"
+    assert f"**momentum 0.9** spent **{sm.slow_steps} steps** crawling at the saddle" in text
+
+
+def test_divergence_branch():
+    _, noisy, mom = runs(lr=2.0)
+    at = open_page(FILE, params={"lr": "2.0"})
+    assert_clean(at)
+    assert f"**momentum 0.9** diverged at step {mom.diverged_at}" in notice_text(at)
+    assert f"**GD + noise 0.1** diverged at step {noisy.diverged_at}" in notice_text(at)
+
+
+def test_far_from_ridge_no_stall():
+    gd = runs(y0=0.5)[0]
+    at = open_page(FILE, params={"y0": "0.5"})
+    text = notice_text(at)
+    reach = run_facts.outcome(gd, S).step
+    steps = [run_facts.outcome(r, S).step for r in runs(y0=0.5)]
+    assert steps[1] >= steps[0]  # far from the ridge the extra push does not pay off
+    assert (
+        f"Steps to settle: plain GD **{steps[0]}**, with gradient noise **{steps[1]}**, "
+        f"with momentum **{steps[2]}**." in text
+    )
+    assert (
+        f"**GD** never slowed below |∇f| = 0.05 near the saddle and settled in a minimum "
+        f"after **{reach} steps**" in text
+    )
+
+
+def test_weights_statement():
+    at = open_page(FILE, params={"dims": "2"})
+    assert "with chance **0.25**" in notice_text(at)
+    at = open_page(FILE, params={"dims": "1000000"})
+    exp = f"{1_000_000 * math.log10(2):,.0f}"
+    assert f"about **1 in 10^{exp}**" in notice_text(at)
+
+
+def test_saddle_stall_units():
+    traj = descent.run(S, make_optimizer("sgd", learning_rate=0.1), (-2.8, 0.0), 100)
+    st = run_facts.saddle_stall(traj, S, threshold=0.05)
+    g = np.hypot(*traj.grad.T)
+    near = np.hypot(*traj.xy.T) < np.min(
+        [np.hypot(traj.xy[:, 0] - m.x, traj.xy[:, 1] - m.y) for m in S.minima], axis=0
+    )
+    assert st.slow_steps == int(np.sum(near & (g < 0.05)))
+    assert st.last == 100  # on the ridge: it never leaves
+    bowl = get_surface("bowl")  # no saddles: no stall
+    assert run_facts.saddle_stall(descent.run(bowl, "sgd", (1, 1), 10), bowl).slow_steps == 0
+    assert run_facts.minimum_odds_log10(10) == pytest.approx(math.log10(2**-10))
+
+
+def test_bad_url_values_fall_back_with_notice():
+    """(All pages' hostile values are swept by test_all_pages; here: several at once.)"""
+    params, defaults = (
+        {"y0": "abc", "steps": "-5", "noise": "x" * 300, "x0": "1e308"},
+        {"y0": 1e-6, "steps": 200, "noise": 0.1, "x0": -2.8},
+    )
+    at = open_page(FILE, params=params)
+    assert_clean(at)
+    assert charts(at)
+    for key, default in defaults.items():
+        assert at.session_state[key] == default, key
+    notices = " ".join(i.value for i in at.info)
+    assert "cannot use" in notices and ("abc" in notices or "1e308" in notices)
+
+
+def test_play_advances_the_frame():
+    at = open_page(FILE)
+    at.button(key="sad_reset_btn").click().run()
+    assert at.session_state["sad_frame"] == 0
+    at.button(key="sad_play_btn").click().run()
+    at.run()
+    assert at.session_state["sad_frame"] > 0
+    assert_clean(at)

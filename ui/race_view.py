@@ -1,0 +1,134 @@
+"""Shared pieces of the optimizer lessons (adaptive rates, the race): the surface chart with
+each optimizer in its fixed colour and marker, and a URL-bound multi-choice.
+
+Could move into ``ui/descent_view.py`` / ``ui/controls.py`` (``surface_chart`` there colours
+series by their position, so a series' colour changes when another is switched off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from sim import adaptive, caps, charts, descent
+from sim import optimizer_charts as oc
+from sim.surfaces import Surface
+from ui import controls
+from ui import descent_view as dv
+from ui.page import Page
+from ui.player import is_playing
+
+
+def surface_chart(
+    page: Page,
+    surface: Surface,
+    runs: Mapping[str, descent.Trajectory],
+    styles: Mapping[str, str],
+    frame: int,
+    player_key: str,
+    clickable: bool = True,
+) -> alt.LayerChart:
+    """The surface with every run's path up to ``frame`` in its optimizer's look
+    (``styles``: label -> optimizer name), a dashed ring where a diverged run stopped, and
+    (not while playing) the click grid on top, so a click anywhere places the ball. Sized by
+    ``dv.chart_size`` (equal x and y units)."""
+    t = page.t
+    size = dv.chart_size(surface)
+    layers = [
+        charts.minima_layer(
+            surface, {"global": t("common.global_min"), "local": t("common.local_min")}
+        )
+    ]
+    if runs:
+        paths = dv.paths_frame(dict(runs), frame)
+        layers.append(oc.styled_paths(paths, surface.bounds, styles, t("common.legend_run")))
+    if any(traj.diverged_at is not None for traj in runs.values()):
+        # in the spec for the whole run (empty until a run stops), so frames only swap data
+        stopped = adaptive.stopped_points(dict(runs), frame)
+        layers.append(oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run")))
+    if clickable and not is_playing(player_key):
+        grid, _ = charts.click_grid(surface.bounds, size=size)
+        layers.append(grid)
+    return charts.surface_view(
+        dv.surface_picture(surface.name), surface.bounds, layers, size, "x", "y"
+    )
+
+
+def multi_select(
+    page: Page,
+    key: str,
+    label: str,
+    options: Sequence[str],
+    default: Sequence[str],
+    format_func: Callable[[str], str] = str,
+    help: str | None = None,
+    empty_notice: str | None = None,
+) -> list[str]:
+    """Pills with several choices, kept in ``?key=`` as comma-separated option ids
+    (``?show=adam,sgd``). A URL value naming an unknown option, or none, falls back to the
+    default with a notice; choosing nothing shows the default too (saying ``empty_notice``)."""
+    options = list(options)
+    default = [o for o in options if o in default]
+    ss = st.session_state
+    ss[controls.OPTIONS_PREFIX + key] = tuple(options)
+    if key not in ss:
+        raw = controls._raw(key)
+        chosen = list(default)
+        if raw is not None:
+            parts = [p for p in raw.split(",") if p]
+            if parts and all(p in options for p in parts):
+                chosen = [o for o in options if o in parts]
+            else:
+                controls._reject(page, key, raw, ", ".join(format_func(o) for o in default))
+                del st.query_params[key]
+        ss[key] = chosen
+
+    def sync() -> None:
+        value = [o for o in options if o in (ss.get(key) or [])]
+        if not value or value == default:
+            if key in st.query_params:
+                del st.query_params[key]
+        else:
+            st.query_params[key] = ",".join(value)
+
+    value = st.pills(
+        label,
+        options,
+        selection_mode="multi",
+        format_func=format_func,
+        key=key,
+        help=help,
+        on_change=sync,
+    )
+    value = [o for o in options if o in (value or [])]
+    if not value and empty_notice:
+        page.notice(empty_notice)
+    return value or list(default)
+
+
+def download_frame(page: Page, frame: pd.DataFrame, file_name: str, label: str | None = None):
+    st.download_button(
+        label or page.t("common.download_csv"),
+        frame.to_csv(index=False).encode(),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple) -> dict:
+    """The Vega-Lite spec of an ``optimizer_charts`` line chart, built and validated by
+    Altair once per input (Altair's validation is most of a page rerun's cost)."""
+    make = {"styled_lines": oc.styled_lines, "axis_lines": oc.axis_lines}[builder]
+    return make(frame, dict(styles), **dict(options)).to_dict()
+
+
+def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) -> None:
+    """Draw ``oc.styled_lines`` or ``oc.axis_lines`` (a static chart: not in a fragment)
+    from a cached spec, stretched to the column."""
+    spec = _line_spec(builder, frame, tuple(styles.items()), tuple(sorted(options.items())))
+    st.vega_lite_chart(spec=spec, width="stretch")
