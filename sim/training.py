@@ -52,8 +52,9 @@ class NetSpec:
         if self.input_noise > 0:
             layers.append(GaussianNoise(self.input_noise))
         for units in self.hidden:
-            layers.append(Dense(units, activation=self.activation,
-                                kernel_regularizer=self.l2 or None))
+            layers.append(
+                Dense(units, activation=self.activation, kernel_regularizer=self.l2 or None)
+            )
             if self.batchnorm:
                 layers.append(BatchNormalization())
             if self.dropout > 0:
@@ -76,7 +77,9 @@ class NetSpec:
             if self.dropout > 0:
                 lines.append(f"Dropout({self.dropout:g}),")
         units, act = output_layer(task, n_classes)
-        lines.append(f'Dense({units}, activation="{act}"),')
+        # the output layer carries the L2 penalty too, as ``layers()`` builds it
+        reg = f", kernel_regularizer=l2({self.l2:g})" if self.l2 else ""
+        lines.append(f'Dense({units}, activation="{act}"{reg}),')
         return lines
 
 
@@ -89,19 +92,32 @@ def output_layer(task: str, n_classes: int | None) -> tuple[int, str]:
 
 
 def default_loss(task: str) -> str:
-    return {"binary": "binary_crossentropy", "multiclass": "sparse_categorical_crossentropy",
-            "regression": "mse"}[task]
+    return {
+        "binary": "binary_crossentropy",
+        "multiclass": "sparse_categorical_crossentropy",
+        "regression": "mse",
+    }[task]
 
 
-def build_model(spec: NetSpec, input_dim: int, task: str, n_classes: int | None = None,
-                optimizer: str = "adam", learning_rate: float = 0.01, loss: str | None = None,
-                seed: int = 0) -> Sequential:
+def build_model(
+    spec: NetSpec,
+    input_dim: int,
+    task: str,
+    n_classes: int | None = None,
+    optimizer: str = "adam",
+    learning_rate: float = 0.01,
+    loss: str | None = None,
+    seed: int = 0,
+) -> Sequential:
     """A compiled model for ``task`` ("binary", "multiclass", "regression")."""
     model = Sequential(spec.layers(input_dim, task, n_classes), seed=seed)
     model.build(input_dim)
     metrics = [] if task == "regression" else ["accuracy"]
-    model.compile(optimizer=make_optimizer(optimizer, learning_rate=learning_rate),
-                  loss=loss or default_loss(task), metrics=metrics)
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate=learning_rate),
+        loss=loss or default_loss(task),
+        metrics=metrics,
+    )
     return model
 
 
@@ -151,8 +167,11 @@ class TrainResult:
         """The history as a tidy frame: ``epoch, metric, value`` (for charts and CSV)."""
         import pandas as pd
 
-        rows = [(e, name, v) for name, values in self.history.items()
-                for e, v in zip(self.epochs, values, strict=False)]
+        rows = [
+            (e, name, v)
+            for name, values in self.history.items()
+            for e, v in zip(self.epochs, values, strict=False)
+        ]
         return pd.DataFrame(rows, columns=["epoch", "metric", "value"])
 
     def wide_frame(self):
@@ -199,8 +218,11 @@ def train(
         pad = 0.1 * (hi - lo)
         grid = np.linspace(lo - pad, hi + pad, 200)[:, None]
         bounds = ((lo - pad, hi + pad),)
-    snaps = EpochSnapshots(fn=(lambda m: m.predict(grid)) if grid is not None else None,
-                           every=snapshot_every, keep_weights=False)
+    snaps = EpochSnapshots(
+        fn=(lambda m: m.predict(grid)) if grid is not None else None,
+        every=snapshot_every,
+        keep_weights=False,
+    )
     batches = BatchLogger()
     cbs: list[Callback] = [snaps, batches, *(callbacks or [])]
     stopper = None
@@ -210,9 +232,17 @@ def train(
     if progress is not None:
         cbs.append(ProgressCallback(lambda fraction, logs: progress(fraction)))
     t0 = time.perf_counter()
-    hist = model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=validation_data,
-                     validation_split=validation_split, callbacks=cbs, seed=seed,
-                     time_budget=time_budget)
+    hist = model.fit(
+        x,
+        y,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_data=validation_data,
+        validation_split=validation_split,
+        callbacks=cbs,
+        seed=seed,
+        time_budget=time_budget,
+    )
     seconds = time.perf_counter() - t0
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     diverged = None
@@ -238,8 +268,9 @@ def train(
         grid_bounds=bounds,
         snapshot_epochs=snaps.epochs,
         # float32 halves the cached record; the pictures need no more precision
-        grid_predictions=[np.nan_to_num(v).astype(np.float32) for v in snaps.values
-                          if v is not None],
+        grid_predictions=[
+            np.nan_to_num(v).astype(np.float32) for v in snaps.values if v is not None
+        ],
         weights=model.get_weights(),
     )
     for name, (x_eval, y_eval) in (evaluate or {}).items():

@@ -1,0 +1,270 @@
+"""B1-B5 -- model.fit(x, y, batch_size, epochs): the mock exam of 100 questions, batches,
+epochs, iterations, and the wrong-answer count falling over the epochs."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import batch_lessons as bl
+from sim import caps
+from sim.nn.batching import updates_per_epoch
+from sim.training import NetSpec, default_loss
+from ui import controls
+from ui import train_view as tv
+from ui.page import setup
+from ui.player import player
+
+SPEC = NetSpec(hidden=(16, 16))
+BATCH_SIZES = (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256, 500, 1000, 2000)
+GRID_LEGEND_HEIGHT = 70  # pixels under the mock-exam grid for its legends
+RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+@st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
+def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> bl.AnsweredRun:
+    """``sim.batch_lessons.train_with_answers`` cached on its inputs, with a progress bar
+    (``ui.train_view.cached_train`` cannot carry the answer sheet: a callback's record is
+    not part of its cached result)."""
+    kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
+    return tv.run_with_progress(
+        _progress_label, bl.train_with_answers, x, y, spec, task, n_classes, **kwargs
+    )
+
+
+page = setup("fit")
+t = page.t
+st.markdown(t("fit.intro"))
+
+with st.container(border=True):
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown(f"**{t('fit.data_title')}**")
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=100, n_max=1000, noise_default=0.2
+        )
+    with right:
+        st.markdown(f"**{t('fit.run_title')}**")
+        batch = controls.select(
+            page,
+            "batch",
+            t("fit.batch"),
+            BATCH_SIZES,
+            10,
+            help=t("fit.batch_help"),
+            kind="select_slider",
+        )
+        epochs = controls.slider(
+            page, "epochs", t("fit.epochs"), 1, 100, 30, help=t("fit.epochs_help")
+        )
+        lr = controls.select(
+            page,
+            "lr",
+            t("fit.lr"),
+            RATES,
+            0.01,
+            format_func=lambda v: f"{v:g}",
+            help=t("fit.lr_help"),
+            kind="select_slider",
+        )
+
+n = len(x)
+batch, epochs, lr = int(batch), int(epochs), float(lr)
+per_epoch = updates_per_epoch(n, batch)
+run_epochs = bl.epochs_for_updates(epochs, n, batch)
+if run_epochs < epochs:
+    page.notice(
+        t(
+            "fit.epochs_capped",
+            requested=epochs,
+            per_epoch=per_epoch,
+            cap=bl.MAX_UPDATES,
+            epochs=run_epochs,
+        )
+    )
+run = answered_run(
+    x,
+    y,
+    SPEC,
+    task,
+    n_classes,
+    t("train.progress"),
+    learning_rate=lr,
+    batch_size=batch,
+    epochs=run_epochs,
+    seed=seed,
+    grid_cells=None,
+)
+result = run.result
+tv.explain_stop(page, result)
+counts = run.counts
+done = len(counts) - 1  # completed epochs
+fall = bl.describe_fall(counts)
+shown = min(n, bl.GRID_MAX)
+
+
+def draw(frame: int) -> None:
+    epoch = min(frame, done)
+    grid = bl.exam_grid(n, batch, max(epoch, 1) - 1, seed, run.wrong[epoch])
+    if epoch == 0:
+        st.markdown(t("fit.grid_caption_start", wrong=counts[0], n=n, batches=per_epoch))
+    else:
+        st.markdown(
+            t(
+                "fit.grid_caption_epoch",
+                epoch=epoch,
+                epochs=done,
+                batches=per_epoch,
+                batch=min(batch, n),
+                wrong=counts[epoch],
+                n=n,
+            )
+        )
+    st.altair_chart(
+        bl.exam_grid_chart(
+            grid,
+            per_epoch,
+            t("fit.batch_legend"),
+            t("fit.wrong_mark"),
+            t("fit.question"),
+            label_cells=shown <= 100,
+        ),
+        width="content",
+        # the plot is square cells; the room below is for the legends
+        height=int(grid["row"].max() + 1) * bl.grid_cell(grid) + GRID_LEGEND_HEIGHT,
+    )
+    if shown < n:
+        st.caption(t("fit.grid_more", shown=shown, n=n))
+    st.markdown(f"**{t('fit.wrong_title')}**")
+    st.altair_chart(
+        bl.wrong_chart(counts, epoch, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n),
+        width="stretch",
+    )
+
+
+view_col, side_col = st.columns([1.25, 1])
+with side_col:
+    st.markdown(t("fit.analogy"))
+    m1, m2 = st.columns(2)
+    m1.metric(t("fit.metric_updates"), result.updates_per_epoch)
+    m2.metric(t("fit.metric_total"), len(result.batch_losses))
+    m1.metric(t("fit.metric_wrong_start"), f"{counts[0]} / {n}")
+    m2.metric(t("fit.metric_wrong_end"), f"{counts[-1]} / {n}")
+with view_col:
+    st.markdown(f"**{t('fit.grid_title')}**")
+    player(page, "fit", done + 1, draw, run_id=(name, n, seed, batch, run_epochs, lr))
+
+# --- the calculator ---------------------------------------------------------------------------
+with st.container(border=True):
+    st.markdown(f"**{t('fit.calc_title')}**")
+    st.markdown(t("fit.calc_intro"))
+    c1, c2, c3 = st.columns(3)
+    cn = controls.number(page, "cn", t("fit.calc_samples"), 1, 1_000_000, 2000, container=c1)
+    cb = controls.number(page, "cb", t("fit.calc_batch"), 1, 1_000_000, 200, container=c2)
+    ce = controls.number(page, "ce", t("fit.calc_epochs"), 1, 10_000, 10, container=c3)
+    cn, cb, ce = int(cn), int(cb), int(ce)
+    iterations = updates_per_epoch(cn, cb)
+    last = cn - (iterations - 1) * cb
+    o1, o2, o3 = st.columns(3)
+    o1.metric(t("fit.calc_iterations"), f"{iterations:,}")
+    o2.metric(t("fit.calc_total"), f"{iterations * ce:,}")
+    o3.metric(t("fit.calc_last"), f"{last:,}")
+    st.markdown(
+        t(
+            "fit.calc_formula",
+            n=cn,
+            batch=cb,
+            iterations=iterations,
+            epochs=ce,
+            total=iterations * ce,
+        )
+    )
+    if last != cb:
+        st.caption(t("fit.calc_partial", last=last, n=cn, batch=cb))
+    if result.updates_per_epoch == per_epoch:
+        st.markdown(
+            t(
+                "fit.calc_run",
+                n=n,
+                batch=batch,
+                iterations=per_epoch,
+                engine=result.updates_per_epoch,
+                recorded=len(result.batch_losses),
+                epochs=len(result.epochs),
+            )
+        )
+    else:  # never expected: the engine and the formula disagree
+        st.markdown(
+            t("fit.calc_run_mismatch", iterations=per_epoch, engine=result.updates_per_epoch)
+        )
+    st.markdown(f"**{t('fit.seed_table_title')}**")
+    meanings = {
+        100: t("fit.meaning_all"),
+        10: t("fit.meaning_some", batch=10),
+        1: t("fit.meaning_one"),
+    }
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("fit.col_batch"): list(meanings),
+                t("fit.col_updates"): [updates_per_epoch(100, b) for b in meanings],
+                t("fit.col_meaning"): list(meanings.values()),
+            }
+        ),
+        hide_index=True,
+        width="content",
+    )
+
+# --- what to notice ---------------------------------------------------------------------------
+with st.container(border=True):
+    st.markdown(f"**{t('common.notice_title')}**")
+    total = len(result.batch_losses)
+    if batch >= n:
+        st.markdown(t("fit.notice_one_batch", batch=batch, n=n, total=total, epochs=done))
+    else:
+        st.markdown(
+            t("fit.notice_updates", batch=batch, n=n, per_epoch=per_epoch, total=total, epochs=done)
+        )
+    loss = result.history.get("loss", [])
+    words = dict(
+        start=fall.start,
+        end=fall.end,
+        n=n,
+        split=fall.split_epoch,
+        at_split=fall.at_split,
+        early=fall.early_drop,
+        late=fall.late_drop,
+        rest=done - fall.split_epoch,
+        best=fall.best,
+        best_epoch=fall.best_epoch,
+        lr=f"{lr:g}",
+        total=total,
+        loss=f"{loss[fall.best_epoch - 1]:.3f} → {loss[-1]:.3f}" if loss else "",
+    )
+    st.markdown(t(f"fit.notice_{fall.kind}", **words))
+    if len(loss) >= 2:
+        st.markdown(
+            t("fit.notice_loss", first=f"{loss[0]:.3f}", last=f"{loss[-1]:.3f}", epochs=done)
+        )
+    if result.diverged:
+        st.markdown(t("fit.notice_diverged", epoch=result.diverged["epoch"]))
+
+code = tv.keras_code(
+    SPEC,
+    x.shape[1],
+    task,
+    n_classes,
+    "adam",
+    lr,
+    default_loss(task),
+    f"x, y, batch_size={batch}, epochs={run_epochs}",
+)
+tv.show_keras_code(page, code)
+history = result.wide_frame()
+history["wrong_answers"] = np.asarray(counts[1 : len(history) + 1])
+st.download_button(
+    t("fit.download"),
+    history.to_csv(index=False).encode(),
+    file_name="fit_history.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,0 +1,462 @@
+"""B7 -- Loss functions: MSE for regression, cross-entropy for classification; a confident
+wrong answer costs most, and cross-entropy's gradient does not vanish on it."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import caps, charts
+from sim import lesson_charts as lc
+from sim import loss_lesson as ll
+from sim.charts import OKABE_ITO
+from sim.training import NetSpec
+from ui import controls
+from ui import train_view as tv
+from ui.page import setup
+from ui.player import player
+
+SPEC = NetSpec(hidden=(16, 16))
+BATCH = 32
+# the regression example: a small sine fit with MSE
+REG_SPEC = NetSpec(hidden=(16, 16), activation="tanh")
+REG_N, REG_NOISE, REG_EPOCHS, REG_BATCH, REG_LR = 60, 0.15, 150, 16, 0.01
+GRID = 40  # decision-boundary grid cells per side (two pictures per frame)
+BOUNDARY_SIZE = (330, 280)  # two pictures side by side must fit half a page each
+OPTIMIZERS = ("sgd", "adam")
+RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0)
+CE_NAME = {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy"}
+
+
+def f2(v: float) -> str:
+    return f"{v:.2f}"
+
+
+def g3(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def pct(v: float) -> str:
+    return f"{100 * v:.0f}%"
+
+
+page = setup("losses")
+t = page.t
+st.markdown(t("losses.intro"))
+
+# --- 1. loss against the predicted probability --------------------------------------------
+st.subheader(t("losses.section_prob"))
+with st.container(border=True):
+    c1, c2 = st.columns([1, 2])
+    label = controls.select(
+        page,
+        "label",
+        t("losses.true_label"),
+        (1, 0),
+        1,
+        format_func=lambda k: t("losses.label_option", k=k),
+        help=t("losses.true_label_help"),
+        kind="segmented",
+        container=c1,
+    )
+    p = controls.slider(
+        page,
+        "p",
+        t("losses.predicted"),
+        0.01,
+        0.99,
+        0.01,
+        step=0.01,
+        fmt="%.2f",
+        help=t("losses.predicted_help"),
+        container=c2,
+    )
+label, p = int(label), float(p)
+r = ll.readout(label, p)
+names = {"binary_crossentropy": t("losses.series_bce"), "mse": t("losses.series_mse")}
+series = [names[n] for n in ll.LOSS_NAMES]
+curve = ll.curve_frame(label, names)
+
+chart_col, side_col = st.columns([1.5, 1])
+with chart_col:
+    current = pd.DataFrame(
+        {
+            "p": [p, p],
+            "series": series,
+            "value": [r["bce"], r["mse"]],
+            "text": [f2(r["bce"]), f2(r["mse"])],
+        }
+    )
+    st.altair_chart(
+        lc.probability_chart(
+            curve,
+            series,
+            "loss",
+            t("losses.axis_p"),
+            t("losses.axis_loss", k=label),
+            t("losses.legend_loss"),
+            p,
+            current,
+        ),
+        width="stretch",
+    )
+with side_col:
+    m1, m2 = st.columns(2)
+    m1.metric(t("losses.metric_bce"), f2(r["bce"]))
+    m2.metric(t("losses.metric_mse"), f2(r["mse"]))
+    st.markdown(t("losses.analogy"))
+
+# --- 2. the gradient on a saturated sigmoid ------------------------------------------------
+st.subheader(t("losses.section_grad"))
+chart_col, side_col = st.columns([1.5, 1])
+with chart_col:
+    current = pd.DataFrame(
+        {
+            "p": [p, p],
+            "series": series,
+            "value": [abs(r["grad_bce"]), abs(r["grad_mse"])],
+            "text": [g3(abs(r["grad_bce"])), g3(abs(r["grad_mse"]))],
+        }
+    )
+    st.altair_chart(
+        lc.probability_chart(
+            curve,
+            series,
+            "grad",
+            t("losses.axis_p"),
+            t("losses.axis_grad"),
+            t("losses.legend_loss"),
+            p,
+            current,
+        ),
+        width="stretch",
+    )
+with side_col:
+    m1, m2 = st.columns(2)
+    m1.metric(t("losses.metric_grad_bce"), g3(r["grad_bce"]))
+    m2.metric(t("losses.metric_grad_mse"), g3(r["grad_mse"]))
+    st.markdown(t("losses.grad_text"))
+
+if r["wrong"]:
+    ratio = ll.gradient_ratio(label, p)
+    prob_notice = t(
+        "losses.notice_wrong",
+        p=f2(p),
+        k=label,
+        bce=f2(r["bce"]),
+        mse=f2(r["mse"]),
+        times=f"{r['bce'] / r['mse']:.1f}",
+        gbce=g3(r["grad_bce"]),
+        gmse=g3(r["grad_mse"]),
+        ratio=f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}",
+    )
+elif p == 0.5:
+    prob_notice = t("losses.notice_unsure", k=label, bce=f2(r["bce"]), mse=f2(r["mse"]))
+else:
+    prob_notice = t(
+        "losses.notice_right",
+        p=f2(p),
+        k=label,
+        bce=f2(r["bce"]),
+        mse=f2(r["mse"]),
+        gbce=g3(r["grad_bce"]),
+        gmse=g3(r["grad_mse"]),
+    )
+
+# --- 3. the same classifier trained with each loss -----------------------------------------
+st.subheader(t("losses.section_train"))
+with st.container(border=True):
+    left, right = st.columns([1, 1])
+    with left:
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=200, n_max=600, noise_default=0.2
+        )
+    with right:
+        optimizer = controls.select(
+            page,
+            "opt",
+            t("losses.optimizer"),
+            OPTIMIZERS,
+            "sgd",
+            format_func=lambda o: t(f"losses.opt_{o}"),
+            help=t("losses.optimizer_help"),
+            kind="segmented",
+        )
+        lr = controls.select(
+            page,
+            "lr",
+            t("common.learning_rate"),
+            RATES,
+            0.5,
+            format_func=lambda v: f"{v:g}",
+            help=t("common.learning_rate_help"),
+            kind="select_slider",
+        )
+        epochs = controls.slider(
+            page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
+        )
+        goal = controls.slider(
+            page,
+            "goal",
+            t("losses.goal"),
+            0.60,
+            0.99,
+            0.90,
+            step=0.01,
+            fmt="%.2f",
+            help=t("losses.goal_help"),
+        )
+
+ce_loss = CE_NAME[task]
+targets = y if task == "binary" else ll.one_hot(y, n_classes)
+fit = dict(
+    optimizer=optimizer,
+    learning_rate=float(lr),
+    batch_size=BATCH,
+    epochs=int(epochs),
+    seed=seed,
+    grid_cells=GRID,
+)
+runs = {}
+for loss in (ce_loss, "mse"):
+    runs[loss] = tv.cached_train(
+        x,
+        targets,
+        SPEC,
+        task,
+        n_classes,
+        t("losses.progress", loss=loss),
+        loss=loss,
+        **fit,
+    )
+run_names = {ce_loss: t(f"losses.series_{ce_loss}"), "mse": t("losses.series_mse")}
+for loss, result in runs.items():
+    if result.diverged:
+        page.warn(t("losses.diverged", loss=run_names[loss], **result.diverged))
+    elif result.stopped_reason == "time_budget":
+        page.notice(
+            t("train.time_budget", seconds=int(caps.MAX_WALL_SECONDS), epochs=len(result.epochs))
+        )
+
+first = {loss: ll.first_epoch_at(res.history["accuracy"], goal) for loss, res in runs.items()}
+acc_rows = [
+    {"series": run_names[loss], "epoch": e, "value": v}
+    for loss, res in runs.items()
+    for e, v in zip(res.epochs, res.history["accuracy"], strict=False)
+]
+acc_series = [run_names[ce_loss], run_names["mse"]]
+lowest = min((row["value"] for row in acc_rows), default=0.0)
+acc_low = min(0.5, float(np.floor(lowest * 10) / 10))  # room for every point, to 0.1
+marks = [
+    {
+        "epoch": first[loss],
+        "label": t("losses.marker", epoch=first[loss]),
+        "row": row,
+        "colour": OKABE_ITO[row],
+    }
+    for row, loss in enumerate((ce_loss, "mse"))
+    if first[loss] is not None
+]
+layers = [
+    lc.curves(
+        pd.DataFrame(acc_rows, columns=["series", "epoch", "value"]),
+        acc_series,
+        t("train.epoch_axis"),
+        t("train.metric_accuracy"),
+        t("losses.legend_loss"),
+        y_domain=(acc_low, 1.0),
+        x_domain=(1, int(epochs)),
+        height=340,
+    ),
+    lc.target_rule(goal),
+]
+if marks:
+    layers.append(lc.markers(pd.DataFrame(marks)))
+
+chart_col, side_col = st.columns([1.5, 1])
+with chart_col:
+    st.markdown(f"**{t('losses.acc_title')}**")
+    st.altair_chart(alt.layer(*layers), width="stretch")
+    st.caption(t("losses.acc_caption", goal=pct(goal)))
+with side_col:
+    st.markdown(t("losses.train_analogy"))
+
+ce_run, mse_run = runs[ce_loss], runs["mse"]
+n_frames = max(len(ce_run.snapshot_epochs), len(mse_run.snapshot_epochs))
+
+
+class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
+class_points = pd.DataFrame(
+    {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
+)
+
+
+def small_boundary(res, i: int):
+    """``tv.boundary_chart`` at the smaller size two side-by-side pictures need."""
+    cells = round(np.sqrt(len(res.grid)))
+    url = charts.boundary_png(res.grid_predictions[i], cells, n_classes, BOUNDARY_SIZE)
+    layer = charts.points_layer(
+        class_points, res.grid_bounds, class_labels, (), (t("train.legend_class"), "")
+    )
+    return charts.surface_view(url, res.grid_bounds, [layer], BOUNDARY_SIZE, "x₁", "x₂")
+
+
+def draw(frame: int) -> None:
+    cols = st.columns(2)
+    epoch = 0
+    for col, loss in zip(cols, (ce_loss, "mse"), strict=True):
+        res = runs[loss]
+        i = min(frame, len(res.snapshot_epochs) - 1)
+        epoch = max(epoch, res.snapshot_epochs[i])
+        col.markdown(f"**{run_names[loss]}**")
+        col.altair_chart(small_boundary(res, i), width="content")
+    if epoch == 0:
+        st.caption(t("losses.frame_start"))
+    else:
+        accs = [runs[loss].history["accuracy"] for loss in (ce_loss, "mse")]
+        st.caption(
+            t(
+                "losses.frame_caption",
+                epoch=epoch,
+                ce=pct(accs[0][min(epoch, len(accs[0])) - 1]),
+                mse=pct(accs[1][min(epoch, len(accs[1])) - 1]),
+            )
+        )
+
+
+st.markdown(f"**{t('losses.boundary_title')}**")
+player(
+    page,
+    "losses",
+    n_frames,
+    draw,
+    run_id=(name, len(x), float(x.sum()), seed, optimizer, float(lr), int(epochs)),
+)
+
+# --- 4. MSE for regression ----------------------------------------------------------------
+st.subheader(t("losses.section_reg"))
+reg_x, reg_y = tv.cached_dataset("sine", REG_N, REG_NOISE, seed)
+reg_fit = dict(
+    optimizer="adam",
+    learning_rate=REG_LR,
+    batch_size=REG_BATCH,
+    epochs=REG_EPOCHS,
+    seed=seed,
+    grid_cells=1,
+)
+reg = tv.cached_train(
+    reg_x, reg_y, REG_SPEC, "regression", None, t("losses.progress", loss="mse"), **reg_fit
+)
+reg_pred = ll.predictions_from_weights(REG_SPEC, reg.weights, reg_x, "regression")[:, 0]
+reg_facts = ll.regression_misses(reg_y, reg_pred)
+chart_col, side_col = st.columns([1.5, 1])
+with chart_col:
+    points = pd.DataFrame({"x": reg_x[:, 0], "y": reg_y, "pred": reg_pred})
+    curve_x = reg.grid[:, 0]
+    curve_pred = reg.grid_predictions[-1][:, 0].astype(float)
+    st.altair_chart(
+        lc.regression_chart(
+            points,
+            pd.DataFrame({"x": curve_x, "pred": curve_pred}),
+            (
+                t("losses.reg_series_data"),
+                t("losses.reg_series_model"),
+                t("losses.reg_series_miss"),
+            ),
+            "x",
+            "y",
+            t("losses.legend_loss"),
+        ),
+        width="stretch",
+    )
+with side_col:
+    st.metric(t("losses.metric_reg_mse"), f"{reg_facts['mse']:.4f}")
+    st.markdown(t("losses.reg_text"))
+reg_notice = t(
+    "losses.notice_reg",
+    n=REG_N,
+    mse=f"{reg_facts['mse']:.4f}",
+    worst=f2(reg_facts["worst"]),
+    sq=f"{reg_facts['worst'] ** 2:.4f}",
+    share=pct(reg_facts["share"]),
+    even=pct(1 / REG_N),
+)
+if reg.diverged:
+    page.warn(t("losses.diverged", loss=t("losses.series_mse"), **reg.diverged))
+
+# --- what to notice ------------------------------------------------------------------------
+data_name = t(f"train.data_{name}")
+a, b = first[ce_loss], first["mse"]
+best_ce = max(ce_run.history["accuracy"], default=0.0)
+best_mse = max(mse_run.history["accuracy"], default=0.0)
+common = dict(
+    data=data_name,
+    goal=pct(goal),
+    a=a,
+    b=b,
+    epochs=int(epochs),
+    best_ce=pct(best_ce),
+    best_mse=pct(best_mse),
+    ce=run_names[ce_loss],
+)
+if a is not None and b is not None and a < b:
+    train_notice = t("losses.notice_ce_faster", diff=b - a, **common)
+elif a is not None and b is not None:
+    train_notice = t("losses.notice_mse_not_slower", **common)
+elif a is not None:
+    train_notice = t("losses.notice_only_ce", **common)
+elif b is not None:
+    train_notice = t("losses.notice_only_mse", **common)
+else:
+    train_notice = t("losses.notice_neither", **common)
+
+with st.container(border=True):
+    st.markdown(f"**{t('common.notice_title')}**")
+    st.markdown(prob_notice)
+    st.markdown(train_notice)
+    st.markdown(reg_notice)
+    if optimizer == "adam":
+        st.markdown(t("losses.notice_adam"))
+    for loss, result in runs.items():
+        if result.diverged:
+            st.markdown(
+                t("losses.notice_diverged", loss=run_names[loss], epoch=result.diverged["epoch"])
+            )
+
+# --- the Keras calls and the history -------------------------------------------------------
+extra = () if task == "binary" else (f"y_onehot = to_categorical(y, {n_classes})",)
+y_arg = "y" if task == "binary" else "y_onehot"
+fit_args = f"x, {y_arg}, batch_size={BATCH}, epochs={int(epochs)}"
+st.caption(t("train.keras_caption"))
+code_cols = st.columns(2)
+for col, loss in zip(code_cols, (ce_loss, "mse"), strict=True):
+    code = tv.keras_code(
+        SPEC, x.shape[1], task, n_classes, optimizer, float(lr), loss, fit_args, extra
+    )
+    col.code(code, language="python")
+st.caption(t("losses.regression_note"))
+st.code(
+    tv.keras_code(
+        REG_SPEC,
+        1,
+        "regression",
+        None,
+        "adam",
+        REG_LR,
+        "mse",
+        f"x, y, batch_size={REG_BATCH}, epochs={REG_EPOCHS}",
+    ),
+    language="python",
+)
+
+longest = ce_run if len(ce_run.epochs) >= len(mse_run.epochs) else mse_run
+table = ll.combined_history(
+    {"crossentropy": ce_run.history, "mse": mse_run.history}, longest.epochs
+)
+st.download_button(
+    t("train.download_history"),
+    table.to_csv(index=False, na_rep="").encode(),
+    file_name="loss_functions_history.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

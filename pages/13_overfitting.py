@@ -1,0 +1,193 @@
+"""B4, B8, B9 -- Underfitting and overfitting: learning curves with the regions marked, the
+decision boundary over epochs, and a capacity control."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import caps
+from sim import fit_regions as fr
+from sim.datasets import train_val_test_split
+from sim.training import NetSpec, default_loss
+from ui import controls
+from ui import train_view as tv
+from ui.page import setup
+from ui.player import player
+
+LEARNING_RATE = 0.005
+BATCH = 16
+VAL = 0.3
+SNAP = 5  # a boundary picture every SNAP epochs keeps the animation light
+
+page = setup("curves")
+t = page.t
+st.markdown(t("curves.intro"))
+
+with st.container(border=True):
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown(f"**{t('curves.data_title')}**")
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=100, n_max=600, noise_default=0.3
+        )
+    with right:
+        st.markdown(f"**{t('curves.capacity_title')}**")
+        units = controls.select(
+            page,
+            "units",
+            t("curves.units"),
+            [1, 2, 4, 8, 16, 32, 64, caps.MAX_HIDDEN_UNITS],
+            64,
+            help=t("curves.units_help"),
+            kind="select_slider",
+        )
+        layers = controls.slider(
+            page,
+            "layers",
+            t("curves.layers"),
+            1,
+            caps.MAX_HIDDEN_LAYERS,
+            2,
+            help=t("curves.layers_help"),
+        )
+        epochs = controls.slider(
+            page,
+            "epochs",
+            t("curves.epochs"),
+            20,
+            caps.MAX_EPOCHS,
+            150,
+            step=10,
+            help=t("curves.epochs_help"),
+        )
+
+spec = NetSpec(hidden=(int(units),) * int(layers))
+parts = train_val_test_split(x, y, VAL, 0.0, seed=seed)
+xt, yt, xv, yv = parts["x_train"], parts["y_train"], parts["x_val"], parts["y_val"]
+result = tv.cached_train(
+    xt,
+    yt,
+    spec,
+    task,
+    n_classes,
+    t("train.progress"),
+    learning_rate=LEARNING_RATE,
+    batch_size=BATCH,
+    epochs=int(epochs),
+    validation_data=(xv, yv),
+    seed=seed,
+    snapshot_every=SNAP,
+)
+tv.explain_stop(page, result)
+if len(result.epochs) < int(epochs) and result.stopped_reason is None:
+    page.notice(
+        t("train.epochs_capped", requested=int(epochs), samples=len(xt), epochs=len(result.epochs))
+    )
+
+hist = result.history
+regions = fr.regions(hist["loss"], hist["val_loss"], hist.get("accuracy"))
+labels = {r: t(f"curves.region_{r}") for r in fr.REGION_COLOURS}
+
+
+def f3(v: float) -> str:
+    return f"{v:.3f}"
+
+
+chart_col, side_col = st.columns([1.4, 1])
+with chart_col:
+    st.markdown(f"**{t('curves.chart_title')}**")
+    marks = pd.DataFrame(
+        [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
+    )
+    curves = tv.history_chart(page, result, "loss", markers=marks)
+    st.altair_chart(
+        alt.layer(fr.band_chart(regions, labels), curves).resolve_scale(color="independent"),
+        width="stretch",
+    )
+    st.caption(t("curves.curve_caption"))
+with side_col:
+    st.markdown(t("curves.analogy"))
+    m1, m2 = st.columns(2)
+    m1.metric(t("curves.metric_train"), f3(regions.train_end))
+    m2.metric(t("curves.metric_val"), f3(regions.val_end))
+    m1.metric(t("curves.metric_best", epoch=regions.best), f3(regions.val_best))
+    m2.metric(t("curves.metric_gap"), f3(regions.gap_end))
+
+split = ["train"] * len(xt) + ["val"] * len(xv)
+split_names = {"train": t("train.series_train"), "val": t("train.series_val")}
+x_all = np.concatenate([xt, xv])
+y_all = np.concatenate([yt, yv])
+
+
+def region_of(epoch: int) -> str:
+    if epoch < regions.good_start:
+        return "underfit"
+    if regions.overfit_start and epoch >= regions.overfit_start:
+        return "overfit"
+    return "good"
+
+
+def draw(frame: int) -> None:
+    epoch = result.snapshot_epochs[frame]
+    picture, words = st.columns([1.2, 1])
+    picture.altair_chart(
+        tv.boundary_chart(page, result, frame, x_all, y_all, n_classes, split, split_names),
+        width="content",
+    )
+    if epoch == 0:
+        words.markdown(t("curves.frame_start"))
+    else:
+        words.markdown(
+            t(
+                "curves.frame_caption",
+                epoch=epoch,
+                loss=f3(hist["loss"][epoch - 1]),
+                val_loss=f3(hist["val_loss"][epoch - 1]),
+                region=labels[region_of(epoch)],
+            )
+        )
+        words.caption(t(f"curves.frame_{region_of(epoch)}"))
+
+
+st.markdown(f"**{t('curves.boundary_title')}**")
+player(
+    page,
+    "curves",
+    len(result.snapshot_epochs),
+    draw,
+    run_id=(name, len(x), seed, int(units), int(layers), int(epochs)),
+)
+
+with st.container(border=True):
+    st.markdown(f"**{t('common.notice_title')}**")
+    acc = hist.get("accuracy", [0.0])[-1]
+    val_acc = hist.get("val_accuracy", [0.0])[-1]
+    numbers = dict(
+        units=int(units),
+        layers=int(layers),
+        n=len(xt),
+        best=regions.best,
+        last=regions.last,
+        val_best=f3(regions.val_best),
+        val_end=f3(regions.val_end),
+        train_end=f3(regions.train_end),
+        acc=f"{acc:.0%}",
+        val_acc=f"{val_acc:.0%}",
+        over=regions.overfit_start or 0,
+    )
+    st.markdown(t(f"curves.notice_{regions.outcome}", **numbers))
+
+code = tv.keras_code(
+    spec,
+    x.shape[1],
+    task,
+    n_classes,
+    "adam",
+    LEARNING_RATE,
+    default_loss(task),
+    f"x_train, y_train, batch_size={BATCH}, epochs={len(result.epochs)}, "
+    "validation_data=(x_val, y_val)",
+)
+tv.show_keras_code(page, code)
+tv.download_history(page, result, "overfitting_history.csv")

@@ -1,0 +1,438 @@
+"""B15 -- Fighting overfitting: an overfitting baseline next to the same network with
+dropout, batch normalization, data augmentation (input noise) or L2 weight decay."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim import caps, remedies, stopping
+from sim import remedy_charts as rc
+from sim.training import default_loss
+from ui import controls
+from ui import train_view as tv
+from ui.page import setup
+from ui.player import player
+
+LEARNING_RATE = 0.01
+BATCH = 16
+SPLIT = 0.5  # half the questions are mock exam 5: a fairer score on so little data
+LAYERS = 2
+WIDTHS = (16, 32, 64, 128)
+L2_FACTORS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+GRID_CELLS = 30
+MAX_FRAMES = 20  # boundary snapshots per run (every k-th epoch beyond that)
+PANEL = (190, 160)  # pixels of one small-multiple boundary panel
+PER_ROW = 3  # panels per row
+
+page = setup("remedies")
+t = page.t
+st.markdown(t("remedies.intro"))
+
+
+def pct(v: float | None) -> str:
+    return "–" if v is None else t("remedies.percent", v=f"{100 * v:.0f}")
+
+
+def f3(v: float) -> str:
+    return f"{v:.3f}"
+
+
+with st.container(border=True):
+    left, right = st.columns([1, 1.25])
+    with left:
+        st.markdown(f"**{t('remedies.data_title')}**")
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=100, n_max=300, noise_default=0.3, seed_default=2
+        )
+        c1, c2 = st.columns(2)
+        width = controls.select(
+            page,
+            "width",
+            t("remedies.width"),
+            WIDTHS,
+            64,
+            format_func=lambda w: t("remedies.width_value", n=w),
+            help=t("remedies.width_help", layers=LAYERS),
+            kind="select_slider",
+            container=c1,
+        )
+        epochs = controls.slider(
+            page,
+            "epochs",
+            t("remedies.epochs"),
+            20,
+            150,
+            100,
+            step=10,
+            help=t("remedies.epochs_help"),
+            container=c2,
+        )
+    with right:
+        st.markdown(f"**{t('remedies.remedies_title')}**")
+
+        def remedy_row(key: str, default: bool):
+            a, b = st.columns([1, 1.3], vertical_alignment="center")
+            on = controls.toggle(
+                page,
+                key,
+                t(f"remedies.name_{key}"),
+                default,
+                help=t(f"remedies.{key}_help"),
+                container=a,
+            )
+            return on, b
+
+        on_dropout, box = remedy_row("dropout", True)
+        rate = controls.slider(
+            page,
+            "rate",
+            t("remedies.rate"),
+            0.1,
+            0.7,
+            0.3,
+            step=0.05,
+            fmt="%.2f",
+            help=t("remedies.rate_help"),
+            container=box,
+        )
+        on_bn, box = remedy_row("batchnorm", True)
+        box.caption(t("remedies.batchnorm_note"))
+        on_aug, box = remedy_row("augment", True)
+        std = controls.slider(
+            page,
+            "std",
+            t("remedies.std"),
+            0.05,
+            0.5,
+            0.2,
+            step=0.05,
+            fmt="%.2f",
+            help=t("remedies.std_help"),
+            container=box,
+        )
+        on_l2, box = remedy_row("l2", True)
+        factor = controls.select(
+            page,
+            "factor",
+            t("remedies.factor"),
+            L2_FACTORS,
+            0.01,
+            format_func=lambda v: f"{v:g}",
+            help=t("remedies.factor_help"),
+            kind="select_slider",
+            container=box,
+        )
+
+runs = remedies.variants(
+    (int(width),) * LAYERS,
+    dropout=float(rate) if on_dropout else 0.0,
+    batchnorm=bool(on_bn),
+    input_noise=float(std) if on_aug else 0.0,
+    l2=float(factor) if on_l2 else 0.0,
+)
+x_train, y_train, x_val, y_val = stopping.validation_tail(x, y, SPLIT)
+n_epochs = remedies.epochs_for(int(epochs), len(x_train))
+if n_epochs < int(epochs):
+    page.notice(
+        t("train.epochs_capped", requested=int(epochs), samples=len(x_train), epochs=n_epochs)
+    )
+every = max(1, math.ceil(n_epochs / MAX_FRAMES))
+fit = dict(
+    learning_rate=LEARNING_RATE,
+    batch_size=BATCH,
+    epochs=n_epochs,
+    validation_split=SPLIT,
+    seed=seed,
+    grid_cells=GRID_CELLS,
+    snapshot_every=every,
+    evaluate={"train": (x_train, y_train), "val": (x_val, y_val)},
+)
+
+
+def variant_name(v: remedies.Variant) -> str:
+    return t(f"remedies.name_{v.key}")
+
+
+def setting(v: remedies.Variant) -> str:
+    value = "" if v.strength is None else f"{v.strength:g}"
+    return t(f"remedies.setting_{v.key}", v=value)
+
+
+def panel_label(v: remedies.Variant) -> str:
+    """The panel heading: the remedy and, when it has one, its strength (kept to one line)."""
+    if v.strength is None:
+        return f"**{variant_name(v)}**"
+    return t("remedies.panel_title", name=variant_name(v), setting=setting(v))
+
+
+results = {
+    v.key: tv.cached_train(
+        x, y, v.spec, task, n_classes, t("remedies.progress", name=variant_name(v)), **fit
+    )
+    for v in runs
+}
+scores = {v.key: remedies.score(results[v.key], v.spec) for v in runs}
+for v in runs:
+    r = results[v.key]
+    if r.diverged:
+        page.warn(
+            t(
+                "remedies.diverged",
+                name=variant_name(v),
+                epoch=r.diverged["epoch"],
+                batch=r.diverged["batch"],
+            )
+        )
+    elif r.stopped_reason == "time_budget":
+        page.notice(
+            t(
+                "remedies.time_budget",
+                name=variant_name(v),
+                epochs=len(r.epochs),
+                seconds=int(caps.MAX_WALL_SECONDS),
+            )
+        )
+trained = len(results[remedies.BASELINE].epochs)
+
+# --- learning curves: one panel per network, on one shared scale -------------------------
+series = [t("train.series_train"), t("train.series_val")]
+domain = remedies.shared_domain([results[v.key] for v in runs])
+st.markdown(f"**{t('remedies.curves_title')}**")
+
+
+def rows_of(items, per_row):
+    for i in range(0, len(items), per_row):
+        yield items[i : i + per_row], st.columns(per_row)
+
+
+for chunk, cols in rows_of(runs, PER_ROW):
+    for v, col in zip(chunk, cols, strict=False):
+        with col:
+            st.markdown(panel_label(v))
+            st.altair_chart(
+                rc.curve_panel(
+                    remedies.curve_rows(results[v.key], tuple(series)),
+                    series,
+                    t("train.epoch_axis"),
+                    t("train.metric_loss"),
+                    domain,
+                ),
+                width="stretch",
+            )
+            s = scores[v.key]
+            if s is not None:
+                st.caption(t("remedies.panel_gap", gap=f3(s.gap), acc=pct(s.val_accuracy)))
+st.caption(t("remedies.curves_caption"))
+
+# --- decision boundaries over the epochs (the animated part) -----------------------------
+is_val = np.arange(len(x)) >= len(x_train)
+base_run = results[remedies.BASELINE]
+# the frames follow the longest run (a diverged network stops early and keeps its last picture)
+longest = max(results.values(), key=lambda r: len(r.snapshot_epochs))
+frames = len(longest.snapshot_epochs)
+
+
+def draw(frame: int) -> None:
+    picture, words = st.columns([3, 1.1])
+    with picture:
+        for chunk, cols in rows_of(runs, PER_ROW):
+            for v, col in zip(chunk, cols, strict=False):
+                r = results[v.key]
+                i = min(frame, len(r.snapshot_epochs) - 1)
+                epoch = r.snapshot_epochs[i]
+                url = remedies.boundary_picture(
+                    r.grid_predictions[i], GRID_CELLS, n_classes, r.grid_bounds, x, y, is_val, PANEL
+                )
+                col.markdown(panel_label(v))
+                col.altair_chart(rc.boundary_panel(url, r.grid_bounds, PANEL), width="content")
+                losses = r.history.get("val_loss", [])
+                k = min(epoch, len(losses))  # a diverged run has fewer (finite) epochs
+                if k == 0:
+                    col.caption(t("remedies.panel_start"))
+                else:
+                    accs = r.history.get("val_accuracy", [])
+                    col.caption(
+                        t(
+                            "remedies.panel_epoch_l2" if v.spec.l2 else "remedies.panel_epoch",
+                            val_loss=f3(losses[k - 1]),
+                            acc=pct(accs[k - 1] if len(accs) >= k else None),
+                        )
+                    )
+    epoch = longest.snapshot_epochs[min(frame, frames - 1)]
+    if epoch == 0:
+        words.markdown(t("remedies.frame_start"))
+    else:
+        words.markdown(t("remedies.frame_caption", epoch=epoch, epochs=len(longest.epochs)))
+    words.caption(t("remedies.boundary_legend"))
+    words.markdown(t("remedies.analogy"))
+
+
+st.markdown(f"**{t('remedies.boundary_title')}**")
+player(
+    page,
+    "remedies",
+    frames,
+    draw,
+    run_id=(name, len(x), seed, float(x.sum()), n_epochs, tuple(v.spec for v in runs)),
+)
+
+# --- the final scores ----------------------------------------------------------------------
+base = scores[remedies.BASELINE]
+table = []
+for v in runs:
+    s = scores[v.key]
+    change = "" if (s is None or base is None or v.key == remedies.BASELINE) else s.gap - base.gap
+    table.append(
+        {
+            t("remedies.col_network"): variant_name(v),
+            t("remedies.col_setting"): setting(v),
+            t("remedies.col_train_acc"): pct(s.train_accuracy) if s else "–",
+            t("remedies.col_val_acc"): pct(s.val_accuracy) if s else "–",
+            t("remedies.col_train_loss"): f3(s.train_loss) if s else "–",
+            t("remedies.col_val_loss"): f3(s.val_loss) if s else "–",
+            t("remedies.col_gap"): f3(s.gap) if s else "–",
+            t("remedies.col_change"): f"{change:+.3f}" if change != "" else "",
+        }
+    )
+st.markdown(f"**{t('remedies.table_title')}**")
+st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+st.caption(t("remedies.table_caption"))
+
+# --- what to notice: read off the runs ----------------------------------------------------
+names = {v.key: variant_name(v) for v in runs}
+verdict = remedies.verdict(scores)
+
+
+def listing(keys) -> str:
+    return t("remedies.list_sep").join(names[k] for k in keys)
+
+
+with st.container(border=True):
+    st.markdown(f"**{t('common.notice_title')}**")
+    if verdict.kind == "baseline_failed":
+        st.markdown(t("remedies.notice_baseline_failed"))
+    else:
+        common = dict(
+            train=f3(base.train_loss),
+            val=f3(base.val_loss),
+            gap=f3(base.gap),
+            train_acc=pct(base.train_accuracy),
+            val_acc=pct(base.val_accuracy),
+        )
+        if verdict.kind == "no_overfit":
+            st.markdown(t("remedies.notice_no_overfit", **common))
+        else:
+            low = remedies.lowest_validation(base_run)
+            if low is not None and low[0] < trained:
+                st.markdown(
+                    t(
+                        "remedies.notice_overfit_rising",
+                        low_epoch=low[0],
+                        low=f3(low[1]),
+                        end=f3(base_run.history["val_loss"][-1]),
+                        epochs=trained,
+                        **common,
+                    )
+                )
+            else:
+                st.markdown(t("remedies.notice_overfit", **common))
+        if verdict.kind == "no_remedy":
+            st.markdown(t("remedies.notice_no_remedy"))
+        if verdict.kind in ("narrowed", "none_narrowed"):
+            s = scores[verdict.narrowest]
+            if verdict.kind == "narrowed":
+                st.markdown(
+                    t(
+                        "remedies.notice_narrowed",
+                        name=names[verdict.narrowest],
+                        base_gap=f3(base.gap),
+                        gap=f3(s.gap),
+                        by=f3(base.gap - s.gap),
+                        share=f"{100 * (base.gap - s.gap) / base.gap:.0f}",
+                    )
+                )
+            else:
+                st.markdown(
+                    t(
+                        "remedies.notice_none_narrowed",
+                        name=names[verdict.narrowest],
+                        base_gap=f3(base.gap),
+                        gap=f3(s.gap),
+                    )
+                )
+            b = scores[verdict.best_val]
+            if verdict.better_val and b.val_accuracy is not None:
+                st.markdown(
+                    t(
+                        "remedies.notice_best_val",
+                        name=names[verdict.best_val],
+                        acc=pct(b.val_accuracy),
+                        base_acc=pct(base.val_accuracy),
+                        points=f"{100 * (b.val_accuracy - base.val_accuracy):.0f}",
+                        val_loss=f3(b.val_loss),
+                        base_val_loss=f3(base.val_loss),
+                    )
+                )
+            else:
+                st.markdown(
+                    t(
+                        "remedies.notice_no_better",
+                        base_acc=pct(base.val_accuracy),
+                        step=f"{100 / max(len(x_val), 1):.0f}",
+                    )
+                )
+            strong = [k for k in verdict.too_strong if k != "batchnorm"]
+            if strong:
+                details = t("remedies.list_sep").join(
+                    t(
+                        "remedies.detail_too_strong",
+                        name=names[k],
+                        val=pct(scores[k].val_accuracy),
+                        train=pct(scores[k].train_accuracy),
+                    )
+                    for k in strong
+                )
+                st.markdown(
+                    t(
+                        "remedies.notice_too_strong",
+                        details=details,
+                        base_val=pct(base.val_accuracy),
+                        base_train=pct(base.train_accuracy),
+                    )
+                )
+            if "batchnorm" in verdict.too_strong:
+                bn = scores["batchnorm"]
+                st.markdown(
+                    t(
+                        "remedies.notice_bn_lag",
+                        val=pct(bn.val_accuracy),
+                        train=pct(bn.train_accuracy),
+                    )
+                )
+            if verdict.worse:
+                st.markdown(
+                    t(
+                        "remedies.notice_worse",
+                        names=listing(verdict.worse),
+                        base_val=pct(base.val_accuracy),
+                    )
+                )
+    if verdict.failed:
+        st.markdown(t("remedies.notice_failed", names=listing(verdict.failed)))
+
+# --- the code and the record --------------------------------------------------------------
+loss = default_loss(task)
+fit_args = f"x, y, batch_size={BATCH}, epochs={n_epochs}, validation_split={SPLIT}"
+st.caption(t("train.keras_caption"))
+for v, tab in zip(runs, st.tabs([variant_name(v) for v in runs]), strict=True):
+    code = tv.keras_code(v.spec, x.shape[1], task, n_classes, "adam", LEARNING_RATE, loss, fit_args)
+    tab.code(code, language="python")
+st.download_button(
+    t("train.download_history"),
+    remedies.history_frame(results).to_csv(index=False).encode(),
+    file_name="overfitting_remedies_history.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,0 +1,150 @@
+"""Numbers of the loss-function lesson (B7), all taken from ``sim.nn.losses``.
+
+* ``loss_values(label, p)``: what MSE and binary cross-entropy charge for predicting the
+  probability ``p`` when the true label is ``label`` (0 or 1), one sample at a time.
+* ``output_gradients(label, p)``: the gradient each loss sends back to the *input* ``z`` of a
+  sigmoid output unit (``p = sigmoid(z)``), by the chain rule
+  ``dL/dz = dL/dp * sigmoid'(z)`` with ``dL/dp`` from the loss objects' ``gradient`` and
+  ``sigmoid'`` from ``sim.nn.activations``. For MSE that is ``2 (p - y) p (1 - p)``, which
+  vanishes where the sigmoid saturates (p near 0 or 1) even when the answer is confidently
+  wrong; for cross-entropy the ``p (1 - p)`` cancels and ``dL/dz = p - y`` stays large.
+* ``first_epoch_at(values, target)``: the first (1-based) epoch whose accuracy reached the
+  target, for the "which loss learns faster" statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from sim.nn.activations import ACTIVATIONS
+from sim.nn.losses import BinaryCrossentropy, MeanSquaredError, binary_crossentropy, mse
+
+P_MIN, P_MAX = 0.005, 0.995  # the probability axis of the curves (0 and 1 are never predicted)
+LOSS_NAMES = ("binary_crossentropy", "mse")
+
+
+def probability_axis(points: int = 199) -> np.ndarray:
+    """Predicted probabilities from ``P_MIN`` to ``P_MAX``."""
+    return np.linspace(P_MIN, P_MAX, int(points))
+
+
+def _column(label: int, p) -> tuple[np.ndarray, np.ndarray]:
+    p = np.atleast_1d(np.asarray(p, dtype=np.float64))[:, None]
+    return np.full_like(p, float(label)), p
+
+
+def loss_values(label: int, p) -> dict[str, np.ndarray]:
+    """Per-sample loss of each prediction in ``p`` for the true ``label``: arrays keyed by
+    ``"binary_crossentropy"`` and ``"mse"`` (``sim.nn.losses`` per-sample functions)."""
+    y, q = _column(label, p)
+    return {"binary_crossentropy": binary_crossentropy(y, q), "mse": mse(y, q)}
+
+
+def output_gradients(label: int, p) -> dict[str, np.ndarray]:
+    """``dL/dz`` at a sigmoid output unit predicting ``p`` (each value of ``p`` its own
+    one-sample batch), keyed like ``loss_values``.
+
+    The loss objects average over the batch, so ``gradient`` on a column of m predictions
+    returns each sample's gradient divided by m; multiplying by m gives one-sample batches.
+    """
+    y, q = _column(label, p)
+    m = len(q)
+    z = np.log(q) - np.log1p(-q)  # the sigmoid's input that produces q
+    sigmoid = ACTIVATIONS["sigmoid"]
+    out = {}
+    for name, loss in (("binary_crossentropy", BinaryCrossentropy()), ("mse", MeanSquaredError())):
+        grad_p = loss.gradient(y, q) * m
+        out[name] = sigmoid.backward(grad_p, z, q)[:, 0]
+    return out
+
+
+def curve_frame(label: int, labels: Mapping[str, str], points: int = 199) -> pd.DataFrame:
+    """Tidy ``p, series, loss, grad`` over the probability axis for the chart; ``labels``
+    maps ``LOSS_NAMES`` to the series names shown."""
+    p = probability_axis(points)
+    losses = loss_values(label, p)
+    grads = output_gradients(label, p)
+    parts = [
+        pd.DataFrame(
+            {"p": p, "series": labels[name], "loss": losses[name], "grad": np.abs(grads[name])}
+        )
+        for name in LOSS_NAMES
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def readout(label: int, p: float) -> dict[str, float]:
+    """The numbers read out at one prediction: both losses, both ``dL/dz``, and whether the
+    prediction is on the wrong side of 0.5 (a mistake) and how confident it is."""
+    losses = loss_values(label, p)
+    grads = output_gradients(label, p)
+    return {
+        "bce": float(losses["binary_crossentropy"][0]),
+        "mse": float(losses["mse"][0]),
+        "grad_bce": float(grads["binary_crossentropy"][0]),
+        "grad_mse": float(grads["mse"][0]),
+        "wrong": bool((p >= 0.5) != (label == 1)) and p != 0.5,
+        "confidence": float(max(p, 1.0 - p)),
+    }
+
+
+def gradient_ratio(label: int, p: float) -> float:
+    """How many times larger the cross-entropy gradient is than the MSE one at ``p``
+    (inf when MSE's is exactly 0)."""
+    r = readout(label, p)
+    return abs(r["grad_bce"]) / abs(r["grad_mse"]) if r["grad_mse"] else float("inf")
+
+
+def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Keras' ``to_categorical(y, n_classes)``."""
+    return np.eye(int(n_classes))[np.asarray(y, dtype=np.int64)]
+
+
+def first_epoch_at(values, target: float) -> int | None:
+    """The first 1-based epoch whose value reached ``target``, or None."""
+    arr = np.asarray(values, dtype=float)
+    hits = np.flatnonzero(arr >= target - 1e-12)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+def combined_history(histories: Mapping[str, Mapping[str, list]], epochs) -> pd.DataFrame:
+    """One table of several runs' histories: ``epoch`` and ``<run>_<metric>`` columns (runs
+    that stopped early are padded with empty cells)."""
+    n = len(epochs)
+    table = {"epoch": list(epochs)}
+    for run, history in histories.items():
+        for metric, values in history.items():
+            padded = list(values)[:n] + [np.nan] * max(0, n - len(values))
+            table[f"{run}_{metric}"] = padded
+    return pd.DataFrame(table)
+
+
+def predictions_from_weights(spec, weights, x: np.ndarray, task: str, n_classes=None):
+    """What the network ``spec`` with the trained ``weights`` (``TrainResult.weights``)
+    predicts for ``x``: the model is rebuilt with ``sim.training.build_model``."""
+    from sim.training import build_model
+
+    model = build_model(spec, x.shape[1], task, n_classes)
+    model.set_weights(weights)
+    return model.predict(x)
+
+
+def regression_misses(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """How the MSE of a regression fit is made up: the ``mse`` (mean of squared misses),
+    the largest miss ``worst`` (absolute), where it is (``worst_index``) and the ``share``
+    of the total squared error that this one miss alone accounts for."""
+    y = np.asarray(y, dtype=float).ravel()
+    pred = np.asarray(pred, dtype=float).ravel()
+    miss = pred - y
+    sq = miss * miss
+    total = float(sq.sum())
+    i = int(np.argmax(sq))
+    return {
+        "mse": float(sq.mean()),
+        "worst": float(abs(miss[i])),
+        "worst_index": i,
+        "share": float(sq[i] / total) if total > 0 else 0.0,
+    }

@@ -1,0 +1,323 @@
+"""Remedies for overfitting, compared side by side (lesson B15).
+
+One overfitting baseline (little noisy data, a big network) and the same network with one
+remedy switched on at a time: dropout, batch normalization, data augmentation (Gaussian
+noise on the inputs, Keras ``GaussianNoise``) and L2 weight decay. ``variants`` lists the
+networks to train (bounded by ``caps.MAX_SWEEP``); ``score`` reads a finished run's final
+weights on the training and validation sets (in inference mode: no dropout, no noise, and
+without the L2 penalty, so every variant is scored on the same data loss); ``verdict``
+decides what the run shows: which remedy narrowed the train/validation gap most, which
+scored best on validation, which were too strong, or that the baseline did not overfit at
+all. ``boundary_picture`` draws a decision boundary with the data points burnt in, so a
+small-multiples frame costs one small PNG per panel.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import contourpy
+import numpy as np
+import pandas as pd
+from PIL import Image, ImageDraw
+
+from sim import caps, charts
+from sim.training import NetSpec, TrainResult
+
+BASELINE = "baseline"
+REMEDIES = ("dropout", "batchnorm", "augment", "l2")
+# the baseline counts as overfitting when, with its final weights, the validation loss is at
+# least this much above the training loss, or the accuracy at least OVERFIT_ACC_GAP lower
+OVERFIT_GAP = 0.15
+OVERFIT_ACC_GAP = 0.06
+NARROW_MIN = 0.02  # a remedy narrowed the gap when it is at least this much smaller
+ACC_CHANGE = 0.03  # validation accuracy changes smaller than this are "about the same"
+PICTURE_COLOURS = 8  # shades of a small-multiple boundary picture (keeps a frame small)
+BOUNDARY_LINE = (40, 40, 40)  # the boundary line, as charts.boundary_png draws it
+# A cap of this lesson, next to the shared ones in sim.caps: the page trains up to five
+# networks per change, so each gets a fifth of a budget well inside caps.MAX_SAMPLE_EPOCHS
+# (epochs x training samples of one network; e.g. 50 samples x 150 epochs).
+MAX_NETWORK_SAMPLE_EPOCHS = 7_500
+
+
+def epochs_for(epochs: int, n_train: int) -> int:
+    """The epochs each network may train: ``epochs`` within ``MAX_NETWORK_SAMPLE_EPOCHS``."""
+    return caps.epochs_within_budget(epochs, n_train, MAX_NETWORK_SAMPLE_EPOCHS)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One network of the comparison: ``key`` is ``"baseline"`` or a remedy name,
+    ``strength`` the remedy's setting (dropout rate, noise standard deviation, L2 factor;
+    None for the baseline and batch normalization, which has no strength)."""
+
+    key: str
+    spec: NetSpec
+    strength: float | None = None
+
+
+def variants(
+    hidden: Sequence[int],
+    *,
+    dropout: float = 0.0,
+    batchnorm: bool = False,
+    input_noise: float = 0.0,
+    l2: float = 0.0,
+    activation: str = "relu",
+) -> list[Variant]:
+    """The baseline, then one variant per remedy switched on (a strength of 0 = off)."""
+    base = NetSpec(hidden=tuple(int(h) for h in hidden), activation=activation)
+    out = [Variant(BASELINE, base)]
+    if dropout > 0:
+        out.append(Variant("dropout", replace(base, dropout=float(dropout)), float(dropout)))
+    if batchnorm:
+        out.append(Variant("batchnorm", replace(base, batchnorm=True)))
+    if input_noise > 0:
+        out.append(
+            Variant("augment", replace(base, input_noise=float(input_noise)), float(input_noise))
+        )
+    if l2 > 0:
+        out.append(Variant("l2", replace(base, l2=float(l2)), float(l2)))
+    if len(out) > caps.MAX_SWEEP:  # cannot happen with four remedies; kept as the rule
+        raise ValueError(f"{len(out)} variants is more than caps.MAX_SWEEP={caps.MAX_SWEEP}")
+    return out
+
+
+def penalty(weights: Sequence[np.ndarray], l2: float) -> float:
+    """The L2 term ``l2 * sum(W**2)`` over every kernel (the 2-D weights: ``NetSpec`` puts
+    the regularizer on every Dense layer, the output one included)."""
+    if not l2:
+        return 0.0
+    return float(l2) * float(sum(np.vdot(w, w) for w in weights if np.ndim(w) == 2))
+
+
+@dataclass(frozen=True)
+class Score:
+    """The final weights scored in inference mode on both sets (data loss, no penalty)."""
+
+    train_loss: float
+    val_loss: float
+    train_accuracy: float | None
+    val_accuracy: float | None
+
+    @property
+    def gap(self) -> float:
+        """Validation loss minus training loss: how much worse the unseen questions go."""
+        return self.val_loss - self.train_loss
+
+    @property
+    def accuracy_gap(self) -> float | None:
+        if self.train_accuracy is None or self.val_accuracy is None:
+            return None
+        return self.train_accuracy - self.val_accuracy
+
+
+def score(result: TrainResult, spec: NetSpec) -> Score | None:
+    """``result.final["train"]`` and ``["val"]`` less the L2 penalty of the final weights;
+    None when the run diverged or was not evaluated on both sets."""
+    if result.diverged or "train" not in result.final or "val" not in result.final:
+        return None
+    extra = penalty(result.weights, spec.l2)
+    tr, va = result.final["train"], result.final["val"]
+    values = (tr["loss"] - extra, va["loss"] - extra)
+    if not all(math.isfinite(v) for v in values):
+        return None
+    return Score(values[0], values[1], tr.get("accuracy"), va.get("accuracy"))
+
+
+def lowest_validation(result: TrainResult) -> tuple[int, float] | None:
+    """(1-based epoch, value) of the lowest validation loss, or None."""
+    values = result.history.get("val_loss", [])
+    if not values:
+        return None
+    i = int(np.argmin(values))
+    return result.epochs[i], float(values[i])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the comparison shows.
+
+    ``kind``: ``"baseline_failed"`` (the baseline diverged: nothing to compare),
+    ``"no_overfit"`` (the baseline did not overfit: no remedy has anything to fix),
+    ``"no_remedy"`` (only the baseline was trained), ``"narrowed"`` (at least one remedy
+    narrowed the gap) or ``"none_narrowed"``. ``narrowest``: the remedy with the smallest
+    gap; ``best_val``: the remedy with the best validation accuracy (or the lowest
+    validation loss for regression); ``better_val``: whether it beat the baseline;
+    ``too_strong``: remedies whose validation accuracy fell below the baseline's while their
+    training accuracy fell too and their gap narrowed (held back into underfitting);
+    ``worse``: other remedies that scored lower on validation (on a few dozen validation
+    points, often a question or two of luck); ``failed``: remedies whose run diverged."""
+
+    kind: str
+    narrowest: str | None = None
+    best_val: str | None = None
+    better_val: bool = False
+    too_strong: tuple[str, ...] = ()
+    worse: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+def overfits(base: Score) -> bool:
+    """Whether the baseline overfits (see ``OVERFIT_GAP`` and ``OVERFIT_ACC_GAP``)."""
+    acc_gap = base.accuracy_gap
+    return base.gap >= OVERFIT_GAP or (acc_gap is not None and acc_gap >= OVERFIT_ACC_GAP)
+
+
+def _val_key(s: Score) -> float:
+    """Higher is better: validation accuracy, or minus the validation loss."""
+    return s.val_accuracy if s.val_accuracy is not None else -s.val_loss
+
+
+def verdict(scores: Mapping[str, Score | None]) -> Verdict:
+    """Read the comparison: ``scores`` maps variant keys (the baseline first) to their
+    ``score`` (None for a diverged run)."""
+    base = scores.get(BASELINE)
+    remedies = {k: s for k, s in scores.items() if k != BASELINE}
+    failed = tuple(k for k, s in remedies.items() if s is None)
+    ok = {k: s for k, s in remedies.items() if s is not None}
+    if base is None:
+        return Verdict("baseline_failed", failed=failed)
+    if not overfits(base):
+        return Verdict("no_overfit", failed=failed)
+    if not ok:
+        return Verdict("no_remedy", failed=failed)
+    narrowest = min(ok, key=lambda k: ok[k].gap)
+    best_val = max(ok, key=lambda k: _val_key(ok[k]))
+    better = _val_key(ok[best_val]) > _val_key(base) + 1e-12
+    too_strong, worse = [], []
+    for k, s in ok.items():
+        if s.val_accuracy is None or base.val_accuracy is None:
+            continue
+        if s.val_accuracy <= base.val_accuracy - ACC_CHANGE:
+            # too strong: it held the network back on the training questions as well (the
+            # gap narrowed and training accuracy fell): underfitting, not bad luck
+            fell = (
+                s.train_accuracy is not None
+                and base.train_accuracy is not None
+                and s.train_accuracy <= base.train_accuracy - ACC_CHANGE
+                and s.gap < base.gap
+            )
+            (too_strong if fell else worse).append(k)
+    kind = "narrowed" if ok[narrowest].gap <= base.gap - NARROW_MIN else "none_narrowed"
+    return Verdict(kind, narrowest, best_val, better, tuple(too_strong), tuple(worse), failed)
+
+
+def _class_field(predictions: np.ndarray, cells: int) -> np.ndarray:
+    """Class probabilities ``(cells, cells, classes)`` from sigmoid or softmax outputs."""
+    pred = np.asarray(predictions, dtype=float).reshape(cells, cells, -1)
+    if pred.shape[-1] == 1:
+        p1 = np.clip(pred[..., 0], 0, 1)
+        return np.stack([1 - p1, p1], axis=-1)
+    return np.clip(pred, 0, 1)
+
+
+def boundary_picture(
+    predictions: np.ndarray,
+    cells: int,
+    n_classes: int,
+    bounds,
+    x: np.ndarray,
+    y: np.ndarray,
+    validation: np.ndarray,
+    size: tuple[int, int] = (200, 170),
+) -> str:
+    """A decision boundary as ``charts.boundary_png`` draws it (each cell in its predicted
+    class colour, paler where the model is unsure, a dark line on the boundary) with the data
+    points drawn in (PNG data URL): training points as dots with a white rim, validation
+    points as triangles with a darker rim, both in their class colour. The points never
+    change between frames, so burning them in keeps a frame of several panels to one small
+    picture each. The palette is a few shades fitted to the background plus the exact
+    colours of the line and the points (a palette fitted to the finished picture would merge
+    the thin line and the small points into the large background)."""
+    probs = _class_field(predictions, cells)
+    k = probs.shape[-1]
+    label = probs.argmax(-1)
+    confidence = np.clip((probs.max(-1) - 1 / k) / (1 - 1 / k), 0, 1)
+    hexes = charts.class_colours(max(int(n_classes), k))
+    colours = [tuple(int(c) for c in charts._hex_rgb(h)) for h in hexes]
+    strength = 0.15 + 0.45 * confidence[..., None]
+    rgb = 255 * (1 - strength) + np.asarray(colours, dtype=float)[label] * strength
+    small = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB")
+    fitted = small.quantize(colors=PICTURE_COLOURS, dither=Image.Dither.NONE)
+    table = fitted.getpalette()
+    shades = [tuple(table[3 * i : 3 * i + 3]) for _, i in fitted.getcolors()]
+    img = small.resize(size, Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(img)
+    w, h = size
+    sx, sy = (w - 1) / (cells - 1), (h - 1) / (cells - 1)
+    # where a class's probability equals the best of the others (p = 0.5 for two classes)
+    fields = [probs[..., c] - np.delete(probs, c, axis=-1).max(-1) for c in range(k)]
+    fields = fields[1:] if k == 2 else fields
+    for field in fields:
+        gen = contourpy.contour_generator(z=field, line_type=contourpy.LineType.Separate)
+        for line in gen.lines(0.0):
+            if len(line) > 1:
+                draw.line(
+                    [(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=BOUNDARY_LINE, width=2
+                )
+    (x0, x1), (y0, y1) = bounds
+    px = (np.asarray(x[:, 0], dtype=float) - x0) / (x1 - x0) * w
+    py = (y1 - np.asarray(x[:, 1], dtype=float)) / (y1 - y0) * h
+    rims = [tuple(int(c * 0.55) for c in rgb) for rgb in colours]
+    order = np.argsort(np.asarray(validation, dtype=bool), kind="stable")  # training first
+    for i in order:
+        cx, cy = float(px[i]), float(py[i])
+        if not (math.isfinite(cx) and math.isfinite(cy)):
+            continue
+        c = int(y[i]) % len(colours)
+        if validation[i]:
+            triangle = [(cx, cy - 5), (cx - 4.6, cy + 3.4), (cx + 4.6, cy + 3.4)]
+            draw.polygon(triangle, fill=colours[c], outline=rims[c])
+        else:
+            box = [cx - 3.5, cy - 3.5, cx + 3.5, cy + 3.5]
+            draw.ellipse(box, fill=colours[c], outline=(255, 255, 255))
+    palette = [*shades, BOUNDARY_LINE, *colours, *rims, (255, 255, 255)]
+    buf = io.BytesIO()
+    _to_palette(img, palette).save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _to_palette(img: Image.Image, colours: Sequence[tuple[int, int, int]]) -> Image.Image:
+    """``img`` mapped to the nearest of ``colours`` (no dithering): a small palette PNG."""
+    flat = [int(c) for rgb in colours[:256] for c in rgb]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat + flat[:3] * (256 - len(flat) // 3))
+    return img.quantize(palette=palette, dither=Image.Dither.NONE)
+
+
+def history_frame(results: Mapping[str, TrainResult]) -> pd.DataFrame:
+    """Every variant's history as one table: ``variant, epoch`` and one column per metric."""
+    parts = [
+        pd.DataFrame({"variant": key, "epoch": r.epochs, **r.history}) for key, r in results.items()
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def curve_rows(result: TrainResult, labels: tuple[str, str], metric: str = "loss") -> pd.DataFrame:
+    """``series, epoch, value`` of the training and validation curve of ``metric``."""
+    rows = []
+    for key, label in zip((metric, f"val_{metric}"), labels, strict=True):
+        for e, v in zip(result.epochs, result.history.get(key, []), strict=False):
+            if math.isfinite(v):
+                rows.append({"series": label, "epoch": e, "value": v})
+    return pd.DataFrame(rows, columns=["series", "epoch", "value"])
+
+
+def shared_domain(results: Sequence[TrainResult], metric: str = "loss") -> tuple[float, float]:
+    """One y range for every panel's curves, so the panels compare at a glance."""
+    values = [
+        v
+        for r in results
+        for key in (metric, f"val_{metric}")
+        for v in r.history.get(key, [])
+        if math.isfinite(v)
+    ]
+    if not values:
+        return (0.0, 1.0)
+    high = max(values)
+    return (0.0, float(high * 1.05) if high > 0 else 1.0)

@@ -1,0 +1,66 @@
+"""Altair builders of the remedies lesson (B15): small multiples, one panel per network.
+
+Pure functions, data in, chart out; every title comes from the caller. The panels carry no
+legend of their own (five repeated legends would squeeze the plots): the series keep the
+colours and marker shapes of ``charts.series_encodings``, which the page names once in
+words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from sim import charts
+
+
+def curve_panel(
+    frame: pd.DataFrame,
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    y_domain: tuple[float, float],
+    height: int = 170,
+) -> alt.LayerChart:
+    """Training and validation curves ``series, epoch, value`` of one network, on a y scale
+    shared by every panel (``y_domain``) so the gaps compare at a glance."""
+    colour, shape = charts.series_encodings(series, "")
+    colour = colour.legend(None)
+    x = alt.X("epoch:Q", title=x_title)
+    y = alt.Y(
+        "value:Q",
+        title=y_title,
+        scale=alt.Scale(domain=list(y_domain), nice=False),
+        axis=alt.Axis(tickCount=4),
+    )
+    base = alt.Chart(frame).encode(x=x, y=y, color=colour)
+    tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")]
+    return alt.layer(
+        base.mark_line(strokeWidth=2, clip=True),
+        base.mark_point(size=14, filled=True, clip=True).encode(shape=shape, tooltip=tooltip),
+    ).properties(height=height)
+
+
+def boundary_panel(image_url: str, bounds, size: tuple[int, int]) -> alt.Chart:
+    """One decision-boundary picture (points burnt in) stretched over ``bounds`` at a fixed
+    pixel size. The picture and its corners are constants of the spec (``alt.value`` and
+    ``alt.datum``) over a one-datum sequence generator: as a data frame (or inline values),
+    Streamlit would send an Arrow table with 0.5-1.3 KB of schema per panel and frame. The
+    spec keeps its structure from frame to frame: only the picture changes."""
+    (x0, x1), (y0, y1) = bounds
+    xs = alt.Scale(domain=[x0, x1], nice=False, zero=False)
+    ys = alt.Scale(domain=[y0, y1], nice=False, zero=False)
+    axis = alt.Axis(tickCount=4, title=None)
+    return (
+        alt.Chart(alt.sequence(0, 1))  # a data generator with one datum: nothing to send
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(
+            x=alt.X(datum=x0, type="quantitative", scale=xs, axis=axis),
+            x2=alt.X2(datum=x1),
+            y=alt.Y(datum=y1, type="quantitative", scale=ys, axis=axis),
+            y2=alt.Y2(datum=y0),
+            url=alt.value(image_url),
+        )
+        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
+    )

@@ -1,0 +1,81 @@
+"""The loss-function lesson's numbers (B7) against the formulas, finite differences and the
+engine."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import loss_lesson as ll
+from sim.datasets import make_dataset
+from sim.training import NetSpec, build_model, train
+
+P = np.array([0.01, 0.2, 0.5, 0.8, 0.99])
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_loss_values_are_the_formulas(label):
+    values = ll.loss_values(label, P)
+    q = P if label == 1 else 1 - P
+    np.testing.assert_allclose(values["binary_crossentropy"], -np.log(q))
+    np.testing.assert_allclose(values["mse"], (P - label) ** 2)
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_output_gradients_are_the_chain_rule(label):
+    grads = ll.output_gradients(label, P)
+    np.testing.assert_allclose(grads["binary_crossentropy"], P - label)
+    np.testing.assert_allclose(grads["mse"], 2 * (P - label) * P * (1 - P))
+    # and a finite difference through the sigmoid
+    z = np.log(P) - np.log1p(-P)
+    eps = 1e-6
+
+    def loss_at(zz, name):
+        return ll.loss_values(label, 1 / (1 + np.exp(-zz)))[name]
+
+    for name in ll.LOSS_NAMES:
+        fd = (loss_at(z + eps, name) - loss_at(z - eps, name)) / (2 * eps)
+        np.testing.assert_allclose(grads[name], fd, rtol=1e-5, atol=1e-9)
+
+
+def test_confident_wrong_costs_most_and_mse_gradient_vanishes():
+    r = ll.readout(1, 0.01)
+    assert r["wrong"] and r["bce"] == pytest.approx(-np.log(0.01))
+    assert r["bce"] > 4 * r["mse"]
+    assert ll.gradient_ratio(1, 0.01) == pytest.approx(1 / (2 * 0.01 * 0.99))
+    assert not ll.readout(1, 0.5)["wrong"] and not ll.readout(0, 0.5)["wrong"]
+    assert ll.readout(0, 0.7)["wrong"] and not ll.readout(0, 0.3)["wrong"]
+
+
+def test_curve_frame():
+    frame = ll.curve_frame(1, {"binary_crossentropy": "ce", "mse": "m"}, points=11)
+    assert list(frame.columns) == ["p", "series", "loss", "grad"]
+    assert len(frame) == 22 and np.isfinite(frame[["loss", "grad"]].to_numpy()).all()
+    assert (frame["grad"] >= 0).all()
+
+
+def test_small_helpers():
+    np.testing.assert_array_equal(ll.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]])
+    assert ll.first_epoch_at([0.5, 0.8, 0.95, 0.9], 0.9) == 3
+    assert ll.first_epoch_at([0.5], 0.9) is None
+    table = ll.combined_history({"a": {"loss": [1, 2]}, "b": {"loss": [3]}}, [1, 2])
+    assert list(table.columns) == ["epoch", "a_loss", "b_loss"]
+    assert pd.isna(table["b_loss"][1])
+
+
+def test_regression_misses():
+    facts = ll.regression_misses([0.0, 0.0, 0.0, 0.0], [0.1, -0.1, 0.0, 0.4])
+    assert facts["mse"] == pytest.approx((0.01 + 0.01 + 0.16) / 4)
+    assert facts["worst"] == pytest.approx(0.4) and facts["worst_index"] == 3
+    assert facts["share"] == pytest.approx(0.16 / 0.18)
+    assert ll.regression_misses([1.0], [1.0])["share"] == 0.0
+
+
+def test_predictions_from_weights_rebuild_the_model():
+    x, y = make_dataset("sine", 30, noise=0.1, seed=0)
+    spec = NetSpec(hidden=(8,), activation="tanh")
+    result = train(x, y, spec, "regression", None, epochs=5, seed=0, grid_cells=None)
+    pred = ll.predictions_from_weights(spec, result.weights, x, "regression")
+    model = build_model(spec, 1, "regression")
+    model.set_weights(result.weights)
+    np.testing.assert_allclose(pred, model.predict(x))
+    assert ll.regression_misses(y, pred)["mse"] == pytest.approx(model.evaluate(x, y), rel=1e-12)
