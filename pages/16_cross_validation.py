@@ -20,26 +20,23 @@ STEADY = 0.05  # a std below this (accuracy points) counts as a steady model
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, label):
+def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
     """``crossval.run`` cached on its inputs, with a progress bar over all k fits."""
-    bar = st.progress(0.0, text=label)
-    try:
-        return crossval.run(
-            x,
-            y,
-            spec,
-            task,
-            n_classes,
-            k,
-            epochs=epochs,
-            batch_size=BATCH,
-            learning_rate=LEARNING_RATE,
-            seed=seed,
-            reset=reset,
-            progress=lambda f: bar.progress(min(max(f, 0.0), 1.0), text=label),
-        )
-    finally:
-        bar.empty()
+    return tv.run_with_progress(
+        _label,
+        crossval.run,
+        x,
+        y,
+        spec,
+        task,
+        n_classes,
+        k,
+        epochs=epochs,
+        batch_size=BATCH,
+        learning_rate=LEARNING_RATE,
+        seed=seed,
+        reset=reset,
+    )
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)

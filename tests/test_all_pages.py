@@ -46,8 +46,11 @@ def url_bound_keys(at) -> list[str]:
         for widget in getattr(at, kind):
             if getattr(widget.proto, "query_param_key", ""):
                 keys.append(widget.proto.query_param_key)
-    keys += [k.removeprefix(OPTIONS_PREFIX) for k in at.session_state
-             if str(k).startswith(OPTIONS_PREFIX)]
+    keys += [
+        k.removeprefix(OPTIONS_PREFIX)
+        for k in at.session_state
+        if str(k).startswith(OPTIONS_PREFIX)
+    ]
     return sorted(set(keys))
 
 

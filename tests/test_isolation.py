@@ -6,22 +6,55 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from apptest_utils import assert_clean, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "sim").rglob("*.py"),
-                    *(ROOT / "ui").rglob("*.py")])
-LEGACY_RNG = {"seed", "rand", "randn", "randint", "random", "normal", "uniform", "choice",
-              "shuffle", "permutation", "random_sample", "binomial", "poisson", "exponential"}
-MUTATORS = {"append", "extend", "insert", "update", "setdefault", "pop", "popitem", "clear",
-            "add", "discard", "remove", "__setitem__"}
+APP_FILES = sorted(
+    [
+        ROOT / "app.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "sim").rglob("*.py"),
+        *(ROOT / "ui").rglob("*.py"),
+    ]
+)
+LEGACY_RNG = {
+    "seed",
+    "rand",
+    "randn",
+    "randint",
+    "random",
+    "normal",
+    "uniform",
+    "choice",
+    "shuffle",
+    "permutation",
+    "random_sample",
+    "binomial",
+    "poisson",
+    "exponential",
+}
+MUTATORS = {
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "clear",
+    "add",
+    "discard",
+    "remove",
+    "__setitem__",
+}
 
 
 def test_concurrent_sessions_do_not_share_state():
     gd = "pages/01_gradient_descent.py"
-    params = [{"surface": "bowl", "lr": "0.1", "steps": "40"},
-              {"surface": "himmelblau", "lr": "0.01", "steps": "200"}]
+    params = [
+        {"surface": "bowl", "lr": "0.1", "steps": "40"},
+        {"surface": "himmelblau", "lr": "0.01", "steps": "200"},
+    ]
 
     def session(p):
         at = open_page(gd, params=p)
@@ -47,7 +80,8 @@ def test_no_global_rng_and_no_mutable_module_state(path):
             owner = ast.unparse(node.value)
             assert owner not in ("np.random", "numpy.random", "random"), (
                 f"global RNG {owner}.{node.attr} at line {node.lineno}: "
-                "use np.random.default_rng(seed)")
+                "use np.random.default_rng(seed)"
+            )
         if isinstance(node, ast.Import | ast.ImportFrom):
             names = [a.name for a in node.names]
             assert "random" not in names or isinstance(node, ast.ImportFrom), "stdlib random"
@@ -58,19 +92,29 @@ def test_no_global_rng_and_no_mutable_module_state(path):
         return
     module_names = set()
     for stmt in tree.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else (
-            [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
+        targets = (
+            stmt.targets
+            if isinstance(stmt, ast.Assign)
+            else ([stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
+        )
         for target in targets:
             if isinstance(target, ast.Name):
                 module_names.add(target.id)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in module_names):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATORS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in module_names
+        ):
             pytest.fail(f"module-level {node.func.value.id} mutated at line {node.lineno}")
         if isinstance(node, ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                        and target.value.id in module_names):
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id in module_names
+                ):
                     pytest.fail(f"module-level {target.value.id} item set at line {node.lineno}")

@@ -3,7 +3,7 @@ with sim directly (honest and not reset), bad URL values fall back, Play rotates
 
 import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page, widget_extremes
+from apptest_utils import assert_clean, charts, notice_text, open_page
 
 from sim import crossval
 from sim.datasets import make_dataset
@@ -81,14 +81,6 @@ def test_bad_url_values_fall_back():
     assert at.toggle(key="noreset").value is False
     notices = " ".join(i.value for i in at.info)
     assert "abc" in notices and "1e308" in notices
-
-
-def test_widget_extremes():
-    at = open_page(FILE)
-    for widget, value in list(widget_extremes(at)):
-        widget.set_value(value).run()
-        assert_clean(at)
-        assert charts(at)
 
 
 def test_play_rotates_the_fold():

@@ -2,7 +2,7 @@
 branch, bad URL values fall back, Play advances the boundary animation."""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page, widget_extremes
+from apptest_utils import assert_clean, charts, notice_text, open_page
 
 from sim import stopping
 from sim.datasets import make_dataset
@@ -122,14 +122,6 @@ def test_bad_url_values_fall_back():
     assert at.session_state["monitor"] == "val_loss"
     assert at.slider(key="delta").value == 0.0
     assert "abc" in " ".join(i.value for i in at.info)
-
-
-def test_widget_extremes():
-    at = open_page(FILE)
-    for widget, value in list(widget_extremes(at)):
-        widget.set_value(value).run()
-        assert_clean(at)
-        assert charts(at)
 
 
 def test_play_advances():

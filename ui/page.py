@@ -18,6 +18,13 @@ LANG_PARAM = "lang"
 # a local file: a Material icon as page icon would be fetched from a font server
 FAVICON = str(Path(__file__).with_name("favicon.png"))
 _SWITCH_KEY = "_lang_switch"
+# A fixed-size chart wider than a narrow window (a phone) scrolls sideways instead of being
+# cut off; scaling it down instead would shift where a click on a surface lands.
+NARROW_CSS = """<style>
+[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) {
+  max-width: 100%; overflow-x: auto; overflow-y: hidden;
+}
+</style>"""
 
 
 @dataclass
@@ -111,6 +118,7 @@ def setup(key: str) -> Page:
     if st.query_params.get(LANG_PARAM) != lang:
         st.query_params[LANG_PARAM] = lang  # keep it in the URL so a shared link keeps it
     _sidebar(t, key)
+    st.html(NARROW_CSS)
     if key != "home":
         lesson = by_key(key)
         st.title(t(f"{key}.title"))

@@ -26,58 +26,130 @@ def cached_dataset(name: str, n: int, noise: float, seed: int):
     return make_dataset(name, n, noise=noise, seed=seed)
 
 
-@st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
-def cached_train(x: np.ndarray, y: np.ndarray, spec: NetSpec, task: str,
-                 n_classes: int | None, progress_label: str = "", **kwargs) -> TrainResult:
-    """``sim.training.train`` cached on all its inputs, with a progress bar while it runs.
-
-    The bar is created inside the cached function, so a cache hit replays it (already
-    finished and removed) instead of referring to a block that no longer exists. The
-    training budget is enforced here: epochs x samples by ``caps.MAX_SAMPLE_EPOCHS`` and the
-    wall time by ``caps.MAX_WALL_SECONDS``.
-    """
-    kwargs["epochs"] = caps.epochs_within_budget(kwargs.get("epochs", 1), len(x))
-    kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
-    bar = st.progress(0.0, text=progress_label or None)
+def run_with_progress(label: str, work, *args, **kwargs):
+    """``work(*args, progress=..., **kwargs)`` with a progress bar labelled ``label`` while
+    it runs, removed afterwards. Call it inside a cached function: the bar is created there,
+    so a cache hit replays it (already finished) instead of referring to a block that no
+    longer exists. Give the cached function the label as an ``_``-prefixed parameter, so
+    the language of the label is not part of the cache key."""
+    text = label or None
+    bar = st.progress(0.0, text=text)
     try:
-        return train(x, y, spec, task, n_classes,
-                     progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
-                                                     text=progress_label or None),
-                     **kwargs)
+        return work(
+            *args, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0), text=text), **kwargs
+        )
     finally:
         bar.empty()
 
 
-def dataset_controls(page: Page, names=CLASSIFICATION_SETS, default: str = "moons",
-                     n_default: int = 200, n_max: int = 1000, noise_default: float = 0.2,
-                     seed_default: int = 0, container=None, show_seed: bool = True):
+@st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
+def _train(x, y, spec, task, n_classes, _progress_label: str, **kwargs) -> TrainResult:
+    return run_with_progress(_progress_label, train, x, y, spec, task, n_classes, **kwargs)
+
+
+def cached_train(
+    x: np.ndarray,
+    y: np.ndarray,
+    spec: NetSpec,
+    task: str,
+    n_classes: int | None,
+    progress_label: str = "",
+    **kwargs,
+) -> TrainResult:
+    """``sim.training.train`` cached on all its inputs (not on the label's language), with
+    a progress bar while it runs. The training budget is enforced here: epochs x samples by
+    ``caps.MAX_SAMPLE_EPOCHS`` and the wall time by ``caps.MAX_WALL_SECONDS``."""
+    kwargs["epochs"] = caps.epochs_within_budget(kwargs.get("epochs", 1), len(x))
+    kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
+    return _train(x, y, spec, task, n_classes, progress_label, **kwargs)
+
+
+def dataset_controls(
+    page: Page,
+    names=CLASSIFICATION_SETS,
+    default: str = "moons",
+    n_default: int = 200,
+    n_max: int = 1000,
+    noise_default: float = 0.2,
+    seed_default: int = 0,
+    container=None,
+    show_seed: bool = True,
+):
     """Data set, size, noise and seed, bound to ``?data=&n=&noise=&seed=``. Returns
     ``(name, x, y, task, n_classes)`` with the data made (cached)."""
     t = page.t
     where = container or st
-    name = controls.select(page, "data", t("train.dataset"), list(names), default,
-                           format_func=lambda n: t(f"train.data_{n}"), container=where)
-    n = controls.slider(page, "n", t("train.samples"), 20, min(n_max, caps.MAX_SAMPLES),
-                        n_default, step=10, help=t("train.samples_help"), container=where)
-    noise = controls.slider(page, "noise", t("train.noise"), 0.0, 1.0, noise_default,
-                            step=0.05, help=t("train.noise_help"), container=where)
+    name = controls.select(
+        page,
+        "data",
+        t("train.dataset"),
+        list(names),
+        default,
+        format_func=lambda n: t(f"train.data_{n}"),
+        container=where,
+    )
+    n = controls.slider(
+        page,
+        "n",
+        t("train.samples"),
+        20,
+        min(n_max, caps.MAX_SAMPLES),
+        n_default,
+        step=10,
+        help=t("train.samples_help"),
+        container=where,
+    )
+    noise = controls.slider(
+        page,
+        "noise",
+        t("train.noise"),
+        0.0,
+        1.0,
+        noise_default,
+        step=0.05,
+        help=t("train.noise_help"),
+        container=where,
+    )
     seed = seed_default
     if show_seed:
-        seed = controls.number(page, "seed", t("train.seed"), 0, 9999, seed_default, step=1,
-                               help=t("train.seed_help"), container=where)
+        seed = controls.number(
+            page,
+            "seed",
+            t("train.seed"),
+            0,
+            9999,
+            seed_default,
+            step=1,
+            help=t("train.seed_help"),
+            container=where,
+        )
     x, y = cached_dataset(name, int(n), float(noise), int(seed))
     task, n_classes = class_count(name, y)
     return name, x, y, task, n_classes, int(seed)
 
 
-def keras_code(spec: NetSpec, input_dim: int, task: str, n_classes: int | None,
-               optimizer: str, learning_rate: float, loss: str, fit_args: str,
-               extra_lines: tuple[str, ...] = ()) -> str:
+def keras_code(
+    spec: NetSpec,
+    input_dim: int,
+    task: str,
+    n_classes: int | None,
+    optimizer: str,
+    learning_rate: float,
+    loss: str,
+    fit_args: str,
+    extra_lines: tuple[str, ...] = (),
+) -> str:
     """The Keras program a page is running, with the learner's values filled in."""
     layers = "\n".join(f"    {line}" for line in spec.keras_lines(input_dim, task, n_classes))
     metrics = "" if task == "regression" else ', metrics=["accuracy"]'
-    opt_class = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
-                 "rmsprop": "RMSprop", "adam": "Adam"}[optimizer]
+    opt_class = {
+        "sgd": "SGD",
+        "momentum": "SGD",
+        "nesterov": "SGD",
+        "adagrad": "Adagrad",
+        "rmsprop": "RMSprop",
+        "adam": "Adam",
+    }[optimizer]
     opt_extra = {"momentum": ", momentum=0.9", "nesterov": ", momentum=0.9, nesterov=True"}
     lines = [
         "model = Sequential([",
@@ -97,24 +169,42 @@ def show_keras_code(page: Page, code: str) -> None:
     st.code(code, language="python")
 
 
-def history_chart(page: Page, result: TrainResult, metric: str = "loss",
-                  markers: pd.DataFrame | None = None, bands: pd.DataFrame | None = None,
-                  height: int = 280, log_y: bool = False) -> alt.LayerChart:
+def history_chart(
+    page: Page,
+    result: TrainResult,
+    metric: str = "loss",
+    markers: pd.DataFrame | None = None,
+    bands: pd.DataFrame | None = None,
+    height: int = 280,
+    log_y: bool = False,
+) -> alt.LayerChart:
     """Training and validation curves of ``metric`` per epoch, with optional epoch markers
     (best / stop) and shaded regions."""
     t = page.t
     series, rows = [], []
-    for name, label in ((metric, t("train.series_train")),
-                        (f"val_{metric}", t("train.series_val"))):
+    for name, label in (
+        (metric, t("train.series_train")),
+        (f"val_{metric}", t("train.series_val")),
+    ):
         if name in result.history:
             series.append(label)
-            rows += [{"series": label, "epoch": e, "value": v}
-                     for e, v in zip(result.epochs, result.history[name], strict=False)]
+            rows += [
+                {"series": label, "epoch": e, "value": v}
+                for e, v in zip(result.epochs, result.history[name], strict=False)
+            ]
     frame = pd.DataFrame(rows, columns=["series", "epoch", "value"])
     y_title = t(f"train.metric_{metric}")
-    chart = charts.loss_chart(frame, series, t("train.epoch_axis"), y_title,
-                              t("train.legend_curve"), log_y=log_y, x_field="epoch",
-                              y_field="value", height=height)
+    chart = charts.loss_chart(
+        frame,
+        series,
+        t("train.epoch_axis"),
+        y_title,
+        t("train.legend_curve"),
+        log_y=log_y,
+        x_field="epoch",
+        y_field="value",
+        height=height,
+    )
     layers = [chart]
     if bands is not None and len(bands):
         layers.insert(0, charts.band_layer(bands))
@@ -123,42 +213,62 @@ def history_chart(page: Page, result: TrainResult, metric: str = "loss",
     return alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
 
 
-def boundary_chart(page: Page, result: TrainResult, snapshot: int, x: np.ndarray,
-                   y: np.ndarray, n_classes: int, split: np.ndarray | None = None,
-                   split_names: dict | None = None) -> alt.LayerChart:
+def boundary_chart(
+    page: Page,
+    result: TrainResult,
+    snapshot: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    split: np.ndarray | None = None,
+    split_names: dict | None = None,
+) -> alt.LayerChart:
     """The decision boundary after snapshot ``snapshot`` (index into
     ``result.snapshot_epochs``) under the data points, coloured by class and shaped by split."""
     t = page.t
-    cells = int(round(np.sqrt(len(result.grid))))
-    url = charts.boundary_png(result.grid_predictions[snapshot], cells, n_classes,
-                              BOUNDARY_SIZE)
+    cells = round(np.sqrt(len(result.grid)))
+    url = charts.boundary_png(result.grid_predictions[snapshot], cells, n_classes, BOUNDARY_SIZE)
     class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
-    points = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1],
-                           "label": [class_labels[int(k)] for k in y]})
+    points = pd.DataFrame(
+        {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
+    )
     split_labels: list[str] = []
     if split is not None and split_names:
         points["split"] = [split_names[s] for s in split]
         split_labels = list(dict.fromkeys(split_names.values()))
-    layer = charts.points_layer(points, result.grid_bounds, class_labels, split_labels,
-                                (t("train.legend_class"), t("train.legend_split")))
+    layer = charts.points_layer(
+        points,
+        result.grid_bounds,
+        class_labels,
+        split_labels,
+        (t("train.legend_class"), t("train.legend_split")),
+    )
     return charts.surface_view(url, result.grid_bounds, [layer], BOUNDARY_SIZE, "x₁", "x₂")
 
 
 def download_history(page: Page, result: TrainResult, file_name: str, key: str | None = None):
     data = result.wide_frame().to_csv(index=False).encode()
-    st.download_button(page.t("train.download_history"), data, file_name=file_name,
-                       mime="text/csv", icon=":material/download:", key=key)
+    st.download_button(
+        page.t("train.download_history"),
+        data,
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def explain_stop(page: Page, result: TrainResult) -> None:
     """Say why training ended early, if it did (divergence, the time budget)."""
     t = page.t
     if result.diverged:
-        page.warn(t("train.diverged", epoch=result.diverged["epoch"],
-                    batch=result.diverged["batch"]))
+        page.warn(
+            t("train.diverged", epoch=result.diverged["epoch"], batch=result.diverged["batch"])
+        )
     elif result.stopped_reason == "time_budget":
-        page.notice(t("train.time_budget", seconds=int(caps.MAX_WALL_SECONDS),
-                      epochs=len(result.epochs)))
+        page.notice(
+            t("train.time_budget", seconds=int(caps.MAX_WALL_SECONDS), epochs=len(result.epochs))
+        )
 
 
 def available_sets() -> list[str]:

@@ -1,6 +1,7 @@
 """Browser: every page the navigation lists, opened by deep link as the first request of a
 freshly started server, draws a chart without an exception or a console error, plays its
-animation where it has one, and speaks Korean in text and chart titles with ``lang=ko``.
+animation where it has one, speaks Korean in text and chart titles with ``lang=ko``, and
+fits a narrow (phone) window.
 
 The pages come from ``ui.lessons`` and the test checks that the sidebar lists exactly
 those, so a new lesson is covered without editing this file. Screenshots land in
@@ -58,6 +59,13 @@ def _play(page) -> None:
     wait_for_app(page)
 
 
+# Streamlit scrolls inside its own container: a tall viewport shows the whole page
+WIDE = {"width": 1400, "height": 2600}
+NARROW = {"width": 420, "height": 6000}
+OVERFLOW_JS = """() => { const m = document.querySelector('[data-testid="stMain"]');
+                         return m.scrollWidth - m.clientWidth; }"""
+
+
 @pytest.mark.parametrize("lesson", available(), ids=lambda lesson: lesson.key)
 def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
     shots = artifacts / "pages"
@@ -70,7 +78,9 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
         assert page.locator(EXCEPTION).count() == 0
         _play(page)
         assert page.locator(EXCEPTION).count() == 0
-        page.screenshot(path=str(shots / f"{lesson.key}_en.png"), full_page=True)
+        page.set_viewport_size(WIDE)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"{lesson.key}_en.png"))
 
         page.goto(f"{base}/{lesson.url_path}?lang=ko")
         wait_for_app(page, timeout=60_000)
@@ -81,5 +91,13 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
             f"{CHART} svg text", "els => els.map(e => e.textContent).join(' ')"
         )
         assert HANGUL.search(chart_text), "chart titles and legends are in Korean too"
-        page.screenshot(path=str(shots / f"{lesson.key}_ko.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{lesson.key}_ko.png"))
+
+        # a phone: columns stack, and nothing pushes the page wider than the window
+        # (a fixed-size chart scrolls sideways inside its own box)
+        page.set_viewport_size(NARROW)
+        page.wait_for_timeout(1000)
+        assert page.locator(EXCEPTION).count() == 0
+        assert page.evaluate(OVERFLOW_JS) <= 1, "the page is wider than a narrow window"
+        page.screenshot(path=str(shots / f"{lesson.key}_narrow.png"))
     assert not errors, errors
