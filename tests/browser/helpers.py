@@ -77,3 +77,25 @@ def wait_for_slider(
         arg=[label, low, high if high != float("inf") else 1e300],
         timeout=timeout,
     )
+
+
+def open_lesson(page, app_url, key: str, lang: str, extra: str = "") -> None:
+    """Open lesson ``key`` by deep link (``extra``: more query text, ``&a=1``) and wait
+    for its script to finish and its first chart."""
+    from ui.lessons import by_key
+
+    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
+    wait_for_app(page, timeout=60_000)
+    page.wait_for_selector(CHART, timeout=60_000)
+
+
+def full_screenshot(page, path, width: int = 1400) -> None:
+    """The whole page (Streamlit scrolls inside its own container), then the usual size."""
+    height = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                    return m ? m.scrollHeight : 1000; }"""
+    )
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 7000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 1000 if width > 600 else 900})

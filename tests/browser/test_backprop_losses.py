@@ -2,33 +2,22 @@
 link on a fresh server, draw their charts, the players advance, nothing raises; screenshots
 in English and Korean and in a narrow window."""
 
-from helpers import CHART, EXCEPTION, wait_for_app, wait_for_slider, watch_console
-
-from ui.lessons import by_key
+from helpers import (
+    CHART,
+    EXCEPTION,
+    full_screenshot,
+    open_lesson,
+    wait_for_app,
+    wait_for_slider,
+    watch_console,
+)
 
 FRAME_EN, FRAME_KO = "Step shown", "보고 있는 스텝"
 
 
-def _open(page, app_url, key: str, lang: str, extra: str = "") -> None:
-    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
-    wait_for_app(page, timeout=60_000)
-    page.wait_for_selector(CHART, timeout=60_000)
-
-
-def _screenshot(page, path, width: int = 1400) -> None:
-    height = page.evaluate(
-        """() => { const m = document.querySelector('[data-testid="stMain"]');
-                    return m ? m.scrollHeight : 1000; }"""
-    )
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 7000)})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": 1000 if width > 600 else 900})
-
-
 def test_backprop_steps_and_plays(page, app_url, artifacts):
     errors = watch_console(page)
-    _open(page, app_url, "backprop", "en")
+    open_lesson(page, app_url, "backprop", "en")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 2
     assert page.locator(".katex").count() >= 1  # the formulas
@@ -39,16 +28,16 @@ def test_backprop_steps_and_plays(page, app_url, artifacts):
     wait_for_slider(page, FRAME_EN, 6, 6)  # plays to the update stage and stops
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=20_000)
     wait_for_app(page)
-    _screenshot(page, artifacts / "backprop.png")
+    full_screenshot(page, artifacts / "backprop.png")
     assert page.locator(EXCEPTION).count() == 0
 
-    _open(page, app_url, "backprop", "ko", "&act=sigmoid&loss=mse")
+    open_lesson(page, app_url, "backprop", "ko", "&act=sigmoid&loss=mse")
     page.get_by_role("button", name="처음으로", exact=True).click()
     wait_for_slider(page, FRAME_KO, 0, 0)
     for k in range(1, 6):
         page.get_by_role("button", name="한 걸음", exact=True).click()
         wait_for_slider(page, FRAME_KO, k, k)
     wait_for_app(page)
-    _screenshot(page, artifacts / "backprop_ko.png")
+    full_screenshot(page, artifacts / "backprop_ko.png")
     assert page.locator(EXCEPTION).count() == 0
     assert not errors, errors

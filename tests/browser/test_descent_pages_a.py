@@ -5,35 +5,21 @@ narrow window (where the fixed-size surface chart scrolls sideways instead of be
 
 import re
 
-from helpers import CHART, EXCEPTION, slider_value, wait_for_app, wait_for_slider
-
-from ui.lessons import by_key
+from helpers import (
+    CHART,
+    EXCEPTION,
+    open_lesson,
+    slider_value,
+    wait_for_app,
+    wait_for_slider,
+)
 
 KEYS = ["lr", "basins", "saddle"]
 
 
-def _open(page, app_url, key: str, lang: str, extra: str = "") -> None:
-    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
-    wait_for_app(page, timeout=60_000)
-    page.wait_for_selector(CHART, timeout=60_000)
-
-
-def _screenshot(page, path, width: int = 1400) -> None:
-    """The whole page: Streamlit scrolls inside its own container, so the window is made as
-    tall as the content for the picture, then put back."""
-    height = page.evaluate(
-        """() => { const m = document.querySelector('[data-testid="stMain"]');
-                    return m ? m.scrollHeight : 1000; }"""
-    )
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(400)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": 1000 if width > 600 else 900})
-
-
 def test_click_on_the_map_places_your_ball(page, app_url):
     """Local minima: the click grid lies on top of the balls, so a click anywhere lands."""
-    _open(page, app_url, "basins", "en")
+    open_lesson(page, app_url, "basins", "en")
     page.wait_for_timeout(500)  # let vega attach its event handlers
     chart = page.locator(CHART).first
     offset = page.evaluate(
