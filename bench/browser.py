@@ -20,6 +20,7 @@ from serve import streamlit_server  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
 PLAY_SECONDS = 4.0
+WARM_VISITS = 3  # a single page load varies by +-0.3 s on a small machine
 
 
 def _launch(playwright):
@@ -29,15 +30,15 @@ def _launch(playwright):
 def first_chart_seconds(browser, base: str, url_path: str) -> tuple[float, float]:
     """Seconds from navigation to the first drawn chart, on a server that has already run
     the page once (its cached results are warm), for a visitor's first visit (a fresh
-    browser context: no cached JavaScript, the whole front end is fetched and parsed) and
-    for a later visit (same context: the front end comes from the browser cache)."""
+    browser context: no cached JavaScript, the whole front end is fetched and parsed) and,
+    the median of ``WARM_VISITS``, for later visits (the front end from the browser cache)."""
     warmup = browser.new_context(viewport={"width": 1400, "height": 1000})
     warmup.new_page().goto(f"{base}/{url_path}?lang=en")
     warmup.pages[0].wait_for_selector(CHART, timeout=60_000)
     warmup.close()
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     times = []
-    for _ in range(2):
+    for _ in range(1 + WARM_VISITS):
         page = context.new_page()
         t0 = time.perf_counter()
         page.goto(f"{base}/{url_path}?lang=en")
@@ -45,19 +46,38 @@ def first_chart_seconds(browser, base: str, url_path: str) -> tuple[float, float
         times.append(time.perf_counter() - t0)
         page.close()
     context.close()
-    return times[0], times[1]
+    return times[0], statistics.median(times[1:])
+
+
+def frame_runs(payloads: list[bytes]) -> list[tuple[bool, int]]:
+    """Split the server's websocket messages into script runs: ``(full, bytes)`` per run,
+    where ``full`` says the run began with a ``new_session`` message (a whole-page rerun, not
+    one tick of the animation's fragment). Messages are Streamlit ``ForwardMsg`` protobufs;
+    every run ends with ``script_finished``."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    runs, size, full = [], 0, False
+    for payload in payloads:
+        kind = ForwardMsg.FromString(payload).WhichOneof("type")
+        size += len(payload)
+        full = full or kind == "new_session"
+        if kind == "script_finished":
+            runs.append((full, size))
+            size, full = 0, False
+    return runs
 
 
 def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | None:
-    """Mean websocket bytes received per animation frame while playing, and frames seen."""
+    """Median websocket bytes the server sends per animation frame while playing (one
+    fragment run: the chart, its captions and the frame slider), and the frames seen."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    received: list[int] = []
+    received: list[bytes] = []
     recording = {"on": False}
 
     def on_ws(ws) -> None:
         def on_frame(payload) -> None:
             if recording["on"]:
-                received.append(len(payload))
+                received.append(payload if isinstance(payload, bytes) else payload.encode())
 
         ws.on("framereceived", on_frame)
 
@@ -76,31 +96,36 @@ def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | No
     recording["on"] = True
     play.first.click()
     page.wait_for_timeout(PLAY_SECONDS * 1000)
-    frame = page.evaluate(
-        """() => { const s = [...document.querySelectorAll('[data-testid="stSlider"]')]
-                     .find(e => e.innerText.startsWith('Step shown'));
-                   return s ? Number(s.querySelector('input[type=range]').value) : 0; }"""
-    )
     recording["on"] = False
     page.close()
-    ticks = max(1, round(frame / 2))  # default speed: 2 frames per tick, one message each
-    return sum(received) / ticks, ticks
+    ticks = [size for full, size in frame_runs(received) if not full]
+    if not ticks:
+        return None
+    return statistics.median(ticks), len(ticks)
 
 
 def bench_browser() -> dict:
     from playwright.sync_api import sync_playwright
 
     results = {}
-    with streamlit_server() as base, sync_playwright() as pw:
+    with sync_playwright() as pw:
         browser = _launch(pw)
-        for lesson in available():
-            cold, warm = first_chart_seconds(browser, base, lesson.url_path)
-            frame = bytes_per_frame(browser, base, lesson.url_path)
-            results[lesson.url_path] = {
+        with streamlit_server(script="bench/floor_app.py") as base:
+            cold, warm = first_chart_seconds(browser, base, "")
+            results["(streamlit floor)"] = {
                 "first_visit_s": cold,
                 "first_chart_s": warm,
-                "kb_per_frame": None if frame is None else frame[0] / 1024,
+                "kb_per_frame": None,
             }
+        with streamlit_server() as base:
+            for lesson in available():
+                cold, warm = first_chart_seconds(browser, base, lesson.url_path)
+                frame = bytes_per_frame(browser, base, lesson.url_path)
+                results[lesson.url_path] = {
+                    "first_visit_s": cold,
+                    "first_chart_s": warm,
+                    "kb_per_frame": None if frame is None else frame[0] / 1024,
+                }
         browser.close()
     return results
 
@@ -112,11 +137,14 @@ def report(results: dict) -> str:
         lines.append(
             f"{name:<26}{r['first_visit_s']:>9.2f} s {r['first_chart_s']:>9.2f} s {kb:>12}"
         )
-    firsts = [r["first_chart_s"] for r in results.values()]
-    kbs = [r["kb_per_frame"] for r in results.values() if r["kb_per_frame"] is not None]
+    lessons = {k: r for k, r in results.items() if not k.startswith("(")}
+    firsts = [r["first_chart_s"] for r in lessons.values()]
+    kbs = [r["kb_per_frame"] for r in lessons.values() if r["kb_per_frame"] is not None]
     lines.append(
         "first visit: a new browser (front end fetched and parsed); first chart: a visitor "
-        "whose browser has the front end cached. Both on a server that has run the page."
+        "whose browser has the front end cached. Both on a server that has run the page. "
+        "(streamlit floor): a page with nothing but one small chart. KB per frame: median "
+        "bytes the server sends per animation tick while playing."
     )
     lines.append(
         f"median first chart {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s "

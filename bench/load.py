@@ -84,7 +84,8 @@ async def _session(context, base: str, url_path: str, actions: int, times: list,
             if await step.count():
                 await step.first.click()
             else:  # the first slider one notch right, then back
-                await page.locator('[data-testid="stSlider"] [role="slider"]').first.press(
+                # Streamlit 1.67 sliders are native range inputs: arrow keys move them
+                await page.locator('[data-testid="stSlider"] input[type=range]').first.press(
                     "ArrowRight" if i % 2 == 0 else "ArrowLeft"
                 )
             await page.wait_for_function(f"window.__runs > {runs}", timeout=120_000)

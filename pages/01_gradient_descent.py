@@ -39,13 +39,13 @@ def draw(frame: int) -> None:
     chart = dv.surface_chart(
         page,
         surface,
-        runs,
-        frame,
+        dv.paths_frame(runs, frame),
+        list(runs),
         arrows,
         {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},
         player_key="gd",
     )
-    dv.show_surface_chart(chart, "gd_chart", "gd", surface)
+    dv.show_surface_chart(chart, "gd_chart", "gd", surface.bounds)
     st.caption(
         t(
             "gd.frame_caption",

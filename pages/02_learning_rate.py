@@ -60,10 +60,10 @@ n_frames = max(traj.steps for traj in runs.values()) + 1
 
 
 def draw(frame: int) -> None:
-    chart = mv.surface_chart(
+    chart = dv.surface_chart(
         page, surface, mv.paths_until(table, frame, runs), labels, None, None, "fan"
     )
-    dv.show_surface_chart(chart, "lr_chart", "fan", surface)
+    dv.show_surface_chart(chart, "lr_chart", "fan", surface.bounds)
     items = []
     for lr, traj in zip(rates, runs.values(), strict=True):
         if traj.diverged_at is not None and frame >= traj.diverged_at:

@@ -39,7 +39,7 @@ def many_starts(surface, optimizer, lr, layout, side, seed, steps):
 def map_picture(surface, optimizer, lr, layout, side, seed, steps):
     starts, _, dest = many_starts(surface, optimizer, lr, layout, side, seed, steps)
     s = get_surface(surface)
-    return basins_map.basin_png(starts, dest, s, size=dv.chart_size(s))
+    return basins_map.basin_url(starts, dest, s, size=dv.chart_size(s))
 
 
 with st.container(border=True):
@@ -103,7 +103,7 @@ labels[run_facts.DIVERGED] = t("basins.dest_diverged")
 
 def draw(frame: int) -> None:
     balls = basins_map.balls_frame(traj.xy[:, frame], dest)
-    chart = mv.surface_chart(
+    chart = dv.surface_chart(
         page,
         surface,
         mv.paths_until(probe_table, frame, probe_runs),
@@ -112,7 +112,7 @@ def draw(frame: int) -> None:
         extra_layers=[basins_map.balls_layer(balls, surface, labels, t("basins.legend"))],
         image=picture,
     )
-    dv.show_surface_chart(chart, "basins_chart", "balls", surface)
+    dv.show_surface_chart(chart, "basins_chart", "balls", surface.bounds)
     st.caption(t("basins.frame_caption", step=frame, n=len(dest)))
 
 

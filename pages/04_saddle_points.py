@@ -30,14 +30,12 @@ with st.container(border=True):
         x0 = controls.slider(
             page, "x0", t("common.start_x"), float(x_lo), float(x_hi), -2.8, step=0.01
         )
-        y0 = controls.select(
+        y0 = controls.value_slider(
             page,
             "y0",
             t("saddle.offset"),
             OFFSETS,
             1e-6,
-            format_func=lambda v: f"{v:g}",
-            kind="select_slider",
             help=t("saddle.offset_help"),
         )
         st.caption(t("common.click_to_place"))
@@ -45,25 +43,21 @@ with st.container(border=True):
         lr = dv.learning_rate_control(page, default=0.1)
         steps = dv.steps_control(page, default=200)
     with c3:
-        noise = controls.select(
+        noise = controls.value_slider(
             page,
             "noise",
             t("saddle.noise"),
             NOISES,
             0.1,
-            format_func=lambda v: f"{v:g}",
-            kind="select_slider",
             help=t("saddle.noise_help"),
         )
         seed = controls.number(page, "seed", t("saddle.seed"), 0, 9999, 0)
-        mu = controls.select(
+        mu = controls.value_slider(
             page,
             "mu",
             t("saddle.momentum"),
             MOMENTA,
             0.9,
-            format_func=lambda v: f"{v:g}",
-            kind="select_slider",
             help=t("saddle.momentum_help"),
         )
 
@@ -85,7 +79,7 @@ saddle_layer = mv.saddles_layer(surface, t("saddle.saddle_label"))
 
 
 def draw(frame: int) -> None:
-    chart = mv.surface_chart(
+    chart = dv.surface_chart(
         page,
         surface,
         mv.paths_until(table, frame, runs),

@@ -9,7 +9,6 @@ from sim import momentum_lesson as ml
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls
 from ui import descent_view as dv
-from ui import momentum_view as mview
 from ui import multi_view as mv
 from ui.page import setup
 from ui.player import player
@@ -121,7 +120,7 @@ with st.container(border=True):
         lr = dv.learning_rate_control(page, default=LOCAL_MINIMA_LR)
         steps = dv.steps_control(page, default=150)
     with c3:
-        x0, y0 = mview.start_sliders(page, valleys, ("x0", "y0"))
+        x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
 
 start = (x0, y0)
 names = {
@@ -146,10 +145,10 @@ kinds = {
 
 def draw_valleys(frame: int) -> None:
     arrows, inertia, push = force_arrows(valleys, mom, frame, mu, lr, scale)
-    chart = mview.surface_chart(
-        page, valleys, mv.paths_until(table, frame, runs), labels, arrows, kinds, "mom"
-    )
-    mview.show(chart, "momentum_chart", "mom", valleys, ("x0", "y0"))
+    paths = mv.paths_until(table, frame, runs)
+    # the arrows' legend above the plot: beside the runs' legend it is wider than the column
+    chart = dv.surface_chart(page, valleys, paths, labels, arrows, kinds, "mom", arrow_legend="top")
+    dv.show_surface_chart(chart, "momentum_chart", "mom", valleys.bounds)
     st.caption(
         t(
             "momentum.frame_caption",
@@ -237,7 +236,7 @@ with st.container(border=True):
         rlr = dv.learning_rate_control(page, key="rlr", default=0.9)
         rsteps = dv.steps_control(page, default=100, key="rsteps")
     with c3:
-        rx0, ry0 = mview.start_sliders(page, ravine, ("rx0", "ry0"))
+        rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
 
 rstart = (rx0, ry0)
 rnames = {
@@ -263,10 +262,11 @@ rkinds = {
 
 def draw_ravine(frame: int) -> None:
     arrows, inertia, push = force_arrows(ravine, rmom, frame, rmu, rlr, rscale)
-    chart = mview.surface_chart(
-        page, ravine, mv.paths_until(rtable, frame, rruns), rlabels, arrows, rkinds, "rav"
+    paths = mv.paths_until(rtable, frame, rruns)
+    chart = dv.surface_chart(
+        page, ravine, paths, rlabels, arrows, rkinds, "rav", arrow_legend="top"
     )
-    mview.show(chart, "ravine_chart", "rav", ravine, ("rx0", "ry0"))
+    dv.show_surface_chart(chart, "ravine_chart", "rav", ravine.bounds, keys=("rx0", "ry0"))
     st.caption(
         t(
             "momentum.frame_caption",

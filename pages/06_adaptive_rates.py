@@ -49,14 +49,12 @@ with st.container(border=True):
             help=t("adaptive.rho_help"),
             container=h2,
         )
-        acc0 = controls.select(
+        acc0 = controls.value_slider(
             page,
             "acc0",
             t("adaptive.acc0"),
             ACCUMULATOR_OPTIONS,
             0.1,
-            format_func=lambda v: f"{v:g}",
-            kind="select_slider",
             help=t("adaptive.acc0_help"),
             container=h3,
         )
@@ -99,7 +97,7 @@ def rate_at(rates: np.ndarray, frame: int) -> tuple[str, str]:
 
 def draw(frame: int) -> None:
     chart = rv.surface_chart(page, surface, runs, styles, frame, "adaptive")
-    dv.show_surface_chart(chart, "adaptive_chart", "adaptive", surface)
+    dv.show_surface_chart(chart, "adaptive_chart", "adaptive", surface.bounds)
     ax, ay = rate_at(ada_rates, frame)
     rx, ry = rate_at(rms_rates, frame)
     caption = t("adaptive.frame_caption", step=frame, ax=ax, ay=ay, rx=rx, ry=ry)

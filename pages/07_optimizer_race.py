@@ -77,14 +77,12 @@ with st.container(border=True):
             box = cell.container(border=True)
             box.markdown(f"**{t(f'race.name_{name}')}**")
             rates[name] = float(
-                controls.select(
+                controls.value_slider(
                     page,
                     f"lr_{name}",
                     t("common.learning_rate"),
                     RATES,
                     defaults[name],
-                    format_func=lambda v: f"{v:g}",
-                    kind="select_slider",
                     help=t("common.learning_rate_help"),
                     container=box,
                 )
@@ -132,7 +130,7 @@ sep = t("race.list_sep")
 
 def draw(frame: int) -> None:
     chart = rv.surface_chart(page, surface, runs, styles, frame, "race")
-    dv.show_surface_chart(chart, "race_chart", "race", surface)
+    dv.show_surface_chart(chart, "race_chart", "race", surface.bounds)
     caption = t("race.frame_caption", step=frame)
     stopped = adaptive.stopped_points(runs, frame)
     if len(stopped):

@@ -56,15 +56,13 @@ with st.container(border=True):
         epochs = controls.slider(
             page, "epochs", t("fit.epochs"), 1, 100, 30, help=t("fit.epochs_help")
         )
-        lr = controls.select(
+        lr = controls.value_slider(
             page,
             "lr",
             t("fit.lr"),
             RATES,
             0.01,
-            format_func=lambda v: f"{v:g}",
             help=t("fit.lr_help"),
-            kind="select_slider",
         )
 
 n = len(x)

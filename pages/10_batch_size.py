@@ -32,15 +32,13 @@ with st.container(border=True):
         epochs = controls.slider(
             page, "epochs", t("batch.epochs"), 2, 60, 20, help=t("batch.epochs_help")
         )
-        lr = controls.select(
+        lr = controls.value_slider(
             page,
             "lr",
             t("batch.lr"),
             RATES,
             0.01,
-            format_func=lambda v: f"{v:g}",
             help=t("batch.lr_help"),
-            kind="select_slider",
         )
 
 n = len(x)

@@ -95,15 +95,13 @@ with st.container(border=True):
             help=t("backprop.loss_help"),
             kind="segmented",
         )
-        lr = controls.select(
+        lr = controls.value_slider(
             page,
             "lr",
             t("common.learning_rate"),
             RATES,
             0.5,
-            format_func=lambda v: f"{v:g}",
             help=t("backprop.lr_help"),
-            kind="select_slider",
         )
 
 x1, x2, target, seed, lr = float(x1), float(x2), int(target), int(seed), float(lr)

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts
 from sim import lesson_charts as lc
 from sim import loss_lesson as ll
 from sim.charts import OKABE_ITO
@@ -182,15 +181,13 @@ with st.container(border=True):
             help=t("losses.optimizer_help"),
             kind="segmented",
         )
-        lr = controls.select(
+        lr = controls.value_slider(
             page,
             "lr",
             t("common.learning_rate"),
             RATES,
             0.5,
-            format_func=lambda v: f"{v:g}",
             help=t("common.learning_rate_help"),
-            kind="select_slider",
         )
         epochs = controls.slider(
             page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
@@ -231,12 +228,7 @@ for loss in (ce_loss, "mse"):
     )
 run_names = {ce_loss: t(f"losses.series_{ce_loss}"), "mse": t("losses.series_mse")}
 for loss, result in runs.items():
-    if result.diverged:
-        page.warn(t("losses.diverged", loss=run_names[loss], **result.diverged))
-    elif result.stopped_reason == "time_budget":
-        page.notice(
-            t("train.time_budget", seconds=int(caps.MAX_WALL_SECONDS), epochs=len(result.epochs))
-        )
+    tv.explain_stop(page, result, "losses.diverged", loss=run_names[loss])
 
 first = {loss: ll.first_epoch_at(res.history["accuracy"], goal) for loss, res in runs.items()}
 acc_rows = [
@@ -285,22 +277,6 @@ ce_run, mse_run = runs[ce_loss], runs["mse"]
 n_frames = max(len(ce_run.snapshot_epochs), len(mse_run.snapshot_epochs))
 
 
-class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
-class_points = pd.DataFrame(
-    {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
-)
-
-
-def small_boundary(res, i: int):
-    """``tv.boundary_chart`` at the smaller size two side-by-side pictures need."""
-    cells = round(np.sqrt(len(res.grid)))
-    url = charts.boundary_png(res.grid_predictions[i], cells, n_classes, BOUNDARY_SIZE)
-    layer = charts.points_layer(
-        class_points, res.grid_bounds, class_labels, (), (t("train.legend_class"), "")
-    )
-    return charts.surface_view(url, res.grid_bounds, [layer], BOUNDARY_SIZE, "x₁", "x₂")
-
-
 def draw(frame: int) -> None:
     cols = st.columns(2)
     epoch = 0
@@ -309,7 +285,10 @@ def draw(frame: int) -> None:
         i = min(frame, len(res.snapshot_epochs) - 1)
         epoch = max(epoch, res.snapshot_epochs[i])
         col.markdown(f"**{run_names[loss]}**")
-        col.altair_chart(small_boundary(res, i), width="content")
+        col.altair_chart(
+            tv.boundary_chart(page, res, i, x, y, n_classes, size=BOUNDARY_SIZE),
+            width="content",
+        )
     if epoch == 0:
         st.caption(t("losses.frame_start"))
     else:
@@ -381,8 +360,7 @@ reg_notice = t(
     share=pct(reg_facts["share"]),
     even=pct(1 / REG_N),
 )
-if reg.diverged:
-    page.warn(t("losses.diverged", loss=t("losses.series_mse"), **reg.diverged))
+tv.explain_stop(page, reg, "losses.diverged", loss=t("losses.series_mse"))
 
 # --- what to notice ------------------------------------------------------------------------
 data_name = t(f"train.data_{name}")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, remedies, stopping
+from sim import remedies, stopping
 from sim import remedy_charts as rc
 from sim.training import default_loss
 from ui import controls
@@ -113,15 +113,13 @@ with st.container(border=True):
             container=box,
         )
         on_l2, box = remedy_row("l2", True)
-        factor = controls.select(
+        factor = controls.value_slider(
             page,
             "factor",
             t("remedies.factor"),
             L2_FACTORS,
             0.01,
-            format_func=lambda v: f"{v:g}",
             help=t("remedies.factor_help"),
-            kind="select_slider",
             container=box,
         )
 
@@ -175,25 +173,9 @@ results = {
 }
 scores = {v.key: remedies.score(results[v.key], v.spec) for v in runs}
 for v in runs:
-    r = results[v.key]
-    if r.diverged:
-        page.warn(
-            t(
-                "remedies.diverged",
-                name=variant_name(v),
-                epoch=r.diverged["epoch"],
-                batch=r.diverged["batch"],
-            )
-        )
-    elif r.stopped_reason == "time_budget":
-        page.notice(
-            t(
-                "remedies.time_budget",
-                name=variant_name(v),
-                epochs=len(r.epochs),
-                seconds=int(caps.MAX_WALL_SECONDS),
-            )
-        )
+    tv.explain_stop(
+        page, results[v.key], "remedies.diverged", "remedies.time_budget", name=variant_name(v)
+    )
 trained = len(results[remedies.BASELINE].epochs)
 
 # --- learning curves: one panel per network, on one shared scale -------------------------

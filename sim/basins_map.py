@@ -3,14 +3,12 @@
 Many starts run at once (``descent.run`` with an ``(n, 2)`` start array); each start gets a
 destination code (``run_facts.destinations``: a minimum's index, -1 none, -2 diverged). The
 map colours every pixel by the destination of its nearest start (for a grid of starts: its
-cell) in a pale tint, with the surface's contour lines on top, as one small PNG. The balls
+cell) in a pale tint, with the surface's contour lines on top, as one small picture. The balls
 are one ``mark_point`` layer of ``n`` rows (``x, y, d``) per frame, so a frame stays small.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Sequence
 
 import altair as alt
@@ -65,7 +63,7 @@ def nearest_start(starts: np.ndarray, bounds, cells: tuple[int, int]) -> np.ndar
     return out
 
 
-def basin_png(
+def basin_url(
     starts: np.ndarray,
     dest: np.ndarray,
     surface: Surface,
@@ -73,8 +71,8 @@ def basin_png(
     cells: tuple[int, int] = (120, 100),
     levels: int = 10,
 ) -> str:
-    """The map as a PNG data URL: each pixel tinted by the destination of its nearest start,
-    the surface's contour lines drawn over it."""
+    """The map as an image data URL (``charts.image_url``): each pixel tinted by the
+    destination of its nearest start, the surface's contour lines drawn over it."""
     starts = np.asarray(starts, float).reshape(-1, 2)
     dest = np.asarray(dest).reshape(-1)
     idx = nearest_start(starts, surface.bounds, cells)
@@ -101,9 +99,7 @@ def basin_png(
         for line in gen.lines(level):
             if len(line) > 1:
                 draw.line([(c * sx, (gy - 1 - r) * sy) for c, r in line], fill=line_index)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return charts.image_url(img)
 
 
 def balls_frame(xy: np.ndarray, dest: np.ndarray, digits: int = 2) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Altair chart builders: pure functions, data in, chart out (no Streamlit here).
 
-The surface is drawn once as a small PNG (shaded heights with contour lines from contourpy,
-about 10-20 KB) and placed under the paths with ``mark_image``; a 100 x 100 ``mark_rect``
+The surface is drawn once as a small picture (shaded heights with contour lines from contourpy,
+about 5-10 KB) and placed under the paths with ``mark_image``; a 100 x 100 ``mark_rect``
 heatmap would cost ~200 KB every time the chart is redrawn. Axis and legend titles are
 arguments, so the pages pass them in the learner's language.
 
@@ -20,7 +20,7 @@ import altair as alt
 import contourpy
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, features
 
 from sim import caps
 from sim.surfaces import Surface
@@ -48,16 +48,17 @@ def display_heights(surface: Surface, Z: np.ndarray) -> np.ndarray:
     return np.log1p(np.maximum(Z - surface.min_value, 0)) if surface.log_scale else Z
 
 
-def surface_png(
+def surface_url(
     surface: Surface | None = None,
     grid: int | None = None,
     levels: int = 12,
     size: tuple[int, int] = (480, 400),
     Z: np.ndarray | None = None,
 ) -> str:
-    """The surface as a PNG data URL: ``levels`` flat colour bands between contour lines.
+    """The surface as an image data URL (``image_url``): ``levels`` flat colour bands
+    between contour lines.
 
-    Flat bands and 1-pixel contour lines (from contourpy) compress to ~10-15 KB, a third of a
+    Flat bands and 1-pixel contour lines (from contourpy) compress to ~5-8 KB, a sixth of a
     smoothly shaded picture, which matters because the picture travels with every frame.
     Heights are evaluated on a grid of the output size (or ``grid`` points per side, capped
     at ``4 * caps.MAX_GRID``). Pass ``Z`` (rows = y from low to high, columns = x) to
@@ -91,9 +92,7 @@ def surface_png(
         for line in gen.lines(level):
             if len(line) > 1:
                 draw.line([(c * sx, (ny - 1 - r) * sy) for c, r in line], fill=line_index)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return image_url(img)
 
 
 def _scales(bounds) -> tuple[alt.Scale, alt.Scale]:
@@ -203,7 +202,9 @@ def arrow_frame(
     )
 
 
-def arrow_layers(arrows: pd.DataFrame, bounds, kinds: dict[str, str]) -> alt.LayerChart:
+def arrow_layers(
+    arrows: pd.DataFrame, bounds, kinds: dict[str, str], legend_orient: str = "bottom"
+) -> alt.LayerChart:
     """Arrows (``kind, x, y, x2, y2, angle``) as a shaft and a triangle head.
     ``kinds`` maps each kind to its legend label."""
     xs, ys = _scales(bounds)
@@ -211,7 +212,7 @@ def arrow_layers(arrows: pd.DataFrame, bounds, kinds: dict[str, str]) -> alt.Lay
     colour = alt.Color(
         "kind:N",
         scale=alt.Scale(domain=domain, range=[ARROW_COLOURS.get(k, "#000000") for k in domain]),
-        legend=alt.Legend(orient="bottom", title=None, labelExpr=_label_expr(kinds)),
+        legend=alt.Legend(orient=legend_orient, title=None, labelExpr=_label_expr(kinds)),
     )
     shaft = (
         alt.Chart(arrows)
@@ -271,6 +272,26 @@ def minima_layer(surface: Surface, labels: dict[str, str]) -> alt.Chart:
             ],
         )
     )
+
+
+def thin_path(xy: np.ndarray, bounds, size: tuple[int, int], pixel: float = 1.0) -> np.ndarray:
+    """Indices of the points of one path worth drawing in a ``size`` plot over ``bounds``:
+    the first, every point at least ``pixel`` screen pixels from the previously kept one,
+    and the last. A settled ball then costs nothing per frame however long the run."""
+    xy = np.asarray(xy, float)
+    if len(xy) == 0:
+        return np.zeros(0, int)
+    (x0, x1), (y0, y1) = bounds
+    scaled = xy * np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
+    keep = [0]
+    last = scaled[0]
+    for i in range(1, len(scaled)):
+        if np.hypot(*(scaled[i] - last)) >= pixel:
+            keep.append(i)
+            last = scaled[i]
+    if keep[-1] != len(xy) - 1:
+        keep.append(len(xy) - 1)
+    return np.asarray(keep)
 
 
 def click_grid(
@@ -369,51 +390,86 @@ def _hex_rgb(colour: str) -> np.ndarray:
     return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def boundary_png(
-    predictions: np.ndarray, cells: int, n_classes: int, size: tuple[int, int] = (420, 360)
-) -> str:
-    """A classifier's predictions on a ``cells x cells`` grid (rows from low y, x fastest)
-    as a PNG data URL: each cell in the colour of its predicted class, paler where the model
-    is unsure, and a dark line on the decision boundary (p = 0.5, or where the argmax
-    changes)."""
+CONFIDENCE_BANDS = 5  # shades per class: flat bands compress ~3x better than a gradient
+BOUNDARY_LINE = (40, 40, 40)
+
+
+def class_probabilities(predictions: np.ndarray, cells: int) -> np.ndarray:
+    """Class probabilities ``(cells, cells, classes)`` (rows from low y) from a network's
+    sigmoid (one column: p of class 1) or softmax outputs on a ``cells x cells`` grid."""
     pred = np.asarray(predictions, dtype=float).reshape(cells, cells, -1)
-    if pred.shape[-1] == 1:  # sigmoid output: probability of class 1
+    if pred.shape[-1] == 1:
         p1 = np.clip(pred[..., 0], 0, 1)
-        probs = np.stack([1 - p1, p1], axis=-1)
-    else:
-        probs = np.clip(pred, 0, 1)
-    label = probs.argmax(-1)
-    confidence = (probs.max(-1) - 1 / probs.shape[-1]) / (1 - 1 / probs.shape[-1])
-    colours = np.array([_hex_rgb(c) for c in class_colours(max(n_classes, probs.shape[-1]))])
-    strength = 0.15 + 0.45 * np.clip(confidence, 0, 1)[..., None]
-    rgb = 255 * (1 - strength) + colours[label] * strength
-    img = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
+        return np.stack([1 - p1, p1], axis=-1)
+    return np.clip(pred, 0, 1)
+
+
+def boundary_image(
+    predictions: np.ndarray, cells: int, n_classes: int, size: tuple[int, int]
+) -> Image.Image:
+    """A classifier's predictions on a ``cells x cells`` grid as a palette image of ``size``:
+    each pixel in the colour of its predicted class, in one of ``CONFIDENCE_BANDS`` shades
+    (paler where the model is unsure), and a dark line on the decision boundary (where a
+    class's probability equals the largest of the others: p = 0.5 for two classes).
+
+    Palette entries ``0 .. classes * CONFIDENCE_BANDS - 1`` are the shades (class-major) and
+    the next one the line; callers may add colours after it. The probabilities are
+    interpolated to pixels before the argmax, so edges are smooth."""
+    probs = class_probabilities(predictions, cells)
+    k = probs.shape[-1]
+    pixels = np.stack(
+        [
+            np.asarray(
+                Image.fromarray(probs[::-1, :, c].astype(np.float32), "F").resize(
+                    size, Image.Resampling.BILINEAR
+                )
+            )
+            for c in range(k)
+        ],
+        axis=-1,
+    )  # rows top (high y) to bottom
+    label = pixels.argmax(-1)
+    confidence = np.clip((pixels.max(-1) - 1 / k) / (1 - 1 / k), 0, 1)
+    band = np.minimum((confidence * CONFIDENCE_BANDS).astype(int), CONFIDENCE_BANDS - 1)
+    colours = np.array([_hex_rgb(c) for c in class_colours(max(n_classes, k))])[:k]
+    strength = 0.15 + 0.45 * (np.arange(CONFIDENCE_BANDS) + 0.5) / CONFIDENCE_BANDS
+    shades = 255 * (1 - strength[None, :, None]) + colours[:, None, :] * strength[None, :, None]
+    img = Image.fromarray((label * CONFIDENCE_BANDS + band).astype(np.uint8), "P")
+    img.putpalette(
+        [*shades.reshape(-1, 3).round().astype(np.uint8).ravel().tolist(), *BOUNDARY_LINE]
+    )
     draw = ImageDraw.Draw(img)
     sx, sy = (size[0] - 1) / (cells - 1), (size[1] - 1) / (cells - 1)
-    field = probs[..., 1] - 0.5 if probs.shape[-1] == 2 else None
-    if field is not None:
+    for c in range(k if k > 2 else 1):  # two classes share one line
+        field = probs[..., c] - np.delete(probs, c, axis=-1).max(-1)
         gen = contourpy.contour_generator(z=field, line_type=contourpy.LineType.Separate)
         for line in gen.lines(0.0):
             if len(line) > 1:
-                draw.line(
-                    [(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=(40, 40, 40), width=2
-                )
-    else:
-        for k in range(probs.shape[-1]):
-            gen = contourpy.contour_generator(
-                z=(label == k).astype(float), line_type=contourpy.LineType.Separate
-            )
-            for line in gen.lines(0.5):
-                if len(line) > 1:
-                    draw.line(
-                        [(c * sx, (cells - 1 - r) * sy) for c, r in line],
-                        fill=(40, 40, 40),
-                        width=2,
-                    )
-    img = img.quantize(colors=64)
+                points = [(c_ * sx, (cells - 1 - r) * sy) for c_, r in line]
+                draw.line(points, fill=k * CONFIDENCE_BANDS, width=2)
+    return img
+
+
+def image_url(img: Image.Image) -> str:
+    """A PIL image as a data URL: lossless WebP (a half to two thirds of the PNG's size for
+    these flat-coloured pictures, which travel with every animation frame), or PNG where
+    Pillow was built without WebP."""
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    if features.check("webp"):
+        img.save(buf, format="WEBP", lossless=True, quality=100, method=4)
+        mime = "image/webp"
+    else:
+        img.save(buf, format="PNG", optimize=True)
+        mime = "image/png"
+    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def boundary_url(
+    predictions: np.ndarray, cells: int, n_classes: int, size: tuple[int, int] = (420, 360)
+) -> str:
+    """``boundary_image`` as an image data URL: flat shades keep it ~1-4 KB, and it is sent
+    with every animation frame."""
+    return image_url(boundary_image(predictions, cells, n_classes, size))
 
 
 def points_layer(
@@ -461,17 +517,18 @@ def epoch_markers(markers: pd.DataFrame, x_field: str = "epoch") -> alt.LayerCha
     return alt.layer(rule, text)
 
 
-def band_layer(bands: pd.DataFrame, x_field: str = "epoch") -> alt.Chart:
-    """Shaded epoch ranges ``start, end, label`` (underfit / good / overfit regions)."""
+def band_layer(bands: pd.DataFrame, domain: Sequence[str], colours: Sequence[str]) -> alt.Chart:
+    """Shaded x ranges ``start, end, label`` (underfit / good / overfit epochs), each label
+    in its own colour (``domain[i]`` in ``colours[i]``), whichever labels are present."""
     return (
         alt.Chart(bands)
-        .mark_rect(opacity=0.12)
+        .mark_rect(opacity=0.13)
         .encode(
             x=alt.X("start:Q"),
             x2="end:Q",
             color=alt.Color(
                 "label:N",
-                scale=alt.Scale(range=["#E69F00", "#009E73", "#D55E00"]),
+                scale=alt.Scale(domain=list(domain), range=list(colours)),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
         )

@@ -95,21 +95,11 @@ REGION_COLOURS = {"underfit": "#E69F00", "good": "#009E73", "overfit": "#D55E00"
 def band_chart(fr: FitRegions, labels: dict[str, str]):
     """Shaded underfit / good / overfit epoch ranges, coloured by region (fixed colours per
     region, labels translated by the caller)."""
-    import altair as alt
     import pandas as pd
 
+    from sim import charts
+
     rows = [{"start": a, "end": b, "label": labels[r]} for r, a, b in fr.bands()]
+    frame = pd.DataFrame(rows, columns=["start", "end", "label"])
     domain = [labels[r] for r in REGION_COLOURS]
-    return (
-        alt.Chart(pd.DataFrame(rows, columns=["start", "end", "label"]))
-        .mark_rect(opacity=0.13)
-        .encode(
-            x=alt.X("start:Q"),
-            x2="end:Q",
-            color=alt.Color(
-                "label:N",
-                scale=alt.Scale(domain=domain, range=list(REGION_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", title=None),
-            ),
-        )
-    )
+    return charts.band_layer(frame, domain, list(REGION_COLOURS.values()))

@@ -163,7 +163,7 @@ class LineFitLoss:
 
     def grid(self, size: tuple[int, int] = (480, 400)) -> np.ndarray:
         """The full-data loss on a grid over ``bounds``: rows = b from low to high, columns =
-        w (what ``charts.surface_png(Z=...)`` draws)."""
+        w (what ``charts.surface_url(Z=...)`` draws)."""
         (w0, w1), (b0, b1) = self.bounds
         nx = min(int(size[0]), 4 * caps.MAX_GRID)
         ny = min(int(size[1]), 4 * caps.MAX_GRID)

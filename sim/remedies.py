@@ -9,21 +9,18 @@ without the L2 penalty, so every variant is scored on the same data loss); ``ver
 decides what the run shows: which remedy narrowed the train/validation gap most, which
 scored best on validation, which were too strong, or that the baseline did not overfit at
 all. ``boundary_picture`` draws a decision boundary with the data points burnt in, so a
-small-multiples frame costs one small PNG per panel.
+small-multiples frame costs one small picture per panel.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import contourpy
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageDraw
+from PIL import ImageDraw
 
 from sim import caps, charts
 from sim.training import NetSpec, TrainResult
@@ -36,8 +33,6 @@ OVERFIT_GAP = 0.15
 OVERFIT_ACC_GAP = 0.06
 NARROW_MIN = 0.02  # a remedy narrowed the gap when it is at least this much smaller
 ACC_CHANGE = 0.03  # validation accuracy changes smaller than this are "about the same"
-PICTURE_COLOURS = 8  # shades of a small-multiple boundary picture (keeps a frame small)
-BOUNDARY_LINE = (40, 40, 40)  # the boundary line, as charts.boundary_png draws it
 # A cap of this lesson, next to the shared ones in sim.caps: the page trains up to five
 # networks per change, so each gets a fifth of a budget well inside caps.MAX_SAMPLE_EPOCHS
 # (epochs x training samples of one network; e.g. 50 samples x 150 epochs).
@@ -207,15 +202,6 @@ def verdict(scores: Mapping[str, Score | None]) -> Verdict:
     return Verdict(kind, narrowest, best_val, better, tuple(too_strong), tuple(worse), failed)
 
 
-def _class_field(predictions: np.ndarray, cells: int) -> np.ndarray:
-    """Class probabilities ``(cells, cells, classes)`` from sigmoid or softmax outputs."""
-    pred = np.asarray(predictions, dtype=float).reshape(cells, cells, -1)
-    if pred.shape[-1] == 1:
-        p1 = np.clip(pred[..., 0], 0, 1)
-        return np.stack([1 - p1, p1], axis=-1)
-    return np.clip(pred, 0, 1)
-
-
 def boundary_picture(
     predictions: np.ndarray,
     cells: int,
@@ -226,68 +212,40 @@ def boundary_picture(
     validation: np.ndarray,
     size: tuple[int, int] = (200, 170),
 ) -> str:
-    """A decision boundary as ``charts.boundary_png`` draws it (each cell in its predicted
-    class colour, paler where the model is unsure, a dark line on the boundary) with the data
-    points drawn in (PNG data URL): training points as dots with a white rim, validation
-    points as triangles with a darker rim, both in their class colour. The points never
-    change between frames, so burning them in keeps a frame of several panels to one small
-    picture each. The palette is a few shades fitted to the background plus the exact
-    colours of the line and the points (a palette fitted to the finished picture would merge
-    the thin line and the small points into the large background)."""
-    probs = _class_field(predictions, cells)
-    k = probs.shape[-1]
-    label = probs.argmax(-1)
-    confidence = np.clip((probs.max(-1) - 1 / k) / (1 - 1 / k), 0, 1)
-    hexes = charts.class_colours(max(int(n_classes), k))
-    colours = [tuple(int(c) for c in charts._hex_rgb(h)) for h in hexes]
-    strength = 0.15 + 0.45 * confidence[..., None]
-    rgb = 255 * (1 - strength) + np.asarray(colours, dtype=float)[label] * strength
-    small = Image.fromarray(rgb[::-1].astype(np.uint8), "RGB")
-    fitted = small.quantize(colors=PICTURE_COLOURS, dither=Image.Dither.NONE)
-    table = fitted.getpalette()
-    shades = [tuple(table[3 * i : 3 * i + 3]) for _, i in fitted.getcolors()]
-    img = small.resize(size, Image.Resampling.BILINEAR)
-    draw = ImageDraw.Draw(img)
+    """``charts.boundary_image`` (each pixel in its predicted class colour, paler where the
+    model is unsure, a dark line on the boundary) with the data points drawn in (image data
+    URL): training points as dots with a white rim, validation points as triangles with a
+    darker rim, both in their class colour. The points never change between frames, so
+    burning them in keeps a frame of several panels to one small picture each."""
+    img = charts.boundary_image(predictions, cells, n_classes, size)
+    k = charts.class_probabilities(predictions, cells).shape[-1]
+    used = 3 * (k * charts.CONFIDENCE_BANDS + 1)  # the shades and the line come first
+    colours = [tuple(int(c) for c in charts._hex_rgb(h)) for h in charts.class_colours(k)]
+    rims = [tuple(int(c * 0.55) for c in rgb) for rgb in colours]
+    extra = [*colours, *rims, (255, 255, 255)]
+    first = used // 3
+    img.putpalette([*img.getpalette()[:used], *(c for rgb in extra for c in rgb)])
+    fill = {i: first + i for i in range(k)}
+    rim = {i: first + k + i for i in range(k)}
+    white = first + 2 * k
     w, h = size
-    sx, sy = (w - 1) / (cells - 1), (h - 1) / (cells - 1)
-    # where a class's probability equals the best of the others (p = 0.5 for two classes)
-    fields = [probs[..., c] - np.delete(probs, c, axis=-1).max(-1) for c in range(k)]
-    fields = fields[1:] if k == 2 else fields
-    for field in fields:
-        gen = contourpy.contour_generator(z=field, line_type=contourpy.LineType.Separate)
-        for line in gen.lines(0.0):
-            if len(line) > 1:
-                draw.line(
-                    [(c * sx, (cells - 1 - r) * sy) for c, r in line], fill=BOUNDARY_LINE, width=2
-                )
     (x0, x1), (y0, y1) = bounds
     px = (np.asarray(x[:, 0], dtype=float) - x0) / (x1 - x0) * w
     py = (y1 - np.asarray(x[:, 1], dtype=float)) / (y1 - y0) * h
-    rims = [tuple(int(c * 0.55) for c in rgb) for rgb in colours]
+    draw = ImageDraw.Draw(img)
     order = np.argsort(np.asarray(validation, dtype=bool), kind="stable")  # training first
     for i in order:
         cx, cy = float(px[i]), float(py[i])
         if not (math.isfinite(cx) and math.isfinite(cy)):
             continue
-        c = int(y[i]) % len(colours)
+        c = int(y[i]) % k
         if validation[i]:
             triangle = [(cx, cy - 5), (cx - 4.6, cy + 3.4), (cx + 4.6, cy + 3.4)]
-            draw.polygon(triangle, fill=colours[c], outline=rims[c])
+            draw.polygon(triangle, fill=fill[c], outline=rim[c])
         else:
             box = [cx - 3.5, cy - 3.5, cx + 3.5, cy + 3.5]
-            draw.ellipse(box, fill=colours[c], outline=(255, 255, 255))
-    palette = [*shades, BOUNDARY_LINE, *colours, *rims, (255, 255, 255)]
-    buf = io.BytesIO()
-    _to_palette(img, palette).save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _to_palette(img: Image.Image, colours: Sequence[tuple[int, int, int]]) -> Image.Image:
-    """``img`` mapped to the nearest of ``colours`` (no dithering): a small palette PNG."""
-    flat = [int(c) for rgb in colours[:256] for c in rgb]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette(flat + flat[:3] * (256 - len(flat) // 3))
-    return img.quantize(palette=palette, dither=Image.Dither.NONE)
+            draw.ellipse(box, fill=fill[c], outline=white)
+    return charts.image_url(img)
 
 
 def history_frame(results: Mapping[str, TrainResult]) -> pd.DataFrame:

@@ -26,14 +26,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
-    """Yield the base URL of a freshly started app; the server is stopped afterwards."""
-    with streamlit_process(timeout, extra_args) as (base, _proc):
+def streamlit_server(
+    timeout: float = 60.0, extra_args: tuple[str, ...] = (), script: str = "app.py"
+):
+    """Yield the base URL of a freshly started app (``script``, from the repository root);
+    the server is stopped afterwards."""
+    with streamlit_process(timeout, extra_args, script) as (base, _proc):
         yield base
 
 
 @contextmanager
-def streamlit_process(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
+def streamlit_process(
+    timeout: float = 60.0, extra_args: tuple[str, ...] = (), script: str = "app.py"
+):
     """Yield ``(base_url, process)`` of a freshly started app (for measuring the server)."""
     port = free_port()
     cmd = [
@@ -41,7 +46,7 @@ def streamlit_process(timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.address",

@@ -46,7 +46,7 @@ def test_destinations_and_shares():
 def test_basin_png_colours_pixels_by_destination():
     s = get_surface("local_minima")
     starts = np.array([[-3.0, 0.0], [3.0, 0.0]])
-    url = basins_map.basin_png(starts, np.array([1, 0]), s, size=(100, 80), cells=(10, 8))
+    url = basins_map.basin_url(starts, np.array([1, 0]), s, size=(100, 80), cells=(10, 8))
     img = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
     assert img.size == (100, 80)
     left, right = np.array(img.getpixel((2, 2))), np.array(img.getpixel((97, 2)))

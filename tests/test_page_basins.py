@@ -152,7 +152,7 @@ def test_frame_payload_under_30_kb(surface):
     assert len(starts) == caps.MAX_STARTS
     traj = descent.run(s, make_optimizer("momentum", learning_rate=0.1), starts, 150)
     dest = run_facts.destinations(traj, s)
-    png = basins_map.basin_png(starts, dest, s)
+    png = basins_map.basin_url(starts, dest, s)
     labels = {c: "label of some length (1.23, 4.56)" for c in basins_map.destination_codes(s)}
     chart = sim_charts.surface_view(
         png,

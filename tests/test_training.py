@@ -91,10 +91,12 @@ def test_grid_and_boundary_png(moons):
     x, _ = moons
     points, ((x0, _x1), (_y0, y1)) = grid_points(x, 20)
     assert points.shape == (400, 2) and x0 < x[:, 0].min() and y1 > x[:, 1].max()
-    url = charts.boundary_png(np.linspace(0, 1, 400), 20, 2)
-    assert url.startswith("data:image/png;base64,") and len(url) < 60_000
-    url3 = charts.boundary_png(np.random.default_rng(0).dirichlet([1, 1, 1], 400), 20, 3)
-    assert url3.startswith("data:image/png;base64,")
+    url = charts.boundary_url(np.linspace(0, 1, 400), 20, 2)
+    assert (
+        url.startswith(("data:image/webp;base64,", "data:image/png;base64,")) and len(url) < 60_000
+    )
+    url3 = charts.boundary_url(np.random.default_rng(0).dirichlet([1, 1, 1], 400), 20, 3)
+    assert url3.startswith(("data:image/webp;base64,", "data:image/png;base64,"))
 
 
 def test_regression_gets_a_line_grid():

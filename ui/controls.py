@@ -198,6 +198,32 @@ def select(
     raise ValueError(f"unknown kind {kind!r}")
 
 
+def value_slider(
+    page: Page,
+    key: str,
+    label: str,
+    options: Sequence[float],
+    default: float,
+    help: str | None = None,
+    container=None,
+) -> float:
+    """A slider over a few chosen numbers (learning rates, factors), shown short
+    (``0.001``, ``1e-06``) and bound to ``?key=`` like ``select``."""
+    return float(
+        select(
+            page,
+            key,
+            label,
+            options,
+            default,
+            format_func=lambda v: f"{v:g}",
+            help=help,
+            kind="select_slider",
+            container=container,
+        )
+    )
+
+
 def toggle(
     page: Page, key: str, label: str, default: bool, help: str | None = None, container=None
 ) -> bool:

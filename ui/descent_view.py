@@ -1,9 +1,11 @@
 """Shared pieces of the 2D descent lessons: cached runs and surface pictures, the surface
-chart with paths and arrows, clicking to place the ball, and the trajectory download."""
+chart with paths and arrows, the start sliders and clicking to place the ball (under any
+pair of URL keys), and the trajectory download."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
@@ -17,6 +19,7 @@ from ui import controls
 from ui.page import Page
 from ui.player import is_playing, request_full_rerun
 
+START_KEYS = ("x0", "y0")  # the URL keys of the ball's start on most surface pages
 CHART_SIZE = (400, 400)  # the plot area of a square window; see chart_size()
 PLOT_WIDTH, MIN_PLOT_HEIGHT = 400, 240
 LEARNING_RATES = (
@@ -49,9 +52,9 @@ def chart_size(surface: Surface) -> tuple[int, int]:
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def surface_picture(name: str) -> str:
-    """The surface's PNG data URL, made once per surface and process."""
+    """The surface's picture (an image data URL), made once per surface and process."""
     surface = get_surface(name)
-    return charts.surface_png(surface, size=chart_size(surface))
+    return charts.surface_url(surface, size=chart_size(surface))
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -90,39 +93,40 @@ def surface_select(
     return surface
 
 
-def start_controls(page: Page, surface: Surface, container=None) -> tuple[float, float]:
-    """Start point sliders (``?x0=&y0=``) over the surface window; switching surface moves
-    the start to the new surface's default."""
+def start_sliders(
+    page: Page,
+    bounds,
+    default: tuple[float, float],
+    keys: tuple[str, str] = START_KEYS,
+    labels: tuple[str, str] | None = None,
+    container=None,
+) -> tuple[float, float]:
+    """Two URL-bound start sliders (``?x0=&y0=`` by default) over the window ``bounds``;
+    a click on the surface chart sets them too (``show_surface_chart``)."""
     t = page.t
-    ss = st.session_state
-    (x_lo, x_hi), (y_lo, y_hi) = surface.bounds
-    if ss.get("_start_surface") not in (None, surface.name):
-        ss["x0"], ss["y0"] = surface.default_start
-    ss["_start_surface"] = surface.name
+    labels = labels or (t("common.start_x"), t("common.start_y"))
     where = container or st
     cols = where.columns(2)
-    x0 = controls.slider(
-        page,
-        "x0",
-        t("common.start_x"),
-        float(x_lo),
-        float(x_hi),
-        float(surface.default_start[0]),
-        step=0.01,
-        container=cols[0],
-    )
-    y0 = controls.slider(
-        page,
-        "y0",
-        t("common.start_y"),
-        float(y_lo),
-        float(y_hi),
-        float(surface.default_start[1]),
-        step=0.01,
-        container=cols[1],
-    )
+    rows = zip(keys, labels, bounds, default, cols, strict=True)
+    values = [
+        controls.slider(page, key, label, float(lo), float(hi), float(v), step=0.01, container=col)
+        for key, label, (lo, hi), v, col in rows
+    ]
     where.caption(t("common.click_to_place"))
-    return float(x0), float(y0)
+    return float(values[0]), float(values[1])
+
+
+def start_controls(
+    page: Page, surface: Surface, keys: tuple[str, str] = START_KEYS, container=None
+) -> tuple[float, float]:
+    """The start over a named surface; switching surface moves the start to the new
+    surface's default."""
+    ss = st.session_state
+    marker = f"_start_surface_{keys[0]}"
+    if ss.get(marker) not in (None, surface.name):
+        ss[keys[0]], ss[keys[1]] = surface.default_start
+    ss[marker] = surface.name
+    return start_sliders(page, surface.bounds, surface.default_start, keys, container=container)
 
 
 def learning_rate_control(
@@ -130,14 +134,12 @@ def learning_rate_control(
 ) -> float:
     t = page.t
     return float(
-        controls.select(
+        controls.value_slider(
             page,
             key,
             label or t("common.learning_rate"),
             LEARNING_RATES,
             default,
-            format_func=lambda v: f"{v:g}",
-            kind="select_slider",
             help=t("common.learning_rate_help"),
             container=container,
         )
@@ -161,21 +163,28 @@ def steps_control(page: Page, default: int = 60, key: str = "steps", container=N
     )
 
 
-def on_click_place(chart_key: str, player_key: str, surface: Surface):
-    """A chart ``on_select`` callback: move the start to the clicked cell and rerun."""
+def clicked_point(chart_key: str) -> tuple[float, float] | None:
+    """The data coordinates of the last click on a chart drawn with ``selection_mode="place"``
+    (``charts.click_grid``), or None."""
+    state = st.session_state.get(chart_key)
+    try:
+        point = state["selection"]["place"][0]
+        x, y = float(point["cx"]), float(point["cy"])
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
+    return (x, y) if math.isfinite(x) and math.isfinite(y) else None
+
+
+def on_click_place(chart_key: str, player_key: str, bounds, keys: tuple[str, str] = START_KEYS):
+    """A chart ``on_select`` callback: put the start (``keys``) at the clicked cell, inside
+    ``bounds``, and rerun the whole page (the player's fragment would not)."""
 
     def place() -> None:
-        state = st.session_state.get(chart_key)
-        try:
-            points = state["selection"]["place"]
-        except (KeyError, TypeError):
+        point = clicked_point(chart_key)
+        if point is None:
             return
-        if not points or "cx" not in points[0]:
-            return
-        (x_lo, x_hi), (y_lo, y_hi) = surface.bounds
-        x = float(np.clip(points[0]["cx"], x_lo, x_hi))
-        y = float(np.clip(points[0]["cy"], y_lo, y_hi))
-        st.session_state["x0"], st.session_state["y0"] = round(x, 2), round(y, 2)
+        for key, value, (lo, hi) in zip(keys, point, bounds, strict=True):
+            st.session_state[key] = round(float(np.clip(value, lo, hi)), 2)
         request_full_rerun(player_key)
 
     return place
@@ -192,54 +201,70 @@ def paths_frame(runs: dict[str, descent.Trajectory], frame: int) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+def surface_view(
+    page: Page,
+    surface: Surface,
+    layers: Sequence,
+    player_key: str | None = None,
+    clickable: bool = True,
+    image: str | None = None,
+) -> alt.LayerChart:
+    """The surface picture (``image`` or the surface's own) with its minima under
+    ``layers``, at ``chart_size`` (equal x and y units). The invisible click grid (placing
+    the ball) goes on top, so a click anywhere lands on a cell, but is left out while
+    ``player_key``'s animation plays, which keeps the per-frame message small."""
+    t = page.t
+    size = chart_size(surface)
+    minima = charts.minima_layer(
+        surface, {"global": t("common.global_min"), "local": t("common.local_min")}
+    )
+    out = [minima, *layers]
+    if clickable and not (player_key and is_playing(player_key)):
+        out.append(charts.click_grid(surface.bounds, size=size)[0])
+    return charts.surface_view(image or surface_picture(surface.name), surface.bounds, out, size)
+
+
 def surface_chart(
     page: Page,
     surface: Surface,
-    runs: dict[str, descent.Trajectory],
-    frame: int,
+    paths: pd.DataFrame,
+    series: Sequence[str],
     arrows: pd.DataFrame | None = None,
     arrow_kinds: dict[str, str] | None = None,
+    player_key: str | None = None,
     clickable: bool = True,
     extra_layers=(),
-    player_key: str | None = None,
+    image: str | None = None,
+    arrow_legend: str = "bottom",
 ) -> alt.LayerChart:
-    """The surface with paths up to ``frame``, arrows and minima. The invisible click grid
-    (placing the ball) is left out while ``player_key``'s animation plays, which keeps the
-    per-frame message small."""
-    t = page.t
-    layers = []
-    layers.append(
-        charts.minima_layer(
-            surface, {"global": t("common.global_min"), "local": t("common.local_min")}
-        )
-    )
-    layers.extend(extra_layers)
-    if runs:
+    """``surface_view`` with ``extra_layers``, the paths (rows ``series, step, x, y``: from
+    ``paths_frame`` or ``multi_view.paths_until``) coloured by ``series`` and the arrows
+    (``arrow``) labelled by ``arrow_kinds``."""
+    layers = list(extra_layers)
+    if len(paths):
         layers.append(
-            charts.path_layers(
-                paths_frame(runs, frame), surface.bounds, list(runs), t("common.legend_run")
-            )
+            charts.path_layers(paths, surface.bounds, list(series), page.t("common.legend_run"))
         )
     if arrows is not None and len(arrows):
-        layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}))
-    if clickable and not (player_key and is_playing(player_key)):
-        # on top of everything, so a click anywhere on the surface lands on a cell
-        grid, _ = charts.click_grid(surface.bounds, size=chart_size(surface))
-        layers.append(grid)
-    return charts.surface_view(
-        surface_picture(surface.name), surface.bounds, layers, chart_size(surface), "x", "y"
-    )
+        layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}, arrow_legend))
+    return surface_view(page, surface, layers, player_key, clickable, image)
 
 
 def show_surface_chart(
-    chart, chart_key: str, player_key: str, surface: Surface, clickable: bool = True
+    chart,
+    chart_key: str,
+    player_key: str,
+    bounds,
+    clickable: bool = True,
+    keys: tuple[str, str] = START_KEYS,
 ) -> None:
-    """Draw a ``surface_chart``; when clickable (and not playing), a click places the ball."""
+    """Draw a surface chart; when clickable (and not playing), a click puts the start
+    (``keys``) there."""
     if clickable and not is_playing(player_key):
         st.altair_chart(
             chart,
             key=chart_key,
-            on_select=on_click_place(chart_key, player_key, surface),
+            on_select=on_click_place(chart_key, player_key, bounds, keys),
             selection_mode="place",
             width="content",
         )

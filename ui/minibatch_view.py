@@ -2,9 +2,9 @@
 runs, the (w, b) surface chart with the three paths, the data chart with the current batch
 and the fitted lines, and the CSV download.
 
-The surface here is built from data, so ``ui.descent_view``'s helpers (keyed by a named
-``sim.surfaces`` surface) do not fit; this module follows their shape with the line-fit loss
-(``sim.line_fit.LineFitLoss``) instead. Could move into ``ui/descent_view.py`` later.
+The surface here is built from data (``sim.line_fit.LineFitLoss``), not a named
+``sim.surfaces`` surface, so its picture and chart are made here; the start sliders and the
+click that places the start are ``ui.descent_view``'s, under the keys ``w0``/``b0``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import streamlit as st
 
 from sim import caps, charts, line_fit
 from sim.datasets import make_dataset
-from ui import controls
+from ui import descent_view as dv
 from ui.page import Page
-from ui.player import is_playing, request_full_rerun
+from ui.player import is_playing
 
 CHART_SIZE = (320, 320)  # the (w, b) window is square: equal units on both axes
 DATA_SIZE = (320, 260)
@@ -31,6 +31,7 @@ LEVELS = 8  # contour bands of the picture (fewer: a smaller PNG in every frame)
 RUNS = ("full", "mini", "sgd")
 GREY = "#A9B1BA"
 CLICK_CELLS = 16  # click targets per side (0.5 apart in w and b)
+START_KEYS = ("w0", "b0")
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -41,13 +42,13 @@ def cached_data(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def surface_picture(n: int, noise: float, seed: int) -> str:
-    """The full-data loss over (w, b) as a PNG data URL, made once per data set. Heights are
+    """The full-data loss over (w, b) as an image data URL, made once per data set. Heights are
     drawn as ``sqrt(L - L_min)``: for this quadratic bowl the bands are then evenly spaced
     ellipses and the picture stays light enough for the paths to stand out."""
     problem = line_fit.LineFitLoss(*cached_data(n, noise, seed))
     Z = problem.grid(CHART_SIZE)
     heights = np.sqrt(np.maximum(Z - Z.min(), 0.0))
-    return charts.surface_png(Z=heights, size=CHART_SIZE, levels=LEVELS)
+    return charts.surface_url(Z=heights, size=CHART_SIZE, levels=LEVELS)
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -70,7 +71,7 @@ def path_table(
     parts = []
     for name, run in comp.runs.items():
         xy = run.xy[: run.last_finite + 1]
-        keep = thin(xy, comp.problem.bounds)
+        keep = charts.thin_path(xy, comp.problem.bounds, CHART_SIZE, PIXEL)
         stride = max(1, -(-(len(keep) - RECENT) // max(SERIES_POINTS - RECENT, 1)))
         parts.append(
             pd.DataFrame(
@@ -86,55 +87,13 @@ def path_table(
     return pd.concat(parts, ignore_index=True)
 
 
-def thin(xy: np.ndarray, bounds, size=CHART_SIZE, pixel: float = PIXEL) -> np.ndarray:
-    """Indices of the points of a path worth drawing: the first, each one at least
-    ``pixel`` screen pixels from the previously kept one, and the last."""
-    (x0, x1), (y0, y1) = bounds
-    scaled = xy * np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
-    keep = [0]
-    last = scaled[0]
-    for i in range(1, len(scaled)):
-        if np.hypot(*(scaled[i] - last)) >= pixel:
-            keep.append(i)
-            last = scaled[i]
-    if keep[-1] != len(xy) - 1:
-        keep.append(len(xy) - 1)
-    return np.asarray(keep)
-
-
 def start_controls(page: Page, problem: line_fit.LineFitLoss, container=None):
     """The start (w0, b0), bound to ``?w0=&b0=``; clicking the surface also sets it."""
     t = page.t
-    (w_lo, w_hi), (b_lo, b_hi) = problem.bounds
-    w_def, b_def = problem.default_start
-    where = container or st
-    cols = where.columns(2)
-    w0 = controls.slider(
-        page, "w0", t("minibatch.start_w"), w_lo, w_hi, w_def, step=0.01, container=cols[0]
+    labels = (t("minibatch.start_w"), t("minibatch.start_b"))
+    return dv.start_sliders(
+        page, problem.bounds, problem.default_start, START_KEYS, labels, container
     )
-    b0 = controls.slider(
-        page, "b0", t("minibatch.start_b"), b_lo, b_hi, b_def, step=0.01, container=cols[1]
-    )
-    where.caption(t("common.click_to_place"))
-    return float(w0), float(b0)
-
-
-def _on_click(chart_key: str, player_key: str, bounds):
-    def place() -> None:
-        state = st.session_state.get(chart_key)
-        try:
-            points = state["selection"]["place"]
-        except (KeyError, TypeError):
-            return
-        if not points or "cx" not in points[0]:
-            return
-        (w_lo, w_hi), (b_lo, b_hi) = bounds
-        w = float(np.clip(points[0]["cx"], w_lo, w_hi))
-        b = float(np.clip(points[0]["cy"], b_lo, b_hi))
-        st.session_state["w0"], st.session_state["b0"] = round(w, 2), round(b, 2)
-        request_full_rerun(player_key)
-
-    return place
 
 
 def paths_at(table: pd.DataFrame, comp: line_fit.Comparison, labels: dict, frame: int):
@@ -209,16 +168,8 @@ def _stacked_legend(paths: alt.LayerChart, series: list[str], title: str) -> alt
 
 
 def show_surface_chart(chart, chart_key: str, player_key: str, bounds) -> None:
-    if not is_playing(player_key):
-        st.altair_chart(
-            chart,
-            key=chart_key,
-            on_select=_on_click(chart_key, player_key, bounds),
-            selection_mode="place",
-            width="content",
-        )
-    else:
-        st.altair_chart(chart, key=chart_key, width="content")
+    """Draw the (w, b) chart; while paused, a click puts the start there."""
+    dv.show_surface_chart(chart, chart_key, player_key, bounds, keys=START_KEYS)
 
 
 def data_domain(comp: line_fit.Comparison) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -1,8 +1,6 @@
 """Pieces shared by the lessons that compare several runs on one surface (learning rate,
-local minima, saddle points, momentum): small path frames for the animated chart, the
-surface chart built from them, a metric-vs-step chart and the "what to notice" box.
-
-Could move into ``ui/descent_view.py``; kept separate so that module stays untouched.
+local minima, saddle points, momentum): small path tables for the animated chart (drawn by
+``descent_view.surface_chart``), a metric-vs-step chart and the "what to notice" box.
 """
 
 from __future__ import annotations
@@ -18,27 +16,7 @@ from sim import charts, descent
 from sim.surfaces import Surface
 from ui import descent_view as dv
 from ui.page import Page
-from ui.player import is_playing
-
-PIXEL = 1.0  # a path point closer than this many pixels to the last kept one is dropped
-
-
-def thin_path(xy: np.ndarray, bounds, size=dv.CHART_SIZE, pixel: float = PIXEL) -> np.ndarray:
-    """Indices of the points of one path worth drawing: the first, every point at least
-    ``pixel`` screen pixels from the previously kept one, and the last. A settled ball then
-    costs nothing per frame however long the run."""
-    (x0, x1), (y0, y1) = bounds
-    scale = np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
-    keep = [0]
-    last = xy[0] * scale
-    for i in range(1, len(xy)):
-        p = xy[i] * scale
-        if np.hypot(*(p - last)) >= pixel:
-            keep.append(i)
-            last = p
-    if keep[-1] != len(xy) - 1:
-        keep.append(len(xy) - 1)
-    return np.asarray(keep)
+from ui.player import request_full_rerun
 
 
 def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
@@ -47,7 +25,7 @@ def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.Data
     parts = []
     for label, traj in runs.items():
         df = traj.to_frame().drop(columns="start")
-        keep = thin_path(df[["x", "y"]].to_numpy(), surface.bounds, dv.chart_size(surface))
+        keep = charts.thin_path(df[["x", "y"]].to_numpy(), surface.bounds, dv.chart_size(surface))
         df = df.iloc[keep].round({"x": 4, "y": 4, "loss": 5})
         df.insert(0, "series", label)
         parts.append(df)
@@ -75,42 +53,6 @@ def paths_until(table: pd.DataFrame, frame: int, runs: dict[str, descent.Traject
 
 def _last_finite(traj: descent.Trajectory) -> int:
     return traj.steps if traj.diverged_at is None else int(traj.diverged_at) - 1
-
-
-def surface_chart(
-    page: Page,
-    surface: Surface,
-    paths: pd.DataFrame,
-    series: Sequence[str],
-    arrows: pd.DataFrame | None = None,
-    arrow_kinds: dict[str, str] | None = None,
-    player_key: str | None = None,
-    clickable: bool = True,
-    extra_layers=(),
-    image: str | None = None,
-) -> alt.LayerChart:
-    """Like ``descent_view.surface_chart`` but from a ready path table (``paths_until``)."""
-    t = page.t
-    size = dv.chart_size(surface)
-    layers = []
-    layers.append(
-        charts.minima_layer(
-            surface, {"global": t("common.global_min"), "local": t("common.local_min")}
-        )
-    )
-    layers.extend(extra_layers)
-    if len(paths):
-        layers.append(
-            charts.path_layers(paths, surface.bounds, list(series), t("common.legend_run"))
-        )
-    if arrows is not None and len(arrows):
-        layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}))
-    if clickable and not (player_key and is_playing(player_key)):
-        # on top of everything, so a click anywhere on the surface lands on a cell
-        layers.append(charts.click_grid(surface.bounds, size=size)[0])
-    return charts.surface_view(
-        image or dv.surface_picture(surface.name), surface.bounds, layers, size
-    )
 
 
 def metric_frame(
@@ -181,17 +123,14 @@ def saddles_layer(surface: Surface, label: str) -> alt.Chart:
 def on_click_snap(chart_key: str, player_key: str, surface: Surface, y_options: Sequence[float]):
     """A chart ``on_select`` callback placing the start at the clicked x (``x0``) and the
     option of ``y0`` nearest to the clicked y (for pages whose y0 is a choice of offsets)."""
-    from ui.player import request_full_rerun
 
     def place() -> None:
-        state = st.session_state.get(chart_key)
-        try:
-            point = state["selection"]["place"][0]
-        except (KeyError, TypeError, IndexError):
+        point = dv.clicked_point(chart_key)
+        if point is None:
             return
         (x_lo, x_hi), _ = surface.bounds
-        x = round(float(np.clip(point["cx"], x_lo, x_hi)), 2)
-        y = min(y_options, key=lambda v: abs(v - float(point["cy"])))
+        x = round(float(np.clip(point[0], x_lo, x_hi)), 2)
+        y = min(y_options, key=lambda v: abs(v - point[1]))
         st.session_state["x0"], st.session_state["y0"] = x, y
         st.query_params["y0"] = str(y)
         request_full_rerun(player_key)

@@ -1,8 +1,8 @@
 """Shared pieces of the optimizer lessons (adaptive rates, the race): the surface chart with
 each optimizer in its fixed colour and marker, and a URL-bound multi-choice.
 
-Could move into ``ui/descent_view.py`` / ``ui/controls.py`` (``surface_chart`` there colours
-series by their position, so a series' colour changes when another is switched off).
+Series here keep their optimizer's colour and marker whichever others are switched off
+(``descent_view.surface_chart`` colours series by their position).
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive, caps, charts, descent
+from sim import adaptive, caps, descent
 from sim import optimizer_charts as oc
 from sim.surfaces import Surface
 from ui import controls
 from ui import descent_view as dv
 from ui.page import Page
-from ui.player import is_playing
 
 
 def surface_chart(
@@ -36,12 +35,7 @@ def surface_chart(
     (not while playing) the click grid on top, so a click anywhere places the ball. Sized by
     ``dv.chart_size`` (equal x and y units)."""
     t = page.t
-    size = dv.chart_size(surface)
-    layers = [
-        charts.minima_layer(
-            surface, {"global": t("common.global_min"), "local": t("common.local_min")}
-        )
-    ]
+    layers = []
     if runs:
         paths = dv.paths_frame(dict(runs), frame)
         layers.append(oc.styled_paths(paths, surface.bounds, styles, t("common.legend_run")))
@@ -49,12 +43,7 @@ def surface_chart(
         # in the spec for the whole run (empty until a run stops), so frames only swap data
         stopped = adaptive.stopped_points(dict(runs), frame)
         layers.append(oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run")))
-    if clickable and not is_playing(player_key):
-        grid, _ = charts.click_grid(surface.bounds, size=size)
-        layers.append(grid)
-    return charts.surface_view(
-        dv.surface_picture(surface.name), surface.bounds, layers, size, "x", "y"
-    )
+    return dv.surface_view(page, surface, layers, player_key, clickable)
 
 
 def multi_select(

@@ -174,12 +174,11 @@ def history_chart(
     result: TrainResult,
     metric: str = "loss",
     markers: pd.DataFrame | None = None,
-    bands: pd.DataFrame | None = None,
     height: int = 280,
     log_y: bool = False,
 ) -> alt.LayerChart:
     """Training and validation curves of ``metric`` per epoch, with optional epoch markers
-    (best / stop) and shaded regions."""
+    (best / stop)."""
     t = page.t
     series, rows = [], []
     for name, label in (
@@ -206,8 +205,6 @@ def history_chart(
         height=height,
     )
     layers = [chart]
-    if bands is not None and len(bands):
-        layers.insert(0, charts.band_layer(bands))
     if markers is not None and len(markers):
         layers.append(charts.epoch_markers(markers))
     return alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
@@ -222,12 +219,14 @@ def boundary_chart(
     n_classes: int,
     split: np.ndarray | None = None,
     split_names: dict | None = None,
+    size: tuple[int, int] = BOUNDARY_SIZE,
 ) -> alt.LayerChart:
     """The decision boundary after snapshot ``snapshot`` (index into
-    ``result.snapshot_epochs``) under the data points, coloured by class and shaped by split."""
+    ``result.snapshot_epochs``) under the data points, coloured by class and shaped by split,
+    in a ``size`` plot (smaller where two sit side by side)."""
     t = page.t
     cells = round(np.sqrt(len(result.grid)))
-    url = charts.boundary_png(result.grid_predictions[snapshot], cells, n_classes, BOUNDARY_SIZE)
+    url = charts.boundary_url(result.grid_predictions[snapshot], cells, n_classes, size)
     class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
     points = pd.DataFrame(
         {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
@@ -243,7 +242,7 @@ def boundary_chart(
         split_labels,
         (t("train.legend_class"), t("train.legend_split")),
     )
-    return charts.surface_view(url, result.grid_bounds, [layer], BOUNDARY_SIZE, "x₁", "x₂")
+    return charts.surface_view(url, result.grid_bounds, [layer], size, "x₁", "x₂")
 
 
 def download_history(page: Page, result: TrainResult, file_name: str, key: str | None = None):
@@ -258,17 +257,22 @@ def download_history(page: Page, result: TrainResult, file_name: str, key: str |
     )
 
 
-def explain_stop(page: Page, result: TrainResult) -> None:
-    """Say why training ended early, if it did (divergence, the time budget)."""
+def explain_stop(
+    page: Page,
+    result: TrainResult,
+    diverged_key: str = "train.diverged",
+    time_key: str = "train.time_budget",
+    **names,
+) -> None:
+    """Say why training ended early, if it did: divergence (a warning with its ``epoch``
+    and ``batch``) or the wall-time budget (a notice). A page comparing several runs passes
+    its own messages and the run's name (``names``, e.g. ``loss=...``)."""
     t = page.t
     if result.diverged:
-        page.warn(
-            t("train.diverged", epoch=result.diverged["epoch"], batch=result.diverged["batch"])
-        )
+        page.warn(t(diverged_key, **{**result.diverged, **names}))
     elif result.stopped_reason == "time_budget":
-        page.notice(
-            t("train.time_budget", seconds=int(caps.MAX_WALL_SECONDS), epochs=len(result.epochs))
-        )
+        seconds = int(caps.MAX_WALL_SECONDS)
+        page.notice(t(time_key, seconds=seconds, epochs=len(result.epochs), **names))
 
 
 def available_sets() -> list[str]:
