@@ -49,27 +49,31 @@ def first_chart_seconds(browser, base: str, url_path: str) -> tuple[float, float
     return times[0], statistics.median(times[1:])
 
 
-def frame_runs(payloads: list[bytes]) -> list[tuple[bool, int]]:
-    """Split the server's websocket messages into script runs: ``(full, bytes)`` per run,
-    where ``full`` says the run began with a ``new_session`` message (a whole-page rerun, not
-    one tick of the animation's fragment). Messages are Streamlit ``ForwardMsg`` protobufs;
-    every run ends with ``script_finished``."""
+def frame_runs(payloads: list[bytes]) -> list[tuple[bool, bool, int]]:
+    """Split the server's websocket messages into script runs: ``(full, drew, bytes)`` per
+    run. ``full``: the run sent the page's ``navigation`` (a whole-page rerun, not one tick
+    of the animation's fragment; both begin with ``new_session``); ``drew``: it sent a chart
+    (a tick that a newer tick interrupted sends only the frame slider). Messages are
+    Streamlit ``ForwardMsg`` protobufs; every run ends with ``script_finished``."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    runs, size, full = [], 0, False
+    runs, size, full, drew = [], 0, False, False
     for payload in payloads:
-        kind = ForwardMsg.FromString(payload).WhichOneof("type")
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
         size += len(payload)
-        full = full or kind == "new_session"
+        full = full or kind == "navigation"
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            drew = drew or msg.delta.new_element.WhichOneof("type") == "vega_lite_chart"
         if kind == "script_finished":
-            runs.append((full, size))
-            size, full = 0, False
+            runs.append((full, drew, size))
+            size, full, drew = 0, False, False
     return runs
 
 
 def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | None:
-    """Median websocket bytes the server sends per animation frame while playing (one
-    fragment run: the chart, its captions and the frame slider), and the frames seen."""
+    """Median websocket bytes the server sends per animation frame drawn while playing (one
+    fragment run that sends its charts, captions and the frame slider), and the frames."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     received: list[bytes] = []
     recording = {"on": False}
@@ -98,7 +102,7 @@ def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | No
     page.wait_for_timeout(PLAY_SECONDS * 1000)
     recording["on"] = False
     page.close()
-    ticks = [size for full, size in frame_runs(received) if not full]
+    ticks = [size for full, drew, size in frame_runs(received) if drew and not full]
     if not ticks:
         return None
     return statistics.median(ticks), len(ticks)

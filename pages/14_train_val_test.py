@@ -154,7 +154,7 @@ with st.container(border=True):
     st.markdown(t("splits.weights_same" if same else "splits.weights_differ"))
 
 # --- the search table, scored on validation ----------------------------------------------
-st.markdown(f"**{t('splits.table_title', metric=t(f'train.metric_{metric}'))}**")
+st.markdown(f"**{t(f'splits.table_title_{metric}')}**")
 heat = table.assign(
     units_label=table["units"].astype(str),
     lr_label=table["lr"].map(lambda r: f"{r:g}"),
