@@ -238,6 +238,10 @@ with st.container(border=True):
         st.markdown(t("adaptive.notice_adagrad_only_far", **common))
     else:
         st.markdown(t("adaptive.notice_neither", **common))
+    if r.hops and r.diverged_at is None:
+        st.markdown(
+            t("adaptive.notice_rmsprop_hops", r_reach=r.reached, peak=dv.fmt(r.hop_peak, 2))
+        )
     if show_adam:
         d = adaptive.summarize(labels["adam"], runs[labels["adam"]], surface)
         if d.diverged_at is not None:

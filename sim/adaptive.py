@@ -87,21 +87,41 @@ class RunSummary:
     rate_first: tuple[float, float]  # applied step size of the first update (x, y)
     rate_last: tuple[float, float]  # ... of the last update
     rate_min: tuple[float, float]  # smallest over the run
+    # after settling, the loss climbed back more than LOSS_HOP times above its low: the run
+    # hops around the minimum (spikes on a log-scale loss chart), loss up to ``hop_peak``
+    hops: bool = False
+    hop_peak: float = 0.0
+
+
+LOSS_HOP = 10.0  # one decade on the log-scale loss chart
+HOP_VISIBLE = 1e-8  # loss above the minimum worth a sentence (rounding noise is far below)
 
 
 def summarize(label: str, traj: descent.Trajectory, surface: Surface) -> RunSummary:
     rates = applied_step_sizes(traj)
     end = traj.steps if traj.diverged_at is None else max(traj.diverged_at - 1, 0)
     used = rates[: max(end, 1)] if len(rates) else np.zeros((1, 2))
+    reached = int(descent.steps_to_reach(traj, surface)) if traj.diverged_at is None else -1
+    hops, hop_peak = False, 0.0
+    if reached >= 0:
+        # loss above the minimum's own value, from its first low point on
+        floor = surface.min_value
+        after = np.asarray(traj.loss[reached : end + 1], float) - floor
+        later = after[int(np.argmin(after)) :]
+        low, peak = float(later[0]), float(np.max(later))
+        hop_peak = peak + floor
+        hops = peak > HOP_VISIBLE and peak > LOSS_HOP * max(low, 0.0)
     return RunSummary(
         label=label,
-        reached=int(descent.steps_to_reach(traj, surface)) if traj.diverged_at is None else -1,
+        reached=reached,
         diverged_at=traj.diverged_at,
         final_loss=float(traj.loss[end]),
         distance=distance_to_minimum(surface, traj.xy[end]),
         rate_first=(float(used[0, 0]), float(used[0, 1])),
         rate_last=(float(used[-1, 0]), float(used[-1, 1])),
         rate_min=(float(used[:, 0].min()), float(used[:, 1].min())),
+        hops=hops,
+        hop_peak=hop_peak,
     )
 
 

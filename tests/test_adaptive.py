@@ -88,6 +88,23 @@ def test_summarize_reads_the_run():
     assert s.rate_min == tuple(rates.min(axis=0))
 
 
+def test_hops_after_arriving_are_loss_spikes_of_a_decade():
+    """RMSprop at lr 0.1 on the ravine arrives, then hops around the minimum: its loss,
+    measured above the minimum, climbs more than ten times above its low after the low."""
+    traj = run("rmsprop", steps=200, learning_rate=0.1)
+    s = adaptive.summarize("r", traj, RAVINE)
+    above = traj.loss[s.reached :] - RAVINE.min_value
+    low_at = int(np.argmin(above))
+    peak = above[low_at:].max()
+    assert s.hops == (peak > adaptive.HOP_VISIBLE and peak > 10 * above[low_at])
+    assert s.hop_peak == pytest.approx(peak + RAVINE.min_value)
+    assert s.hops  # the case the lesson explains
+    # plain GD with a small rate slides into the bowl without coming back up
+    bowl = get_surface("bowl")
+    calm = adaptive.summarize("g", run("sgd", steps=200, surface=bowl, learning_rate=0.1), bowl)
+    assert calm.reached >= 0 and not calm.hops
+
+
 def test_summarize_a_diverged_run():
     traj = run("sgd", steps=40, learning_rate=2.0)
     s = adaptive.summarize("g", traj, RAVINE)
