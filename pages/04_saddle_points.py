@@ -10,6 +10,7 @@ from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.page import setup
 from ui.player import is_playing, player
+from ui.text import power_of_ten
 
 page = setup("saddle")
 t = page.t
@@ -135,7 +136,7 @@ with right:
     if log_odds > -4:
         st.markdown(t("saddle.dims_plain", n=f"{dims:,}", chance=f"{10**log_odds:.3g}"))
     else:
-        st.markdown(t("saddle.dims_tiny", n=f"{dims:,}", exp=f"{-log_odds:,.0f}"))
+        st.markdown(t("saddle.dims_tiny", n=f"{dims:,}", power=power_of_ten(round(-log_odds))))
 
 # What to notice: the stall of each run, read off the runs.
 lines = []

@@ -109,16 +109,21 @@ def balls_frame(xy: np.ndarray, dest: np.ndarray, digits: int = 2) -> pd.DataFra
     )
 
 
+def _legend_labels(codes, labels: dict[int, str]) -> str:
+    """A Vega ``labelExpr`` naming each destination code in the learner's language."""
+    return " : ".join(
+        [f"datum.label == '{c}' ? {charts._js(labels.get(c, str(c)))}" for c in codes]
+        + ["datum.label"]
+    )
+
+
 def balls_layer(
     balls: pd.DataFrame, surface: Surface, labels: dict[int, str], title: str = ""
 ) -> alt.Chart:
     """The balls, coloured (and shaped) by destination code, with a legend of ``labels``."""
     codes = destination_codes(surface)
     xs, ys = charts._scales(surface.bounds)
-    expr = " : ".join(
-        [f"datum.label == '{c}' ? {charts._js(labels.get(c, str(c)))}" for c in codes]
-        + ["datum.label"]
-    )
+    expr = _legend_labels(codes, labels)
     colour = alt.Color(
         "d:N",
         scale=alt.Scale(domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]),
@@ -172,7 +177,10 @@ def share_chart(
                 scale=alt.Scale(
                     domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]
                 ),
-                legend=None,
+                title=legend_title,
+                legend=alt.Legend(
+                    orient="bottom", columns=2, labelExpr=_legend_labels(codes, labels)
+                ),
             ),
             order=alt.Order("d_order:Q"),
             tooltip=[

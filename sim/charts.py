@@ -497,7 +497,9 @@ def points_layer(
             "split:N",
             scale=alt.Scale(domain=list(split_labels), range=SHAPES[: len(split_labels)]),
             title=legend_titles[1],
-            legend=alt.Legend(orient="bottom"),
+            # one entry a line: three long set names side by side are cut off at the
+            # chart's edge
+            legend=alt.Legend(orient="bottom", columns=1),
         )
     return (
         alt.Chart(points)

@@ -20,7 +20,7 @@ OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
     "momentum": ("#009E73", "square", [6, 3]),
     "nesterov": ("#56B4E9", "diamond", [2, 2]),
     "adagrad": ("#D55E00", "triangle-down", [8, 3, 2, 3]),
-    "rmsprop": ("#0072B2", "cross", [1, 0]),
+    "rmsprop": ("#0072B2", "triangle-right", [1, 0]),  # the cross marks minima
     "adam": ("#CC79A7", "triangle-up", [4, 2]),
 }
 

@@ -51,7 +51,7 @@ def test_default_statement_matches_runs():
     )
     assert mine.kind == "reached" and s.minima[mine.minimum].kind == "local"
     assert (
-        f"**Your ball** (red path), started at (-4.5, 1.5) with GD, ended in the **local "
+        f"**Your ball** (orange-red path), started at (-4.5, 1.5) with GD, ended in the **local "
         f"minimum (-1.44, 0.48)** after {mine.step} steps" in text
     )
 
@@ -96,7 +96,7 @@ def test_saddle_row_stays_on_the_ridge():
     assert "9 balls reached no minimum within 150 steps" in notice_text(at)
     # the learner's own ball, placed on the ridge, rolls into the saddle and stays
     assert (
-        "**Your ball** (red path), started at (-2.8, 0) with GD, had not settled in any "
+        "**Your ball** (orange-red path), started at (-2.8, 0) with GD, had not settled in any "
         "minimum after 150 steps" in notice_text(at)
     )
 

@@ -58,6 +58,15 @@ def translate(lang: str, key: str, **values) -> str:
     return template.format(**values) if values else template
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(exponent: int) -> str:
+    """``10`` with a superscript exponent (``10³⁰¹``): markdown has no superscript, and
+    ``10^301`` reads as code to a learner."""
+    return "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+
+
 class Translator:
     """``t = Translator("ko"); t("gd.title")`` -- the catalog lookup bound to a language."""
 
