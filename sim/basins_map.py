@@ -177,10 +177,9 @@ def share_chart(
                 scale=alt.Scale(
                     domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]
                 ),
-                title=legend_title,
-                legend=alt.Legend(
-                    orient="bottom", columns=2, labelExpr=_legend_labels(codes, labels)
-                ),
+                # the map beside it has the legend of these colours: a legend here would
+                # be fitted into the stretched chart's height and squash the bars
+                legend=None,
             ),
             order=alt.Order("d_order:Q"),
             tooltip=[
