@@ -104,15 +104,16 @@ with st.container(border=True):
                     )
                 )
             hyper[name] = tuple(sorted({"learning_rate": rates[name], **extra}.items()))
-        # the same six optimizers as Keras would build them, with the values chosen above
-        st.caption(t("race.keras_caption"))
-        st.code(
-            "\n".join(
-                f"{adaptive.keras_call(name, hyper[name])}  # {t(f'race.name_{name}')}"
-                for name in OPTIMIZER_NAMES
-            ),
-            language="python",
-        )
+    # the same six optimizers as Keras would build them, with the values chosen above
+    with controls.code_expander(t("race.keras_title")) as code_open:
+        if code_open:
+            st.code(
+                "\n".join(
+                    f"{adaptive.keras_call(name, hyper[name])}  # {t(f'race.name_{name}')}"
+                    for name in OPTIMIZER_NAMES
+                ),
+                language="python",
+            )
 
 start = (x0, y0)
 labels = {name: t(f"race.name_{name}") for name in OPTIMIZER_NAMES}

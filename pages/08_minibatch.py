@@ -121,11 +121,13 @@ with st.container(border=True):
                 total=run.steps,
             )
         )
-    st.caption(t("minibatch.code_caption"))
-    st.code(
-        "\n".join(mv.fit_call(runs[name].batch_size, epochs) for name in mv.RUNS),
-        language="python",
-    )
+    with controls.code_expander(t("minibatch.code_title")) as code_open:
+        if code_open:
+            st.caption(t("minibatch.code_caption"))
+            st.code(
+                "\n".join(mv.fit_call(runs[name].batch_size, epochs) for name in mv.RUNS),
+                language="python",
+            )
 
 
 def draw(frame: int) -> None:

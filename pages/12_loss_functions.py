@@ -405,27 +405,29 @@ with st.container(border=True):
 extra = () if task == "binary" else (f"y_onehot = to_categorical(y, {n_classes})",)
 y_arg = "y" if task == "binary" else "y_onehot"
 fit_args = f"x, {y_arg}, batch_size={BATCH}, epochs={int(epochs)}"
-st.caption(t("train.keras_caption"))
-code_cols = st.columns(2)
-for col, loss in zip(code_cols, (ce_loss, "mse"), strict=True):
-    code = tv.keras_code(
-        SPEC, x.shape[1], task, n_classes, optimizer, float(lr), loss, fit_args, extra
-    )
-    col.code(code, language="python")
-st.caption(t("losses.regression_note"))
-st.code(
-    tv.keras_code(
-        REG_SPEC,
-        1,
-        "regression",
-        None,
-        "adam",
-        REG_LR,
-        "mse",
-        f"x, y, batch_size={REG_BATCH}, epochs={REG_EPOCHS}",
-    ),
-    language="python",
-)
+with controls.code_expander(t("train.keras_title")) as code_open:
+    if code_open:
+        st.caption(t("train.keras_caption"))
+        code_cols = st.columns(2)
+        for col, loss in zip(code_cols, (ce_loss, "mse"), strict=True):
+            code = tv.keras_code(
+                SPEC, x.shape[1], task, n_classes, optimizer, float(lr), loss, fit_args, extra
+            )
+            col.code(code, language="python")
+        st.caption(t("losses.regression_note"))
+        st.code(
+            tv.keras_code(
+                REG_SPEC,
+                1,
+                "regression",
+                None,
+                "adam",
+                REG_LR,
+                "mse",
+                f"x, y, batch_size={REG_BATCH}, epochs={REG_EPOCHS}",
+            ),
+            language="python",
+        )
 
 longest = ce_run if len(ce_run.epochs) >= len(mse_run.epochs) else mse_run
 table = ll.combined_history(

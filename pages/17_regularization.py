@@ -407,10 +407,14 @@ with st.container(border=True):
 # --- the code and the record --------------------------------------------------------------
 loss = default_loss(task)
 fit_args = f"x, y, batch_size={BATCH}, epochs={n_epochs}, validation_split={SPLIT}"
-st.caption(t("train.keras_caption"))
-for v, tab in zip(runs, st.tabs([variant_name(v) for v in runs]), strict=True):
-    code = tv.keras_code(v.spec, x.shape[1], task, n_classes, "adam", LEARNING_RATE, loss, fit_args)
-    tab.code(code, language="python")
+with controls.code_expander(t("train.keras_title")) as code_open:
+    if code_open:
+        st.caption(t("train.keras_caption"))
+        for v, tab in zip(runs, st.tabs([variant_name(v) for v in runs]), strict=True):
+            code = tv.keras_code(
+                v.spec, x.shape[1], task, n_classes, "adam", LEARNING_RATE, loss, fit_args
+            )
+            tab.code(code, language="python")
 st.download_button(
     t("train.download_history"),
     remedies.history_frame(results).to_csv(index=False).encode(),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.controls import OPTIONS_PREFIX
+from ui.controls import CODE_KEY, OPTIONS_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -35,6 +35,17 @@ def assert_clean(at: AppTest) -> None:
     """No exception element and no error box on the page."""
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def open_code(at: AppTest) -> str:
+    """Open the page's code expander and return its code blocks joined. The code is built
+    only while the expander is open, so a page that is still closed has none."""
+    assert not at.code, "code sent while its expander is closed"
+    at.session_state[CODE_KEY] = True
+    at.run()
+    assert_clean(at)
+    assert at.code, "the open code expander shows no code"
+    return "\n".join(c.value for c in at.code)
 
 
 def charts(at: AppTest) -> list:

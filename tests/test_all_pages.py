@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from apptest_utils import assert_clean, charts, open_page, widget_extremes
+from apptest_utils import assert_clean, charts, open_code, open_page, widget_extremes
 
-from ui.controls import OPTIONS_PREFIX
+from ui.controls import CODE_KEY, OPTIONS_PREFIX
 from ui.lessons import available
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -37,6 +37,18 @@ def test_renders_in_both_languages(file, lang):
         assert HANGUL.search(text)
         decoded = [json.dumps(json.loads(spec), ensure_ascii=False) for spec in specs]
         assert any(HANGUL.search(spec) for spec in decoded), "chart titles are translated too"
+
+
+@pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
+def test_code_is_built_when_its_expander_opens(file):
+    """Every lesson that trains or races offers its Keras code behind a closed expander
+    (built only while open, to keep page loads light); opened, it shows the program."""
+    at = open_page(file, lang="ko")
+    if not any(e.key == CODE_KEY for e in at.expander):
+        assert file < "pages/07", "lessons from the race on show their Keras code"
+        return
+    code = open_code(at)
+    assert "keras" in code or "model.fit" in code
 
 
 def url_bound_keys(at) -> list[str]:

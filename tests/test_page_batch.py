@@ -3,7 +3,7 @@ table and statements match the engine's runs; the sweep is capped and says so.""
 
 import math
 
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 from sim import batch_lessons as bl
 from sim.datasets import make_dataset
@@ -58,10 +58,9 @@ def test_default_sweep_statements_match_the_runs():
     table = at.dataframe[0].value
     assert table["updates in all"].tolist() == [epochs * math.ceil(200 / bs) for bs in sizes]
     assert table["final loss"].tolist() == [round(losses[bs], 4) for bs in sizes]
-    assert "for batch_size in [1, 8, 32, 128, 200]:" in at.code[0].value
-    assert "histories[batch_size] = model.fit(x, y, batch_size=batch_size, epochs=20)" in (
-        at.code[0].value
-    )
+    code = open_code(at)
+    assert "for batch_size in [1, 8, 32, 128, 200]:" in code
+    assert "histories[batch_size] = model.fit(x, y, batch_size=batch_size, epochs=20)" in code
 
 
 def test_high_learning_rate_in_korean():

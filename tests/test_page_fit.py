@@ -4,7 +4,7 @@ calculator matches the run, bad URL values fall back, Play steps through the moc
 import math
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 from sim import batch_lessons as bl
 from sim.datasets import make_dataset
@@ -96,7 +96,7 @@ def test_epoch_cap_notice():
     assert_clean(at)
     capped = bl.MAX_UPDATES // 1000
     assert f"training {capped} epochs" in " ".join(i.value for i in at.info)
-    assert f"batch_size=1, epochs={capped})" in at.code[0].value
+    assert f"batch_size=1, epochs={capped})" in open_code(at)
 
 
 def test_calculator_partial_batch_and_bad_values():

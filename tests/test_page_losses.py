@@ -4,7 +4,7 @@ cross-entropy on a 3-class set, bad URL values fall back, Play advances. (Widget
 hostile URLs are swept by test_all_pages.)"""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 from sim import loss_lesson as ll
 from sim.datasets import make_dataset
@@ -107,7 +107,7 @@ def test_training_branches(params, branch):
 def test_categorical_crossentropy_on_three_classes():
     at = open_page(FILE, params={"data": "spiral"})
     assert_clean(at)
-    assert "categorical_crossentropy" in "\n".join(c.value for c in at.code)
+    assert "categorical_crossentropy" in open_code(at)
     assert "categorical cross-entropy" in notice_text(at)
 
 

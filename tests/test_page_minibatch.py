@@ -4,7 +4,7 @@ budget is announced, Play advances the clock, a frame stays under 30 KB, bad URL
 back. (Every widget at its extremes and hostile URL values: tests/test_all_pages.py.)"""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 from sim import line_fit
 from sim.datasets import make_dataset
@@ -137,7 +137,7 @@ def test_updates_per_epoch(n, batch, per_epoch):
     assert labels == [f"Batch GD (batch {n})", f"Mini-batch (batch {batch})", "SGD (batch 1)"]
     captions = " ".join(c.value for c in at.caption)
     assert f"⌈{n} / {batch}⌉ = {per_epoch[1]}; {10 * per_epoch[1]} updates in 10 epochs" in captions
-    code = at.code[0].value
+    code = open_code(at)
     assert f"model.fit(x, y, batch_size={batch}, epochs=10)" in code
     assert f"model.fit(x, y, batch_size={n}, epochs=10)" in code
 

@@ -3,7 +3,7 @@ with sim directly, the choice of runners and bad URL values, Play advances the f
 
 import json
 
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 from sim import adaptive, descent
 from sim.adaptive import OPTIMIZER_NAMES
@@ -131,7 +131,7 @@ def test_each_optimizer_has_its_own_hyperparameters():
     at = open_page(FILE, params={"mu_n": "0.5", "acc0": "1.0"})
     assert_clean(at)
     assert at.slider(key="mu").value == 0.9  # momentum keeps its own
-    code = at.code[0].value.splitlines()
+    code = open_code(at).splitlines()
     assert (
         "keras.optimizers.SGD(learning_rate=0.001, momentum=0.5, nesterov=True)  # Nesterov" in code
     )

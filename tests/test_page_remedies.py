@@ -5,7 +5,7 @@ boundary animation and a frame stays small."""
 
 import functools
 
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
 import ui.train_view as train_view
 from sim import remedies, stopping
@@ -183,7 +183,7 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
 
 def test_keras_code_of_each_network():
     at = open_page(FILE)
-    code = "\n".join(c.value for c in at.code)
+    code = open_code(at)
     assert "Dropout(0.3)," in code
     assert "BatchNormalization()," in code
     assert "GaussianNoise(0.2, input_shape=(2,))," in code

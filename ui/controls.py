@@ -9,7 +9,8 @@ choice, fall back to the default *and say so* in the page's notice area.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -234,3 +235,21 @@ def toggle(
         _reject(page, key, raw, str(default).lower())
     where = container or st
     return where.toggle(label, value=default, key=key, help=help, bind="query-params")
+
+
+CODE_KEY = "keras_code"  # one code expander per page; tests open it through this key
+
+
+@contextmanager
+def code_expander(label: str, key: str = CODE_KEY) -> Iterator[bool]:
+    """A closed expander for a page's Keras code whose body the page builds only while it
+    is open: ``with code_expander(label) as code_open: if code_open: st.code(...)``.
+
+    Streamlit sends and draws an expander's contents even when it is closed, and the code
+    block's syntax highlighter costs a visitor's browser about 0.3 s of every page load
+    (``python -m bench.browser``); with ``on_change="rerun"`` the expander's state is
+    tracked and opening it reruns the page with the code.
+    """
+    box = st.expander(label, key=key, on_change="rerun", icon=":material/code:")
+    with box:
+        yield bool(box.open)

@@ -165,8 +165,11 @@ def keras_code(
 
 
 def show_keras_code(page: Page, code: str) -> None:
-    st.caption(page.t("train.keras_caption"))
-    st.code(code, language="python")
+    """The page's Keras program, behind a click (see ``controls.code_expander``)."""
+    with controls.code_expander(page.t("train.keras_title")) as code_open:
+        if code_open:
+            st.caption(page.t("train.keras_caption"))
+            st.code(code, language="python")
 
 
 def history_chart(

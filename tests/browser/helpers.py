@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
 
 APP_STATUS_RUNNING = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stVegaLiteChart"]'
+CODE = '[data-testid="stCode"]'
 EXCEPTION = '[data-testid="stException"]'
 
 

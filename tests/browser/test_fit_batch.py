@@ -4,6 +4,7 @@ window."""
 
 from helpers import (
     CHART,
+    CODE,
     EXCEPTION,
     full_screenshot,
     open_lesson,
@@ -48,6 +49,12 @@ def test_batch_sweep(page, app_url, artifacts):
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 5
     full_screenshot(page, artifacts / "batch.png")
+    # the Keras code is built only when its expander opens: a click reruns the page with it
+    assert page.locator(CODE).count() == 0
+    page.get_by_text("Keras code for this run", exact=True).click()
+    code = page.locator(CODE).first
+    code.wait_for(timeout=30_000)
+    assert "histories[batch_size] = model.fit(x, y, batch_size=batch_size" in code.inner_text()
     open_lesson(page, app_url, "batch", "ko", "&lr=0.3")
     assert page.locator(EXCEPTION).count() == 0
     full_screenshot(page, artifacts / "batch_ko.png")
