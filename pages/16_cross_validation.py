@@ -137,7 +137,16 @@ def draw(frame: int) -> None:
 
 
 st.markdown(f"**{t('cv.folds_title')}**")
-player(page, "cv", k, draw, run_id=(name, len(x), seed, k), start_at_end=False)
+player(
+    page,
+    "cv",
+    k,
+    draw,
+    run_id=(name, len(x), seed, k),
+    start_at_end=False,
+    frame_label=t("cv.round_shown"),
+    first_number=1,
+)
 
 # --- scores: mean and spread, honest vs not reset --------------------------------------------
 groups = [(t("cv.group_honest"), honest)]

@@ -89,3 +89,14 @@ def test_play_rotates_the_fold():
     at.button(key="cv_play_btn").click().run()
     assert at.session_state["cv_frame"] > 0
     assert_clean(at)
+
+
+def test_round_slider_counts_from_one_like_the_caption():
+    at = open_page(FILE)
+    scrub = at.slider(key="cv_shown")
+    assert scrub.label == "Round shown" and (scrub.min, scrub.max, scrub.value) == (1, 5, 1)
+    assert "Round 1 of 5" in notice_text(at)
+    at.slider(key="cv_shown").set_value(3).run()
+    assert_clean(at)
+    assert at.session_state["cv_frame"] == 2
+    assert "Round 3 of 5" in notice_text(at)

@@ -153,7 +153,7 @@ def test_epoch_budget_is_announced():
 
 def test_frame_caption_and_play():
     at = open_page(FILE)
-    at.slider(key="mb_frame").set_value(14).run()
+    at.slider(key="mb_shown").set_value(14).run()
     caption = " ".join(c.value for c in at.caption)
     # 14 mini-batches of 10: 140 questions, batch GD 1 update, SGD 140
     assert "Questions answered: **140** of 1000 (epoch 2, question 40 of 100)" in caption

@@ -211,7 +211,7 @@ def test_play_advances_and_a_frame_stays_small():
     assert 0 < at.session_state["remedies_frame"] < last
     assert at.session_state["remedies_playing"]
     for frame in (0, 3, last):
-        at.slider(key="remedies_frame").set_value(frame).run()
+        at.slider(key="remedies_shown").set_value(frame).run()
         panels = [c.proto for c in charts(at) if '"url"' in c.proto.spec]
         assert len(panels) == 5
         size = sum(p.ByteSize() for p in panels)

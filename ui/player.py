@@ -22,7 +22,8 @@ SPEEDS = (1, 2, 5, 10)  # frames advanced per tick
 
 
 def _keys(key: str) -> dict[str, str]:
-    return {name: f"{key}_{name}" for name in ("frame", "playing", "speed", "run", "full")}
+    names = ("frame", "shown", "playing", "speed", "run", "full")
+    return {name: f"{key}_{name}" for name in names}
 
 
 def is_playing(key: str) -> bool:
@@ -44,11 +45,16 @@ def player(
     draw: Callable[[int], None],
     run_id: Hashable,
     start_at_end: bool = True,
+    frame_label: str | None = None,
+    first_number: int = 0,
 ) -> None:
     """Controls and the animated view for frames ``0 .. n_frames - 1``.
 
     ``run_id`` identifies the computed run; when it changes (new inputs) the player stops
-    and jumps to the last frame (or the first, with ``start_at_end=False``).
+    and jumps to the last frame (or the first, with ``start_at_end=False``). The scrub
+    slider is labelled ``frame_label`` (default "Step shown") and numbers the frames from
+    ``first_number``: 1 where the page counts rounds from 1, so the slider and the caption
+    say the same number.
     """
     k = _keys(key)
     t = page.t
@@ -117,7 +123,19 @@ def player(
             ss[k["frame"]] = min(ss[k["frame"]] + ss[k["speed"]], last)
         if last > 0:
             scrub, speed = st.columns([3, 1.2])
-            scrub.slider(t("common.frame"), 0, last, key=k["frame"])
+            # the slider shows the frame's number; the frame itself stays 0-based
+            ss[k["shown"]] = ss[k["frame"]] + first_number
+
+            def scrubbed() -> None:
+                ss[k["frame"]] = ss[k["shown"]] - first_number
+
+            scrub.slider(
+                frame_label or t("common.frame"),
+                first_number,
+                last + first_number,
+                key=k["shown"],
+                on_change=scrubbed,
+            )
             # inside the fragment: changing the speed reruns only the animated part
             speed.select_slider(
                 t("common.speed"),
