@@ -35,6 +35,7 @@ def test_renders_in_both_languages(file, lang):
     if lang == "ko":
         text = " ".join(m.value for m in at.markdown)
         assert HANGUL.search(text)
+        assert "(으)로" not in text, "a Korean particle left unresolved"
         decoded = [json.dumps(json.loads(spec), ensure_ascii=False) for spec in specs]
         assert any(HANGUL.search(spec) for spec in decoded), "chart titles are translated too"
 

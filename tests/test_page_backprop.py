@@ -126,4 +126,6 @@ def test_bad_url_values_fall_back():
 def test_korean_statement():
     tr = trace()
     at = open_page(FILE, lang="ko")
-    assert f"{tr.loss:.3f}에서 {tr.loss_after:.3f}(으)로 줄었습니다" in notice_text(at)
+    after = f"{tr.loss_after:.3f}"
+    particle = "로" if after[-1] in "124579" else "으로"  # 일 이 사 오 칠 구 take 로
+    assert f"{tr.loss:.3f}에서 {after}{particle} 줄었습니다" in notice_text(at)

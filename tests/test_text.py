@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ui.lessons import LESSONS
-from ui.text import LANGUAGES, Translator, catalog, placeholders, translate
+from ui.text import LANGUAGES, Translator, attach_particles, catalog, placeholders, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -95,3 +95,31 @@ def test_power_of_ten_has_a_superscript_exponent():
 
     assert power_of_ten(301) == "10³⁰¹"
     assert power_of_ten(-5) == "10⁻⁵"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("아담(으)로", "아담으로"),  # final ㅁ
+        ("물(으)로", "물로"),  # ㄹ takes 로
+        ("모멘텀(으)로", "모멘텀으로"),
+        ("**SGD**(으)로", "**SGD**로"),  # 디: open, markdown skipped
+        ("0.5(으)로", "0.5로"),  # 오
+        ("3(으)로", "3으로"),  # 삼
+        ("10⁻⁶(으)로", "10⁻⁶으로"),  # 육
+        ("학습률 0.1은(는)", "학습률 0.1은"),  # 일
+        ("학습률 0.05은(는)", "학습률 0.05는"),
+        ("사과을(를) 배(와) 바나나을(를)", "사과를 배(와) 바나나를"),  # 배(와): not a template
+        ("(으)로", "(으)로"),  # nothing before it: left as written
+    ],
+)
+def test_korean_particles_follow_the_sound_before_them(written, read):
+    assert attach_particles(written) == read
+
+
+def test_korean_templates_resolve_their_particles():
+    t = Translator("ko")
+    text = t("losses.progress", loss="크로스 엔트로피")
+    assert text.startswith("크로스 엔트로피로 학습 중")
+    # only Korean text is touched
+    assert Translator("en")("losses.progress", loss="x(으)로") == "Training with x(으)로…"
