@@ -127,5 +127,5 @@ def test_korean_statement():
     tr = trace()
     at = open_page(FILE, lang="ko")
     after = f"{tr.loss_after:.3f}"
-    particle = "로" if after[-1] in "124579" else "으로"  # 일 이 사 오 칠 구 take 로
+    particle = "로" if after[-1] in "1245789" else "으로"  # 일 이 사 오 칠 팔 구 take 로
     assert f"{tr.loss:.3f}에서 {after}{particle} 줄었습니다" in notice_text(at)
