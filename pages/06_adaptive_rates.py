@@ -139,7 +139,7 @@ with right:
             legend_title=t("common.legend_run"),
             y_field="rate",
             log_y=True,
-            height=250 if axis == "x" else 190,
+            height=190,
             y_domain=domain,
             legend=axis == "x",
             legend_orient="top",

@@ -89,7 +89,7 @@ def metric_chart(
     chart = charts.loss_chart(
         frame, list(series), x_title, y_title, log_y=log_y, y_field="value", height=height
     )
-    return alt.layer(chart, *extra_layers) if extra_layers else chart
+    return charts.fit_width(alt.layer(chart, *extra_layers) if extra_layers else chart)
 
 
 def notice_box(page: Page, lines: Sequence[str]) -> None:

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive, caps, descent
+from sim import adaptive, caps, charts, descent
 from sim import optimizer_charts as oc
 from sim.surfaces import Surface
 from ui import controls
@@ -113,7 +113,7 @@ def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple)
     """The Vega-Lite spec of an ``optimizer_charts`` line chart, built and validated by
     Altair once per input (Altair's validation is most of a page rerun's cost)."""
     make = {"styled_lines": oc.styled_lines, "axis_lines": oc.axis_lines}[builder]
-    return make(frame, dict(styles), **dict(options)).to_dict()
+    return charts.fit_width(make(frame, dict(styles), **dict(options))).to_dict()
 
 
 def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) -> None:
