@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from apptest_utils import assert_clean, open_page
+from streamlit.testing.v1.util import patch_config_options
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_FILES = sorted(
@@ -62,7 +63,11 @@ def test_concurrent_sessions_do_not_share_state():
             at.run()
         return at
 
-    with ThreadPoolExecutor(2) as pool:
+    # AppTest.run patches Streamlit's config getter process-wide for the length of a run
+    # ("global.appTest" on); two runs in threads undo each other's patch, and a widget of
+    # the other run then misses its test hook (a KeyError inside AppTest, about every
+    # second time). Holding the same patch around both keeps the harness out of the way.
+    with patch_config_options({"global.appTest": True}), ThreadPoolExecutor(2) as pool:
         a, b = pool.map(session, params)
     for at, p in ((a, params[0]), (b, params[1])):
         assert_clean(at)

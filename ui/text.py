@@ -63,20 +63,23 @@ def translate(lang: str, key: str, **values) -> str:
 # Korean particles change with the sound they follow: "아담으로" but "SGD로", "0.1은" but
 # "0.5는". A template whose placeholder can end either way writes both ("{opt}(으)로"),
 # and the particle is chosen once the value is in.
-_PARTICLES = {
-    # template: (after an open syllable, after ㄹ, after any other final consonant)
-    "(으)로": ("로", "로", "으로"),
-    "은(는)": ("는", "은", "은"),
-    "이(가)": ("가", "이", "이"),
-    "을(를)": ("를", "을", "을"),
-    "와(과)": ("와", "과", "과"),
-}
+_PARTICLES = MappingProxyType(
+    {
+        # template: (after an open syllable, after ㄹ, after any other final consonant)
+        "(으)로": ("로", "로", "으로"),
+        "은(는)": ("는", "은", "은"),
+        "이(가)": ("가", "이", "이"),
+        "을(를)": ("를", "을", "을"),
+        "와(과)": ("와", "과", "과"),
+    }
+)
 _PARTICLE = re.compile("|".join(re.escape(p) for p in _PARTICLES))
-_SKIPPED = set("*_`'\"’)]")  # markdown and closing marks between a word and its particle
+_SKIPPED = frozenset("*_`'\"’)]")  # markdown and closing marks between a word and its particle
 # how a digit or a Latin letter is read aloud ends: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔; 엘 엠 엔 알
-_DIGIT_ENDS = dict(zip("0123456789", (2, 1, 0, 2, 0, 0, 2, 1, 1, 0), strict=True))
-_DIGIT_ENDS.update({sup: _DIGIT_ENDS[d] for sup, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)})
-_LETTER_ENDS = {"l": 1, "m": 2, "n": 2, "r": 1}
+_DIGIT_ENDS = MappingProxyType(
+    dict(zip("0123456789" + "⁰¹²³⁴⁵⁶⁷⁸⁹", (2, 1, 0, 2, 0, 0, 2, 1, 1, 0) * 2, strict=True))
+)
+_LETTER_ENDS = MappingProxyType({"l": 1, "m": 2, "n": 2, "r": 1})
 _RIEUL = 8  # the final-consonant index of ㄹ in a Hangul syllable
 
 

@@ -10,8 +10,8 @@ from ui.lessons import by_key
 
 URL_PATH = by_key("momentum").url_path
 FRAME_JS = """(key) => {
-  const s = document.querySelector(`.st-key-${key}_frame input[type=range]`);
-  return s ? Number(s.value) : null; }"""
+  const s = document.querySelector(`.st-key-${key}_shown input[type=range]`);
+  return s ? Number(s.value) - Number(s.min) : null; }"""
 
 
 def _open(page, app_url, lang: str) -> None:
