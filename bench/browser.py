@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
-from helpers import CHART, CHROMIUM, CHROMIUM_ARGS, wait_for_app, wait_for_slider  # noqa: E402
+from helpers import CHART, CHROMIUM, CHROMIUM_ARGS, wait_for_app  # noqa: E402
 from serve import streamlit_server  # noqa: E402
 
 from ui.lessons import available  # noqa: E402
@@ -105,7 +105,12 @@ def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | No
     reset = page.get_by_role("button", name="Reset", exact=True)
     if reset.count():
         reset.first.click()
-        wait_for_slider(page, "Step shown", 0, 0)
+        # the player's scrub slider (key "<player>_shown") back at its first frame
+        page.wait_for_function(
+            """() => { const s = document.querySelector('[class*="_shown"] input[type=range]');
+                       return s && s.value === s.min; }""",
+            timeout=20_000,
+        )
     recording["on"] = True
     play.first.click()
     page.wait_for_timeout(PLAY_SECONDS * 1000)
