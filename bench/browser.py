@@ -14,7 +14,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
-from helpers import CHART, CHROMIUM, CHROMIUM_ARGS, wait_for_app  # noqa: E402
+from helpers import (  # noqa: E402
+    CHART,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    player_key,
+    reset_player,
+    wait_for_app,
+)
 from serve import streamlit_server  # noqa: E402
 
 from ui.lessons import available  # noqa: E402
@@ -98,21 +105,13 @@ def bytes_per_frame(browser, base: str, url_path: str) -> tuple[float, int] | No
     page.goto(f"{base}/{url_path}?lang=en")
     wait_for_app(page)
     page.wait_for_selector(CHART, timeout=60_000)
-    play = page.get_by_role("button", name="Play", exact=True)
-    if play.count() == 0:
+    key = player_key(page)
+    if key is None:  # no animation on this page
         page.close()
         return None
-    reset = page.get_by_role("button", name="Reset", exact=True)
-    if reset.count():
-        reset.first.click()
-        # the player's scrub slider (key "<player>_shown") back at its first frame
-        page.wait_for_function(
-            """() => { const s = document.querySelector('[class*="_shown"] input[type=range]');
-                       return s && s.value === s.min; }""",
-            timeout=20_000,
-        )
+    reset_player(page, key)
     recording["on"] = True
-    play.first.click()
+    page.locator(f".st-key-{key}_play_btn button").click()
     page.wait_for_timeout(PLAY_SECONDS * 1000)
     recording["on"] = False
     page.close()

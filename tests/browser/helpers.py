@@ -80,6 +80,47 @@ def wait_for_slider(
     )
 
 
+# The shared player's widgets carry keys "<player>_shown" (the scrub slider, numbered from
+# its minimum), "<player>_play_btn", ...; Streamlit exposes a widget key as the class
+# "st-key-<key>" on its container.
+PLAYER_KEY_JS = """() => {
+  for (const el of document.querySelectorAll('[class*="st-key-"]')) {
+    for (const c of el.classList) {
+      if (c.startsWith('st-key-') && c.endsWith('_shown')) return c.slice(7, -6);
+    }
+  }
+  return null; }"""
+FRAME_JS = """(key) => {
+  const s = document.querySelector(`.st-key-${key}_shown input[type=range]`);
+  return s ? Number(s.value) - Number(s.min) : null; }"""
+
+
+def player_key(page) -> str | None:
+    """The key of the first animation player on the page (None: the page has none)."""
+    return page.evaluate(PLAYER_KEY_JS)
+
+
+def player_frame(page, key: str) -> float:
+    """The frame (0-based) the player ``key`` shows."""
+    return page.evaluate(FRAME_JS, key)
+
+
+def reset_player(page, key: str) -> None:
+    page.locator(f".st-key-{key}_reset_btn button").click()
+    page.wait_for_function(f"() => ({FRAME_JS})('{key}') === 0", timeout=20_000)
+
+
+def play_player(page, key: str, at_least: int = 1) -> None:
+    """Reset the player ``key``, play until its frame reaches ``at_least``, pause."""
+    reset_player(page, key)
+    page.locator(f".st-key-{key}_play_btn button").click()
+    page.wait_for_function(f"() => ({FRAME_JS})('{key}') >= {at_least}", timeout=20_000)
+    page.locator(f".st-key-{key}_play_btn button").click()  # pause
+    page.wait_for_selector(f".st-key-{key}_play_btn button:has-text('Play')", timeout=20_000)
+    wait_for_app(page)
+    assert player_frame(page, key) >= at_least
+
+
 def open_lesson(page, app_url, key: str, lang: str, extra: str = "") -> None:
     """Open lesson ``key`` by deep link (``extra``: more query text, ``&a=1``) and wait
     for its script to finish and its first chart."""

@@ -13,27 +13,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import CHART, EXCEPTION, wait_for_app, watch_console
+from helpers import CHART, EXCEPTION, play_player, player_key, wait_for_app, watch_console
 from serve import streamlit_server
 
 from ui.lessons import available
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 NAV_LINK = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
-
-# The shared player's widgets carry keys "<player>_shown" (the scrub slider, numbered from
-# its minimum), "<player>_play_btn", ...;
-# Streamlit exposes a widget key as the class "st-key-<key>" on its container.
-PLAYER_KEY_JS = """() => {
-  for (const el of document.querySelectorAll('[class*="st-key-"]')) {
-    for (const c of el.classList) {
-      if (c.startsWith('st-key-') && c.endsWith('_shown')) return c.slice(7, -6);
-    }
-  }
-  return null; }"""
-FRAME_JS = """(key) => {
-  const s = document.querySelector(`.st-key-${key}_shown input[type=range]`);
-  return s ? Number(s.value) - Number(s.min) : null; }"""
 
 
 def test_navigation_lists_every_lesson(page):
@@ -49,16 +35,11 @@ def test_navigation_lists_every_lesson(page):
 
 
 def _play(page) -> None:
-    key = page.evaluate(PLAYER_KEY_JS)
+    key = player_key(page)
     if key is None:  # a page without an animation (a player always has its scrub slider)
         assert page.get_by_role("button", name="Play", exact=True).count() == 0
         return
-    page.locator(f".st-key-{key}_reset_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') === 0", timeout=20_000)
-    page.locator(f".st-key-{key}_play_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') > 0", timeout=20_000)
-    page.locator(f".st-key-{key}_play_btn button").click()  # pause
-    wait_for_app(page)
+    play_player(page, key)
 
 
 # Streamlit scrolls inside its own container: a tall viewport shows the whole page

@@ -4,14 +4,20 @@ raises; screenshots in English, Korean and a narrow window (``test-artifacts/mom
 
 import re
 
-from helpers import CHART, EXCEPTION, slider_value, wait_for_app, wait_for_slider, watch_console
+from helpers import (
+    CHART,
+    EXCEPTION,
+    full_screenshot,
+    play_player,
+    slider_value,
+    wait_for_app,
+    wait_for_slider,
+    watch_console,
+)
 
 from ui.lessons import by_key
 
 URL_PATH = by_key("momentum").url_path
-FRAME_JS = """(key) => {
-  const s = document.querySelector(`.st-key-${key}_shown input[type=range]`);
-  return s ? Number(s.value) - Number(s.min) : null; }"""
 
 
 def _open(page, app_url, lang: str) -> None:
@@ -20,51 +26,24 @@ def _open(page, app_url, lang: str) -> None:
     page.wait_for_selector(CHART, timeout=60_000)
 
 
-def _frame(page, key: str) -> float:
-    return page.evaluate(FRAME_JS, key)
-
-
-def _play(page, key: str, at_least: int = 3) -> None:
-    """Reset the player ``key``, play until its frame reaches ``at_least``, pause."""
-    page.locator(f".st-key-{key}_reset_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') === 0", timeout=20_000)
-    page.locator(f".st-key-{key}_play_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') >= {at_least}", timeout=20_000)
-    page.locator(f".st-key-{key}_play_btn button").click()  # pause
-    page.wait_for_selector(f".st-key-{key}_play_btn button:has-text('Play')", timeout=20_000)
-    wait_for_app(page)
-    assert _frame(page, key) >= at_least
-
-
-def _screenshot(page, path, width: int) -> None:
-    height = page.evaluate(
-        """() => { const m = document.querySelector('[data-testid="stMain"]');
-                    return m ? m.scrollHeight : 1000; }"""
-    )
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 7000)})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": 1000})
-
-
 def test_momentum_page(page, app_url, artifacts):
     errors = watch_console(page)
     _open(page, app_url, "en")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 4  # two surfaces, loss, sweep strip, ...
-    _play(page, "mom", at_least=16)  # mid-run: the ball is climbing out of the dip
+    play_player(page, "mom", at_least=16)  # mid-run: the ball is climbing out of the dip
     assert page.locator(EXCEPTION).count() == 0
-    _screenshot(page, artifacts / "momentum.png", 1400)
+    full_screenshot(page, artifacts / "momentum.png", 1400)
 
     _open(page, app_url, "ko")
     assert page.locator(EXCEPTION).count() == 0
     assert page.get_by_text("네스테로프가 여기서 뒤처지는 이유").count() >= 1
-    _screenshot(page, artifacts / "momentum_ko.png", 1400)
+    full_screenshot(page, artifacts / "momentum_ko.png", 1400)
 
     page.set_viewport_size({"width": 420, "height": 900})
     _open(page, app_url, "en")
     assert page.locator(EXCEPTION).count() == 0
-    _screenshot(page, artifacts / "momentum_narrow.png", 420)
+    full_screenshot(page, artifacts / "momentum_narrow.png", 420)
     assert not errors, errors
 
 
