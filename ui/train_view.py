@@ -4,6 +4,9 @@ and the history download."""
 
 from __future__ import annotations
 
+import math
+import time
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -26,20 +29,54 @@ def cached_dataset(name: str, n: int, noise: float, seed: int):
     return make_dataset(name, n, noise=noise, seed=seed)
 
 
+class LazyProgress:
+    """A progress bar for a run inside a cached function: it appears only once the run has
+    taken ``show_after`` seconds and is redrawn at most every ``redraw_every`` seconds.
+
+    Why: ``st.cache_data`` records every element a cached function writes and replays them
+    all on each cache hit. A bar redrawn after every epoch made a warm visit to a training
+    page send hundreds of progress messages (train/val/test: 610) that the browser drew
+    before the page's first chart. Now a quick run records nothing and a long one a few.
+    ``clock`` and ``make_bar`` are seams for tests."""
+
+    show_after = 0.3  # seconds: a quicker run ends before a bar would be worth showing
+    redraw_every = 0.1  # seconds: ten redraws a second is smooth enough for a bar
+
+    def __init__(self, label: str, clock=time.monotonic, make_bar=None) -> None:
+        self.text = label or None
+        self.clock = clock
+        self.make_bar = make_bar or st.progress
+        self.started = clock()
+        self.bar = None
+        self.drawn_at = -math.inf
+
+    def __call__(self, fraction: float) -> None:
+        now = self.clock()
+        if now - self.started < self.show_after or now - self.drawn_at < self.redraw_every:
+            return
+        value = min(max(float(fraction), 0.0), 1.0)
+        if self.bar is None:
+            self.bar = self.make_bar(value, text=self.text)
+        else:
+            self.bar.progress(value, text=self.text)
+        self.drawn_at = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
+
+
 def run_with_progress(label: str, work, *args, **kwargs):
-    """``work(*args, progress=..., **kwargs)`` with a progress bar labelled ``label`` while
-    it runs, removed afterwards. Call it inside a cached function: the bar is created there,
-    so a cache hit replays it (already finished) instead of referring to a block that no
-    longer exists. Give the cached function the label as an ``_``-prefixed parameter, so
+    """``work(*args, progress=..., **kwargs)`` with a ``LazyProgress`` bar labelled
+    ``label``, removed afterwards. Call it inside a cached function: the bar is created
+    there, so a cache hit replays it (already finished) instead of referring to a block that
+    no longer exists. Give the cached function the label as an ``_``-prefixed parameter, so
     the language of the label is not part of the cache key."""
-    text = label or None
-    bar = st.progress(0.0, text=text)
+    bar = LazyProgress(label)
     try:
-        return work(
-            *args, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0), text=text), **kwargs
-        )
+        return work(*args, progress=bar, **kwargs)
     finally:
-        bar.empty()
+        bar.close()
 
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
