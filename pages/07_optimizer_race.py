@@ -201,7 +201,7 @@ for place, s in enumerate(order, start=1):
             t("race.col_status"): status,
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.table(pd.DataFrame(rows), hide_index=True)
 st.caption(t("race.table_caption", tol=dv.fmt(tolerance, 2), steps=steps))
 
 # What to notice: read off the race.

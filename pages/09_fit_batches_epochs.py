@@ -200,7 +200,7 @@ with st.container(border=True):
         10: t("fit.meaning_some", batch=10),
         1: t("fit.meaning_one"),
     }
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 t("fit.col_batch"): list(meanings),

@@ -165,7 +165,7 @@ shown = pd.DataFrame(
         t("batch.col_activations"): (table["activation_bytes"] / 1024).round(1),
     }
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+st.table(shown, hide_index=True)
 st.caption(t("batch.costs_caption", window=bl.NOISE_WINDOW))
 
 # --- what to notice ---------------------------------------------------------------------------

@@ -279,7 +279,7 @@ for v in runs:
         }
     )
 st.markdown(f"**{t('remedies.table_title')}**")
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+st.table(pd.DataFrame(table), hide_index=True)
 st.caption(t("remedies.table_caption"))
 
 # --- what to notice: read off the runs ----------------------------------------------------

@@ -55,7 +55,7 @@ def test_default_sweep_statements_match_the_runs():
     mem1 = bl.memory_bytes(SPEC, 2, "binary", 2, 1)["total"] / 1024
     mem_n = bl.memory_bytes(SPEC, 2, "binary", 2, 200)["total"] / 1024
     assert f"**{mem1:.1f} KB** for batch size 1, **{mem_n:.1f} KB** for 200" in text
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["updates in all"].tolist() == [epochs * math.ceil(200 / bs) for bs in sizes]
     assert table["final loss"].tolist() == [round(losses[bs], 4) for bs in sizes]
     code = open_code(at)
@@ -80,7 +80,7 @@ def test_sweep_is_capped_and_says_so():
     capped = bl.MAX_UPDATES // 600
     info = " ".join(i.value for i in at.info)
     assert f"every batch size trains {capped} epochs" in info
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["updates in all"].tolist()[0] == capped * 600
     assert len(table) <= bl.caps.MAX_SWEEP
 

@@ -46,7 +46,7 @@ def test_default_race_order_statement_and_play():
     at = open_page(FILE)
     assert_clean(at)
     assert len(charts(at)) >= 2
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Optimizer"]) == [s.label for s in order]
     first = order[0]
     assert first.reached >= 0
@@ -112,7 +112,7 @@ def test_diverged_branch_on_beale():
         if layer.get("mark", {}).get("strokeDash") == [4, 3]
     ]
     assert len(rings) == 1
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Result"])[-len(diverged) :] == [
         f"diverged at step {s.diverged_at}" for s in adaptive.race_table(diverged)
     ]
@@ -122,7 +122,7 @@ def test_choose_runners_and_korean():
     at = open_page(FILE, lang="ko", params={"show": "adam,sgd"})
     assert_clean(at)
     assert len(charts(at)) >= 2
-    assert len(at.dataframe[0].value) == 2
+    assert len(at.table[0].value) == 2
     assert "아담" in notice_text(at)
 
 
@@ -140,7 +140,7 @@ def test_each_optimizer_has_its_own_hyperparameters():
         "keras.optimizers.Adagrad(learning_rate=0.1, initial_accumulator_value=1)  # Adagrad"
         in code
     )
-    table = at.dataframe[0].value.set_index("Optimizer")
+    table = at.table[0].value.set_index("Optimizer")
     for s in runs.values():
         assert table.loc[s.label, "Final loss"] == fmt(s.final_loss, 3)
 
@@ -149,14 +149,14 @@ def test_choosing_no_optimizer_shows_all_and_says_so():
     at = open_page(FILE)
     at.pills(key="show").set_value([]).run()
     assert_clean(at)
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.table[0].value) == 6
     assert "No optimizer chosen" in " ".join(i.value for i in at.info)
 
 
 def test_bad_url_values_fall_back():
     at = open_page(FILE, params={"show": "adam,bogus", "lr_adam": "abc", "steps": "-5", "b2": "2"})
     assert_clean(at)
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.table[0].value) == 6
     assert at.select_slider(key="lr_adam").value == 0.1
     assert at.slider(key="steps").value == 300
     assert at.slider(key="b2").value == 0.999

@@ -77,7 +77,7 @@ def test_default_statement_names_the_narrowest_gap_and_the_best_score():
         f"right, against the baseline's {pct(base.val_accuracy)}" in text
     )
     # the table holds the same numbers
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.iloc[:, 0]) == ["Baseline", *(names[k] for k in list(scores)[1:])]
     assert list(table["Gap"]) == [f"{s.gap:.3f}" for s in scores.values()]
     assert list(table["Validation accuracy"]) == [pct(s.val_accuracy) for s in scores.values()]
@@ -177,7 +177,7 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
     warnings = " ".join(w.value for w in at.warning)
     assert "Dropout: training diverged in epoch 7 (batch 3)" in warnings
     assert "Left out of the comparison because training diverged: Dropout." in notice_text(at)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.iloc[1])[2:7] == ["–"] * 5
 
 
