@@ -6,6 +6,7 @@ import streamlit as st
 
 from sim import charts, descent
 from ui import descent_view as dv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -66,7 +67,8 @@ with left:
     player(page, "gd", last + 1, draw, run_id=(surface.name, lr, steps, x0, y0))
 with right:
     # outside the animated fragment: the whole curve is sent once, not with every frame
-    st.altair_chart(
+    plot(
+        st,
         charts.loss_chart(
             dv.loss_frame(runs), [label], t("common.step_axis"), t("common.loss_axis")
         ),

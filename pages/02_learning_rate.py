@@ -7,6 +7,7 @@ from sim import run_facts
 from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -82,7 +83,8 @@ with right:
         label: np.maximum(traj.loss - surface.min_value, 1e-12) if log_y else traj.loss
         for label, traj in runs.items()
     }
-    st.altair_chart(
+    plot(
+        st,
         mv.metric_chart(
             mv.metric_frame(runs, gaps),
             labels,

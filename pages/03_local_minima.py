@@ -10,6 +10,7 @@ from sim.surfaces import get_surface
 from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -129,7 +130,8 @@ with right:
         for code, count in compare[o]["counts"].items():
             rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
     st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
-    st.altair_chart(
+    plot(
+        st,
         basins_map.share_chart(
             pd.DataFrame(rows),
             surface,

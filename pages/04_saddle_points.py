@@ -8,6 +8,7 @@ from sim.surfaces import get_surface
 from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import is_playing, player
 from ui.text import power_of_ten
@@ -89,9 +90,10 @@ def draw(frame: int) -> None:
         extra_layers=[saddle_layer],
     )
     if is_playing("sad"):
-        st.altair_chart(chart, key="saddle_chart", width="content")
+        plot(st, chart, key="saddle_chart", width="content")
     else:
-        st.altair_chart(
+        plot(
+            st,
             chart,
             key="saddle_chart",
             on_select=mv.on_click_snap("saddle_chart", "sad", surface, OFFSETS),
@@ -110,7 +112,8 @@ with left:
     player(page, "sad", steps + 1, draw, run_id=(start, lr, steps, noise, seed, mu))
 with right:
     grads = {label: np.maximum(np.hypot(*traj.grad.T), 1e-12) for label, traj in runs.items()}
-    st.altair_chart(
+    plot(
+        st,
         mv.metric_chart(
             mv.metric_frame(runs, grads),
             labels,

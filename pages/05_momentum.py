@@ -10,6 +10,7 @@ from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -165,7 +166,8 @@ left, right = st.columns([1.45, 1])
 with left:
     player(page, "mom", steps + 1, draw_valleys, run_id=(start, lr, mu, steps))
 with right:
-    st.altair_chart(
+    plot(
+        st,
         charts.loss_chart(
             dv.loss_frame(runs), labels, t("common.step_axis"), t("common.loss_axis"), height=300
         ),
@@ -175,7 +177,8 @@ with right:
     row_labels = {False: t("momentum.row_momentum"), True: t("momentum.row_nesterov")}
     regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
     st.markdown(f"**{t('momentum.sweep_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         ml.regime_strip(
             sweep,
             row_labels,
@@ -283,7 +286,8 @@ left, right = st.columns([1.45, 1])
 with left:
     player(page, "rav", rsteps + 1, draw_ravine, run_id=(rstart, rlr, rmu, rnag, rsteps))
 with right:
-    st.altair_chart(
+    plot(
+        st,
         mv.metric_chart(
             mv.metric_frame(rruns, {k: np.abs(v.xy[:, 1]) for k, v in rruns.items()}),
             rlabels,
@@ -296,7 +300,8 @@ with right:
     st.caption(t("momentum.across_caption"))
     rsweep = cached_sweep(ravine.name, rlr, rstart, rsteps, None if rnag else False)
     st.markdown(f"**{t('momentum.settle_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         ml.settle_chart(
             rsweep,
             {k: v for k, v in row_labels.items() if rnag or not k},

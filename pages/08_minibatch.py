@@ -8,6 +8,7 @@ from sim import charts, line_fit
 from ui import controls
 from ui import descent_view as dv
 from ui import minibatch_view as mv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -139,7 +140,7 @@ def draw(frame: int) -> None:
         mv.show_surface_chart(chart, "mb_chart", "mb", problem.bounds)
     with right:
         st.caption(t("minibatch.data_title"))
-        st.altair_chart(mv.data_chart(page, comp, labels, frame), width="content")
+        plot(st, mv.data_chart(page, comp, labels, frame), width="content")
     epoch_now = max(1, -(-seen // n))  # the epoch under way (the one just finished at its end)
     within = seen - (epoch_now - 1) * n
     gone = [
@@ -173,7 +174,8 @@ st.caption(t("minibatch.frame_help", b=mini))
 
 left, right = st.columns([1.2, 1])
 with left:
-    st.altair_chart(
+    plot(
+        st,
         charts.loss_chart(
             mv.loss_frame(comp, labels),
             list(labels.values()),

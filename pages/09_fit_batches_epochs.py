@@ -11,6 +11,7 @@ from sim.nn.batching import updates_per_epoch
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -117,7 +118,8 @@ def draw(frame: int) -> None:
                 n=n,
             )
         )
-    st.altair_chart(
+    plot(
+        st,
         bl.exam_grid_chart(
             grid,
             per_epoch,
@@ -133,7 +135,8 @@ def draw(frame: int) -> None:
     if shown < n:
         st.caption(t("fit.grid_more", shown=shown, n=n))
     st.markdown(f"**{t('fit.wrong_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         bl.wrong_chart(counts, epoch, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n),
         width="stretch",
     )

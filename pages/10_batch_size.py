@@ -10,6 +10,7 @@ from sim import charts
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 
 SPEC = NetSpec(hidden=(16, 16))
@@ -88,7 +89,8 @@ epoch_frame = pd.DataFrame(rows, columns=["series", "epoch", "loss"])
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**{t('batch.epoch_chart_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         charts.loss_chart(
             epoch_frame,
             series,
@@ -103,7 +105,8 @@ with c1:
     st.caption(t("batch.epoch_chart_caption"))
 with c2:
     st.markdown(f"**{t('batch.update_chart_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         bl.update_chart(
             bl.update_frame(by_label),
             series,
@@ -131,11 +134,13 @@ b1, b2, b3 = bar_col.columns(3)
 b1.caption(t("batch.time_title"))
 b2.caption(t("batch.updates_title"))
 b3.caption(t("batch.memory_title"))
-b1.altair_chart(
+plot(
+    b1,
     bl.cost_bar(bars, "ms", series, t("batch.time_title"), t("batch.legend"), fmt=".2f", **axis),
     width="stretch",
 )
-b2.altair_chart(
+plot(
+    b2,
     bl.cost_bar(
         bars,
         "updates_per_epoch",
@@ -148,7 +153,8 @@ b2.altair_chart(
     ),
     width="stretch",
 )
-b3.altair_chart(
+plot(
+    b3,
     bl.cost_bar(bars, "kb", series, t("batch.memory_title"), t("batch.legend"), fmt=".1f", **axis),
     width="stretch",
 )

@@ -11,6 +11,7 @@ from sim import caps
 from sim import lesson_charts as lc
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -117,7 +118,7 @@ def draw(frame: int) -> None:
     nodes, edges = bt.diagram_frames(trace, stage)
     picture, words = st.columns([1.2, 1])
     with picture:
-        st.altair_chart(lc.network_chart(nodes, edges), width="stretch")
+        plot(st, lc.network_chart(nodes, edges), width="stretch")
         kind = "forward" if frame <= 3 else ("backward" if frame <= 5 else "update")
         st.caption(t(f"backprop.legend_{kind}"))
     with words:
@@ -189,7 +190,7 @@ layers = [
 ]
 chart_col, side_col = st.columns([1.5, 1])
 with chart_col:
-    st.altair_chart(alt.layer(*layers), width="stretch")
+    plot(st, alt.layer(*layers), width="stretch")
     st.caption(t("backprop.repeat_caption"))
 with side_col:
     st.markdown(t("backprop.repeat_analogy"))

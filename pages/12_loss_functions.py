@@ -12,6 +12,7 @@ from sim.charts import OKABE_ITO
 from sim.training import NetSpec
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -86,7 +87,8 @@ with chart_col:
             "text": [f2(r["bce"]), f2(r["mse"])],
         }
     )
-    st.altair_chart(
+    plot(
+        st,
         lc.probability_chart(
             curve,
             series,
@@ -117,7 +119,8 @@ with chart_col:
             "text": [g3(abs(r["grad_bce"])), g3(abs(r["grad_mse"]))],
         }
     )
-    st.altair_chart(
+    plot(
+        st,
         lc.probability_chart(
             curve,
             series,
@@ -268,7 +271,7 @@ if marks:
 chart_col, side_col = st.columns([1.5, 1])
 with chart_col:
     st.markdown(f"**{t('losses.acc_title')}**")
-    st.altair_chart(alt.layer(*layers), width="stretch")
+    plot(st, alt.layer(*layers), width="stretch")
     st.caption(t("losses.acc_caption", goal=pct(goal)))
 with side_col:
     st.markdown(t("losses.train_analogy"))
@@ -285,7 +288,8 @@ def draw(frame: int) -> None:
         i = min(frame, len(res.snapshot_epochs) - 1)
         epoch = max(epoch, res.snapshot_epochs[i])
         col.markdown(f"**{run_names[loss]}**")
-        col.altair_chart(
+        plot(
+            col,
             tv.boundary_chart(page, res, i, x, y, n_classes, size=BOUNDARY_SIZE),
             width="content",
         )
@@ -333,7 +337,8 @@ with chart_col:
     points = pd.DataFrame({"x": reg_x[:, 0], "y": reg_y, "pred": reg_pred})
     curve_x = reg.grid[:, 0]
     curve_pred = reg.grid_predictions[-1][:, 0].astype(float)
-    st.altair_chart(
+    plot(
+        st,
         lc.regression_chart(
             points,
             pd.DataFrame({"x": curve_x, "pred": curve_pred}),

@@ -12,6 +12,7 @@ from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -101,7 +102,8 @@ with chart_col:
         [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
     )
     curves = tv.history_chart(page, result, "loss", markers=marks)
-    st.altair_chart(
+    plot(
+        st,
         alt.layer(fr.band_chart(regions, labels), curves).resolve_scale(color="independent"),
         width="stretch",
     )
@@ -131,7 +133,8 @@ def region_of(epoch: int) -> str:
 def draw(frame: int) -> None:
     epoch = result.snapshot_epochs[frame]
     picture, words = st.columns([1.2, 1])
-    picture.altair_chart(
+    plot(
+        picture,
         tv.boundary_chart(page, result, frame, x_all, y_all, n_classes, split, split_names),
         width="content",
     )

@@ -11,6 +11,7 @@ from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 
 UNITS = (2, 8, 32, 128)
@@ -129,7 +130,8 @@ split = ["train"] * len(xt) + ["val"] * len(xv) + ["test"] * len(xs)
 pic_col, side_col = st.columns([1.2, 1])
 with pic_col:
     st.markdown(f"**{t('splits.split_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         tv.boundary_chart(
             page, winner, len(winner.snapshot_epochs) - 1, x_all, y_all, n_classes, split, names
         ),
@@ -188,7 +190,7 @@ bright = f"datum.score {'>' if metric == 'accuracy' else '<'} {mid}"
 text = base.mark_text(fontSize=13, fontWeight="bold").encode(
     text="text:N", color=alt.condition(bright, alt.value("black"), alt.value("white"))
 )
-st.altair_chart((rect + text).properties(height=220), width="stretch")
+plot(st, (rect + text).properties(height=220), width="stretch")
 st.caption(t("splits.table_caption", units=win_units, lr=f"{win_lr:g}"))
 
 # --- the winner, checked once on the test set --------------------------------------------

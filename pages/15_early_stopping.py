@@ -9,6 +9,7 @@ from sim import validation_charts as vc
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -171,7 +172,8 @@ split_names = {"train": t("train.series_train"), "val": t("train.series_val")}
 def draw(frame: int) -> None:
     epoch = full.snapshot_epochs[frame]
     picture, words = st.columns([1.1, 1])
-    picture.altair_chart(
+    plot(
+        picture,
         tv.boundary_chart(page, full, frame, x, y, n_classes, split, split_names),
         width="content",
     )
@@ -202,7 +204,7 @@ def draw(frame: int) -> None:
 chart_col, side_col = st.columns([1.3, 1])
 with chart_col:
     st.markdown(f"**{t('early.chart_title')}**")
-    st.altair_chart(alt.layer(*layers), width="stretch")
+    plot(st, alt.layer(*layers), width="stretch")
     st.caption(t("early.curve_caption"))
 
 # --- which weights you end with ----------------------------------------------------------

@@ -10,6 +10,7 @@ from sim import validation_charts as vc
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -111,7 +112,7 @@ def draw(frame: int) -> None:
         t("train.legend_class"),
         highlight=fold_names[frame],
     )
-    picture.altair_chart(chart, width="content")
+    plot(picture, chart, width="content")
     n_val = int(np.sum(honest.folds == frame))
     others = ", ".join(str(f + 1) for f in range(k) if f != frame)
     words.markdown(
@@ -172,7 +173,8 @@ with curve_col:
         for f, curve in enumerate(honest.curves)
         for e, v in enumerate(curve.get("val_loss", []))
     ]
-    st.altair_chart(
+    plot(
+        st,
         vc.fold_curves(
             pd.DataFrame(rows, columns=["fold", "epoch", "value"]),
             fold_names,
@@ -185,7 +187,8 @@ with curve_col:
     st.caption(t("cv.curves_caption"))
 with score_col:
     st.markdown(f"**{t('cv.scores_title')}**")
-    st.altair_chart(
+    plot(
+        st,
         vc.score_spread(
             pd.DataFrame(score_rows, columns=["group", "fold", "score", "jitter"]),
             pd.DataFrame(summary_rows, columns=["group", "mean", "low", "high"]),

@@ -12,6 +12,7 @@ from sim import remedy_charts as rc
 from sim.training import default_loss
 from ui import controls
 from ui import train_view as tv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -193,7 +194,8 @@ for chunk, cols in rows_of(runs, PER_ROW):
     for v, col in zip(chunk, cols, strict=False):
         with col:
             st.markdown(panel_label(v))
-            st.altair_chart(
+            plot(
+                st,
                 rc.curve_panel(
                     remedies.curve_rows(results[v.key], tuple(series)),
                     series,
@@ -228,7 +230,7 @@ def draw(frame: int) -> None:
                     r.grid_predictions[i], GRID_CELLS, n_classes, r.grid_bounds, x, y, is_val, PANEL
                 )
                 col.markdown(panel_label(v))
-                col.altair_chart(rc.boundary_panel(url, r.grid_bounds, PANEL), width="content")
+                plot(col, rc.boundary_panel(url, r.grid_bounds, PANEL), width="content")
                 losses = r.history.get("val_loss", [])
                 k = min(epoch, len(losses))  # a diverged run has fewer (finite) epochs
                 if k == 0:

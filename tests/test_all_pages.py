@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from altair.vegalite.v6.schema.core import Root
 from apptest_utils import assert_clean, charts, open_code, open_page, widget_extremes
 
 from ui.controls import CODE_KEY, OPTIONS_PREFIX
@@ -32,6 +33,8 @@ def test_renders_in_both_languages(file, lang):
     assert specs, "a lesson draws at least one chart"
     for spec in specs:
         assert "NaN" not in spec and "Infinity" not in spec
+        # the app skips Altair's validation when it draws (ui.chart_view): it is checked here
+        Root.validate(json.loads(spec))
     if lang == "ko":
         text = " ".join(m.value for m in at.markdown)
         assert HANGUL.search(text)

@@ -16,6 +16,7 @@ from sim import caps, charts, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import SURFACES, Surface, get_surface
 from ui import controls
+from ui.chart_view import plot
 from ui.page import Page
 from ui.player import is_playing, request_full_rerun
 
@@ -261,7 +262,8 @@ def show_surface_chart(
     """Draw a surface chart; when clickable (and not playing), a click puts the start
     (``keys``) there."""
     if clickable and not is_playing(player_key):
-        st.altair_chart(
+        plot(
+            st,
             chart,
             key=chart_key,
             on_select=on_click_place(chart_key, player_key, bounds, keys),
@@ -269,7 +271,7 @@ def show_surface_chart(
             width="content",
         )
     else:
-        st.altair_chart(chart, key=chart_key, width="content")
+        plot(st, chart, key=chart_key, width="content")
 
 
 def arrow(x, y, dx, dy, kind, surface: Surface) -> pd.DataFrame:
