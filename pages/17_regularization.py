@@ -190,24 +190,37 @@ def rows_of(items, per_row):
         yield items[i : i + per_row], st.columns(per_row)
 
 
-for chunk, cols in rows_of(runs, PER_ROW):
-    for v, col in zip(chunk, cols, strict=False):
-        with col:
-            st.markdown(panel_label(v))
-            plot(
-                st,
-                rc.curve_panel(
-                    remedies.curve_rows(results[v.key], tuple(series)),
-                    series,
-                    t("train.epoch_axis"),
-                    t("train.metric_loss"),
-                    domain,
-                ),
-                width="stretch",
+def panel_heading(v: remedies.Variant) -> str:
+    """The remedy and, when it has one, its strength, as plain text (a chart title)."""
+    if v.strength is None:
+        return variant_name(v)
+    return t("remedies.panel_heading", name=variant_name(v), setting=setting(v))
+
+
+def panel_subtitle(v: remedies.Variant) -> str:
+    s = scores[v.key]
+    return "" if s is None else t("remedies.panel_gap", gap=f3(s.gap), acc=pct(s.val_accuracy))
+
+
+plot(
+    st,
+    rc.curve_panels(
+        [
+            (
+                panel_heading(v),
+                panel_subtitle(v),
+                remedies.curve_rows(results[v.key], tuple(series)),
             )
-            s = scores[v.key]
-            if s is not None:
-                st.caption(t("remedies.panel_gap", gap=f3(s.gap), acc=pct(s.val_accuracy)))
+            for v in runs
+        ],
+        series,
+        t("train.epoch_axis"),
+        t("train.metric_loss"),
+        domain,
+        columns=PER_ROW,
+    ),
+    width="content",
+)
 st.caption(t("remedies.curves_caption"))
 
 # --- decision boundaries over the epochs (the animated part) -----------------------------

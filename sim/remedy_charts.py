@@ -42,6 +42,31 @@ def curve_panel(
     ).properties(height=height)
 
 
+def curve_panels(
+    panels: Sequence[tuple[str, str, pd.DataFrame]],
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    y_domain: tuple[float, float],
+    columns: int = 3,
+    width: int = 215,
+    height: int = 150,
+) -> alt.ConcatChart:
+    """Every network's ``curve_panel`` in one chart, ``columns`` to a row; ``panels`` are
+    ``(title, subtitle, frame)``. One chart of five panels reaches the screen sooner than
+    five charts: the browser compiles and lays out each chart of a page on its own. Three
+    panels of ``width`` (plus their axes) fit the wide layout's main column at 1280 px."""
+    return alt.concat(
+        *[
+            curve_panel(frame, series, x_title, y_title, y_domain, height).properties(
+                width=width, title=alt.Title(title, subtitle=subtitle, anchor="start")
+            )
+            for title, subtitle, frame in panels
+        ],
+        columns=columns,
+    )
+
+
 def boundary_panel(image_url: str, bounds, size: tuple[int, int]) -> alt.Chart:
     """One decision-boundary picture (points burnt in) stretched over ``bounds`` at a fixed
     pixel size. The picture and its corners are constants of the spec (``alt.value`` and

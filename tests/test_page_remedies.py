@@ -55,7 +55,7 @@ def test_default_statement_names_the_narrowest_gap_and_the_best_score():
     assert not verdict.too_strong and not verdict.worse
     at = open_page(FILE)
     assert_clean(at)
-    assert len(charts(at)) == 10  # five curve panels and five boundary panels
+    assert len(charts(at)) == 6  # the five curve panels in one chart, five boundary panels
     text = notice_text(at)
     base = scores["baseline"]
     low_epoch, low = remedies.lowest_validation(base_run)
