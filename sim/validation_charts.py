@@ -85,7 +85,7 @@ def fold_points(
     legend_title: str,
     class_title: str,
     highlight: str | None = None,
-    size: tuple[int, int] = (360, 320),
+    size: tuple[int, int] = (300, 290),
 ) -> alt.Chart:
     """Data points ``x1, x2, fold, label``: colour by fold, shape by class; with
     ``highlight`` (a fold name) the other folds are drawn pale (the fold being graded)."""
@@ -100,7 +100,11 @@ def fold_points(
         "label:N",
         scale=alt.Scale(domain=classes, range=["circle", "triangle-up", "square"]),
         title=class_title,
-        legend=alt.Legend(orient="bottom"),
+        # beside the plot: a second legend below it was laid out to the right of the fold
+        # legend, past the chart's edge, and cut off
+        legend=alt.Legend(
+            orient="right", symbolFillColor="#444444", symbolStrokeWidth=0, symbolSize=70
+        ),
     )
     opacity = (
         alt.condition(alt.datum.fold == highlight, alt.value(1.0), alt.value(0.18))
@@ -118,7 +122,8 @@ def fold_points(
             opacity=opacity,
             tooltip=["fold:N", "label:N"],
         )
-        .properties(width=size[0], height=size[1])
+        # "pad": the plot keeps ``size`` and the legends add to it
+        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
     )
 
 
