@@ -13,6 +13,10 @@ from ui import race_view as rv
 from ui.page import setup
 from ui.player import player
 
+# the ravine by default: every racer arrives within the default steps, in an order that
+# tells the lesson (momentum-type first, Adagrad's shrinking steps last); on Rosenbrock's
+# long curved valley most racers are still under way when 300 steps run out
+DEFAULT_SURFACE = "ravine"
 SURFACE_OPTIONS = ("rosenbrock", "himmelblau", "beale", "ravine", "local_minima", "saddle", "bowl")
 RATES = (0.0001, 0.0002, 0.0005, *dv.LEARNING_RATES)
 # per surface: a learning rate per optimizer that makes the race worth watching
@@ -46,7 +50,9 @@ st.markdown(t("race.intro"))
 ss = st.session_state
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
-    surface = dv.surface_select(page, options=SURFACE_OPTIONS, default="rosenbrock", container=c1)
+    surface = dv.surface_select(
+        page, options=SURFACE_OPTIONS, default=DEFAULT_SURFACE, container=c1
+    )
     with c2:
         steps = dv.steps_control(page, default=300)
     with c3:

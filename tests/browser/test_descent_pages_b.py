@@ -12,8 +12,8 @@ from ui.lessons import by_key
 PAGES = ["race"]  # every page also plays in tests/browser/test_every_page.py
 
 
-def _open(page, app_url, key, lang):
-    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}")
+def _open(page, app_url, key, lang, extra=""):
+    page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
     wait_for_app(page, timeout=60_000)
     page.wait_for_selector(CHART, timeout=30_000)
 
@@ -23,7 +23,8 @@ def test_deep_link_plays(page, app_url, artifacts, key):
     if not by_key(key).exists:
         pytest.skip(f"{key} page not written")
     errors = watch_console(page)
-    _open(page, app_url, key, "en")
+    # on Rosenbrock, whose square window _click_places_the_ball measures
+    _open(page, app_url, key, "en", "&surface=rosenbrock")
     assert page.locator(EXCEPTION).count() == 0
     page.get_by_role("button", name="Reset", exact=True).click()
     wait_for_slider(page, "Step shown", 0, 0)
