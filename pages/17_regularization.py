@@ -159,11 +159,16 @@ def setting(v: remedies.Variant) -> str:
     return t(f"remedies.setting_{v.key}", v=value)
 
 
-def panel_label(v: remedies.Variant) -> str:
-    """The panel heading: the remedy and, when it has one, its strength (kept to one line)."""
+def panel_heading(v: remedies.Variant) -> str:
+    """The remedy and, when it has one, its strength, as plain text (a chart title)."""
     if v.strength is None:
-        return f"**{variant_name(v)}**"
-    return t("remedies.panel_title", name=variant_name(v), setting=setting(v))
+        return variant_name(v)
+    return t("remedies.panel_heading", name=variant_name(v), setting=setting(v))
+
+
+def panel_label(v: remedies.Variant) -> str:
+    """``panel_heading`` as a bold line of markdown (above a boundary panel)."""
+    return f"**{panel_heading(v)}**"
 
 
 results = {
@@ -188,13 +193,6 @@ st.markdown(f"**{t('remedies.curves_title')}**")
 def rows_of(items, per_row):
     for i in range(0, len(items), per_row):
         yield items[i : i + per_row], st.columns(per_row)
-
-
-def panel_heading(v: remedies.Variant) -> str:
-    """The remedy and, when it has one, its strength, as plain text (a chart title)."""
-    if v.strength is None:
-        return variant_name(v)
-    return t("remedies.panel_heading", name=variant_name(v), setting=setting(v))
 
 
 def panel_subtitle(v: remedies.Variant) -> str:

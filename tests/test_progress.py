@@ -35,23 +35,24 @@ def lazy_bar(log: list, clock: FakeClock) -> LazyProgress:
     return LazyProgress("Training…", clock=clock, make_bar=lambda v, text: FakeBar(log, v, text))
 
 
-def test_a_quick_run_draws_no_bar():
+def simulated_run(epochs: int, seconds: float) -> list:
+    """What a ``LazyProgress`` bar draws for ``epochs`` epochs spread evenly over
+    ``seconds`` of (fake) time."""
     log, clock = [], FakeClock()
     bar = lazy_bar(log, clock)
-    for epoch in range(200):  # 200 epochs in 0.2 s
-        clock.now += 0.001
-        bar((epoch + 1) / 200)
+    for epoch in range(epochs):
+        clock.now += seconds / epochs
+        bar((epoch + 1) / epochs)
     bar.close()
-    assert log == []
+    return log
+
+
+def test_a_quick_run_draws_no_bar():
+    assert simulated_run(200, 0.2) == []
 
 
 def test_a_slow_run_shows_the_bar_and_redraws_it_at_most_ten_times_a_second():
-    log, clock = [], FakeClock()
-    bar = lazy_bar(log, clock)
-    for epoch in range(100):  # 100 epochs in 2 s
-        clock.now += 0.02
-        bar((epoch + 1) / 100)
-    bar.close()
+    log = simulated_run(100, 2.0)
     kind, shown_at, text = log[0]
     assert kind == "create" and text == "Training…"
     assert 0.15 <= shown_at <= 0.16  # after 0.3 s of the 2 s run

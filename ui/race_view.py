@@ -16,6 +16,7 @@ import streamlit as st
 from sim import adaptive, caps, charts, descent
 from sim import optimizer_charts as oc
 from sim.surfaces import Surface
+from sim.vega import to_vega_lite
 from ui import controls
 from ui import descent_view as dv
 from ui.page import Page
@@ -110,10 +111,11 @@ def download_frame(page: Page, frame: pd.DataFrame, file_name: str, label: str |
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple) -> dict:
-    """The Vega-Lite spec of an ``optimizer_charts`` line chart, built and validated by
-    Altair once per input (Altair's validation is most of a page rerun's cost)."""
+    """The Vega-Lite spec (``sim.vega.to_vega_lite``, as every chart of the app) of an
+    ``optimizer_charts`` line chart, built by Altair once per input: building the chart
+    objects is most of a page rerun's cost."""
     make = {"styled_lines": oc.styled_lines, "axis_lines": oc.axis_lines}[builder]
-    return charts.fit_width(make(frame, dict(styles), **dict(options))).to_dict()
+    return to_vega_lite(charts.fit_width(make(frame, dict(styles), **dict(options))))
 
 
 def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) -> None:
