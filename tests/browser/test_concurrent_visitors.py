@@ -11,6 +11,8 @@ import pytest
 from helpers import CHART, EXCEPTION, wait_for_app
 from serve import streamlit_server
 
+STABLE_MS, STABLE_TRIES = 400, 50
+
 PAIRS = {
     "descent": (
         "gradient_descent?lang=en&surface=bowl&lr=0.1&steps=40",
@@ -24,7 +26,17 @@ PAIRS = {
 
 
 def main_text(page) -> str:
-    return page.locator('[data-testid="stMain"]').inner_text()
+    """The page's text once it has stopped changing: after the script finishes, an element
+    whose code the browser is still loading (the download button's) draws a moment later,
+    and on a busy machine that moment was long enough to be read without it."""
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for _ in range(STABLE_TRIES):
+        page.wait_for_timeout(STABLE_MS)
+        again = page.locator('[data-testid="stMain"]').inner_text()
+        if again == text:
+            return text
+        text = again
+    raise AssertionError("the page kept changing")
 
 
 def settle(page) -> None:
