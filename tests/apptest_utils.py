@@ -48,6 +48,19 @@ def open_code(at: AppTest) -> str:
     return "\n".join(c.value for c in at.code)
 
 
+def reset_and_play(at: AppTest, player: str, ticks: int = 0) -> None:
+    """Reset the page's player ``player`` (its frame goes to 0), press Play, let ``ticks``
+    more runs of the animation's fragment happen: the frame has moved on and nothing
+    raised."""
+    at.button(key=f"{player}_reset_btn").click().run()
+    assert at.session_state[f"{player}_frame"] == 0
+    at.button(key=f"{player}_play_btn").click().run()
+    for _ in range(ticks):
+        at.run()
+    assert at.session_state[f"{player}_frame"] > 0
+    assert_clean(at)
+
+
 def charts(at: AppTest) -> list:
     return list(at.get("vega_lite_chart"))
 

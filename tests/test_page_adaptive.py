@@ -1,7 +1,7 @@
 """The adaptive-rates lesson (A6, A7): renders, its statements match runs computed with sim
 directly in every reachable branch, bad URL values fall back, Play advances the frame."""
 
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
 
 from sim import adaptive, descent
 from sim.optimizers import make_optimizer
@@ -47,11 +47,7 @@ def test_default_run_statement_and_play():
     assert d.reached >= 0
     assert f"Adam, with the same learning rate 0.1, arrived at step {d.reached}" in text
 
-    at.button(key="adaptive_reset_btn").click().run()
-    assert at.session_state["adaptive_frame"] == 0
-    at.button(key="adaptive_play_btn").click().run()
-    assert at.session_state["adaptive_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "adaptive")
 
 
 def test_both_arrive_branch():

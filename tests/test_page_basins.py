@@ -4,7 +4,7 @@ frame of 400 balls stays under 30 KB."""
 
 import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
 
 from sim import basins_map, caps, descent, run_facts
 from sim import charts as sim_charts
@@ -136,12 +136,7 @@ def test_bad_url_values_fall_back_with_notice():
 
 def test_play_advances_the_frame():
     at = open_page(FILE)
-    at.button(key="balls_reset_btn").click().run()
-    assert at.session_state["balls_frame"] == 0
-    at.button(key="balls_play_btn").click().run()
-    at.run()
-    assert at.session_state["balls_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "balls", ticks=1)
 
 
 @pytest.mark.parametrize("surface", ["local_minima", "himmelblau", "saddle"])

@@ -2,7 +2,7 @@
 bad URL values fall back, Play advances the boundary animation."""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
 
 from sim.datasets import make_dataset, train_val_test_split
 from sim.fit_regions import regions
@@ -63,8 +63,4 @@ def test_bad_url_falls_back():
 
 def test_play_advances():
     at = open_page(FILE)
-    at.button(key="curves_reset_btn").click().run()
-    assert at.session_state["curves_frame"] == 0
-    at.button(key="curves_play_btn").click().run()
-    assert at.session_state["curves_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "curves")

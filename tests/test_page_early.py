@@ -2,7 +2,7 @@
 branch, bad URL values fall back, Play advances the boundary animation."""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
 
 from sim import stopping
 from sim.datasets import make_dataset
@@ -126,8 +126,4 @@ def test_bad_url_values_fall_back():
 
 def test_play_advances():
     at = open_page(FILE)
-    at.button(key="early_reset_btn").click().run()
-    assert at.session_state["early_frame"] == 0
-    at.button(key="early_play_btn").click().run()
-    assert at.session_state["early_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "early")

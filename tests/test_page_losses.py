@@ -4,7 +4,7 @@ cross-entropy on a 3-class set, bad URL values fall back, Play advances. (Widget
 hostile URLs are swept by test_all_pages.)"""
 
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page, reset_and_play
 
 from sim import loss_lesson as ll
 from sim.datasets import make_dataset
@@ -118,8 +118,4 @@ def test_bad_url_values_fall_back_and_play():
     assert at.session_state["label"] == 1
     assert at.session_state["lr"] == 0.5
     assert "abc" in " ".join(i.value for i in at.info)
-    at.button(key="losses_reset_btn").click().run()
-    assert at.session_state["losses_frame"] == 0
-    at.button(key="losses_play_btn").click().run()
-    assert at.session_state["losses_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "losses")

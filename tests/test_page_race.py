@@ -4,7 +4,7 @@ with sim directly, the choice of runners and bad URL values, Play advances the f
 import json
 
 import numpy as np
-from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_code, open_page, reset_and_play
 
 from sim import adaptive, descent
 from sim.adaptive import OPTIMIZER_NAMES
@@ -61,11 +61,7 @@ def test_default_race_order_statement_and_play():
     tolerance = descent.REACH_FRACTION * float(np.hypot(16, 6))  # the ravine's window
     assert f"within {fmt(tolerance, 2)} of a minimum" in " ".join(c.value for c in at.caption)
 
-    at.button(key="race_reset_btn").click().run()
-    assert at.session_state["race_frame"] == 0
-    at.button(key="race_play_btn").click().run()
-    assert at.session_state["race_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "race")
 
 
 def test_racers_still_under_way_on_rosenbrock():

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
 
 from sim import descent, run_facts
 from sim.optimizers import make_optimizer
@@ -133,9 +133,4 @@ def test_bad_url_values_fall_back_with_notice():
 
 def test_play_advances_the_frame():
     at = open_page(FILE)
-    at.button(key="sad_reset_btn").click().run()
-    assert at.session_state["sad_frame"] == 0
-    at.button(key="sad_play_btn").click().run()
-    at.run()
-    assert at.session_state["sad_frame"] > 0
-    assert_clean(at)
+    reset_and_play(at, "sad", ticks=1)
