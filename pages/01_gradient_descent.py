@@ -6,6 +6,7 @@ import streamlit as st
 
 from sim import charts, descent
 from ui import descent_view as dv
+from ui import multi_view as mv
 from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
@@ -27,6 +28,7 @@ run = dv.cached_run(surface.name, "sgd", (("learning_rate", lr),), (x0, y0), ste
 label = t("gd.series")
 runs = {label: run}
 last = run.steps if run.diverged_at is None else run.diverged_at - 1
+table = mv.path_table(runs, surface)  # thinned once, sliced per frame
 
 
 def draw(frame: int) -> None:
@@ -40,7 +42,7 @@ def draw(frame: int) -> None:
     chart = dv.surface_chart(
         page,
         surface,
-        dv.paths_frame(runs, frame),
+        mv.paths_until(table, frame, runs),
         list(runs),
         arrows,
         {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},

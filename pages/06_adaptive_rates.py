@@ -9,6 +9,7 @@ import streamlit as st
 from sim import adaptive
 from ui import controls
 from ui import descent_view as dv
+from ui import multi_view as mv
 from ui import race_view as rv
 from ui.page import setup
 from ui.player import player
@@ -95,8 +96,11 @@ def rate_at(rates: np.ndarray, frame: int) -> tuple[str, str]:
     return dv.fmt(row[0], 3), dv.fmt(row[1], 3)
 
 
+table = mv.path_table(runs, surface)  # thinned once, sliced per frame
+
+
 def draw(frame: int) -> None:
-    chart = rv.surface_chart(page, surface, runs, styles, frame, "adaptive")
+    chart = rv.surface_chart(page, surface, table, runs, styles, frame, "adaptive")
     dv.show_surface_chart(chart, "adaptive_chart", "adaptive", surface.bounds)
     ax, ay = rate_at(ada_rates, frame)
     rx, ry = rate_at(rms_rates, frame)

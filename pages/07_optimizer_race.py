@@ -9,6 +9,7 @@ from sim import adaptive, descent
 from sim.adaptive import OPTIMIZER_NAMES
 from ui import controls
 from ui import descent_view as dv
+from ui import multi_view as mv
 from ui import race_view as rv
 from ui.page import setup
 from ui.player import player
@@ -133,10 +134,11 @@ styles = {labels[name]: name for name in OPTIMIZER_NAMES if name in shown}
 summaries = {label: adaptive.summarize(label, traj, surface) for label, traj in runs.items()}
 order = adaptive.race_table(list(summaries.values()))
 sep = t("race.list_sep")
+table = mv.path_table(runs, surface)  # thinned once, sliced per frame
 
 
 def draw(frame: int) -> None:
-    chart = rv.surface_chart(page, surface, runs, styles, frame, "race")
+    chart = rv.surface_chart(page, surface, table, runs, styles, frame, "race")
     dv.show_surface_chart(chart, "race_chart", "race", surface.bounds)
     caption = t("race.frame_caption", step=frame)
     stopped = adaptive.stopped_points(runs, frame)

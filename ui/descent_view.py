@@ -191,17 +191,6 @@ def on_click_place(chart_key: str, player_key: str, bounds, keys: tuple[str, str
     return place
 
 
-def paths_frame(runs: dict[str, descent.Trajectory], frame: int) -> pd.DataFrame:
-    """Rows ``series, step, x, y, loss`` of every single-start run up to ``frame``."""
-    parts = []
-    for label, traj in runs.items():
-        df = traj.to_frame()
-        df = df[df["step"] <= frame].drop(columns="start")
-        df.insert(0, "series", label)
-        parts.append(df)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
 def surface_view(
     page: Page,
     surface: Surface,
@@ -239,7 +228,7 @@ def surface_chart(
     arrow_legend: str = "bottom",
 ) -> alt.LayerChart:
     """``surface_view`` with ``extra_layers``, the paths (rows ``series, step, x, y``: from
-    ``paths_frame`` or ``multi_view.paths_until``) coloured by ``series`` and the arrows
+    ``multi_view.paths_until``) coloured by ``series`` and the arrows
     (``arrow``) labelled by ``arrow_kinds``."""
     layers = list(extra_layers)
     if len(paths):

@@ -21,14 +21,17 @@ from ui.player import request_full_rerun
 
 def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
     """Rows ``series, step, x, y, loss`` of every single-start run, diverged tails left out,
-    thinned to what shows on screen and rounded: compute once, slice per frame."""
+    thinned to what shows on screen: compute once, slice per frame. Values stay exact (the
+    tooltips print 4 significant digits, which rounding to decimals would falsify near 0)."""
     parts = []
     for label, traj in runs.items():
         df = traj.to_frame().drop(columns="start")
         keep = charts.thin_path(df[["x", "y"]].to_numpy(), surface.bounds, dv.chart_size(surface))
-        df = df.iloc[keep].round({"x": 4, "y": 4, "loss": 5})
+        df = df.iloc[keep]
         df.insert(0, "series", label)
         parts.append(df)
+    if not parts:
+        return pd.DataFrame(columns=["series", "step", "x", "y", "loss"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -42,9 +45,9 @@ def paths_until(table: pd.DataFrame, frame: int, runs: dict[str, descent.Traject
             {
                 "series": label,
                 "step": k,
-                "x": round(float(traj.xy[k, 0]), 4),
-                "y": round(float(traj.xy[k, 1]), 4),
-                "loss": round(float(traj.loss[k]), 5),
+                "x": float(traj.xy[k, 0]),
+                "y": float(traj.xy[k, 1]),
+                "loss": float(traj.loss[k]),
             }
         )
     out = pd.concat([rows, pd.DataFrame(balls)], ignore_index=True)

@@ -19,12 +19,14 @@ from sim.surfaces import Surface
 from sim.vega import to_vega_lite
 from ui import controls
 from ui import descent_view as dv
+from ui import multi_view as mv
 from ui.page import Page
 
 
 def surface_chart(
     page: Page,
     surface: Surface,
+    table: pd.DataFrame,
     runs: Mapping[str, descent.Trajectory],
     styles: Mapping[str, str],
     frame: int,
@@ -32,13 +34,14 @@ def surface_chart(
     clickable: bool = True,
 ) -> alt.LayerChart:
     """The surface with every run's path up to ``frame`` in its optimizer's look
-    (``styles``: label -> optimizer name), a dashed ring where a diverged run stopped, and
-    (not while playing) the click grid on top, so a click anywhere places the ball. Sized by
+    (``styles``: label -> optimizer name; ``table``: the runs' ``multi_view.path_table``,
+    thinned to what shows), a dashed ring where a diverged run stopped, and (not while
+    playing) the click grid on top, so a click anywhere places the ball. Sized by
     ``dv.chart_size`` (equal x and y units)."""
     t = page.t
     layers = []
     if runs:
-        paths = dv.paths_frame(dict(runs), frame)
+        paths = mv.paths_until(table, frame, dict(runs))
         layers.append(oc.styled_paths(paths, surface.bounds, styles, t("common.legend_run")))
     if any(traj.diverged_at is not None for traj in runs.values()):
         # in the spec for the whole run (empty until a run stops), so frames only swap data
