@@ -151,7 +151,9 @@ def path_layers(
     line = base.mark_line(strokeWidth=line_width, clip=True).encode(
         order="step:Q", detail="series:N"
     )
-    dots = base.mark_point(size=14, filled=True, opacity=0.8, clip=True).encode(shape=shape)
+    dots = base.mark_point(size=14, filled=True, opacity=0.8, clip=True, aria=False).encode(
+        shape=shape
+    )
     ball = (
         base.transform_window(
             rank="rank()", sort=[alt.SortField("step", order="descending")], groupby=["series"]
@@ -308,7 +310,7 @@ def click_grid(
     pick = alt.selection_point(name="place", fields=["cx", "cy"], on="click", clear=False)
     layer = (
         alt.Chart(frame)
-        .mark_square(size=(max(size) / cells) ** 2 * 1.6, opacity=0.001, clip=True)
+        .mark_square(size=(max(size) / cells) ** 2 * 1.6, opacity=0.001, clip=True, aria=False)
         .encode(x=alt.X("cx:Q", scale=xs), y=alt.Y("cy:Q", scale=ys))
         .add_params(pick)
     )
@@ -325,12 +327,16 @@ def surface_view(
 ) -> alt.LayerChart:
     """The surface picture with ``layers`` on top, at a fixed pixel size and fixed domains
     (a stable spec: the front end then swaps data in place between frames)."""
-    return (
-        alt.layer(image_layer(image_url, bounds, x_title, y_title), *layers)
+    # One constructor, not .properties().resolve_scale(): each of those deep-copies the whole
+    # layered chart, a third of the time this takes on every animation frame.
+    return alt.LayerChart(
+        layer=[image_layer(image_url, bounds, x_title, y_title), *layers],
+        width=size[0],
+        height=size[1],
         # "pad": the plot area itself is size[0] x size[1] and axes/legends add to it; a
         # "fit" autosize would squeeze the plot and stretch the picture out of proportion
-        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
-        .resolve_scale(color="independent", shape="independent")
+        autosize=alt.AutoSizeParams(type="pad"),
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )
 
 

@@ -58,7 +58,9 @@ def styled_paths(
     colour, shape, _ = style_encodings(styles, legend_title)
     base = alt.Chart(paths).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour)
     line = base.mark_line(strokeWidth=2, clip=True).encode(order="step:Q", detail="series:N")
-    dots = base.mark_point(size=12, filled=True, opacity=0.7, clip=True).encode(shape=shape)
+    dots = base.mark_point(size=12, filled=True, opacity=0.7, clip=True, aria=False).encode(
+        shape=shape
+    )
     tooltip = [
         "series:N",
         "step:Q",

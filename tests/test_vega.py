@@ -86,3 +86,20 @@ def test_the_spec_is_valid_vega_lite():
     spec = to_vega_lite(surface_chart(path(5)))
     spec.pop("datasets")
     Root.validate(spec)
+
+
+def test_dense_layers_are_hidden_from_screen_readers():
+    """The invisible click grid (400 cells) and the dot at every step are not announced one
+    by one; the ball, the minima, the paths and the axes keep their ARIA labels."""
+    spec = to_vega_lite(surface_chart(path(5)))
+    aria = {}  # (mark type, size) -> announced?
+    for layer in spec["layer"]:
+        for sub in layer.get("layer", [layer]):
+            mark = sub["mark"]
+            kind = "grid" if mark["type"] == "square" else (mark["type"], mark.get("size"))
+            aria.setdefault(kind, []).append(mark.get("aria", True))
+    assert aria["grid"] == [False]
+    assert aria[("point", 14)] == [False]  # the dot at every step
+    assert aria[("point", 180)] == [True]  # the ball
+    assert aria[("point", 120)] == [True]  # the minima
+    assert aria[("line", None)] == [True]
