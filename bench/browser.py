@@ -34,6 +34,8 @@ from serve import streamlit_server  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
 PLAY_SECONDS = 4.0
+# bench/floor_app.py at its root and at a deep link like a lesson's (name -> URL path)
+FLOORS = {"(streamlit floor)": "", "(floor, deep link)": "deep"}
 WARM_VISITS = 5  # a single page load varies by +-0.3 s on a small machine
 SETTLE_MS = 1000  # after the script finishes, the browser still draws the rest of the page
 
@@ -164,8 +166,9 @@ def bench_browser(only: tuple[str, ...] = ()) -> dict:
     with sync_playwright() as pw:
         browser = _launch(pw)
         with streamlit_server(script="bench/floor_app.py") as base:
-            results["(streamlit floor)"] = first_chart_seconds(browser, base, "")
-            results["(streamlit floor)"]["kb_per_frame"] = None
+            for name, url_path in FLOORS.items():
+                results[name] = first_chart_seconds(browser, base, url_path)
+                results[name]["kb_per_frame"] = None
         with streamlit_server() as base:
             for lesson in available():
                 if only and lesson.url_path not in only:
@@ -194,7 +197,8 @@ def report(results: dict) -> str:
         "whose browser has the front end cached. Both on a server that has run the page, "
         "from navigation start to the frame that paints the first chart; (seen by test): "
         "when Playwright's wait for that chart returned, after the page's next long task. "
-        "(streamlit floor): a page with nothing but one small chart. KB per frame: median "
+        "(streamlit floor): a page with nothing but one small chart; (floor, deep link): "
+        "the same page opened like a lesson, by its own URL path. KB per frame: median "
         "bytes the server sends per animation tick while playing."
     )
     lines.append(
