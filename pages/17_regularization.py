@@ -166,11 +166,6 @@ def panel_heading(v: remedies.Variant) -> str:
     return t("remedies.panel_heading", name=variant_name(v), setting=setting(v))
 
 
-def panel_label(v: remedies.Variant) -> str:
-    """``panel_heading`` as a bold line of markdown (above a boundary panel)."""
-    return f"**{panel_heading(v)}**"
-
-
 results = {
     v.key: tv.cached_train(
         x, y, v.spec, task, n_classes, t("remedies.progress", name=variant_name(v)), **fit
@@ -188,11 +183,6 @@ trained = len(results[remedies.BASELINE].epochs)
 series = [t("train.series_train"), t("train.series_val")]
 domain = remedies.shared_domain([results[v.key] for v in runs])
 st.markdown(f"**{t('remedies.curves_title')}**")
-
-
-def rows_of(items, per_row):
-    for i in range(0, len(items), per_row):
-        yield items[i : i + per_row], st.columns(per_row)
 
 
 def panel_subtitle(v: remedies.Variant) -> str:
@@ -231,30 +221,27 @@ frames = len(longest.snapshot_epochs)
 
 def draw(frame: int) -> None:
     picture, words = st.columns([3, 1.1])
-    with picture:
-        for chunk, cols in rows_of(runs, PER_ROW):
-            for v, col in zip(chunk, cols, strict=False):
-                r = results[v.key]
-                i = min(frame, len(r.snapshot_epochs) - 1)
-                epoch = r.snapshot_epochs[i]
-                url = remedies.boundary_picture(
-                    r.grid_predictions[i], GRID_CELLS, n_classes, r.grid_bounds, x, y, is_val, PANEL
-                )
-                col.markdown(panel_label(v))
-                plot(col, rc.boundary_panel(url, r.grid_bounds, PANEL), width="content")
-                losses = r.history.get("val_loss", [])
-                k = min(epoch, len(losses))  # a diverged run has fewer (finite) epochs
-                if k == 0:
-                    col.caption(t("remedies.panel_start"))
-                else:
-                    accs = r.history.get("val_accuracy", [])
-                    col.caption(
-                        t(
-                            "remedies.panel_epoch_l2" if v.spec.l2 else "remedies.panel_epoch",
-                            val_loss=f3(losses[k - 1]),
-                            acc=pct(accs[k - 1] if len(accs) >= k else None),
-                        )
-                    )
+    panels = []
+    for v in runs:
+        r = results[v.key]
+        i = min(frame, len(r.snapshot_epochs) - 1)
+        url = remedies.boundary_picture(
+            r.grid_predictions[i], GRID_CELLS, n_classes, r.grid_bounds, x, y, is_val, PANEL
+        )
+        losses = r.history.get("val_loss", [])
+        k = min(r.snapshot_epochs[i], len(losses))  # a diverged run has fewer (finite) epochs
+        if k == 0:
+            subtitle = t("remedies.panel_start")
+        else:
+            accs = r.history.get("val_accuracy", [])
+            subtitle = t(
+                "remedies.panel_epoch_l2" if v.spec.l2 else "remedies.panel_epoch",
+                val_loss=f3(losses[k - 1]),
+                acc=pct(accs[k - 1] if len(accs) >= k else None),
+            )
+        # one line per figure: a panel is narrower than the sentence
+        panels.append((panel_heading(v), subtitle.split("\n"), url, r.grid_bounds))
+    plot(picture, rc.boundary_panels(panels, PANEL, columns=PER_ROW), width="content")
     epoch = longest.snapshot_epochs[min(frame, frames - 1)]
     if epoch == 0:
         words.markdown(t("remedies.frame_start"))

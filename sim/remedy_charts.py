@@ -87,5 +87,27 @@ def boundary_panel(image_url: str, bounds, size: tuple[int, int]) -> alt.Chart:
             y2=alt.Y2(datum=y0),
             url=alt.value(image_url),
         )
-        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
+        .properties(width=size[0], height=size[1])
+    )
+
+
+def boundary_panels(
+    panels: Sequence[tuple[str, str | list[str], str, tuple]],
+    size: tuple[int, int],
+    columns: int = 3,
+) -> alt.ConcatChart:
+    """Every network's ``boundary_panel`` in one chart, ``columns`` to a row; ``panels`` are
+    ``(title, subtitle, image_url, bounds)`` (a subtitle given as a list: one line each).
+    One chart per animation frame instead of one per network: the browser builds each chart
+    of a page (and of a frame: the pictures are in the spec) on its own."""
+    return alt.concat(
+        *[
+            boundary_panel(url, bounds, size).properties(
+                title=alt.Title(title, subtitle=subtitle, anchor="start")
+            )
+            for title, subtitle, url, bounds in panels
+        ],
+        columns=columns,
+        # "pad": each plot is size[0] x size[1] and the axes and titles add to it
+        autosize=alt.AutoSizeParams(type="pad"),
     )

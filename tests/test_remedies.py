@@ -203,3 +203,15 @@ def test_boundary_panel_sends_the_picture_in_the_spec():
     assert spec["encoding"]["y"]["datum"] == 2 and spec["encoding"]["y2"]["datum"] == -1
     assert (spec["width"], spec["height"]) == (200, 170)
     assert spec["data"] == {"sequence": {"start": 0, "stop": 1}}  # no table to send
+
+
+def test_boundary_panels_are_one_chart_with_a_titled_panel_per_network():
+    bounds = ((0, 1), (-1, 2))
+    panels = [(f"net {i}", f"epoch {i}", f"data:image/png;base64,{i}", bounds) for i in range(5)]
+    spec = rc.boundary_panels(panels, (190, 160), columns=3).to_dict()
+    assert spec["columns"] == 3 and spec["autosize"] == {"type": "pad"}
+    assert len(spec["concat"]) == 5
+    for i, panel in enumerate(spec["concat"]):
+        assert panel["title"] == {"text": f"net {i}", "subtitle": f"epoch {i}", "anchor": "start"}
+        assert panel["encoding"]["url"] == {"value": f"data:image/png;base64,{i}"}
+        assert (panel["width"], panel["height"]) == (190, 160)
