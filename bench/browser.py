@@ -186,8 +186,9 @@ def report(results: dict) -> str:
         "page                      first visit  first chart  over floor  (seen by test)  "
         "KB per frame"
     ]
-    # a lesson's own cost: its first chart less the deep-link floor's, timed in the same run
-    # (the machine's speed moves both together, by up to 0.5 s between runs)
+    # what a lesson adds to what Streamlit itself needs: its first chart less the deep-link
+    # floor's, timed at the start of the same run (this takes out the machine's speed of the
+    # run, not its drift during the run)
     floor = results.get("(floor, deep link)", {}).get("first_chart_s")
     for name, r in results.items():
         kb = "-" if r["kb_per_frame"] is None else f"{r['kb_per_frame']:.1f}"
