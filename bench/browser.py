@@ -35,7 +35,8 @@ from ui.lessons import available  # noqa: E402
 
 PLAY_SECONDS = 4.0
 # bench/floor_app.py at its root and at a deep link like a lesson's (name -> URL path)
-FLOORS = {"(streamlit floor)": "", "(floor, deep link)": "deep"}
+DEEP_FLOOR = "(floor, deep link)"  # the row each lesson is compared with
+FLOORS = {"(streamlit floor)": "", DEEP_FLOOR: "deep"}
 WARM_VISITS = 5  # a single page load varies by +-0.3 s on a small machine
 SETTLE_MS = 1000  # after the script finishes, the browser still draws the rest of the page
 
@@ -189,7 +190,7 @@ def report(results: dict) -> str:
     # what a lesson adds to what Streamlit itself needs: its first chart less the deep-link
     # floor's, timed at the start of the same run (this takes out the machine's speed of the
     # run, not its drift during the run)
-    floor = results.get("(floor, deep link)", {}).get("first_chart_s")
+    floor = results.get(DEEP_FLOOR, {}).get("first_chart_s")
     for name, r in results.items():
         kb = "-" if r["kb_per_frame"] is None else f"{r['kb_per_frame']:.1f}"
         over = (

@@ -217,6 +217,11 @@ base_run = results[remedies.BASELINE]
 # the frames follow the longest run (a diverged network stops early and keeps its last picture)
 longest = max(results.values(), key=lambda r: len(r.snapshot_epochs))
 frames = len(longest.snapshot_epochs)
+# every boundary subtitle gets as many lines as the longest one in use, so the pictures of a
+# row line up and the chart keeps its height from frame to frame
+subtitle_keys = ["remedies.panel_start", "remedies.panel_epoch"]
+subtitle_keys += ["remedies.panel_epoch_l2"] if any(v.spec.l2 for v in runs) else []
+subtitle_lines = max(t(key).count("\n") + 1 for key in subtitle_keys)
 
 
 def draw(frame: int) -> None:
@@ -240,7 +245,9 @@ def draw(frame: int) -> None:
                 acc=pct(accs[k - 1] if len(accs) >= k else None),
             )
         # one line per figure: a panel is narrower than the sentence
-        panels.append((panel_heading(v), subtitle.split("\n"), url, r.grid_bounds))
+        lines = subtitle.split("\n")
+        lines += [" "] * (subtitle_lines - len(lines))
+        panels.append((panel_heading(v), lines, url, r.grid_bounds))
     plot(picture, rc.boundary_panels(panels, PANEL, columns=PER_ROW), width="content")
     epoch = longest.snapshot_epochs[min(frame, frames - 1)]
     if epoch == 0:

@@ -143,8 +143,9 @@ def path_layers(
     legend_title: str = "",
     line_width: float = 2.0,
 ) -> alt.LayerChart:
-    """Paths (``series, step, x, y``) as lines with a marker at every point; the last point
-    of each series (the ball) is drawn large."""
+    """Paths (``series, step, x, y``) as lines with a marker at every row (the callers thin
+    them to one row per screen pixel); the last point of each series (the ball) is drawn
+    large. The markers are hidden from screen readers: the ball carries the tooltip."""
     xs, ys = _scales(bounds)
     colour, shape = series_encodings(series, legend_title)
     base = alt.Chart(paths).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour)

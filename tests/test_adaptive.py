@@ -203,3 +203,14 @@ def test_stopped_layer_and_paths_serialise_finite():
     paths = traj.to_frame().drop(columns="start").assign(series="A")
     spec = json.dumps(oc.styled_paths(paths, bounds, {"A": "adagrad"}).to_dict())
     assert "NaN" not in spec and "triangle-down" in spec
+
+
+def test_styled_paths_announce_the_ball_not_every_dot():
+    """Screen readers get each optimizer's ball (with its tooltip) and line, not a dot per
+    step."""
+    traj = run("adam", steps=5, learning_rate=0.1)
+    paths = traj.to_frame().drop(columns="start").assign(series="A")
+    line, dots, ball = oc.styled_paths(paths, ((-8, 8), (-3, 3)), {"A": "adam"}).to_dict()["layer"]
+    assert dots["mark"]["aria"] is False and dots["mark"]["size"] == 12
+    assert "aria" not in ball["mark"] and "tooltip" in ball["encoding"]
+    assert "aria" not in line["mark"]

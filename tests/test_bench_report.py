@@ -1,7 +1,9 @@
 """bench.browser.report: every page's row, and a lesson's time over the deep-link floor
 timed in the same run (what the app adds to what Streamlit itself needs)."""
 
-from bench.browser import report
+import re
+
+from bench.browser import DEEP_FLOOR, report
 
 
 def row(first_chart: float, kb: float | None = None) -> dict:
@@ -12,7 +14,7 @@ def test_lessons_are_reported_over_the_deep_link_floor():
     text = report(
         {
             "(streamlit floor)": row(0.98),
-            "(floor, deep link)": row(1.13),
+            DEEP_FLOOR: row(1.13),
             "momentum": row(1.70, 22.4),
             "optimizer_race": row(1.83, 23.8),
             "train_val_test": row(1.35),
@@ -22,7 +24,9 @@ def test_lessons_are_reported_over_the_deep_link_floor():
     assert "+0.57 s" in lines["momentum"] and "22.4" in lines["momentum"]
     assert "+0.70 s" in lines["optimizer_race"]
     assert "+0.22 s" in lines["train_val_test"] and lines["train_val_test"].endswith("-")
-    assert "+" not in lines["(floor,"]  # the floors themselves have no difference
+    for floor in ("(streamlit", "(floor,"):  # the floors themselves have no difference
+        columns = re.findall(r"[+-]?\d+\.\d+ s|(?<= )-(?= |$)", lines[floor])
+        assert columns[2] == "-", lines[floor]
     summary = text.splitlines()[-1]
     assert summary.startswith("median first chart 1.70 s, max 1.83 s (target <= 1.5 s)")
     assert "over the deep-link floor: median +0.57 s, max +0.70 s" in summary

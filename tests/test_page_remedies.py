@@ -67,6 +67,22 @@ def test_default_statement_names_the_narrowest_gap_and_the_best_score():
     boundaries = json.loads(boundary_chart(at).spec)["concat"]
     titles = [panel["title"]["text"] for panel in boundaries]
     assert titles[0] == "Baseline" and len(titles) == 5
+    # the last epoch's validation loss and accuracy, one figure per line; every panel has
+    # the L2 panel's three lines, so the pictures of a row line up
+    subtitles = {t: panel["title"]["subtitle"] for t, panel in zip(titles, boundaries, strict=True)}
+    base_loss, base_acc = base_run.history["val_loss"][-1], base_run.history["val_accuracy"][-1]
+    assert subtitles["Baseline"] == [
+        f"validation loss {base_loss:.3f}",
+        f"accuracy {pct(base_acc)}",
+        " ",
+    ]
+    l2 = subtitles["L2 weight decay · λ = 0.01"]
+    assert l2[0].startswith("validation loss ") and l2[1] == "(including the L2 penalty)"
+    at.slider(key="remedies_shown").set_value(0).run()  # before training: as many lines
+    start = ["before training: random weights", " ", " "]
+    assert [p["title"]["subtitle"] for p in json.loads(boundary_chart(at).spec)["concat"]] == [
+        start
+    ] * 5
     assert all(panel["mark"]["type"] == "image" for panel in boundaries)
     text = notice_text(at)
     base = scores["baseline"]

@@ -1,6 +1,7 @@
-"""Pieces shared by the lessons that compare several runs on one surface (learning rate,
-local minima, saddle points, momentum): small path tables for the animated chart (drawn by
-``descent_view.surface_chart``), a metric-vs-step chart and the "what to notice" box.
+"""Pieces shared by the lessons that draw runs on one surface (gradient descent, learning
+rate, local minima, saddle points, momentum, adaptive rates, the race): small path tables
+for the animated chart (drawn by ``descent_view.surface_chart`` or, in each optimizer's
+look, ``race_view.surface_chart``), a metric-vs-step chart and the "what to notice" box.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from ui.player import request_full_rerun
 
 def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
     """Rows ``series, step, x, y, loss`` of every single-start run, diverged tails left out,
-    thinned to what shows on screen: compute once, slice per frame. Values stay exact (the
-    tooltips print 4 significant digits, which rounding to decimals would falsify near 0)."""
+    thinned to what shows on screen: compute once, slice per frame."""
     parts = []
     for label, traj in runs.items():
         df = traj.to_frame().drop(columns="start")
@@ -36,7 +36,9 @@ def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.Data
 
 
 def paths_until(table: pd.DataFrame, frame: int, runs: dict[str, descent.Trajectory]):
-    """The rows up to ``frame``, plus each series' exact point at ``frame`` (its ball)."""
+    """The rows up to ``frame``, plus each series' exact point at ``frame`` (its ball). The
+    ball's tooltip prints 4 significant digits, so its values are not rounded to decimals
+    (which showed a ball near a minimum at 0 as exactly 0)."""
     rows = table[table["step"] <= frame]
     balls = []
     for label, traj in runs.items():
