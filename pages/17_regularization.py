@@ -221,6 +221,7 @@ frames = len(longest.snapshot_epochs)
 # row line up and the chart keeps its height from frame to frame
 subtitle_keys = ["remedies.panel_start", "remedies.panel_epoch"]
 subtitle_keys += ["remedies.panel_epoch_l2"] if any(v.spec.l2 for v in runs) else []
+subtitle_keys += ["remedies.panel_diverged"] if any(r.diverged for r in results.values()) else []
 subtitle_lines = max(t(key).count("\n") + 1 for key in subtitle_keys)
 
 
@@ -235,7 +236,9 @@ def draw(frame: int) -> None:
         )
         losses = r.history.get("val_loss", [])
         k = min(r.snapshot_epochs[i], len(losses))  # a diverged run has fewer (finite) epochs
-        if k == 0:
+        if r.diverged and frame > i:  # past a diverged network's last picture: say so
+            subtitle = t("remedies.panel_diverged", epoch=r.diverged["epoch"])
+        elif k == 0:
             subtitle = t("remedies.panel_start")
         else:
             accs = r.history.get("val_accuracy", [])

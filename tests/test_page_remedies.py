@@ -196,7 +196,15 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
     def fake(x, y, spec, *args, **kwargs):
         result = real(x, y, spec, *args, **kwargs)
         if spec.dropout:  # pretend the dropout network blew up in epoch 7
-            result = type(result)(**{**result.__dict__, "diverged": {"epoch": 7, "batch": 3}})
+            kept = sum(1 for e in result.snapshot_epochs if e < 7)  # its pictures before
+            result = type(result)(
+                **{
+                    **result.__dict__,
+                    "diverged": {"epoch": 7, "batch": 3},
+                    "snapshot_epochs": result.snapshot_epochs[:kept],
+                    "grid_predictions": result.grid_predictions[:kept],
+                }
+            )
         return result
 
     monkeypatch.setattr(train_view, "cached_train", fake)
@@ -207,6 +215,11 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
     assert "Left out of the comparison because training diverged: Dropout." in notice_text(at)
     table = at.table[0].value
     assert list(table.iloc[1])[2:7] == ["–"] * 5
+    # past its last picture (the last frame), its panel says it diverged, not a score
+    panels = json.loads(boundary_chart(at).spec)["concat"]
+    assert panels[1]["title"]["text"] == "Dropout · rate 0.3"
+    assert panels[1]["title"]["subtitle"] == ["diverged in epoch 7", "its last finite picture", " "]
+    assert panels[0]["title"]["subtitle"][0].startswith("validation loss ")
 
 
 def test_keras_code_of_each_network():
