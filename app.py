@@ -38,3 +38,4 @@ for group in GROUPS:
             )
             concepts = t("common.concepts", ids=", ".join(lesson.concepts))
             st.caption(f"{t(f'{lesson.key}.summary')}  \n{concepts}")
+page.finish()

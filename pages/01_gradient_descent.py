@@ -110,3 +110,4 @@ with st.container(border=True):
         )
 
 dv.download_runs(page, runs, f"gradient_descent_{surface.name}.csv")
+page.finish()

@@ -147,3 +147,4 @@ else:
 mv.notice_box(page, lines)
 
 dv.download_runs(page, runs, f"learning_rates_{surface.name}.csv")
+page.finish()

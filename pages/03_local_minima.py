@@ -211,3 +211,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

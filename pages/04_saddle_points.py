@@ -186,3 +186,4 @@ elif gd_steps is not None and len(settled) == len(runs):
 mv.notice_box(page, lines)
 
 dv.download_runs(page, runs, "saddle_points.csv")
+page.finish()

@@ -352,3 +352,4 @@ if len(best):
     rlines.append(t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"])))
 mv.notice_box(page, rlines)
 dv.download_runs(page, rruns, "momentum_ravine.csv")
+page.finish()

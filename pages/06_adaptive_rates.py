@@ -286,3 +286,4 @@ rate_wide["step"] = rate_wide["step"] - 1  # the rate of the update leaving poin
 table = paths.merge(rate_wide, on=["series", "step"], how="left")
 table = table[["series", "step", "x", "y", "loss", "step_size_x", "step_size_y"]]
 rv.download_frame(page, table, f"adaptive_rates_{surface.name}.csv")
+page.finish()

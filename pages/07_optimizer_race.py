@@ -275,3 +275,4 @@ rv.download_frame(
     )[["series", "step", "x", "y", "loss"]],
     f"optimizer_race_{surface.name}.csv",
 )
+page.finish()

@@ -271,3 +271,4 @@ with st.container(border=True):
     st.markdown(summary)
 
 mv.download(page, comp, f"minibatch_n{n}_batch{mini}_lr{lr:g}.csv")
+page.finish()

@@ -269,3 +269,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

@@ -302,3 +302,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

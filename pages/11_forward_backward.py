@@ -279,3 +279,4 @@ with d1:
     )
 with d2:
     tv.download_history(page, run, "backprop_repeated_history.csv")
+page.finish()

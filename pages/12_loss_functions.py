@@ -445,3 +445,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

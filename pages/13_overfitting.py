@@ -194,3 +194,4 @@ code = tv.keras_code(
 )
 tv.show_keras_code(page, code)
 tv.download_history(page, result, "overfitting_history.csv")
+page.finish()

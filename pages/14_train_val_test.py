@@ -98,7 +98,7 @@ table = pd.DataFrame(rows)
 usable = table[~table["diverged"]]
 if usable.empty:
     page.warn(t("splits.all_diverged"))
-    st.stop()
+    page.stop()
 key = f"val_{metric}"
 pick = usable[key].idxmax() if metric == "accuracy" else usable[key].idxmin()
 win_units, win_lr = int(table.loc[pick, "units"]), float(table.loc[pick, "lr"])
@@ -253,3 +253,4 @@ with c2:
         mime="text/csv",
         icon=":material/download:",
     )
+page.finish()

@@ -304,3 +304,4 @@ code = tv.keras_code(
 )
 tv.show_keras_code(page, code)
 tv.download_history(page, run, "early_stopping_history.csv")
+page.finish()

@@ -284,3 +284,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

@@ -432,3 +432,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+page.finish()

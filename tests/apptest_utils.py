@@ -12,6 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from ui.controls import CODE_KEY, OPTIONS_PREFIX
+from ui.lessons import available
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -32,9 +33,12 @@ def open_page(
 
 
 def assert_clean(at: AppTest) -> None:
-    """No exception element and no error box on the page."""
+    """No exception element and no error box on the page, and the run got to its end: the
+    sidebar, which a page draws last (``page.finish()``), lists home and every lesson."""
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    links = at.sidebar.get("page_link")
+    assert len(links) == len(available()) + 1, "the page ended without its sidebar"
 
 
 def open_code(at: AppTest) -> str:

@@ -7,6 +7,7 @@ from apptest_utils import assert_clean, charts, notice_text, open_page
 
 from sim.datasets import make_dataset, train_val_test_split
 from sim.training import NetSpec, train
+from ui import train_view
 
 FILE = "pages/14_train_val_test.py"
 UNITS = (2, 8, 32, 128)
@@ -78,3 +79,19 @@ def test_bad_url_falls_back():
     at = open_page(FILE, params={"score": "abc", "epochs": "-5"})
     assert_clean(at)
     assert at.session_state["score"] == "accuracy" and at.session_state["epochs"] == 60
+
+
+def test_every_setting_diverged_ends_the_page_with_a_warning(monkeypatch):
+    """If no setting of the search trains to a finite loss, there is no winner to test: the
+    page says so and ends there, still with its sidebar."""
+    real = train_view.cached_train
+
+    def diverged(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return type(result)(**{**result.__dict__, "diverged": {"epoch": 1, "batch": 1}})
+
+    monkeypatch.setattr(train_view, "cached_train", diverged)
+    at = open_page(FILE, params={"epochs": "20"})
+    assert_clean(at)
+    assert any("diverged" in w.value for w in at.warning)
+    assert not at.table and not charts(at)  # no search results to show
