@@ -106,250 +106,271 @@ def gd_line(traj, surface) -> str:
     return t("momentum.gd_moving", **common)
 
 
+row_labels = {False: t("momentum.row_momentum"), True: t("momentum.row_nesterov")}
+
+
+def escape_demo() -> None:
+    """View 1: momentum carries the ball through a small dip that stops plain GD."""
+    valleys = get_surface("local_minima")
+    st.markdown(t("momentum.escape_intro"))
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([1.1, 1, 1.1])
+        with c1:
+            mu = momentum_control("mu", 0.9)
+            st.caption(t("momentum.momentum_caption"))
+        with c2:
+            lr = dv.learning_rate_control(page, default=LOCAL_MINIMA_LR)
+            steps = dv.steps_control(page, default=150)
+        with c3:
+            x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
+
+    start = (x0, y0)
+    names = {
+        "gd": t("momentum.series_gd"),
+        "mom": t("momentum.series_momentum", mu=f"{mu:g}"),
+        "nag": t("momentum.series_nesterov", mu=f"{mu:g}"),
+    }
+    runs = {
+        names["gd"]: dv.cached_run(valleys.name, "sgd", hyper(lr, 0.0, False), start, steps),
+        names["mom"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, False), start, steps),
+        names["nag"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, True), start, steps),
+    }
+    gd, mom, nag = runs.values()
+    labels = list(runs)
+    table = mv.path_table(runs, valleys)
+    scale = ml.arrow_scale(mom, valleys.bounds)
+    kinds = {
+        "velocity": t("momentum.arrow_velocity"),
+        "gradient": t("momentum.arrow_push"),
+    }
+
+    def draw_valleys(frame: int) -> None:
+        arrows, inertia, push = force_arrows(valleys, mom, frame, mu, lr, scale)
+        paths = mv.paths_until(table, frame, runs)
+        # the arrows' legend above the plot: beside the runs' legend it is wider than the column
+        chart = dv.surface_chart(
+            page, valleys, paths, labels, arrows, kinds, "mom", arrow_legend="top"
+        )
+        dv.show_surface_chart(chart, "momentum_chart", "mom", valleys.bounds)
+        st.caption(
+            t(
+                "momentum.frame_caption",
+                step=frame,
+                items=frame_items(runs, frame),
+                v=dv.fmt(float(np.hypot(*inertia)), 3),
+                g=dv.fmt(float(np.hypot(*push)), 3),
+                scale=f"{scale:g}",
+            )
+        )
+
+    left, right = st.columns([1.45, 1])
+    with left:
+        player(page, "mom", steps + 1, draw_valleys, run_id=(start, lr, mu, steps))
+    with right:
+        plot(
+            st,
+            charts.loss_chart(
+                dv.loss_frame(runs),
+                labels,
+                t("common.step_axis"),
+                t("common.loss_axis"),
+                height=300,
+            ),
+            width="stretch",
+        )
+        sweep = cached_sweep(valleys.name, lr, start, steps, None)
+        regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
+        st.markdown(f"**{t('momentum.sweep_title')}**")
+        plot(
+            st,
+            ml.regime_strip(
+                sweep,
+                row_labels,
+                regime_labels,
+                mu,
+                t("momentum.momentum"),
+                t("momentum.outcome_legend"),
+            ),
+            width="stretch",
+        )
+        st.caption(t("momentum.sweep_caption", steps=steps, lr=dv.fmt(lr)))
+        st.markdown(t("momentum.analogy"))
+
+    lines = [
+        "\n".join(
+            f"- {line}"
+            for line in (
+                gd_line(gd, valleys),
+                escape_line(names["mom"], mom, valleys),
+                escape_line(names["nag"], nag, valleys),
+            )
+        )
+    ]
+    reg_mom, reg_nag = ml.regime(mom, valleys), ml.regime(nag, valleys)
+    if reg_mom == "enough" and reg_nag == "trapped":
+        need = ml.regime_ranges(sweep, True, "enough")
+        if need:
+            lines.append(t("momentum.nesterov_brakes", need=f"{need[0][0]:.2f}"))
+        else:
+            lines.append(t("momentum.nesterov_brakes_never"))
+    elif reg_nag == "enough" and reg_mom != "enough":
+        lines.append(t("momentum.nesterov_better"))
+    lines.append(
+        t(
+            "momentum.sweep_summary",
+            mom_trapped=ranges_text(sweep, False, "trapped"),
+            mom_enough=ranges_text(sweep, False, "enough"),
+            mom_much=ranges_text(sweep, False, "too_much"),
+            nag_enough=ranges_text(sweep, True, "enough"),
+        )
+    )
+    if (sweep["regime"] == "diverged").any():
+        lines.append(t("momentum.sweep_diverged", lr=dv.fmt(lr)))
+    mv.notice_box(page, lines)
+    dv.download_runs(page, runs, "momentum_two_valleys.csv")
+
+
+def ravine_demo() -> None:
+    """View 2: in a narrow ravine momentum damps GD's zig-zag across it."""
+    ravine = get_surface("ravine")
+    st.markdown(t("momentum.ravine_intro"))
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([1.1, 1, 1.1])
+        with c1:
+            rmu = momentum_control("rmu", 0.5)
+            rnag = controls.toggle(page, "rnag", t("momentum.add_nesterov"), False)
+        with c2:
+            rlr = dv.learning_rate_control(page, key="rlr", default=0.9)
+            rsteps = dv.steps_control(page, default=100, key="rsteps")
+        with c3:
+            rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
+
+    rstart = (rx0, ry0)
+    rnames = {
+        "gd": t("momentum.series_gd"),
+        "mom": t("momentum.series_momentum", mu=f"{rmu:g}"),
+        "nag": t("momentum.series_nesterov", mu=f"{rmu:g}"),
+    }
+    rruns = {
+        rnames["gd"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, 0.0, False), rstart, rsteps),
+        rnames["mom"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, rmu, False), rstart, rsteps),
+    }
+    if rnag:
+        rruns[rnames["nag"]] = dv.cached_run(
+            ravine.name, "sgd", hyper(rlr, rmu, True), rstart, rsteps
+        )
+    rlabels = list(rruns)
+    rtable = mv.path_table(rruns, ravine)
+    rmom = rruns[rnames["mom"]]
+    rscale = ml.arrow_scale(rmom, ravine.bounds)
+    rkinds = {
+        "velocity": t("momentum.arrow_velocity"),
+        "gradient": t("momentum.arrow_push"),
+    }
+
+    def draw_ravine(frame: int) -> None:
+        arrows, inertia, push = force_arrows(ravine, rmom, frame, rmu, rlr, rscale)
+        paths = mv.paths_until(rtable, frame, rruns)
+        chart = dv.surface_chart(
+            page, ravine, paths, rlabels, arrows, rkinds, "rav", arrow_legend="top"
+        )
+        dv.show_surface_chart(chart, "ravine_chart", "rav", ravine.bounds, keys=("rx0", "ry0"))
+        st.caption(
+            t(
+                "momentum.frame_caption",
+                step=frame,
+                items=frame_items(rruns, frame),
+                v=dv.fmt(float(np.hypot(*inertia)), 3),
+                g=dv.fmt(float(np.hypot(*push)), 3),
+                scale=f"{rscale:g}",
+            )
+        )
+
+    left, right = st.columns([1.45, 1])
+    with left:
+        player(page, "rav", rsteps + 1, draw_ravine, run_id=(rstart, rlr, rmu, rnag, rsteps))
+    with right:
+        plot(
+            st,
+            mv.metric_chart(
+                mv.metric_frame(rruns, {k: np.abs(v.xy[:, 1]) for k, v in rruns.items()}),
+                rlabels,
+                t("common.step_axis"),
+                t("momentum.across_axis"),
+                height=280,
+            ),
+            width="stretch",
+        )
+        st.caption(t("momentum.across_caption"))
+        rsweep = cached_sweep(ravine.name, rlr, rstart, rsteps, None if rnag else False)
+        st.markdown(f"**{t('momentum.settle_title')}**")
+        plot(
+            st,
+            ml.settle_chart(
+                rsweep,
+                {k: v for k, v in row_labels.items() if rnag or not k},
+                rmu,
+                t("momentum.momentum"),
+                t("momentum.settle_axis"),
+                t("common.legend_run"),
+            ),
+            width="stretch",
+        )
+        st.caption(t("momentum.settle_caption", steps=rsteps))
+
+    def ravine_line(key: str, traj, gd_out=None) -> str:
+        out = run_facts.outcome(traj, ravine)
+        turns = ml.cross_turns(traj)
+        name = rnames[key]
+        if out.kind == "diverged":
+            mu_here = 0.0 if key == "gd" else rmu
+            kind = {"gd": "gd", "mom": "momentum", "nag": "nesterov"}[key]
+            limit = ml.stability_limit(kind, mu_here, ravine.curvature(rx0, ry0))
+            return t(
+                f"momentum.ravine_diverged_{key}",
+                name=name,
+                step=out.step,
+                lr=dv.fmt(rlr),
+                limit=dv.fmt(limit, 3),
+            )
+        if out.kind != "reached":
+            return t("momentum.ravine_moving", name=name, steps=out.step, turns=turns)
+        if key == "gd":
+            return t("momentum.ravine_gd", steps=out.step, turns=turns)
+        if gd_out is None or gd_out.kind != "reached" or out.step < gd_out.step:
+            return t("momentum.ravine_faster", name=name, steps=out.step, turns=turns)
+        return t("momentum.ravine_slower", name=name, steps=out.step, turns=turns, gd=gd_out.step)
+
+    rgd_out = run_facts.outcome(rruns[rnames["gd"]], ravine)
+    rlines = [ravine_line("gd", rruns[rnames["gd"]]), ravine_line("mom", rmom, rgd_out)]
+    if rnag:
+        rlines.append(ravine_line("nag", rruns[rnames["nag"]], rgd_out))
+    rlines = ["\n".join(f"- {line}" for line in rlines)]
+    if rmom.diverged_at is None and rgd_out.kind == "reached":
+        rlines.append(t("momentum.ravine_why"))
+    best = rsweep[(~rsweep["nesterov"]) & (rsweep["settle"] >= 0)]
+    if len(best):
+        top = best.sort_values(["settle", "momentum"]).iloc[0]
+        rlines.append(
+            t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"]))
+        )
+    mv.notice_box(page, rlines)
+    dv.download_runs(page, rruns, "momentum_ravine.csv")
+
+
 st.markdown(t("momentum.intro"))
-
-# ---------------------------------------------------------------- view 1: two valleys
-valleys = get_surface("local_minima")
-st.subheader(t("momentum.escape_heading"))
-st.markdown(t("momentum.escape_intro"))
-with st.container(border=True):
-    c1, c2, c3 = st.columns([1.1, 1, 1.1])
-    with c1:
-        mu = momentum_control("mu", 0.9)
-        st.caption(t("momentum.momentum_caption"))
-    with c2:
-        lr = dv.learning_rate_control(page, default=LOCAL_MINIMA_LR)
-        steps = dv.steps_control(page, default=150)
-    with c3:
-        x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
-
-start = (x0, y0)
-names = {
-    "gd": t("momentum.series_gd"),
-    "mom": t("momentum.series_momentum", mu=f"{mu:g}"),
-    "nag": t("momentum.series_nesterov", mu=f"{mu:g}"),
-}
-runs = {
-    names["gd"]: dv.cached_run(valleys.name, "sgd", hyper(lr, 0.0, False), start, steps),
-    names["mom"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, False), start, steps),
-    names["nag"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, True), start, steps),
-}
-gd, mom, nag = runs.values()
-labels = list(runs)
-table = mv.path_table(runs, valleys)
-scale = ml.arrow_scale(mom, valleys.bounds)
-kinds = {
-    "velocity": t("momentum.arrow_velocity"),
-    "gradient": t("momentum.arrow_push"),
-}
-
-
-def draw_valleys(frame: int) -> None:
-    arrows, inertia, push = force_arrows(valleys, mom, frame, mu, lr, scale)
-    paths = mv.paths_until(table, frame, runs)
-    # the arrows' legend above the plot: beside the runs' legend it is wider than the column
-    chart = dv.surface_chart(page, valleys, paths, labels, arrows, kinds, "mom", arrow_legend="top")
-    dv.show_surface_chart(chart, "momentum_chart", "mom", valleys.bounds)
-    st.caption(
-        t(
-            "momentum.frame_caption",
-            step=frame,
-            items=frame_items(runs, frame),
-            v=dv.fmt(float(np.hypot(*inertia)), 3),
-            g=dv.fmt(float(np.hypot(*push)), 3),
-            scale=f"{scale:g}",
-        )
-    )
-
-
-left, right = st.columns([1.45, 1])
-with left:
-    player(page, "mom", steps + 1, draw_valleys, run_id=(start, lr, mu, steps))
-with right:
-    plot(
-        st,
-        charts.loss_chart(
-            dv.loss_frame(runs), labels, t("common.step_axis"), t("common.loss_axis"), height=300
-        ),
-        width="stretch",
-    )
-    sweep = cached_sweep(valleys.name, lr, start, steps, None)
-    row_labels = {False: t("momentum.row_momentum"), True: t("momentum.row_nesterov")}
-    regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
-    st.markdown(f"**{t('momentum.sweep_title')}**")
-    plot(
-        st,
-        ml.regime_strip(
-            sweep,
-            row_labels,
-            regime_labels,
-            mu,
-            t("momentum.momentum"),
-            t("momentum.outcome_legend"),
-        ),
-        width="stretch",
-    )
-    st.caption(t("momentum.sweep_caption", steps=steps, lr=dv.fmt(lr)))
-    st.markdown(t("momentum.analogy"))
-
-lines = [
-    "\n".join(
-        f"- {line}"
-        for line in (
-            gd_line(gd, valleys),
-            escape_line(names["mom"], mom, valleys),
-            escape_line(names["nag"], nag, valleys),
-        )
-    )
-]
-reg_mom, reg_nag = ml.regime(mom, valleys), ml.regime(nag, valleys)
-if reg_mom == "enough" and reg_nag == "trapped":
-    need = ml.regime_ranges(sweep, True, "enough")
-    if need:
-        lines.append(t("momentum.nesterov_brakes", need=f"{need[0][0]:.2f}"))
-    else:
-        lines.append(t("momentum.nesterov_brakes_never"))
-elif reg_nag == "enough" and reg_mom != "enough":
-    lines.append(t("momentum.nesterov_better"))
-lines.append(
-    t(
-        "momentum.sweep_summary",
-        mom_trapped=ranges_text(sweep, False, "trapped"),
-        mom_enough=ranges_text(sweep, False, "enough"),
-        mom_much=ranges_text(sweep, False, "too_much"),
-        nag_enough=ranges_text(sweep, True, "enough"),
-    )
+# one demo at a time: each is a player, three charts and its own controls
+demos = controls.lazy_tabs(
+    page,
+    "demo",
+    ("escape", "ravine"),
+    (t("momentum.escape_heading"), t("momentum.ravine_heading")),
+    "escape",
 )
-if (sweep["regime"] == "diverged").any():
-    lines.append(t("momentum.sweep_diverged", lr=dv.fmt(lr)))
-mv.notice_box(page, lines)
-dv.download_runs(page, runs, "momentum_two_valleys.csv")
-
-# ---------------------------------------------------------------- view 2: the ravine
-ravine = get_surface("ravine")
-st.divider()
-st.subheader(t("momentum.ravine_heading"))
-st.markdown(t("momentum.ravine_intro"))
-with st.container(border=True):
-    c1, c2, c3 = st.columns([1.1, 1, 1.1])
-    with c1:
-        rmu = momentum_control("rmu", 0.5)
-        rnag = controls.toggle(page, "rnag", t("momentum.add_nesterov"), False)
-    with c2:
-        rlr = dv.learning_rate_control(page, key="rlr", default=0.9)
-        rsteps = dv.steps_control(page, default=100, key="rsteps")
-    with c3:
-        rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
-
-rstart = (rx0, ry0)
-rnames = {
-    "gd": t("momentum.series_gd"),
-    "mom": t("momentum.series_momentum", mu=f"{rmu:g}"),
-    "nag": t("momentum.series_nesterov", mu=f"{rmu:g}"),
-}
-rruns = {
-    rnames["gd"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, 0.0, False), rstart, rsteps),
-    rnames["mom"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, rmu, False), rstart, rsteps),
-}
-if rnag:
-    rruns[rnames["nag"]] = dv.cached_run(ravine.name, "sgd", hyper(rlr, rmu, True), rstart, rsteps)
-rlabels = list(rruns)
-rtable = mv.path_table(rruns, ravine)
-rmom = rruns[rnames["mom"]]
-rscale = ml.arrow_scale(rmom, ravine.bounds)
-rkinds = {
-    "velocity": t("momentum.arrow_velocity"),
-    "gradient": t("momentum.arrow_push"),
-}
-
-
-def draw_ravine(frame: int) -> None:
-    arrows, inertia, push = force_arrows(ravine, rmom, frame, rmu, rlr, rscale)
-    paths = mv.paths_until(rtable, frame, rruns)
-    chart = dv.surface_chart(
-        page, ravine, paths, rlabels, arrows, rkinds, "rav", arrow_legend="top"
-    )
-    dv.show_surface_chart(chart, "ravine_chart", "rav", ravine.bounds, keys=("rx0", "ry0"))
-    st.caption(
-        t(
-            "momentum.frame_caption",
-            step=frame,
-            items=frame_items(rruns, frame),
-            v=dv.fmt(float(np.hypot(*inertia)), 3),
-            g=dv.fmt(float(np.hypot(*push)), 3),
-            scale=f"{rscale:g}",
-        )
-    )
-
-
-left, right = st.columns([1.45, 1])
-with left:
-    player(page, "rav", rsteps + 1, draw_ravine, run_id=(rstart, rlr, rmu, rnag, rsteps))
-with right:
-    plot(
-        st,
-        mv.metric_chart(
-            mv.metric_frame(rruns, {k: np.abs(v.xy[:, 1]) for k, v in rruns.items()}),
-            rlabels,
-            t("common.step_axis"),
-            t("momentum.across_axis"),
-            height=280,
-        ),
-        width="stretch",
-    )
-    st.caption(t("momentum.across_caption"))
-    rsweep = cached_sweep(ravine.name, rlr, rstart, rsteps, None if rnag else False)
-    st.markdown(f"**{t('momentum.settle_title')}**")
-    plot(
-        st,
-        ml.settle_chart(
-            rsweep,
-            {k: v for k, v in row_labels.items() if rnag or not k},
-            rmu,
-            t("momentum.momentum"),
-            t("momentum.settle_axis"),
-            t("common.legend_run"),
-        ),
-        width="stretch",
-    )
-    st.caption(t("momentum.settle_caption", steps=rsteps))
-
-
-def ravine_line(key: str, traj, gd_out=None) -> str:
-    out = run_facts.outcome(traj, ravine)
-    turns = ml.cross_turns(traj)
-    name = rnames[key]
-    if out.kind == "diverged":
-        mu_here = 0.0 if key == "gd" else rmu
-        kind = {"gd": "gd", "mom": "momentum", "nag": "nesterov"}[key]
-        limit = ml.stability_limit(kind, mu_here, ravine.curvature(rx0, ry0))
-        return t(
-            f"momentum.ravine_diverged_{key}",
-            name=name,
-            step=out.step,
-            lr=dv.fmt(rlr),
-            limit=dv.fmt(limit, 3),
-        )
-    if out.kind != "reached":
-        return t("momentum.ravine_moving", name=name, steps=out.step, turns=turns)
-    if key == "gd":
-        return t("momentum.ravine_gd", steps=out.step, turns=turns)
-    if gd_out is None or gd_out.kind != "reached" or out.step < gd_out.step:
-        return t("momentum.ravine_faster", name=name, steps=out.step, turns=turns)
-    return t("momentum.ravine_slower", name=name, steps=out.step, turns=turns, gd=gd_out.step)
-
-
-rgd_out = run_facts.outcome(rruns[rnames["gd"]], ravine)
-rlines = [ravine_line("gd", rruns[rnames["gd"]]), ravine_line("mom", rmom, rgd_out)]
-if rnag:
-    rlines.append(ravine_line("nag", rruns[rnames["nag"]], rgd_out))
-rlines = ["\n".join(f"- {line}" for line in rlines)]
-if rmom.diverged_at is None and rgd_out.kind == "reached":
-    rlines.append(t("momentum.ravine_why"))
-best = rsweep[(~rsweep["nesterov"]) & (rsweep["settle"] >= 0)]
-if len(best):
-    top = best.sort_values(["settle", "momentum"]).iloc[0]
-    rlines.append(t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"])))
-mv.notice_box(page, rlines)
-dv.download_runs(page, rruns, "momentum_ravine.csv")
+with demos["escape"]:
+    if demos["escape"].open:
+        escape_demo()
+with demos["ravine"]:
+    if demos["ravine"].open:
+        ravine_demo()
 page.finish()

@@ -9,7 +9,7 @@ import pytest
 from altair.vegalite.v6.schema.core import Root
 from apptest_utils import assert_clean, charts, open_code, open_page, widget_extremes
 
-from ui.controls import CODE_KEY, OPTIONS_PREFIX
+from ui.controls import CODE_KEY, OPTIONS_PREFIX, VIEWS_PREFIX
 from ui.lessons import available
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -79,14 +79,37 @@ def widget_values(at) -> dict:
     return values
 
 
+def views(file) -> list[dict]:
+    """URL parameters that open each view of a page: ``{}`` for the default, and one per
+    other tab of its lazy tabs (``ui.controls.lazy_tabs``, whose hidden tabs are not built)."""
+    at = open_page(file)
+    found = [{}]
+    for name in at.session_state:
+        if str(name).startswith(VIEWS_PREFIX):
+            key, tabs = name.removeprefix(VIEWS_PREFIX), at.session_state[name]
+            found += [{key: view} for view, label in tabs.items() if label != at.session_state[key]]
+    return found
+
+
 @pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
 def test_hostile_url_values_fall_back_to_defaults(file):
-    baseline = open_page(file)
+    for view in views(file):
+        hostile_url_values_fall_back(file, view)
+
+
+def hostile_url_values_fall_back(file, view: dict):
+    baseline = open_page(file, params=view)
     keys = url_bound_keys(baseline)
     assert keys, "lesson controls are bound to the URL"
     defaults = widget_values(baseline)
+    if not view:  # garbage in a tab's parameter opens the default view, this one
+        keys += [
+            str(name).removeprefix(VIEWS_PREFIX)
+            for name in baseline.session_state
+            if str(name).startswith(VIEWS_PREFIX)
+        ]
     for garbage in GARBAGE:
-        params = dict.fromkeys(keys, garbage) | {"unknown_key": garbage}
+        params = dict.fromkeys(keys, garbage) | {"unknown_key": garbage} | view
         at = open_page(file, params=params)
         assert_clean(at)
         assert charts(at)
@@ -101,7 +124,12 @@ def test_hostile_url_values_fall_back_to_defaults(file):
 
 @pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
 def test_every_widget_at_its_extremes(file):
-    at = open_page(file)
+    for view in views(file):
+        every_widget_at_its_extremes(file, view)
+
+
+def every_widget_at_its_extremes(file, view: dict):
+    at = open_page(file, params=view)
     for widget, value in list(widget_extremes(at)):
         widget.set_value(value).run()
         assert_clean(at)

@@ -1,7 +1,8 @@
 """The momentum lesson (A5): renders in both languages; the "what to notice" statements match
 runs computed with sim directly, one test per outcome (escapes / too little / too much in its
 three forms / GD already global; in the ravine damped / too much / diverged with the computed
-stability limit); bad URL values fall back with a notice; Play advances both players.
+stability limit); the two demos are tabs, only the open one built, chosen by ``?demo=``; bad URL
+values fall back with a notice; Play advances both players.
 (Widgets at their extremes and hostile URL values: tests/test_all_pages.py.)"""
 
 import re
@@ -29,6 +30,10 @@ def g(x: float) -> str:
     return f"{x:.4g}"
 
 
+RAVINE = {"demo": "ravine"}
+ESCAPE_KEYS, RAVINE_KEYS = {"mu", "x0"}, {"rmu", "rx0"}  # sliders of each demo
+
+
 @pytest.fixture(scope="module")
 def default_page():
     at = open_page(FILE)
@@ -36,10 +41,55 @@ def default_page():
     return at
 
 
+@pytest.fixture(scope="module")
+def ravine_page():
+    at = open_page(FILE, params=RAVINE)
+    assert_clean(at)
+    return at
+
+
+def built(at, keys) -> bool:
+    """The demo whose sliders are ``keys`` is on the page, and the other one is not."""
+    sliders = {s.key for s in at.slider}
+    return keys <= sliders and not (ESCAPE_KEYS | RAVINE_KEYS) - keys & sliders
+
+
+def test_one_demo_at_a_time(default_page, ravine_page):
+    """The escape demo opens by default; ``?demo=ravine`` opens the ravine. Only the open
+    tab's demo is built (its controls, player and three charts)."""
+    assert [tab.label for tab in default_page.tabs] == [
+        "1. Rolling out of a local minimum",
+        "2. Damping the zig-zag in a ravine",
+    ]
+    assert built(default_page, ESCAPE_KEYS)
+    assert built(ravine_page, RAVINE_KEYS)
+    assert len(charts(default_page)) == len(charts(ravine_page)) == 3
+    # a click on the other tab (its label is the tab state) builds that demo
+    at = open_page(FILE)
+    at.session_state["demo"] = "2. Damping the zig-zag in a ravine"
+    at.run()
+    assert_clean(at)
+    assert built(at, RAVINE_KEYS)
+
+
+def test_the_open_demo_survives_a_language_switch():
+    at = open_page(FILE, lang="ko", params=RAVINE)
+    assert_clean(at)
+    assert at.session_state["demo"] == "2. 좁은 골짜기에서 지그재그 줄이기"
+    assert built(at, RAVINE_KEYS)
+
+
+def test_an_unknown_demo_opens_the_first_with_a_notice():
+    at = open_page(FILE, params={"demo": "<script>"})
+    assert_clean(at)
+    assert built(at, ESCAPE_KEYS)
+    assert "`demo=<script>`" in " ".join(i.value for i in at.info)
+
+
 def test_renders_in_korean():
     at = open_page(FILE, lang="ko")
     assert_clean(at)
-    assert len(charts(at)) >= 6
+    assert len(charts(at)) == 3
     text = notice_text(at)
     assert HANGUL.search(text)
     assert "네스테로프가 여기서 뒤처지는 이유" in text
@@ -47,7 +97,6 @@ def test_renders_in_korean():
 
 def test_default_escape_statement(default_page):
     text = notice_text(default_page)
-    assert len(charts(default_page)) >= 6
     gd, mom, nag = run(V), run(V, 0.9), run(V, 0.9, True)
     o_gd, o_mom, o_nag = (run_facts.outcome(x, V) for x in (gd, mom, nag))
     # GD in the local minimum, momentum 0.9 in the global one, Nesterov 0.9 in the local one
@@ -76,8 +125,8 @@ def test_default_escape_statement(default_page):
     assert lo <= 0.9 <= hi
 
 
-def test_default_ravine_statement(default_page):
-    text = notice_text(default_page)
+def test_default_ravine_statement(ravine_page):
+    text = notice_text(ravine_page)
     gd, mom = run(R, lr=0.9, steps=100), run(R, 0.5, lr=0.9, steps=100)
     o_gd, o_mom = run_facts.outcome(gd, R), run_facts.outcome(mom, R)
     assert o_mom.step < o_gd.step and ml.cross_turns(mom) < ml.cross_turns(gd)
@@ -91,21 +140,14 @@ def test_default_ravine_statement(default_page):
     )
 
 
-@pytest.fixture(scope="module")
-def little_and_ravine_much():
-    """Momentum 0.5 on the valleys; momentum 0.9 plus Nesterov in the ravine."""
-    at = open_page(FILE, params={"mu": "0.5", "rmu": "0.9", "rnag": "true"})
+def test_too_little_momentum_is_trapped():
+    at = open_page(FILE, params={"mu": "0.5"})
     assert_clean(at)
-    return at
-
-
-def test_too_little_momentum_is_trapped(little_and_ravine_much):
     out = run_facts.outcome(run(V, 0.5), V)
     assert V.minima[out.minimum].kind == "local"
     assert (
         f"**momentum 0.5** is **too little**: like GD it stopped in the **local** minimum "
-        f"(f = {g(out.final_loss)}, settled after {out.step} steps)"
-        in notice_text(little_and_ravine_much)
+        f"(f = {g(out.final_loss)}, settled after {out.step} steps)" in notice_text(at)
     )
 
 
@@ -140,8 +182,10 @@ def test_gd_already_global_from_the_right():
     assert f"even **GD** reaches the **global** minimum ({out.step} steps" in notice_text(at)
 
 
-def test_ravine_too_much_and_nesterov_diverges(little_and_ravine_much):
-    text = notice_text(little_and_ravine_much)
+def test_ravine_too_much_and_nesterov_diverges():
+    at = open_page(FILE, params=RAVINE | {"rmu": "0.9", "rnag": "true"})
+    assert_clean(at)
+    text = notice_text(at)
     gd, mom = run(R, lr=0.9, steps=100), run(R, 0.9, lr=0.9, steps=100)
     nag = run(R, 0.9, True, lr=0.9, steps=100)
     o_gd, o_mom = run_facts.outcome(gd, R), run_facts.outcome(mom, R)
@@ -157,10 +201,15 @@ def test_ravine_too_much_and_nesterov_diverges(little_and_ravine_much):
     assert f"stable only below learning rate **{limit:.3g}**" in text
 
 
-def test_ravine_divergence_explained_and_momentum_more_than_needed():
-    at = open_page(FILE, params={"rlr": "2.0", "mu": "0.97"})
+def test_momentum_more_than_needed():
+    at = open_page(FILE, params={"mu": "0.97"})
     assert_clean(at)
     check_too_much(at, "0.97")
+
+
+def test_ravine_divergence_explained():
+    at = open_page(FILE, params=RAVINE | {"rlr": "2.0"})
+    assert_clean(at)
     text = notice_text(at)
     gd, mom = run(R, lr=2.0, steps=100), run(R, 0.5, lr=2.0, steps=100)
     assert f"**GD** **diverged at step {gd.diverged_at}**" in text
@@ -176,23 +225,28 @@ def test_bad_url_values_fall_back_with_notices_and_still_swinging():
     at = open_page(FILE, params=params)
     assert_clean(at)
     assert at.session_state["steps"] == 150
-    assert at.session_state["rmu"] == 0.5
-    assert at.session_state["rlr"] == 0.9
     assert at.session_state["x0"] == -4.5
     notices = " ".join(i.value for i in at.info)
-    assert "`steps=-5`" in notices and "`rlr=1e308`" in notices and "`x0=abc`" in notices
-    assert "x" * 41 not in notices  # long values are cut short
+    assert "`steps=-5`" in notices and "`x0=abc`" in notices
+    assert "rlr" not in notices  # the ravine's values are checked when its tab opens
     check_too_much(at, "0.99")
+    at = open_page(FILE, params=params | RAVINE)
+    assert_clean(at)
+    assert at.session_state["rmu"] == 0.5
+    assert at.session_state["rlr"] == 0.9
+    notices = " ".join(i.value for i in at.info)
+    assert "`rlr=1e308`" in notices and "`rmu=xxx" in notices
+    assert "x" * 41 not in notices  # long values are cut short
 
 
-def test_play_advances_both_players(default_page):
-    at = default_page
-    for key in ("mom", "rav"):
-        assert at.session_state[f"{key}_frame"] > 0  # a new run shows its last frame
-        at.button(key=f"{key}_play_btn").click().run()  # from the end: restart and play
-        assert at.session_state[f"{key}_playing"]
-        assert 0 < at.session_state[f"{key}_frame"] < 20
-        assert_clean(at)
+@pytest.mark.parametrize("params, key", [({}, "mom"), (RAVINE, "rav")])
+def test_play_advances_both_players(params, key):
+    at = open_page(FILE, params=params)
+    assert at.session_state[f"{key}_frame"] > 0  # a new run shows its last frame
+    at.button(key=f"{key}_play_btn").click().run()  # from the end: restart and play
+    assert at.session_state[f"{key}_playing"]
+    assert 0 < at.session_state[f"{key}_frame"] < 20
+    assert_clean(at)
 
 
 def test_too_few_steps_is_not_called_too_much():

@@ -18,6 +18,7 @@ from ui.page import Page
 
 MAX_SHOWN = 40  # characters of a rejected URL value echoed back in a notice
 OPTIONS_PREFIX = "_options_"
+VIEWS_PREFIX = "_views_"
 
 
 def _raw(key: str) -> str | None:
@@ -235,6 +236,39 @@ def toggle(
         _reject(page, key, raw, str(default).lower())
     where = container or st
     return where.toggle(label, value=default, key=key, help=help, bind="query-params")
+
+
+def lazy_tabs(
+    page: Page, key: str, views: Sequence[str], labels: Sequence[str], default: str
+) -> dict[str, st.delta_generator.DeltaGenerator]:
+    """Tabs of which only the open one is built: ``tabs = lazy_tabs(...)`` then ``if
+    tabs["ravine"].open: ...`` inside ``with tabs["ravine"]:``. The open view's id (not its
+    translated label) is kept in ``?key=``, so a link opens the same tab in either language.
+
+    Streamlit sends and draws every tab's contents, hidden ones too; with ``on_change`` the
+    open tab is tracked and a click reruns the page with that tab's contents. A hidden tab's
+    controls keep their values: Streamlit's front end restores them when the tab reopens.
+    """
+    views, labels = list(views), list(labels)
+    ss = st.session_state
+    ss[VIEWS_PREFIX + key] = dict(zip(views, labels, strict=True))  # for the tests' sweep
+    if ss.get(key) not in labels:  # first run, or the language changed
+        raw = _raw(key)
+        chosen = raw if raw in views else default
+        if raw is not None and raw not in views:
+            _reject(page, key, raw, default)
+            del st.query_params[key]
+        ss[key] = labels[views.index(chosen)]
+
+    def sync() -> None:
+        view = views[labels.index(ss[key])]
+        if view == default:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = view
+
+    tabs = st.tabs(labels, key=key, on_change=sync)
+    return dict(zip(views, tabs, strict=True))
 
 
 CODE_KEY = "keras_code"  # one code expander per page; tests open it through this key
