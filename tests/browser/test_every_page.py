@@ -26,7 +26,8 @@ def test_navigation_lists_every_lesson(page):
     with streamlit_server() as base:
         page.goto(f"{base}/?lang=en")
         wait_for_app(page)
-        page.wait_for_selector(NAV_LINK, timeout=30_000)
+        # the sidebar is drawn last (ui/page.Page.finish): wait for its last link
+        page.locator(NAV_LINK).nth(len(available())).wait_for(timeout=30_000)
         hrefs = page.eval_on_selector_all(NAV_LINK, "els => els.map(e => e.href)")
     paths = {href.split("?")[0].rstrip("/").rsplit("/", 1)[-1] for href in hrefs}
     expected = {lesson.url_path for lesson in available()}

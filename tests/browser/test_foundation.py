@@ -15,8 +15,10 @@ def test_deep_link_first_on_fresh_server(page, app_url, artifacts):
     wait_for_app(page)
     page.wait_for_selector(CHART, timeout=30_000)
     assert page.locator(EXCEPTION).count() == 0
-    # pages-directory mode ran this page's own sidebar: the translated lesson links
+    # pages-directory mode ran this page's own sidebar: the translated lesson links (drawn
+    # at the end of the page's script, so they may arrive after the chart)
     nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+    nav.nth(len(available())).wait_for(timeout=30_000)
     assert nav.count() == len(available()) + 1
     page.get_by_role("button", name="Reset", exact=True).click()
     wait_for_slider(page, "Step shown", 0, 0)
