@@ -57,6 +57,36 @@ def force_arrows(surface, traj, frame, mu, lr, scale):
     return arrows, inertia, push
 
 
+def frame_drawer(surface, runs: dict, mom, mu, lr, player_key, chart_key, start_keys):
+    """One demo's animation frame: every run's path so far on the surface, the carried
+    velocity and the slope's push at the momentum ball ``mom``, and the step's caption."""
+    labels = list(runs)
+    table = mv.path_table(runs, surface)
+    scale = ml.arrow_scale(mom, surface.bounds)
+    kinds = {"velocity": t("momentum.arrow_velocity"), "gradient": t("momentum.arrow_push")}
+
+    def draw(frame: int) -> None:
+        arrows, inertia, push = force_arrows(surface, mom, frame, mu, lr, scale)
+        paths = mv.paths_until(table, frame, runs)
+        # the arrows' legend above the plot: beside the runs' legend it is wider than the column
+        chart = dv.surface_chart(
+            page, surface, paths, labels, arrows, kinds, player_key, arrow_legend="top"
+        )
+        dv.show_surface_chart(chart, chart_key, player_key, surface.bounds, keys=start_keys)
+        st.caption(
+            t(
+                "momentum.frame_caption",
+                step=frame,
+                items=frame_items(runs, frame),
+                v=dv.fmt(float(np.hypot(*inertia)), 3),
+                g=dv.fmt(float(np.hypot(*push)), 3),
+                scale=f"{scale:g}",
+            )
+        )
+
+    return draw
+
+
 def frame_items(runs: dict, frame: int) -> str:
     items = []
     for label, traj in runs.items():
@@ -137,31 +167,7 @@ def escape_demo() -> None:
     }
     gd, mom, nag = runs.values()
     labels = list(runs)
-    table = mv.path_table(runs, valleys)
-    scale = ml.arrow_scale(mom, valleys.bounds)
-    kinds = {
-        "velocity": t("momentum.arrow_velocity"),
-        "gradient": t("momentum.arrow_push"),
-    }
-
-    def draw_valleys(frame: int) -> None:
-        arrows, inertia, push = force_arrows(valleys, mom, frame, mu, lr, scale)
-        paths = mv.paths_until(table, frame, runs)
-        # the arrows' legend above the plot: beside the runs' legend it is wider than the column
-        chart = dv.surface_chart(
-            page, valleys, paths, labels, arrows, kinds, "mom", arrow_legend="top"
-        )
-        dv.show_surface_chart(chart, "momentum_chart", "mom", valleys.bounds)
-        st.caption(
-            t(
-                "momentum.frame_caption",
-                step=frame,
-                items=frame_items(runs, frame),
-                v=dv.fmt(float(np.hypot(*inertia)), 3),
-                g=dv.fmt(float(np.hypot(*push)), 3),
-                scale=f"{scale:g}",
-            )
-        )
+    draw_valleys = frame_drawer(valleys, runs, mom, mu, lr, "mom", "momentum_chart", dv.START_KEYS)
 
     left, right = st.columns([1.45, 1])
     with left:
@@ -260,31 +266,8 @@ def ravine_demo() -> None:
             ravine.name, "sgd", hyper(rlr, rmu, True), rstart, rsteps
         )
     rlabels = list(rruns)
-    rtable = mv.path_table(rruns, ravine)
     rmom = rruns[rnames["mom"]]
-    rscale = ml.arrow_scale(rmom, ravine.bounds)
-    rkinds = {
-        "velocity": t("momentum.arrow_velocity"),
-        "gradient": t("momentum.arrow_push"),
-    }
-
-    def draw_ravine(frame: int) -> None:
-        arrows, inertia, push = force_arrows(ravine, rmom, frame, rmu, rlr, rscale)
-        paths = mv.paths_until(rtable, frame, rruns)
-        chart = dv.surface_chart(
-            page, ravine, paths, rlabels, arrows, rkinds, "rav", arrow_legend="top"
-        )
-        dv.show_surface_chart(chart, "ravine_chart", "rav", ravine.bounds, keys=("rx0", "ry0"))
-        st.caption(
-            t(
-                "momentum.frame_caption",
-                step=frame,
-                items=frame_items(rruns, frame),
-                v=dv.fmt(float(np.hypot(*inertia)), 3),
-                g=dv.fmt(float(np.hypot(*push)), 3),
-                scale=f"{rscale:g}",
-            )
-        )
+    draw_ravine = frame_drawer(ravine, rruns, rmom, rmu, rlr, "rav", "ravine_chart", ("rx0", "ry0"))
 
     left, right = st.columns([1.45, 1])
     with left:
