@@ -43,14 +43,20 @@ class Surface:
     minima: list[Minimum]
     saddles: list[tuple[float, float]] = field(default_factory=list)
     log_scale: bool = False  # draw log(1 + f - f_min): for surfaces with huge walls
+    # ``(f, gx, gy)`` in one pass, sharing the terms ``f`` and ``grad`` both compute: the
+    # inner loop of every descent calls it once per step (same values as f and grad)
+    f_and_grad: Callable[[Array, Array], tuple[Array, Array, Array]] | None = None
 
     def value_and_grad(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``f`` and the gradient at points ``xy`` of shape ``(..., 2)``."""
         x, y = xy[..., 0], xy[..., 1]
-        gx, gy = self.grad(x, y)
         out = np.empty((*np.shape(x), 2))
-        out[..., 0], out[..., 1] = gx, gy
-        return self.f(x, y), out
+        if self.f_and_grad is None:
+            value = self.f(x, y)
+            out[..., 0], out[..., 1] = self.grad(x, y)
+        else:
+            value, out[..., 0], out[..., 1] = self.f_and_grad(x, y)
+        return value, out
 
     @property
     def min_value(self) -> float:
@@ -109,6 +115,11 @@ def _rosen_grad(x, y):
     return -2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)
 
 
+def _rosen_f_and_grad(x, y):
+    d, r = 1 - x, y - x * x
+    return d * d + 100 * (r * r), -2 * d - 400 * x * r, 200 * r
+
+
 def _rosen_hess(x, y):
     return 2 - 400 * (y - x**2) + 800 * x**2, -400 * x, 200 + 0 * x
 
@@ -121,6 +132,11 @@ def _himmel_f(x, y):
 def _himmel_grad(x, y):
     a, b = x**2 + y - 11, x + y**2 - 7
     return 4 * x * a + 2 * b, 2 * a + 4 * y * b
+
+
+def _himmel_f_and_grad(x, y):
+    a, b = x * x + y - 11, x + y * y - 7
+    return a * a + b * b, 4 * x * a + 2 * b, 2 * a + 4 * y * b
 
 
 def _himmel_hess(x, y):
@@ -155,6 +171,19 @@ def _beale_grad(x, y):
         gx = gx + 2 * r * (y ** (k + 1) - 1)
         gy = gy + 2 * r * x * (k + 1) * y**k
     return gx, gy
+
+
+def _beale_f_and_grad(x, y):
+    value = gx = gy = 0
+    y_k = 1  # y ** k
+    for k, c in enumerate(_BEALE_C):
+        y_next = y_k * y  # y ** (k + 1)
+        r = c - x + x * y_next
+        value = value + r * r
+        gx = gx + 2 * r * (y_next - 1)
+        gy = gy + 2 * (k + 1) * r * x * y_k
+        y_k = y_next
+    return value, gx, gy
 
 
 def _beale_hess(x, y):
@@ -197,6 +226,15 @@ def _lm_grad(x, y):
         gx = gx + g * dx / (s * s)
         gy = gy + g * dy / (s * s)
     return gx, gy
+
+
+def _lm_f_and_grad(x, y):
+    value, gx, gy = _LM_BOWL * (x * x + y * y), 2 * _LM_BOWL * x, 2 * _LM_BOWL * y
+    for dx, dy, g, s in _lm_terms(x, y):
+        value = value - g
+        gx = gx + g * dx / (s * s)
+        gy = gy + g * dy / (s * s)
+    return value, gx, gy
 
 
 def _lm_hess(x, y):
@@ -262,6 +300,7 @@ def _build() -> dict[str, Surface]:
             *ro,
             bounds=((-2.0, 2.0), (-1.0, 3.0)),
             default_start=(-1.5, 2.5),
+            f_and_grad=_rosen_f_and_grad,
             minima=_minima(*ro, [(1.0, 1.0, "global")]),
             log_scale=True,
         ),
@@ -272,6 +311,7 @@ def _build() -> dict[str, Surface]:
             *hi,
             bounds=((-5.0, 5.0), (-5.0, 5.0)),
             default_start=(-0.3, -0.9),
+            f_and_grad=_himmel_f_and_grad,
             minima=_minima(
                 *hi,
                 [
@@ -299,6 +339,7 @@ def _build() -> dict[str, Surface]:
             *be,
             bounds=((-4.5, 4.5), (-4.5, 4.5)),
             default_start=(-3.0, 3.0),
+            f_and_grad=_beale_f_and_grad,
             minima=_minima(*be, [(3.0, 0.5, "global")]),
             log_scale=True,
         ),
@@ -309,6 +350,7 @@ def _build() -> dict[str, Surface]:
             *lm,
             bounds=((-5.0, 5.0), (-4.0, 4.0)),
             default_start=(-4.5, 1.5),
+            f_and_grad=_lm_f_and_grad,
             minima=_minima(*lm, [(2.0, 0.0, "global"), (-1.5, 0.5, "local")]),
         ),
     }

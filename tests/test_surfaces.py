@@ -38,6 +38,27 @@ def test_gradient_matches_finite_differences(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_value_and_grad_is_f_and_grad(name):
+    """The one-pass ``f_and_grad`` a descent step calls gives what ``f`` and ``grad`` give
+    (and so passes the finite-difference check above), on points and on a grid."""
+    s = get_surface(name)
+    x, y = sample_points(s, n=200, seed=3)
+    for shape in ((200,), (20, 10)):
+        xy = np.stack([x.reshape(shape), y.reshape(shape)], axis=-1)
+        value, grad = s.value_and_grad(xy)
+        gx, gy = s.grad(xy[..., 0], xy[..., 1])
+        assert grad.shape == (*shape, 2)
+        np.testing.assert_allclose(value, s.f(xy[..., 0], xy[..., 1]), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(grad[..., 0], gx, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(grad[..., 1], gy, rtol=1e-12, atol=1e-12)
+
+
+def test_the_curved_surfaces_have_a_one_pass_gradient():
+    fused = {name for name, s in SURFACES.items() if s.f_and_grad is not None}
+    assert fused >= {"rosenbrock", "himmelblau", "beale", "local_minima"}
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_hessian_matches_finite_differences(name):
     s = get_surface(name)
     x, y = sample_points(s, seed=1)
