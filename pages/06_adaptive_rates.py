@@ -37,7 +37,7 @@ with st.container(border=True):
         )
     with c3:
         x0, y0 = dv.start_controls(page, surface)
-    with st.expander(t("adaptive.hyper_title"), icon=":material/tune:"):
+    with controls.settings_popover(t("adaptive.hyper_title")):
         h2, h3 = st.columns(2)
         rho = controls.slider(
             page,

@@ -76,7 +76,7 @@ with st.container(border=True):
             if f"lr_{name}" in st.query_params:
                 del st.query_params[f"lr_{name}"]
     ss["_race_surface"] = surface.name
-    with st.expander(t("race.hyper_title"), icon=":material/tune:"):
+    with controls.settings_popover(t("race.hyper_title")):
         st.caption(t("race.hyper_caption"))
         rates, hyper = {}, {}
         cells = [c for _ in range(2) for c in st.columns(3)]

@@ -57,3 +57,23 @@ def _click_places_the_ball(page):
     wait_for_slider(page, "Start x", -0.91, -0.89)
     wait_for_slider(page, "Start y", 1.89, 1.91)
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_race_settings_popover(page, app_url, artifacts):
+    """The race's per-optimizer settings sit in a popover: drawn only when it opens, and a
+    change inside reruns the race, lands in the URL and leaves the popover open."""
+    errors = watch_console(page)
+    _open(page, app_url, "race", "en")
+    gd_rate = page.locator('[data-testid="stSlider"]', has_text="Learning rate")
+    assert gd_rate.count() == 0  # closed: not drawn
+    page.locator('[data-testid="stPopover"] button', has_text="Hyperparameters").click()
+    gd_rate.first.wait_for(state="visible")
+    assert gd_rate.count() == 6  # one learning rate per optimizer
+    gd_rate.first.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"lr_sgd=0\.3"))
+    wait_for_app(page)
+    assert gd_rate.first.is_visible()  # still open after the rerun
+    assert page.locator(EXCEPTION).count() == 0
+    page.screenshot(path=str(artifacts / "race_settings.png"))
+    assert not errors, errors
