@@ -11,6 +11,7 @@ from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
+from ui.download import csv_button, csv_bytes
 from ui.page import setup
 from ui.player import player
 
@@ -201,14 +202,12 @@ def paths_csv(key, probe_start, dest_labels: tuple) -> bytes:
     out = run_facts.outcome(own_run, s)
     code = {"reached": out.minimum, "moving": run_facts.NONE}.get(out.kind, run_facts.DIVERGED)
     table = basins_map.paths_table(traj, dest, dict(dest_labels), own_run, code)
-    return table.to_csv(index=False).encode()
+    return csv_bytes(table)
 
 
-st.download_button(
+csv_button(
     t("common.download_csv"),
     lambda: paths_csv(key, (x0, y0), tuple(labels.items())),
-    file_name=f"basins_{surface.name}_{optimizer}.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    f"basins_{surface.name}_{optimizer}.csv",
 )
 page.finish()

@@ -11,6 +11,7 @@ from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui import race_view as rv
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -277,13 +278,18 @@ with st.container(border=True):
                 )
             )
 
-paths = pd.concat(
-    [traj.to_frame().assign(series=label) for label, traj in runs.items()], ignore_index=True
-)
-rate_wide = rates.pivot_table(index=["series", "step"], columns="axis", values="rate").reset_index()
-rate_wide = rate_wide.rename(columns={"x": "step_size_x", "y": "step_size_y"})
-rate_wide["step"] = rate_wide["step"] - 1  # the rate of the update leaving point `step`
-table = paths.merge(rate_wide, on=["series", "step"], how="left")
-table = table[["series", "step", "x", "y", "loss", "step_size_x", "step_size_y"]]
-rv.download_frame(page, table, f"adaptive_rates_{surface.name}.csv")
+
+def paths_table() -> pd.DataFrame:
+    """Every path with the step size of the update leaving each point, per axis."""
+    paths = pd.concat(
+        [traj.to_frame().assign(series=label) for label, traj in runs.items()], ignore_index=True
+    )
+    wide = rates.pivot_table(index=["series", "step"], columns="axis", values="rate")
+    wide = wide.reset_index().rename(columns={"x": "step_size_x", "y": "step_size_y"})
+    wide["step"] = wide["step"] - 1  # the rate of the update leaving point `step`
+    table = paths.merge(wide, on=["series", "step"], how="left")
+    return table[["series", "step", "x", "y", "loss", "step_size_x", "step_size_y"]]
+
+
+csv_button(t("common.download_csv"), paths_table, f"adaptive_rates_{surface.name}.csv")
 page.finish()

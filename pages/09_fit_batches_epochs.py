@@ -12,6 +12,7 @@ from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -260,13 +261,13 @@ code = tv.keras_code(
     f"x, y, batch_size={batch}, epochs={run_epochs}",
 )
 tv.show_keras_code(page, code)
-history = result.wide_frame()
-history["wrong_answers"] = np.asarray(counts[1 : len(history) + 1])
-st.download_button(
-    t("fit.download"),
-    history.to_csv(index=False).encode(),
-    file_name="fit_history.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+
+
+def history_table() -> pd.DataFrame:
+    history = result.wide_frame()
+    history["wrong_answers"] = np.asarray(counts[1 : len(history) + 1])
+    return history
+
+
+csv_button(t("fit.download"), history_table, "fit_history.csv")
 page.finish()

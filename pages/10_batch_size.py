@@ -11,6 +11,7 @@ from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 
 SPEC = NetSpec(hidden=(16, 16))
@@ -294,12 +295,9 @@ def with_times(bs: int, result) -> pd.DataFrame:
     return frame
 
 
-history = pd.concat([with_times(bs, r) for bs, r in results.items()], ignore_index=True)
-st.download_button(
+csv_button(
     t("batch.download"),
-    history.to_csv(index=False).encode(),
-    file_name="batch_size_history.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    lambda: pd.concat([with_times(bs, r) for bs, r in results.items()], ignore_index=True),
+    "batch_size_history.csv",
 )
 page.finish()

@@ -12,6 +12,7 @@ from sim import lesson_charts as lc
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -270,13 +271,7 @@ tv.show_keras_code(page, code)
 st.caption(t("backprop.keras_note"))
 d1, d2 = st.columns(2)
 with d1:
-    st.download_button(
-        t("backprop.download_trace"),
-        trace.frame().to_csv(index=False).encode(),
-        file_name="backprop_step.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    csv_button(t("backprop.download_trace"), trace.frame, "backprop_step.csv")
 with d2:
     tv.download_history(page, run, "backprop_repeated_history.csv")
 page.finish()

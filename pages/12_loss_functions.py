@@ -13,6 +13,7 @@ from sim.training import NetSpec
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -435,14 +436,11 @@ with controls.code_expander(t("train.keras_title")) as code_open:
         )
 
 longest = ce_run if len(ce_run.epochs) >= len(mse_run.epochs) else mse_run
-table = ll.combined_history(
-    {"crossentropy": ce_run.history, "mse": mse_run.history}, longest.epochs
-)
-st.download_button(
+csv_button(
     t("train.download_history"),
-    table.to_csv(index=False, na_rep="").encode(),
-    file_name="loss_functions_history.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    lambda: ll.combined_history(
+        {"crossentropy": ce_run.history, "mse": mse_run.history}, longest.epochs
+    ),
+    "loss_functions_history.csv",
 )
 page.finish()

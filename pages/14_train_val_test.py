@@ -12,6 +12,7 @@ from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 
 UNITS = (2, 8, 32, 128)
@@ -246,11 +247,5 @@ c1, c2 = st.columns(2)
 with c1:
     tv.download_history(page, winner, "train_val_test_winner.csv")
 with c2:
-    st.download_button(
-        t("splits.download_search"),
-        table.to_csv(index=False).encode(),
-        file_name="hyperparameter_search.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    csv_button(t("splits.download_search"), lambda: table, "hyperparameter_search.csv")
 page.finish()

@@ -11,6 +11,7 @@ from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -277,11 +278,5 @@ code = "\n".join(
     ]
 )
 tv.show_keras_code(page, code)
-st.download_button(
-    t("train.download_history"),
-    honest.frame().to_csv(index=False).encode(),
-    file_name="cross_validation_history.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+csv_button(t("train.download_history"), honest.frame, "cross_validation_history.csv")
 page.finish()

@@ -13,6 +13,7 @@ from sim.training import default_loss
 from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -425,11 +426,9 @@ with controls.code_expander(t("train.keras_title")) as code_open:
                 v.spec, x.shape[1], task, n_classes, "adam", LEARNING_RATE, loss, fit_args
             )
             tab.code(code, language="python")
-st.download_button(
+csv_button(
     t("train.download_history"),
-    remedies.history_frame(results).to_csv(index=False).encode(),
-    file_name="overfitting_remedies_history.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    lambda: remedies.history_frame(results),
+    "overfitting_remedies_history.csv",
 )
 page.finish()

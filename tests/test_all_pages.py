@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import streamlit
 from altair.vegalite.v6.schema.core import Root
 from apptest_utils import assert_clean, charts, open_code, open_page, widget_extremes
 
@@ -53,6 +54,32 @@ def test_code_is_built_when_its_expander_opens(file):
         return
     code = open_code(at)
     assert "keras" in code or "model.fit" in code
+
+
+@pytest.mark.parametrize("file", LESSON_FILES, ids=_ids)
+def test_every_download_makes_its_csv_on_a_click(file, monkeypatch):
+    """Every lesson offers its numbers as CSV, made only when a visitor clicks (the button
+    gets a function, ``ui.download.csv_button``): made here, each file has a header and
+    rows, and a Korean page writes the same columns as an English one."""
+    made = []
+    real = streamlit.download_button
+
+    def record(label, data, *args, **kwargs):
+        made.append((kwargs["file_name"], data))
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", record)
+    assert_clean(open_page(file))
+    assert made, "a lesson offers its numbers as CSV"
+    headers = {}
+    for name, data in made:
+        assert callable(data), f"{name}: made on every run instead of on a click"
+        header, *rows = data().decode().splitlines()
+        assert name.endswith(".csv") and "," in header and rows, name
+        headers[name] = header
+    made.clear()
+    assert_clean(open_page(file, lang="ko"))
+    assert {name: data().decode().splitlines()[0] for name, data in made} == headers
 
 
 def url_bound_keys(at) -> list[str]:

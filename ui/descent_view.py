@@ -17,6 +17,7 @@ from sim.optimizers import make_optimizer
 from sim.surfaces import SURFACES, Surface, get_surface
 from ui import controls
 from ui.chart_view import plot
+from ui.download import csv_button
 from ui.page import Page
 from ui.player import is_playing, request_full_rerun
 
@@ -278,19 +279,16 @@ def loss_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:
 
 def download_runs(page: Page, runs: dict[str, descent.Trajectory], file_name: str) -> None:
     """A CSV of every path: ``series, step, x, y, loss`` (diverged tails left out)."""
-    parts = []
-    for label, traj in runs.items():
-        df = traj.to_frame()
-        df.insert(0, "series", label)
-        parts.append(df)
-    data = pd.concat(parts, ignore_index=True).to_csv(index=False).encode()
-    st.download_button(
-        page.t("common.download_csv"),
-        data,
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-    )
+
+    def table() -> pd.DataFrame:
+        parts = []
+        for label, traj in runs.items():
+            df = traj.to_frame()
+            df.insert(0, "series", label)
+            parts.append(df)
+        return pd.concat(parts, ignore_index=True)
+
+    csv_button(page.t("common.download_csv"), table, file_name)
 
 
 def fmt(value: float, digits: int = 4) -> str:

@@ -17,6 +17,7 @@ import streamlit as st
 from sim import caps, charts, line_fit
 from sim.datasets import make_dataset
 from ui import descent_view as dv
+from ui.download import csv_button
 from ui.page import Page
 from ui.player import is_playing
 
@@ -292,11 +293,4 @@ def fit_call(batch_size: int, epochs: int) -> str:
 
 
 def download(page: Page, comp: line_fit.Comparison, file_name: str) -> None:
-    data = line_fit.trajectories_frame(comp).to_csv(index=False).encode()
-    st.download_button(
-        page.t("common.download_csv"),
-        data,
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    csv_button(page.t("common.download_csv"), lambda: line_fit.trajectories_frame(comp), file_name)

@@ -102,16 +102,6 @@ def multi_select(
     return value or list(default)
 
 
-def download_frame(page: Page, frame: pd.DataFrame, file_name: str, label: str | None = None):
-    st.download_button(
-        label or page.t("common.download_csv"),
-        frame.to_csv(index=False).encode(),
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-    )
-
-
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple) -> dict:
     """The Vega-Lite spec (``sim.vega.to_vega_lite``, as every chart of the app) of an

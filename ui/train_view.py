@@ -16,6 +16,7 @@ from sim import caps, charts
 from sim.datasets import DATASETS, make_dataset
 from sim.training import NetSpec, TrainResult, class_count, train
 from ui import controls
+from ui.download import csv_button
 from ui.page import Page
 
 BOUNDARY_SIZE = (420, 360)
@@ -286,15 +287,7 @@ def boundary_chart(
 
 
 def download_history(page: Page, result: TrainResult, file_name: str, key: str | None = None):
-    data = result.wide_frame().to_csv(index=False).encode()
-    st.download_button(
-        page.t("train.download_history"),
-        data,
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-        key=key,
-    )
+    csv_button(page.t("train.download_history"), result.wide_frame, file_name, key=key)
 
 
 def explain_stop(

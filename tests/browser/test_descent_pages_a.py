@@ -37,3 +37,19 @@ def test_click_on_the_map_places_your_ball(page, app_url):
     assert 1.0 < y < 2.0
     assert f"started at (2.25, {y:g}) with GD" in page.inner_text("body")
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_download_makes_the_csv_on_a_click(page, app_url, tmp_path):
+    """The CSV under a lesson is made when clicked (``ui.download.csv_button``): the file
+    arrives whole, and the click leaves the page as it was (no rerun, no error)."""
+    open_lesson(page, app_url, "lr", "en")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the paths (CSV)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    header, *rows = saved.read_text().splitlines()
+    assert saved.name.endswith(".csv")
+    assert header.startswith("series,") and "step,x,y,loss" in header and len(rows) > 10
+    wait_for_app(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator(CHART).count() >= 2
