@@ -42,6 +42,23 @@ def hyper(lr: float, mu: float, nesterov: bool) -> tuple:
     return (("learning_rate", lr), ("momentum", mu), ("nesterov", nesterov))
 
 
+def demo_runs(surface, lr, mu, start, steps, nesterov: bool = True) -> tuple[dict, dict]:
+    """A demo's series names (``gd``, ``mom``, ``nag``) and its runs from one start, by
+    name: plain GD, momentum ``mu`` and, with ``nesterov``, Nesterov momentum ``mu``."""
+    names = {
+        "gd": t("momentum.series_gd"),
+        "mom": t("momentum.series_momentum", mu=f"{mu:g}"),
+        "nag": t("momentum.series_nesterov", mu=f"{mu:g}"),
+    }
+    settings = {"gd": (0.0, False), "mom": (mu, False), "nag": (mu, True)}
+    runs = {
+        names[key]: dv.cached_run(surface.name, "sgd", hyper(lr, m, nag), start, steps)
+        for key, (m, nag) in settings.items()
+        if nesterov or key != "nag"
+    }
+    return names, runs
+
+
 def force_arrows(surface, traj, frame, mu, lr, scale):
     """The carried velocity and the slope's push at the momentum ball, drawn ``scale``x."""
     k = min(frame, run_facts.finite_length(traj) - 1)
@@ -155,16 +172,7 @@ def escape_demo() -> None:
             x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
 
     start = (x0, y0)
-    names = {
-        "gd": t("momentum.series_gd"),
-        "mom": t("momentum.series_momentum", mu=f"{mu:g}"),
-        "nag": t("momentum.series_nesterov", mu=f"{mu:g}"),
-    }
-    runs = {
-        names["gd"]: dv.cached_run(valleys.name, "sgd", hyper(lr, 0.0, False), start, steps),
-        names["mom"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, False), start, steps),
-        names["nag"]: dv.cached_run(valleys.name, "sgd", hyper(lr, mu, True), start, steps),
-    }
+    names, runs = demo_runs(valleys, lr, mu, start, steps)
     gd, mom, nag = runs.values()
     labels = list(runs)
     draw_valleys = frame_drawer(valleys, runs, mom, mu, lr, "mom", "momentum_chart", dv.START_KEYS)
@@ -252,19 +260,7 @@ def ravine_demo() -> None:
             rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
 
     rstart = (rx0, ry0)
-    rnames = {
-        "gd": t("momentum.series_gd"),
-        "mom": t("momentum.series_momentum", mu=f"{rmu:g}"),
-        "nag": t("momentum.series_nesterov", mu=f"{rmu:g}"),
-    }
-    rruns = {
-        rnames["gd"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, 0.0, False), rstart, rsteps),
-        rnames["mom"]: dv.cached_run(ravine.name, "sgd", hyper(rlr, rmu, False), rstart, rsteps),
-    }
-    if rnag:
-        rruns[rnames["nag"]] = dv.cached_run(
-            ravine.name, "sgd", hyper(rlr, rmu, True), rstart, rsteps
-        )
+    rnames, rruns = demo_runs(ravine, rlr, rmu, rstart, rsteps, nesterov=bool(rnag))
     rlabels = list(rruns)
     rmom = rruns[rnames["mom"]]
     draw_ravine = frame_drawer(ravine, rruns, rmom, rmu, rlr, "rav", "ravine_chart", ("rx0", "ry0"))

@@ -281,9 +281,7 @@ with st.container(border=True):
 
 def paths_table() -> pd.DataFrame:
     """Every path with the step size of the update leaving each point, per axis."""
-    paths = pd.concat(
-        [traj.to_frame().assign(series=label) for label, traj in runs.items()], ignore_index=True
-    )
+    paths = dv.paths_frame(runs)
     wide = rates.pivot_table(index=["series", "step"], columns="axis", values="rate")
     wide = wide.reset_index().rename(columns={"x": "step_size_x", "y": "step_size_y"})
     wide["step"] = wide["step"] - 1  # the rate of the update leaving point `step`

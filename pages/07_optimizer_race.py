@@ -11,7 +11,6 @@ from ui import controls
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui import race_view as rv
-from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
 
@@ -264,14 +263,5 @@ with st.container(border=True):
             st.markdown(t("race.notice_adam_reached", lr=lr_adam, step=a.reached))
         else:
             st.markdown(t("race.notice_adam_moving", lr=lr_adam, dist=dv.fmt(a.distance, 2)))
-
-
-def paths_table() -> pd.DataFrame:
-    frames = [
-        traj.to_frame().drop(columns="start").assign(series=label) for label, traj in runs.items()
-    ]
-    return pd.concat(frames, ignore_index=True)[["series", "step", "x", "y", "loss"]]
-
-
-csv_button(t("common.download_csv"), paths_table, f"optimizer_race_{surface.name}.csv")
+dv.download_runs(page, runs, f"optimizer_race_{surface.name}.csv")
 page.finish()

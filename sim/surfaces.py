@@ -75,6 +75,16 @@ class Surface:
         return float(np.linalg.eigvalsh(np.array([[fxx, fxy], [fxy, fyy]]))[-1])
 
 
+def _gradient_of(f_and_grad):
+    """``grad`` of a surface that computes its value and gradient in one pass."""
+
+    def grad(x, y):
+        _, gx, gy = f_and_grad(x, y)
+        return gx, gy
+
+    return grad
+
+
 # --- bowl: f = x^2 + y^2 ---------------------------------------------------------------
 def _bowl_f(x, y):
     return x**2 + y**2
@@ -111,13 +121,12 @@ def _rosen_f(x, y):
     return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
-def _rosen_grad(x, y):
-    return -2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)
-
-
 def _rosen_f_and_grad(x, y):
     d, r = 1 - x, y - x * x
     return d * d + 100 * (r * r), -2 * d - 400 * x * r, 200 * r
+
+
+_rosen_grad = _gradient_of(_rosen_f_and_grad)
 
 
 def _rosen_hess(x, y):
@@ -129,14 +138,12 @@ def _himmel_f(x, y):
     return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 
 
-def _himmel_grad(x, y):
-    a, b = x**2 + y - 11, x + y**2 - 7
-    return 4 * x * a + 2 * b, 2 * a + 4 * y * b
-
-
 def _himmel_f_and_grad(x, y):
     a, b = x * x + y - 11, x + y * y - 7
     return a * a + b * b, 4 * x * a + 2 * b, 2 * a + 4 * y * b
+
+
+_himmel_grad = _gradient_of(_himmel_f_and_grad)
 
 
 def _himmel_hess(x, y):
@@ -164,15 +171,6 @@ def _beale_f(x, y):
     return sum((c - x + x * y ** (k + 1)) ** 2 for k, c in enumerate(_BEALE_C))
 
 
-def _beale_grad(x, y):
-    gx = gy = 0
-    for k, c in enumerate(_BEALE_C):
-        r = c - x + x * y ** (k + 1)
-        gx = gx + 2 * r * (y ** (k + 1) - 1)
-        gy = gy + 2 * r * x * (k + 1) * y**k
-    return gx, gy
-
-
 def _beale_f_and_grad(x, y):
     value = gx = gy = 0
     y_k = 1  # y ** k
@@ -184,6 +182,9 @@ def _beale_f_and_grad(x, y):
         gy = gy + 2 * (k + 1) * r * x * y_k
         y_k = y_next
     return value, gx, gy
+
+
+_beale_grad = _gradient_of(_beale_f_and_grad)
 
 
 def _beale_hess(x, y):
@@ -220,14 +221,6 @@ def _lm_f(x, y):
     return _LM_BOWL * (x**2 + y**2) - sum(g for _, _, g, _ in _lm_terms(x, y))
 
 
-def _lm_grad(x, y):
-    gx, gy = 2 * _LM_BOWL * x, 2 * _LM_BOWL * y
-    for dx, dy, g, s in _lm_terms(x, y):
-        gx = gx + g * dx / (s * s)
-        gy = gy + g * dy / (s * s)
-    return gx, gy
-
-
 def _lm_f_and_grad(x, y):
     value, gx, gy = _LM_BOWL * (x * x + y * y), 2 * _LM_BOWL * x, 2 * _LM_BOWL * y
     for dx, dy, g, s in _lm_terms(x, y):
@@ -235,6 +228,9 @@ def _lm_f_and_grad(x, y):
         gx = gx + g * dx / (s * s)
         gy = gy + g * dy / (s * s)
     return value, gx, gy
+
+
+_lm_grad = _gradient_of(_lm_f_and_grad)
 
 
 def _lm_hess(x, y):

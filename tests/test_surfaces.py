@@ -39,8 +39,9 @@ def test_gradient_matches_finite_differences(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_value_and_grad_is_f_and_grad(name):
-    """The one-pass ``f_and_grad`` a descent step calls gives what ``f`` and ``grad`` give
-    (and so passes the finite-difference check above), on points and on a grid."""
+    """What a descent step calls (``value_and_grad``, one pass where a surface has
+    ``f_and_grad``) gives what ``f`` and ``grad`` give, on points and on a grid; ``grad``
+    itself is checked against finite differences above."""
     s = get_surface(name)
     x, y = sample_points(s, n=200, seed=3)
     for shape in ((200,), (20, 10)):

@@ -277,18 +277,20 @@ def loss_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def paths_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:
+    """Every path, one row per point: ``series`` and the columns of ``Trajectory.to_frame``
+    (diverged tails left out)."""
+    parts = []
+    for label, traj in runs.items():
+        df = traj.to_frame()
+        df.insert(0, "series", label)
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
+
+
 def download_runs(page: Page, runs: dict[str, descent.Trajectory], file_name: str) -> None:
-    """A CSV of every path: ``series, step, x, y, loss`` (diverged tails left out)."""
-
-    def table() -> pd.DataFrame:
-        parts = []
-        for label, traj in runs.items():
-            df = traj.to_frame()
-            df.insert(0, "series", label)
-            parts.append(df)
-        return pd.concat(parts, ignore_index=True)
-
-    csv_button(page.t("common.download_csv"), table, file_name)
+    """A CSV of every path (``paths_frame``), made when clicked."""
+    csv_button(page.t("common.download_csv"), lambda: paths_frame(runs), file_name)
 
 
 def fmt(value: float, digits: int = 4) -> str:
