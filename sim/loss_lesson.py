@@ -1,13 +1,16 @@
 """Numbers of the loss-function lesson (B7), all taken from ``sim.nn.losses``.
 
 * ``loss_values(label, p)``: what MSE and binary cross-entropy charge for predicting the
-  probability ``p`` when the true label is ``label`` (0 or 1), one sample at a time.
+  probability ``p`` when the true label is ``label`` (0 or 1), one sample at a time. The
+  cross-entropy is computed from the sigmoid's input ``z = log(p / (1 - p))``, as the
+  model computes it for a sigmoid output (``sim.nn.losses``): ``-log p`` for label 1 with no
+  cap, so a more confidently wrong answer always costs more (p = 1e-9 costs 20.7).
 * ``output_gradients(label, p)``: the gradient each loss sends back to the *input* ``z`` of a
-  sigmoid output unit (``p = sigmoid(z)``), by the chain rule
-  ``dL/dz = dL/dp * sigmoid'(z)`` with ``dL/dp`` from the loss objects' ``gradient`` and
-  ``sigmoid'`` from ``sim.nn.activations``. For MSE that is ``2 (p - y) p (1 - p)``, which
-  vanishes where the sigmoid saturates (p near 0 or 1) even when the answer is confidently
-  wrong; for cross-entropy the ``p (1 - p)`` cancels and ``dL/dz = p - y`` stays large.
+  sigmoid output unit (``p = sigmoid(z)``), the one the model uses: for MSE by the chain
+  rule ``dL/dz = dL/dp * sigmoid'(z)`` (``2 (p - y) p (1 - p)``, which vanishes where the
+  sigmoid saturates, p near 0 or 1, even when the answer is confidently wrong); for
+  cross-entropy the ``p (1 - p)`` cancels and ``dL/dz = p - y`` (the loss object's
+  ``gradient_logits``) stays large.
 * ``first_epoch_at(values, target)``: the first (1-based) epoch whose accuracy reached the
   target, for the "which loss learns faster" statement.
 """
@@ -33,14 +36,25 @@ def probability_axis(points: int = 199) -> np.ndarray:
 
 def _column(label: int, p) -> tuple[np.ndarray, np.ndarray]:
     p = np.atleast_1d(np.asarray(p, dtype=np.float64))[:, None]
+    if not ((p > 0.0) & (p < 1.0)).all():
+        raise ValueError("a predicted probability must lie strictly between 0 and 1")
     return np.full_like(p, float(label)), p
 
 
+def _logits(q: np.ndarray) -> np.ndarray:
+    """The sigmoid's input that produces ``q``: ``log q - log(1 - q)``."""
+    return np.log(q) - np.log1p(-q)
+
+
 def loss_values(label: int, p) -> dict[str, np.ndarray]:
-    """Per-sample loss of each prediction in ``p`` for the true ``label``: arrays keyed by
-    ``"binary_crossentropy"`` and ``"mse"`` (``sim.nn.losses`` per-sample functions)."""
+    """Per-sample loss of each prediction ``0 < p < 1`` for the true ``label``: arrays keyed
+    by ``"binary_crossentropy"`` (from the logits, uncapped) and ``"mse"``
+    (``sim.nn.losses`` per-sample functions)."""
     y, q = _column(label, p)
-    return {"binary_crossentropy": binary_crossentropy(y, q), "mse": mse(y, q)}
+    return {
+        "binary_crossentropy": binary_crossentropy(y, _logits(q), from_logits=True),
+        "mse": mse(y, q),
+    }
 
 
 def output_gradients(label: int, p) -> dict[str, np.ndarray]:
@@ -52,13 +66,11 @@ def output_gradients(label: int, p) -> dict[str, np.ndarray]:
     """
     y, q = _column(label, p)
     m = len(q)
-    z = np.log(q) - np.log1p(-q)  # the sigmoid's input that produces q
-    sigmoid = ACTIVATIONS["sigmoid"]
-    out = {}
-    for name, loss in (("binary_crossentropy", BinaryCrossentropy()), ("mse", MeanSquaredError())):
-        grad_p = loss.gradient(y, q) * m
-        out[name] = sigmoid.backward(grad_p, z, q)[:, 0]
-    return out
+    grad_mse = MeanSquaredError().gradient(y, q) * m
+    return {
+        "binary_crossentropy": BinaryCrossentropy().gradient_logits(y, q)[:, 0] * m,
+        "mse": ACTIVATIONS["sigmoid"].backward(grad_mse, _logits(q), q)[:, 0],
+    }
 
 
 def curve_frame(label: int, labels: Mapping[str, str], points: int = 199) -> pd.DataFrame:

@@ -46,6 +46,22 @@ def test_confident_wrong_costs_most_and_mse_gradient_vanishes():
     assert ll.readout(0, 0.7)["wrong"] and not ll.readout(0, 0.3)["wrong"]
 
 
+@pytest.mark.parametrize("label", [0, 1])
+def test_confident_wrong_costs_more_without_a_cap(label):
+    """Far past the old clip at p = 1e-7 (cost 16.12) the cost keeps growing as -log of the
+    probability given to the true label, and the cross-entropy gradient stays p - y."""
+    right = np.array([1e-3, 1e-7, 1e-9, 1e-12, 1e-15])  # probability given to the label
+    p = right if label == 1 else 1 - right
+    values = ll.loss_values(label, p)
+    expected = -np.log(p) if label == 1 else -np.log1p(-p)
+    np.testing.assert_allclose(values["binary_crossentropy"], expected, rtol=1e-12)
+    assert np.all(np.diff(values["binary_crossentropy"]) > 0)
+    assert values["binary_crossentropy"][-1] > 34 > -np.log(1e-7)
+    np.testing.assert_allclose(ll.output_gradients(label, p)["binary_crossentropy"], p - label)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ll.readout(label, 0.0)
+
+
 def test_curve_frame():
     frame = ll.curve_frame(1, {"binary_crossentropy": "ce", "mse": "m"}, points=11)
     assert list(frame.columns) == ["p", "series", "loss", "grad"]

@@ -138,3 +138,75 @@ def test_unknown_names_raise():
         get_metric("f1")
     with pytest.raises(ValueError, match="labels"):
         get_loss("sparse_categorical_crossentropy").prepare(np.array([0, 3]), 3)
+
+
+def test_from_logits_equals_probabilities_where_nothing_is_clipped():
+    rng = np.random.default_rng(5)
+    z = rng.normal(scale=3.0, size=(6, 1))
+    y = rng.integers(0, 2, size=6).astype(float)
+    p = get_activation("sigmoid").forward(z)
+    np.testing.assert_allclose(
+        binary_crossentropy(y, z, from_logits=True), binary_crossentropy(y, p), rtol=1e-12
+    )
+    z3 = rng.normal(scale=3.0, size=(6, 3))
+    labels = rng.integers(0, 3, size=6)
+    p3 = softmax(z3)
+    np.testing.assert_allclose(
+        categorical_crossentropy(np.eye(3)[labels], z3, from_logits=True),
+        categorical_crossentropy(np.eye(3)[labels], p3),
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        sparse_categorical_crossentropy(labels, z3, from_logits=True),
+        sparse_categorical_crossentropy(labels, p3),
+        rtol=1e-12,
+    )
+
+
+@pytest.mark.parametrize(
+    "name,act",
+    [
+        ("binary_crossentropy", "sigmoid"),
+        ("categorical_crossentropy", "softmax"),
+        ("sparse_categorical_crossentropy", "softmax"),
+    ],
+)
+def test_value_and_gradient_from_logits_agree_at_saturation(name, act):
+    """Logits far past the clip (|z| up to 60): the value is uncapped (a wrong answer at
+    z = -60 costs 60, not -log(1e-7) = 16.1) and its derivative is gradient_logits."""
+    loss, activation = get_loss(name), get_activation(act)
+    if act == "sigmoid":
+        z = np.array([[-60.0], [-25.0], [40.0], [0.3]])
+        y = loss.prepare(np.array([1, 1, 0, 1]), 1)
+        assert loss.value_logits(y[:1], z[:1]) == pytest.approx(60.0, rel=1e-12)
+    else:
+        z = np.array([[-30.0, 30.0, 0.0], [45.0, -20.0, 1.0], [0.2, 0.1, -0.4]])
+        y = loss.prepare(np.array([0, 1, 2]) if "sparse" in name else np.eye(3), 3)
+        assert loss.value_logits(y[:1], z[:1]) == pytest.approx(60.0, rel=1e-12)
+    assert loss.value_logits(y, z) > loss.value(y, activation.forward(z))  # the capped one
+    numeric = numeric_grad(lambda: loss.value_logits(y, z), z)
+    np.testing.assert_allclose(
+        loss.gradient_logits(y, activation.forward(z)), numeric, rtol=1e-6, atol=1e-9
+    )
+
+
+def test_model_reports_the_logits_value_of_a_confident_wrong_answer():
+    """A sigmoid output at z = -30 for label 1: fit, train_on_batch and evaluate all report
+    the loss 30 (not the clipped 16.1), and the update uses the gradient p - y = -1."""
+    from sim.nn import Dense, Sequential
+
+    model = Sequential([Dense(1, activation="sigmoid", input_dim=1)], seed=0)
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    model.set_weights([np.array([[-10.0]]), np.array([0.0])])
+    x, y = np.array([[3.0]]), np.array([1.0])
+    loss, acc = model.evaluate(x, y)
+    assert loss == pytest.approx(30.0, rel=1e-12) and acc == 0.0
+    history = model.fit(x, y, batch_size=1, epochs=1, shuffle=False)
+    assert history.history["loss"] == [pytest.approx(30.0, rel=1e-12)]
+    kernel, bias = model.get_weights()
+    p = 1 / (1 + np.exp(30.0))
+    assert bias[0] == pytest.approx(-0.01 * (p - 1.0), rel=1e-12)  # lr 0.01, dL/dz = p - 1
+    assert kernel[0, 0] == pytest.approx(-10.0 - 0.01 * (p - 1.0) * 3.0, rel=1e-12)
+    before = model.evaluate(x, y)[0]  # z = -29.9 after the step
+    assert before == pytest.approx(29.9, rel=1e-12)
+    assert model.train_on_batch(x, y)[0] == pytest.approx(before, rel=1e-12)

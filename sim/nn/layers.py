@@ -196,13 +196,17 @@ class Dense(Layer):
         self.bias = np.zeros(self.units)
 
     def forward(self, x, training=False):
+        return self.forward_logits(x, training)[1]
+
+    def forward_logits(self, x, training=False) -> tuple[np.ndarray, np.ndarray]:
+        """``(z, a)``: the pre-activation (an output layer's logits) and the activation."""
         self._ensure_built(x)
         self.inputs = x
         z = x @ self.kernel
         z += self.bias
         self.z = z
         a = self.a = self.activation.forward(z)
-        return a  # the local, not self.a: a shared model may be called from two threads
+        return z, a  # the locals, not self.z/a: a shared model may be called from two threads
 
     def backward(self, grad_out, need_input_grad=True):
         return self.backward_z(self.activation.backward(grad_out, self.z, self.a), need_input_grad)

@@ -19,15 +19,27 @@ With ``n`` samples, ``k`` outputs, predictions ``p`` and targets ``y``::
 Confident wrong answers cost the most: with y = 1, p = 0.01 costs -log 0.01 = 4.6, p = 0.5
 only 0.69.
 
-Fused gradients. When the last layer is ``Dense(sigmoid)`` with binary cross-entropy, or
-``Dense(softmax)`` with a cross-entropy, the model skips the division by ``p (1 - p)`` and the
-activation's derivative, which cancel, and starts backprop from ``dL/dz`` directly::
+From the logits. When the last layer is ``Dense(sigmoid)`` with binary cross-entropy, or
+``Dense(softmax)`` with a cross-entropy, the model computes both the value and the gradient
+from that layer's pre-activation ``z`` (the logits), as Keras' TensorFlow backend does
+(``tf.nn.sigmoid_cross_entropy_with_logits``, ``softmax_cross_entropy_with_logits``)::
 
-    sigmoid + BCE:      dL/dz = (p - y) / (n k)
-    softmax + CE:       dL/dz = (p * sum_j y_j - y) / n      (= (p - y) / n for one-hot y)
+    sigmoid + BCE:      L = mean of [max(z, 0) - z y + log(1 + exp(-|z|))]
+                        dL/dz = (p - y) / (n k)
+    softmax + CE:       L = -mean over batch of sum_j y_j log_softmax(z)_j,
+                        log_softmax(z)_j = z_j - max(z) - log sum_i exp(z_i - max(z))
+                        dL/dz = (p * sum_j y_j - y) / n      (= (p - y) / n for one-hot y)
 
-This equals the unfused chain rule wherever ``p`` is not clipped, and stays finite (and keeps
-learning) where the unfused one would divide by ~0 or be cut to 0 by the clip.
+No clip: value and gradient belong to one function at any confidence, so a confidently
+wrong answer (z = -30 for y = 1) costs 30 and pushes with a gradient of size 1/n, and
+the cost grows without a cap as the answer gets more confidently wrong. Where p lies in
+[1e-7, 1 - 1e-7] this equals the formulas on probabilities above (to rounding).
+
+The one place sim differs from Keras on the torch (and JAX) backend: there, a sigmoid or
+softmax output reaches the loss as a probability, p is clipped to [1e-7, 1 - 1e-7] inside
+the loss, so a saturated sample's value is capped at -log(1e-7) = 16.12 and its gradient is
+dropped (the clip's derivative is 0). The per-sample functions above keep that Keras
+semantics on probabilities (``from_logits=False``); ``from_logits=True`` takes logits.
 """
 
 from __future__ import annotations
@@ -93,27 +105,56 @@ def mse(y_true, y_pred) -> np.ndarray:
     return (d * d).mean(axis=-1)
 
 
-def binary_crossentropy(y_true, y_pred) -> np.ndarray:
-    """Per-sample ``-mean_j [y log q + (1 - y) log(1 - q)]``, ``q = clip(p, 1e-7, 1 - 1e-7)``."""
+def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-sample ``-mean_j [y log q + (1 - y) log(1 - q)]``, ``q = clip(p, 1e-7, 1 - 1e-7)``.
+
+    ``from_logits=True``: ``y_pred`` holds logits ``z`` (``p = sigmoid(z)``), and the loss is
+    ``mean_j [max(z, 0) - z y + log(1 + exp(-|z|))]``, exact at any ``z``, no clip."""
     y, p = _pair(y_true, y_pred)
+    if from_logits:
+        return _bce_logits(y, p).mean(axis=-1)
     q = np.clip(p, EPSILON, 1.0 - EPSILON)
     return -(y * np.log(q) + (1.0 - y) * np.log(1.0 - q)).mean(axis=-1)
 
 
-def categorical_crossentropy(y_true, y_pred) -> np.ndarray:
-    """Per-sample ``-sum_j y_j log q_j``, ``q = clip(p / sum(p), 1e-7, 1 - 1e-7)``; one-hot y."""
+def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-sample ``-sum_j y_j log q_j``, ``q = clip(p / sum(p), 1e-7, 1 - 1e-7)``; one-hot y.
+
+    ``from_logits=True``: ``-sum_j y_j log_softmax(z)_j`` of the logits ``z``, no clip."""
     p = np.asarray(y_pred, dtype=np.float64)
     y = as_column_targets(y_true, p.shape[-1])
+    if from_logits:
+        return -(y * log_softmax(p)).sum(axis=-1)
     q = np.clip(p / p.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
     return -(y * np.log(q)).sum(axis=-1)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred) -> np.ndarray:
-    """Per-sample ``-log q_y`` for integer labels ``y`` (same clipping as above)."""
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
+    """Per-sample ``-log q_y`` for integer labels ``y`` (same clipping as above);
+    ``from_logits=True``: ``-log_softmax(z)_y``."""
     p = np.asarray(y_pred, dtype=np.float64)
     labels = as_labels(y_true, p.shape[-1])
+    rows = np.arange(len(labels))
+    if from_logits:
+        return -log_softmax(p)[rows, labels]
     q = np.clip(p / p.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
-    return -np.log(q[np.arange(len(labels)), labels])
+    return -np.log(q[rows, labels])
+
+
+def _bce_logits(y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Element-wise binary cross-entropy of logits, ``max(z, 0) - z y + log1p(exp(-|z|))``
+    (TensorFlow's ``sigmoid_cross_entropy_with_logits``: no overflow at any finite z)."""
+    out = np.maximum(z, 0.0)
+    out -= z * y
+    out += np.log1p(np.exp(-np.abs(z)))
+    return out
+
+
+def log_softmax(z) -> np.ndarray:
+    """Row-wise ``log softmax(z) = z - max(z) - log sum_j exp(z_j - max(z))``."""
+    z = np.asarray(z, dtype=np.float64)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,9 +165,11 @@ class Loss:
     """A loss as the model uses it. Targets are first brought to a canonical form by
     ``prepare(y, units)`` (once per fit), then per batch::
 
-        value(y, p)          -> float, the batch mean
-        gradient(y, p)       -> dL/dp, shape of p
-        gradient_logits(y, p)-> dL/dz of the matching output activation (fused)
+        value(y, p)            -> float, the batch mean
+        gradient(y, p)         -> dL/dp, shape of p
+        value_logits(y, z)     -> float, the batch mean from the logits z of the matching
+                                  output activation (fused; no clip)
+        gradient_logits(y, p)  -> dL/dz of that activation (fused), p = activation(z)
     """
 
     name = ""
@@ -146,6 +189,9 @@ class Loss:
         raise NotImplementedError
 
     def gradient(self, y: np.ndarray, p: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def value_logits(self, y: np.ndarray, z: np.ndarray) -> float:
         raise NotImplementedError
 
     def gradient_logits(self, y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -188,6 +234,9 @@ class BinaryCrossentropy(Loss):
         g[(p < EPSILON) | (p > 1.0 - EPSILON)] = 0.0  # the clip's derivative
         return g
 
+    def value_logits(self, y, z):
+        return float(_bce_logits(y, z).sum()) / z.size
+
     def gradient_logits(self, y, p):
         g = p - y
         g *= 1.0 / p.size
@@ -224,6 +273,9 @@ class CategoricalCrossentropy(Loss):
         g = (g_r - (g_r * r).sum(axis=-1, keepdims=True)) / s
         return g / p.shape[0]
 
+    def value_logits(self, y, z):
+        return -float(np.vdot(y, log_softmax(z))) / z.shape[0]
+
     def gradient_logits(self, y, p):
         return (p * y.sum(axis=-1, keepdims=True) - y) / p.shape[0]
 
@@ -243,6 +295,7 @@ class SparseCategoricalCrossentropy(Loss):
 
     value = CategoricalCrossentropy.value
     gradient = CategoricalCrossentropy.gradient
+    value_logits = CategoricalCrossentropy.value_logits
     gradient_logits = CategoricalCrossentropy.gradient_logits
 
 

@@ -11,7 +11,8 @@ One training step on a batch ``(xb, yb)`` (``fit`` repeats it ``ceil(n / batch_s
 per epoch)::
 
     forward:   a = xb; for each layer: a = layer.forward(a, training=True)
-    loss:      L = loss(yb, a) + weight penalties
+    loss:      L = loss(yb, a) + weight penalties (from the output layer's logits z when its
+               activation is the loss's own: sigmoid + BCE, softmax + CE; sim.nn.losses)
     backward:  g = dL/da (or dL/dz, fused); for each layer, last first: g = layer.backward(g)
     update:    for each trainable array w: w, state_w = optimizer.update(w, dw, state_w)
 
@@ -256,6 +257,21 @@ class Sequential:
             x = layer.forward(x, training)
         return x
 
+    def _forward_with_logits(self, x: np.ndarray, training: bool):
+        """``(z, a)``: the last layer's pre-activation (None unless it is a ``Dense``) and
+        the model's output, in one forward pass."""
+        *body, last = self.layers
+        for layer in body:
+            x = layer.forward(x, training)
+        if isinstance(last, Dense):
+            return last.forward_logits(x, training)
+        return None, last.forward(x, training)
+
+    def _loss_value(self, y: np.ndarray, z, a: np.ndarray, fused: bool) -> float:
+        """The batch loss (no penalty): from the logits ``z`` when the output activation is
+        the loss's own (sigmoid + BCE, softmax + CE; see ``sim.nn.losses``), else from ``a``."""
+        return self.loss.value_logits(y, z) if fused else self.loss.value(y, a)
+
     def _chunks(self, n: int, batch_size):
         size = PREDICT_CHUNK if batch_size is None else _check_batch_size(batch_size)
         return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
@@ -271,9 +287,10 @@ class Sequential:
     def _evaluate_prepared(self, x: np.ndarray, y: np.ndarray, batch_size=None) -> dict:
         """Inference-mode loss and metrics on prepared arrays; changes no weight."""
         loss_sum, totals = 0.0, [0.0] * len(self.metrics)
+        fused = self._output_fused()
         for lo, hi in self._chunks(len(x), batch_size):
-            p = self._forward(x[lo:hi], False)
-            loss_sum += self.loss.value(y[lo:hi], p) * (hi - lo)
+            z, p = self._forward_with_logits(x[lo:hi], False)
+            loss_sum += self._loss_value(y[lo:hi], z, p, fused) * (hi - lo)
             for i, m in enumerate(self.metrics):
                 totals[i] += m.total(y[lo:hi], p)
         n = len(x)
@@ -306,17 +323,21 @@ class Sequential:
                 self.optimizer.init(getattr(layer, p)) for layer, p, _ in self._trainable_slots()
             ]
 
-    def _backward_plan(self):
-        """(fused?, [(layer, need_input_grad), ...] last layer first)."""
+    def _output_fused(self) -> bool:
+        """Whether the output layer is a ``Dense`` with the loss's own activation (sigmoid +
+        BCE, softmax + CE): then value and gradient come from its logits."""
         last = self.layers[-1]
-        fused = (
+        return (
             self.loss.fused_activation is not None
             and isinstance(last, Dense)
             and last.activation.name == self.loss.fused_activation
         )
+
+    def _backward_plan(self):
+        """(fused?, [(layer, need_input_grad), ...] last layer first)."""
         order = self.layers[::-1]
         plan = [(layer, i < len(order) - 1) for i, layer in enumerate(order)]
-        return fused, plan
+        return self._output_fused(), plan
 
     def train_on_batch(self, x, y):
         """One update on one batch (Keras ``train_on_batch``); returns the batch loss (before
@@ -328,8 +349,8 @@ class Sequential:
         fused, plan = self._backward_plan()
         slots = self._trainable_slots()
         with _quiet():
-            a = self._forward(x, True)
-            loss = self.loss.value(y, a) + self._penalty()
+            z, a = self._forward_with_logits(x, True)
+            loss = self._loss_value(y, z, a, fused) + self._penalty()
             values = [m.total(y, a) / len(x) for m in self.metrics]
             self._backward(y, a, fused, plan)
             self._update(slots)
@@ -521,8 +542,7 @@ class _Run:
 
     def epoch(self, order: np.ndarray, shuffle: bool) -> dict:
         """Run the batches of one epoch; returns the epoch logs (loss, metrics)."""
-        model, loss_fn, metrics = self.model, self.model.loss, self.model.metrics
-        layers = model.layers
+        model, metrics = self.model, self.model.metrics
         xs = self.x.take(order, axis=0) if shuffle else self.x
         ys = self.y.take(order, axis=0) if shuffle else self.y
         n, bs = len(xs), self.batch_size
@@ -536,10 +556,8 @@ class _Run:
             for cb in self.begin_cbs:
                 cb.on_train_batch_begin(b, {"size": nb})
             snapshot = self._snapshot()
-            a = xb
-            for layer in layers:
-                a = layer.forward(a, True)
-            batch_loss = loss_fn.value(yb, a)
+            z, a = model._forward_with_logits(xb, True)
+            batch_loss = model._loss_value(yb, z, a, fused)
             for layer in penalized:
                 batch_loss += layer.regularization_loss()
             if not math.isfinite(batch_loss):
