@@ -95,8 +95,8 @@ def _templates() -> list[tuple[str, re.Pattern]]:
         literal = "".join(parts)
         if len(literal) < 25 or "\n\n" in template:
             continue  # too short to tell apart, or a block that is no verdict
-        pattern = "(?:.+?)".join(re.escape(part) for part in parts)
-        out.append((key, re.compile(pattern, re.S)))
+        pattern = "(?:[^\n]*?)".join(re.escape(part) for part in parts)
+        out.append((key, re.compile(pattern)))
     return out
 
 
