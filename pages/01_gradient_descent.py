@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import charts, descent
+from sim import charts, descent, run_facts
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
@@ -19,7 +19,7 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
     surface = dv.surface_select(page, default="bowl", container=c1)
     with c2:
-        lr = dv.learning_rate_control(page, default=0.1)
+        lr = dv.learning_rate_control(page, default=surface.default_learning_rate)
         steps = dv.steps_control(page, default=60)
     with c3:
         x0, y0 = dv.start_controls(page, surface)
@@ -92,15 +92,17 @@ with st.container(border=True):
             )
         )
     elif reached >= 0:
-        m = surface.minima[descent.basins(run, surface)]
+        where = int(descent.basins(run, surface))
+        m = surface.minima[where]
+        kind, deepest = run_facts.minimum_kind(surface, where)
         st.markdown(
             t(
                 "gd.notice_reached",
                 steps=int(reached),
-                kind=t(f"common.kind_{m.kind}"),
+                minimum=t(f"common.minimum_{kind}", n=deepest),
                 x=dv.fmt(m.x, 3),
                 y=dv.fmt(m.y, 3),
-                f=dv.fmt(run.loss[-1]),
+                f=dv.fmt(run.loss[int(reached)]),  # the value at the step it cites
             )
         )
     else:

@@ -107,9 +107,10 @@ for lr, out in outcomes.items():
     if out.kind == "diverged":
         lines.append(t("lr.rate_diverged", lr=dv.fmt(lr), step=out.step))
     elif out.kind == "reached":
-        kind = t(f"common.kind_{surface.minima[out.minimum].kind}")
+        kind, deepest = run_facts.minimum_kind(surface, out.minimum)
+        minimum = t(f"common.minimum_{kind}", n=deepest)
         key = "lr.rate_reached_zigzag" if zigzag else "lr.rate_reached"
-        lines.append(t(key, lr=dv.fmt(lr), steps=out.step, kind=kind, rev=out.reversals))
+        lines.append(t(key, lr=dv.fmt(lr), steps=out.step, minimum=minimum, rev=out.reversals))
     else:
         key = "lr.rate_moving_zigzag" if zigzag else "lr.rate_moving"
         pct = dv.fmt(100 * max(out.progress, 0.0), 3)

@@ -127,7 +127,7 @@ def escape_line(label: str, traj, surface) -> str:
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=label, step=out.step)
     facts = run_facts.momentum_regime(traj, surface)
-    common = dict(name=label, steps=out.step, f=dv.fmt(out.final_loss), passes=facts.passes)
+    common = dict(name=label, steps=out.step, f=dv.fmt(out.step_loss), passes=facts.passes)
     if facts.regime == "trapped":
         return t("momentum.run_trapped", **common)
     if facts.regime == "enough":
@@ -145,7 +145,7 @@ def gd_line(traj, surface) -> str:
     out = run_facts.outcome(traj, surface)
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=t("momentum.series_gd"), step=out.step)
-    common = dict(steps=out.step, f=dv.fmt(out.final_loss))
+    common = dict(steps=out.step, f=dv.fmt(out.step_loss))
     if out.kind == "reached" and surface.minima[out.minimum].kind == "local":
         return t("momentum.gd_local", **common)
     if out.kind == "reached":

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive, descent
+from sim import adaptive, descent, run_facts
 from sim.adaptive import OPTIMIZER_NAMES
 from ui import controls
 from ui import descent_view as dv
@@ -25,7 +25,7 @@ DEFAULT_RATES = {
     "rosenbrock": (0.001, 0.001, 0.001, 0.1, 0.05, 0.1),
     "himmelblau": (0.01, 0.005, 0.005, 0.3, 0.1, 0.1),
     "beale": (0.0001, 0.0001, 0.0001, 0.5, 0.01, 0.3),
-    "ravine": (0.5, 0.05, 0.05, 0.5, 0.1, 0.2),
+    "ravine": (0.5, 0.05, 0.05, 0.5, 0.05, 0.2),  # RMSprop at 0.1 hopped after arriving
     "local_minima": (0.1, 0.1, 0.1, 0.3, 0.1, 0.3),
     "saddle": (0.1, 0.05, 0.05, 0.5, 0.05, 0.1),
     "bowl": (0.1, 0.05, 0.05, 0.5, 0.05, 0.1),
@@ -220,13 +220,15 @@ with st.container(border=True):
     diverged = [s for s in order if s.diverged_at is not None]
     if reached:
         first = reached[0]
-        m = surface.minima[int(descent.basins(runs[first.label], surface))]
+        where = int(descent.basins(runs[first.label], surface))
+        m = surface.minima[where]
+        kind, deepest = run_facts.minimum_kind(surface, where)
         st.markdown(
             t(
                 "race.notice_winner",
                 name=first.label,
                 step=first.reached,
-                kind=t(f"common.kind_{m.kind}"),
+                minimum=t(f"common.minimum_{kind}", n=deepest),
                 x=dv.fmt(m.x, 3),
                 y=dv.fmt(m.y, 3),
             )

@@ -87,7 +87,8 @@ if len(result.epochs) < int(epochs) and result.stopped_reason is None:
     )
 
 hist = result.history
-regions = fr.regions(hist["loss"], hist["val_loss"], hist.get("accuracy"))
+chance = fr.chance_loss(yt, task)
+regions = fr.regions(hist["loss"], hist["val_loss"], hist.get("accuracy"), chance=chance)
 labels = {r: t(f"curves.region_{r}") for r in fr.REGION_COLOURS}
 
 
@@ -101,7 +102,8 @@ with chart_col:
     marks = pd.DataFrame(
         [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
     )
-    curves = tv.history_chart(page, result, "loss", markers=marks)
+    axis = fr.loss_axis(hist["loss"], hist["val_loss"])
+    curves = tv.history_chart(page, result, "loss", markers=marks, y_domain=axis)
     plot(
         st,
         alt.layer(fr.band_chart(regions, labels), curves).resolve_scale(color="independent"),
@@ -122,14 +124,6 @@ x_all = np.concatenate([xt, xv])
 y_all = np.concatenate([yt, yv])
 
 
-def region_of(epoch: int) -> str:
-    if epoch < regions.good_start:
-        return "underfit"
-    if regions.overfit_start and epoch >= regions.overfit_start:
-        return "overfit"
-    return "good"
-
-
 def draw(frame: int) -> None:
     epoch = result.snapshot_epochs[frame]
     picture, words = st.columns([1.2, 1])
@@ -147,10 +141,10 @@ def draw(frame: int) -> None:
                 epoch=epoch,
                 loss=f3(hist["loss"][epoch - 1]),
                 val_loss=f3(hist["val_loss"][epoch - 1]),
-                region=labels[region_of(epoch)],
+                region=labels[regions.region_of(epoch)],
             )
         )
-        words.caption(t(f"curves.frame_{region_of(epoch)}"))
+        words.caption(t(f"curves.frame_{regions.region_of(epoch)}"))
 
 
 st.markdown(f"**{t('curves.boundary_title')}**")
@@ -178,6 +172,7 @@ with st.container(border=True):
         acc=f"{acc:.0%}",
         val_acc=f"{val_acc:.0%}",
         over=regions.overfit_start or 0,
+        chance=f3(regions.chance or 0.0),
     )
     st.markdown(t(f"curves.notice_{regions.outcome}", **numbers))
 

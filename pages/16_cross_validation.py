@@ -42,8 +42,12 @@ def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def cached_one(x, y, spec, task, n_classes, k, epochs, seed):
-    return crossval.one_training(
+def cached_timed(x, y, spec, task, n_classes, k, epochs, seed, _label):
+    """``crossval.run_timed`` cached on its inputs: the honest record together with the
+    warm time of one training measured next to it (never a figure from another run)."""
+    return tv.run_with_progress(
+        _label,
+        crossval.run_timed,
         x,
         y,
         spec,
@@ -78,9 +82,8 @@ with st.container(border=True):
 
 k = int(min(k, len(x)))
 label = t("train.progress")
-honest = cached_cv(x, y, SPEC, task, n_classes, k, int(epochs), seed, True, label)
+honest, one = cached_timed(x, y, SPEC, task, n_classes, k, int(epochs), seed, label)
 dirty = cached_cv(x, y, SPEC, task, n_classes, k, int(epochs), seed, False, label) if leak else None
-one = cached_one(x, y, SPEC, task, n_classes, k, int(epochs), seed)
 if honest.epochs < int(epochs):
     page.notice(
         t("train.epochs_capped", requested=int(epochs), samples=len(x) * k, epochs=honest.epochs)

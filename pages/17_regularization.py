@@ -134,6 +134,7 @@ runs = remedies.variants(
 )
 x_train, y_train, x_val, y_val = stopping.validation_tail(x, y, SPLIT)
 n_epochs = remedies.epochs_for(int(epochs), len(x_train))
+batch = remedies.even_batch(len(x_train), BATCH)
 if n_epochs < int(epochs):
     page.notice(
         t("train.epochs_capped", requested=int(epochs), samples=len(x_train), epochs=n_epochs)
@@ -141,13 +142,13 @@ if n_epochs < int(epochs):
 every = max(1, math.ceil(n_epochs / MAX_FRAMES))
 fit = dict(
     learning_rate=LEARNING_RATE,
-    batch_size=BATCH,
+    batch_size=batch,
     epochs=n_epochs,
     validation_split=SPLIT,
     seed=seed,
     grid_cells=GRID_CELLS,
     snapshot_every=every,
-    evaluate={"train": (x_train, y_train), "val": (x_val, y_val)},
+    track={"train": (x_train, y_train), "val": (x_val, y_val)},
 )
 
 
@@ -289,9 +290,10 @@ for v in runs:
             t("remedies.col_change"): f"{change:+.3f}" if change != "" else "",
         }
     )
-st.markdown(f"**{t('remedies.table_title')}**")
+window = base.window if base else remedies.score_window(trained)
+st.markdown(f"**{t('remedies.table_title', window=window)}**")
 st.table(pd.DataFrame(table), hide_index=True)
-st.caption(t("remedies.table_caption"))
+st.caption(t("remedies.table_caption", window=window))
 
 # --- what to notice: read off the runs ----------------------------------------------------
 names = {v.key: variant_name(v) for v in runs}
@@ -313,6 +315,7 @@ with st.container(border=True):
             gap=f3(base.gap),
             train_acc=pct(base.train_accuracy),
             val_acc=pct(base.val_accuracy),
+            window=base.window,
         )
         if verdict.kind == "no_overfit":
             st.markdown(t("remedies.notice_no_overfit", **common))
@@ -417,7 +420,7 @@ with st.container(border=True):
 
 # --- the code and the record --------------------------------------------------------------
 loss = default_loss(task)
-fit_args = f"x, y, batch_size={BATCH}, epochs={n_epochs}, validation_split={SPLIT}"
+fit_args = f"x, y, batch_size={batch}, epochs={n_epochs}, validation_split={SPLIT}"
 with controls.code_expander(t("train.keras_title")) as code_open:
     if code_open:
         st.caption(t("train.keras_caption"))

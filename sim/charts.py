@@ -364,13 +364,20 @@ def loss_chart(
     y_field: str = "loss",
     current: float | None = None,
     height: int = 260,
+    y_domain: tuple[float, float] | None = None,
 ) -> alt.LayerChart:
-    """Lines of ``y_field`` against ``x_field`` per series, with a rule at ``current``."""
+    """Lines of ``y_field`` against ``x_field`` per series, with a rule at ``current``;
+    ``y_domain`` fixes the y axis (else it fits the data)."""
     colour, shape = series_encodings(series, legend_title)
     data = frame
     if log_y:
         data = frame[frame[y_field] > 0]
-    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    if log_y:
+        y_scale = alt.Scale(type="log")
+    elif y_domain is not None:
+        y_scale = alt.Scale(domain=list(y_domain))
+    else:
+        y_scale = alt.Scale(zero=False)
     base = alt.Chart(data).encode(
         x=alt.X(f"{x_field}:Q", title=x_title),
         y=alt.Y(f"{y_field}:Q", title=y_title, scale=y_scale),

@@ -34,7 +34,9 @@ class Outcome:
     reach of ``surface.minima[minimum]`` from ``step`` on) or ``"moving"`` (neither, ``step``
     = the last step). ``reversals`` counts steps that turned back against the step before;
     ``progress`` is the share of the drop from the start's value to the lowest listed minimum
-    achieved by the end (1 = at the bottom)."""
+    achieved by the end (1 = at the bottom). ``step_loss`` is the value at ``step`` (for a
+    settled run the value where it settled, not the end's: a sentence that cites a step
+    cites that step's value)."""
 
     kind: str
     step: int
@@ -42,6 +44,7 @@ class Outcome:
     final_loss: float
     reversals: int
     progress: float
+    step_loss: float = math.nan
 
 
 def finite_length(traj: Trajectory) -> int:
@@ -75,12 +78,28 @@ def outcome(traj: Trajectory, surface: Surface) -> Outcome:
     last = finite_length(traj) - 1
     final = float(traj.loss[last])
     if traj.diverged_at is not None:
-        return Outcome("diverged", int(traj.diverged_at), -1, final, rev, prog)
+        return Outcome("diverged", int(traj.diverged_at), -1, final, rev, prog, final)
     settle = int(descent.steps_to_reach(traj, surface))
     if settle >= 0:
         m = int(descent.basins(traj, surface))
-        return Outcome("reached", settle, m, final, rev, prog)
-    return Outcome("moving", traj.steps, -1, final, rev, prog)
+        return Outcome("reached", settle, m, final, rev, prog, float(traj.loss[settle]))
+    return Outcome("moving", traj.steps, -1, final, rev, prog, final)
+
+
+DEEPEST_TOLERANCE = 1e-9  # minima within this of the lowest value are equally deep
+
+
+def minimum_kind(surface: Surface, index: int) -> tuple[str, int]:
+    """``(kind, n)`` for how a sentence may name ``surface.minima[index]``: ``"global"``
+    only when it is the one deepest minimum; ``"shared"`` when it is one of ``n`` equally
+    deep minima (Himmelblau's four, the saddle's two: none of them is *the* global one);
+    ``"local"`` when a deeper one exists. ``n`` counts the equally deepest minima."""
+    values = np.array([m.value for m in surface.minima], float)
+    deepest = np.abs(values - values.min()) <= DEEPEST_TOLERANCE * max(1.0, abs(values.min()))
+    n = int(deepest.sum())
+    if not deepest[index]:
+        return "local", n
+    return ("global" if n == 1 else "shared"), n
 
 
 # --- learning rate ----------------------------------------------------------------------

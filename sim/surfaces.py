@@ -43,6 +43,11 @@ class Surface:
     minima: list[Minimum]
     saddles: list[tuple[float, float]] = field(default_factory=list)
     log_scale: bool = False  # draw log(1 + f - f_min): for surfaces with huge walls
+    # plain GD's learning rate for this surface from ``default_start``, one of the choices
+    # the lessons offer (``ui.descent_view.LEARNING_RATES``): it descends without diverging,
+    # with at least twice the margin to the smallest rate that diverges (where one exists);
+    # a page starts its learning-rate control here, and the learner can push past the edge
+    default_learning_rate: float = 0.1
     # ``(f, gx, gy)`` in one pass, sharing the terms ``f`` and ``grad`` both compute: the
     # inner loop of every descent calls it once per step (same values as f and grad)
     f_and_grad: Callable[[Array, Array], tuple[Array, Array, Array]] | None = None
@@ -279,6 +284,7 @@ def _build() -> dict[str, Surface]:
             *b,
             bounds=((-3.0, 3.0), (-3.0, 3.0)),
             default_start=(-2.4, 2.0),
+            default_learning_rate=0.1,
             minima=_minima(*b, [(0.0, 0.0, "global")]),
         ),
         "ravine": Surface(
@@ -288,6 +294,7 @@ def _build() -> dict[str, Surface]:
             *r,
             bounds=((-8.0, 8.0), (-3.0, 3.0)),
             default_start=(-7.0, 2.0),
+            default_learning_rate=0.5,
             minima=_minima(*r, [(0.0, 0.0, "global")]),
         ),
         "rosenbrock": Surface(
@@ -296,6 +303,7 @@ def _build() -> dict[str, Surface]:
             *ro,
             bounds=((-2.0, 2.0), (-1.0, 3.0)),
             default_start=(-1.5, 2.5),
+            default_learning_rate=0.001,
             f_and_grad=_rosen_f_and_grad,
             minima=_minima(*ro, [(1.0, 1.0, "global")]),
             log_scale=True,
@@ -307,6 +315,7 @@ def _build() -> dict[str, Surface]:
             *hi,
             bounds=((-5.0, 5.0), (-5.0, 5.0)),
             default_start=(-0.3, -0.9),
+            default_learning_rate=0.01,
             f_and_grad=_himmel_f_and_grad,
             minima=_minima(
                 *hi,
@@ -326,6 +335,7 @@ def _build() -> dict[str, Surface]:
             *sa,
             bounds=((-3.0, 3.0), (-2.0, 2.0)),
             default_start=(-2.8, 0.01),
+            default_learning_rate=0.1,
             minima=_minima(*sa, [(0.0, 1.0, "global"), (0.0, -1.0, "global")]),
             saddles=[(0.0, 0.0)],
         ),
@@ -335,6 +345,7 @@ def _build() -> dict[str, Surface]:
             *be,
             bounds=((-4.5, 4.5), (-4.5, 4.5)),
             default_start=(-3.0, 3.0),
+            default_learning_rate=0.001,
             f_and_grad=_beale_f_and_grad,
             minima=_minima(*be, [(3.0, 0.5, "global")]),
             log_scale=True,
@@ -346,6 +357,7 @@ def _build() -> dict[str, Surface]:
             *lm,
             bounds=((-5.0, 5.0), (-4.0, 4.0)),
             default_start=(-4.5, 1.5),
+            default_learning_rate=0.1,
             f_and_grad=_lm_f_and_grad,
             minima=_minima(*lm, [(2.0, 0.0, "global"), (-1.5, 0.5, "local")]),
         ),

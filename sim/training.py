@@ -162,6 +162,8 @@ class TrainResult:
     grid_predictions: list[np.ndarray] = field(default_factory=list)
     weights: list[np.ndarray] = field(default_factory=list)
     final: dict[str, float] = field(default_factory=dict)
+    # per tracked set: {"loss": [...], "accuracy": [...]}, one entry per epoch (see ``train``)
+    tracked: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     def frame(self):
         """The history as a tidy frame: ``epoch, metric, value`` (for charts and CSV)."""
@@ -179,6 +181,23 @@ class TrainResult:
         import pandas as pd
 
         return pd.DataFrame({"epoch": self.epochs, **self.history})
+
+
+class EpochScores(Callback):
+    """After every epoch, each named ``(x, y)`` set scored in inference mode with the data
+    loss alone (``evaluate``'s loss minus the weight penalty) and the compiled metrics."""
+
+    def __init__(self, sets: dict[str, tuple]) -> None:
+        super().__init__()
+        self.sets = sets
+        self.values: dict[str, dict[str, list[float]]] = {name: {} for name in sets}
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, (x_set, y_set) in self.sets.items():
+            scores = self.model.evaluate(x_set, y_set, return_dict=True)
+            scores["loss"] = scores["loss"] - self.model._penalty()
+            for key, value in scores.items():
+                self.values[name].setdefault(key, []).append(float(value))
 
 
 def train(
@@ -203,12 +222,17 @@ def train(
     time_budget: float | None = None,
     callbacks: list[Callback] | None = None,
     evaluate: dict[str, tuple] | None = None,
+    track: dict[str, tuple] | None = None,
 ) -> TrainResult:
     """Build, fit and record one model. ``early_stopping`` holds ``EarlyStopping`` keyword
     arguments (or None); ``grid_cells=None`` skips the decision-boundary grid (regression
     sets with one input get predictions on a line instead). ``evaluate`` maps names to
     ``(x, y)`` sets scored with the final weights into ``result.final[name]`` (a dict of
-    ``loss`` and the metrics), e.g. the test set, looked at once after training."""
+    ``loss`` and the metrics), e.g. the test set, looked at once after training. ``track``
+    maps names to ``(x, y)`` sets scored after every epoch with that epoch's weights into
+    ``result.tracked[name]``: inference mode (no dropout, no noise, batch normalization's
+    moving statistics) and the data loss alone, without the L2 penalty, so networks with and
+    without a remedy are scored on the same loss, epoch by epoch."""
     model = build_model(spec, x.shape[1], task, n_classes, optimizer, learning_rate, loss, seed)
     grid = bounds = None
     if grid_cells and x.shape[1] == 2:
@@ -224,7 +248,8 @@ def train(
         keep_weights=False,
     )
     batches = BatchLogger()
-    cbs: list[Callback] = [snaps, batches, *(callbacks or [])]
+    scores = EpochScores(track or {})
+    cbs: list[Callback] = [snaps, batches, scores, *(callbacks or [])]
     stopper = None
     if early_stopping:
         stopper = EarlyStopping(**early_stopping)
@@ -272,6 +297,7 @@ def train(
             np.nan_to_num(v).astype(np.float32) for v in snaps.values if v is not None
         ],
         weights=model.get_weights(),
+        tracked=scores.values,
     )
     for name, (x_eval, y_eval) in (evaluate or {}).items():
         scores = model.evaluate(x_eval, y_eval, return_dict=True)

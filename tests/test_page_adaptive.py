@@ -11,7 +11,7 @@ from ui.descent_view import fmt
 FILE = "pages/06_adaptive_rates.py"
 
 
-def summaries(surface="ravine", lr=0.1, rho=0.9, acc0=0.1, steps=200, start=None):
+def summaries(surface="ravine", lr=0.05, rho=0.9, acc0=0.1, steps=200, start=None):
     s = get_surface(surface)
     start = start or s.default_start
     ada = descent.run(
@@ -44,16 +44,18 @@ def test_default_run_statement_and_play():
     assert f"never fell below **{fmt(r.rate_min[0], 2)}**" in text
     assert f"**arrived at step {r.reached}**" in text
     assert f"is still {fmt(g.distance, 2)} from the minimum after 200 steps" in text
-    assert d.reached >= 0
-    assert f"Adam, with the same learning rate 0.1, arrived at step {d.reached}" in text
+    # RMSprop arrives and stays: no hops at the default rate
+    assert not r.hops and "hops around the minimum" not in text
+    assert d.reached < 0
+    assert f"Adam, with the same learning rate 0.05, is still {fmt(d.distance, 2)}" in text
 
     reset_and_play(at, "adaptive")
 
 
 def test_both_arrive_branch():
-    a, r, _, _ = summaries("local_minima")
+    a, r, _, _ = summaries("local_minima", lr=0.1)
     assert a.reached >= 0 and r.reached >= 0
-    at = open_page(FILE, params={"surface": "local_minima"})
+    at = open_page(FILE, params={"surface": "local_minima", "lr": "0.1"})
     assert_clean(at)
     text = notice_text(at)
     assert f"**RMSprop at step {r.reached}**, **Adagrad at step {a.reached}**" in text
@@ -71,9 +73,10 @@ def test_adagrad_only_branch_in_korean():
 
 
 def test_adagrad_only_while_rmsprop_is_still_far():
-    a, r, _, _ = summaries("rosenbrock", start=(1.8, 0.0))
+    a, r, _, _ = summaries("rosenbrock", lr=0.1, start=(1.8, 0.0))
     assert a.reached >= 0 and r.reached < 0 and r.distance > 1.5 * 0.1
-    at = open_page(FILE, params={"surface": "rosenbrock", "x0": "1.8", "y0": "0.0"})
+    params = {"surface": "rosenbrock", "x0": "1.8", "y0": "0.0", "lr": "0.1"}
+    at = open_page(FILE, params=params)
     assert_clean(at)
     text = notice_text(at)
     assert (
@@ -114,7 +117,7 @@ def test_bad_url_values_fall_back():
         FILE, params={"lr": "abc", "steps": "-5", "rho": "x" * 300, "acc0": "7", "adam": "maybe"}
     )
     assert_clean(at)
-    assert at.select_slider(key="lr").value == 0.1
+    assert at.select_slider(key="lr").value == 0.05
     assert at.slider(key="steps").value == 200
     assert at.slider(key="rho").value == 0.9
     assert at.select_slider(key="acc0").value == 0.1
@@ -122,3 +125,14 @@ def test_bad_url_values_fall_back():
     notices = " ".join(i.value for i in at.info)
     assert "abc" in notices and "-5" in notices and "acc0=7" in notices
     assert "x" * 41 not in notices  # long values are cut
+
+
+def test_rmsprop_hopping_is_said():
+    """At 0.1 on the ravine RMSprop arrives, then its loss jumps back up by decades: the
+    page says it hops around the minimum, with the peak it reached."""
+    _, r, _, _ = summaries(lr=0.1)
+    assert r.reached >= 0 and r.hops and r.hop_peak > 1e-3
+    at = open_page(FILE, params={"lr": "0.1"})
+    text = notice_text(at)
+    assert f"from step {r.reached} on RMSprop stays near the minimum" in text
+    assert f"(to {fmt(r.hop_peak, 2)})" in text and "hops around the minimum" in text

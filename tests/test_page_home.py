@@ -7,6 +7,7 @@ from apptest_utils import assert_clean, charts, notice_text, open_page
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
+from ui import descent_view
 from ui.lessons import available
 from ui.text import translate
 
@@ -43,7 +44,10 @@ def test_gd_statement_converged():
     s = get_surface("bowl")
     run = descent.run(s, make_optimizer("sgd", learning_rate=0.1), s.default_start, 60)
     steps = int(descent.steps_to_reach(run, s))
-    assert f"after **{steps} steps**" in notice_text(at)
+    text = notice_text(at)
+    # the value it cites is the one at the step it cites (step 14), not the last step's
+    assert f"after **{steps} steps**, where f = {descent_view.fmt(run.loss[steps])}" in text
+    assert "**the global minimum** at (0, 0)" in text
 
 
 def test_gd_statement_diverged():

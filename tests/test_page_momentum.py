@@ -104,13 +104,13 @@ def test_default_escape_statement(default_page):
     assert V.minima[o_mom.minimum].kind == "global"
     assert V.minima[o_nag.minimum].kind == "local"
     assert (
-        f"**GD** stopped in the **local** minimum at f = {g(o_gd.final_loss)} "
+        f"**GD** stopped in the **local** minimum at f = {g(o_gd.step_loss)} "
         f"after {o_gd.step} steps" in text
     )
     passes = run_facts.momentum_regime(mom, V).passes
     assert (
         f"**momentum 0.9** rolled through the shallow dip and reached the **global** minimum: "
-        f"settled after **{o_mom.step} steps** at f = {g(o_mom.final_loss)}, after swinging "
+        f"settled after **{o_mom.step} steps** at f = {g(o_mom.step_loss)}, after swinging "
         f"through its bottom {passes} times" in text
     )
     assert "**Nesterov 0.9** is **too little**: like GD it stopped in the **local**" in text
@@ -147,7 +147,7 @@ def test_too_little_momentum_is_trapped():
     assert V.minima[out.minimum].kind == "local"
     assert (
         f"**momentum 0.5** is **too little**: like GD it stopped in the **local** minimum "
-        f"(f = {g(out.final_loss)}, settled after {out.step} steps)" in notice_text(at)
+        f"(f = {g(out.step_loss)}, settled after {out.step} steps)" in notice_text(at)
     )
 
 

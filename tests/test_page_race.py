@@ -14,7 +14,7 @@ from ui.descent_view import fmt
 
 FILE = "pages/07_optimizer_race.py"
 RATES = {
-    "ravine": (0.5, 0.05, 0.05, 0.5, 0.1, 0.2),
+    "ravine": (0.5, 0.05, 0.05, 0.5, 0.05, 0.2),
     "rosenbrock": (0.001, 0.001, 0.001, 0.1, 0.05, 0.1),
     "local_minima": (0.1, 0.1, 0.1, 0.3, 0.1, 0.3),
     "beale": (0.0001, 0.0001, 0.0001, 0.5, 0.01, 0.3),

@@ -3,6 +3,7 @@ every branch reachable from the controls, the table and the Keras code show what
 trained, a diverged network is explained, bad URL values fall back, Play advances the
 boundary animation and a frame stays small."""
 
+import dataclasses
 import functools
 import json
 
@@ -32,12 +33,12 @@ def expected(seed=2, n=100, noise=0.3, rate=0.3, bn=True, std=0.2, l2=0.01, widt
             "binary",
             2,
             learning_rate=0.01,
-            batch_size=16,
+            batch_size=remedies.even_batch(len(xt)),
             epochs=100,
             validation_split=0.5,
             seed=seed,
             grid_cells=None,
-            evaluate={"train": (xt, yt), "val": (xv, yv)},
+            track={"train": (xt, yt), "val": (xv, yv)},
         )
         scores[v.key] = remedies.score(r, v.spec)
         if v.key == "baseline":
@@ -124,10 +125,10 @@ def test_korean_statement():
 
 
 def test_no_overfit_when_the_baseline_generalises():
-    scores, _ = expected(seed=5, bn=False, std=0.0, l2=0.0)
+    scores, _ = expected(seed=7, bn=False, std=0.0, l2=0.0)
     base = scores["baseline"]
     assert remedies.verdict(scores).kind == "no_overfit"
-    at = open_page(FILE, params={"seed": "5", "batchnorm": "false", "augment": "false"})
+    at = open_page(FILE, params={"seed": "7", "batchnorm": "false", "augment": "false"})
     assert_clean(at)
     text = notice_text(at)
     assert "baseline did not overfit" in text
@@ -143,8 +144,8 @@ def test_all_remedies_off_asks_for_one():
 
 
 def test_none_narrowed_and_no_better_score():
-    params = {**ALL_OFF, "seed": "14", "dropout": "true", "rate": "0.1"}
-    scores, _ = expected(seed=14, rate=0.1, bn=False, std=0.0, l2=0.0)
+    params = {**ALL_OFF, "seed": "10", "dropout": "true", "rate": "0.1"}
+    scores, _ = expected(seed=10, rate=0.1, bn=False, std=0.0, l2=0.0)
     verdict = remedies.verdict(scores)
     assert verdict.kind == "none_narrowed" and not verdict.better_val
     at = open_page(FILE, params=params)
@@ -156,12 +157,18 @@ def test_none_narrowed_and_no_better_score():
     assert "one question is 2 points" in text  # 50 validation questions
 
 
-def test_worse_score_is_called_luck():
-    params = {**ALL_OFF, "seed": "20", "augment": "true", "std": "0.05"}
+def test_worse_score_is_called_luck(monkeypatch):
+    """Averaged over a quarter of the run, a lower score without a lower training score
+    (luck) no longer turns up at the lesson's settings (seeds 0-24 searched), so the branch
+    is checked by handing the page that verdict."""
     scores, _ = expected(seed=20, rate=0.0, bn=False, std=0.05, l2=0.0)
-    verdict = remedies.verdict(scores)
-    assert verdict.worse == ("augment",)
-    at = open_page(FILE, params=params)
+    real = remedies.verdict
+
+    def worse(found):
+        return dataclasses.replace(real(found), worse=("augment",))
+
+    monkeypatch.setattr(remedies, "verdict", worse)
+    at = open_page(FILE, params={**ALL_OFF, "seed": "20", "augment": "true", "std": "0.05"})
     text = notice_text(at)
     assert (
         f"Data augmentation got fewer validation questions right than the baseline "
@@ -180,9 +187,11 @@ def test_too_strong_l2_and_lagging_batchnorm():
         f"Too strong, now underfitting: L2 weight decay ({pct(s.val_accuracy)} on validation, "
         f"{pct(s.train_accuracy)} on training)" in text
     )
-    scores, _ = expected(seed=1, rate=0.0, bn=True, std=0.0, l2=0.0)
+    # seed 11: 11 points lower on validation, 9 on training (the old seed 1 sat within a
+    # point of the line, and its last epoch flipped with the CPU's BLAS kernel)
+    scores, _ = expected(seed=11, rate=0.0, bn=True, std=0.0, l2=0.0)
     assert remedies.verdict(scores).too_strong == ("batchnorm",)
-    at = open_page(FILE, params={**ALL_OFF, "seed": "1", "batchnorm": "true"})
+    at = open_page(FILE, params={**ALL_OFF, "seed": "11", "batchnorm": "true"})
     bn = scores["batchnorm"]
     text = notice_text(at)
     assert f"({pct(bn.val_accuracy)} on validation, {pct(bn.train_accuracy)} on training)" in text
@@ -229,7 +238,7 @@ def test_keras_code_of_each_network():
     assert "BatchNormalization()," in code
     assert "GaussianNoise(0.2, input_shape=(2,))," in code
     assert 'Dense(1, activation="sigmoid", kernel_regularizer=l2(0.01)),' in code
-    assert "model.fit(x, y, batch_size=16, epochs=100, validation_split=0.5)" in code
+    assert "model.fit(x, y, batch_size=13, epochs=100, validation_split=0.5)" in code
     assert len(at.get("download_button")) == 1
 
 

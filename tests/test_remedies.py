@@ -55,6 +55,7 @@ def _small_run(spec, seed=0, epochs=15):
         seed=seed,
         grid_cells=None,
         evaluate={"train": (xt, yt), "val": (xv, yv)},
+        track={"train": (xt, yt), "val": (xv, yv)},
     )
     return result, (xt, yt, xv, yv)
 
@@ -72,11 +73,18 @@ def test_penalty_is_the_engines_l2_term():
     assert len(kernels) == 3  # two hidden layers and the output layer
     assert extra == pytest.approx(0.01 * sum(float((k**2).sum()) for k in kernels))
     assert result.final["train"]["loss"] == pytest.approx(data_train + extra, rel=1e-9)
+    # each epoch's tracked loss is the data loss alone: the last one is the final weights'
+    assert result.tracked["train"]["loss"][-1] == pytest.approx(data_train, rel=1e-9)
+    assert result.tracked["val"]["loss"][-1] == pytest.approx(data_val, rel=1e-9)
+    assert result.tracked["val"]["accuracy"][-1] == result.final["val"]["accuracy"]
+    # the score averages the last quarter of the epochs (15 epochs: the last 4)
     s = remedies.score(result, spec)
-    assert s.train_loss == pytest.approx(data_train, rel=1e-9)
-    assert s.val_loss == pytest.approx(data_val, rel=1e-9)
-    assert s.gap == pytest.approx(data_val - data_train)
-    assert s.val_accuracy == result.final["val"]["accuracy"]
+    assert s.window == remedies.score_window(15) == 4
+    tail = {k: result.tracked[k] for k in ("train", "val")}
+    assert s.train_loss == pytest.approx(np.mean(tail["train"]["loss"][-4:]))
+    assert s.val_loss == pytest.approx(np.mean(tail["val"]["loss"][-4:]))
+    assert s.val_accuracy == pytest.approx(np.mean(tail["val"]["accuracy"][-4:]))
+    assert s.gap == pytest.approx(s.val_loss - s.train_loss)
     assert s.accuracy_gap == pytest.approx(s.train_accuracy - s.val_accuracy)
     assert remedies.penalty(result.weights, 0.0) == 0.0
 
@@ -86,7 +94,7 @@ def test_score_is_none_for_a_diverged_or_unscored_run():
     result.diverged = {"epoch": 2, "batch": 1}
     assert remedies.score(result, NetSpec(hidden=HIDDEN)) is None
     result.diverged = None
-    result.final = {"val": result.final["val"]}
+    result.tracked = {"val": result.tracked["val"]}
     assert remedies.score(result, NetSpec(hidden=HIDDEN)) is None
 
 
@@ -141,8 +149,29 @@ def test_verdict_too_strong_worse_and_none_narrowed():
     assert v.kind == "none_narrowed" and v.narrowest == "augment"
     assert v.worse == ("augment",) and v.too_strong == ()
     # within NARROW_MIN of the baseline still counts as not narrowed
-    v = remedies.verdict({"baseline": OVERFIT, "augment": S(0.02, 1.2, 1.0, 0.78)})
+    v = remedies.verdict({"baseline": OVERFIT, "augment": S(0.02, 1.2, 1.0, 0.80)})
     assert v.kind == "none_narrowed" and v.better_val
+    # better only by at least ACC_CHANGE: two points more is "about the same"
+    v = remedies.verdict({"baseline": OVERFIT, "augment": S(0.02, 1.2, 1.0, 0.78)})
+    assert not v.better_val
+
+
+def test_even_batches_and_the_score_window():
+    assert remedies.even_batch(50) == 13  # 13, 13, 13, 11 instead of 16, 16, 16, 2
+    assert remedies.even_batch(48) == 16 and remedies.even_batch(10) == 10
+    assert remedies.even_batch(0) == 1
+    for n in range(1, 400):
+        b = remedies.even_batch(n)
+        assert b <= remedies.BATCH_TARGET and n - b * (math.ceil(n / b) - 1) >= b - math.ceil(n / b)
+    assert remedies.score_window(100) == 25 and remedies.score_window(1) == 1
+
+
+def test_training_is_unchanged_by_tracking():
+    spec = NetSpec(hidden=HIDDEN, batchnorm=True)
+    tracked, _ = _small_run(spec, epochs=4)
+    x, y = make_dataset("moons", 60, noise=0.3, seed=0)
+    plain = train(x, y, spec, "binary", 2, epochs=4, batch_size=16, validation_split=0.5)
+    assert tracked.history == plain.history and plain.tracked == {}
 
 
 def test_lowest_validation():

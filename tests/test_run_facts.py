@@ -89,3 +89,23 @@ def test_momentum_regimes_on_the_two_valleys():
     assert facts.regime in ("enough", "too_much")
     assert s.minima[facts.outcome.minimum].kind == "global"
     assert facts.passes == run_facts.crossings(rolled, s, facts.outcome.minimum)
+
+
+def test_global_names_a_unique_deepest_minimum_only():
+    himmelblau = get_surface("himmelblau")
+    assert [run_facts.minimum_kind(himmelblau, i) for i in range(4)] == [("shared", 4)] * 4
+    saddle = get_surface("saddle")
+    assert run_facts.minimum_kind(saddle, 0) == ("shared", 2)
+    wells = get_surface("local_minima")
+    kinds = [run_facts.minimum_kind(wells, i)[0] for i in range(len(wells.minima))]
+    assert kinds == [m.kind for m in wells.minima] and kinds.count("global") == 1
+    assert run_facts.minimum_kind(get_surface("bowl"), 0) == ("global", 1)
+
+
+def test_a_settled_run_cites_the_value_at_its_settling_step():
+    s, good = gd("bowl", 0.1, (-2.4, 2.0), 60)
+    out = run_facts.outcome(good, s)
+    assert out.kind == "reached" and out.step < 60
+    assert out.step_loss == good.loss[out.step] and out.step_loss > 100 * out.final_loss
+    _, slow = gd("bowl", 0.001, (2.0, 0.0), 10)
+    assert run_facts.outcome(slow, s).step_loss == slow.loss[-1]

@@ -97,3 +97,24 @@ def test_crossval_budget_and_timing():
     assert cv.std == pytest.approx(np.std(cv.scores))
     assert crossval.one_training(x, y, NetSpec((8,)), "binary", 2, 4, epochs=3) > 0
     assert caps.MAX_FOLDS >= 10
+
+
+def test_crossval_run_timed_pairs_the_record_with_a_warm_single_training(monkeypatch):
+    """The k trainings' record and the one training it is compared with come from one call;
+    a throw-away epoch runs first, so neither timing pays for the first call."""
+    from sim import crossval
+
+    x, y = make_dataset("moons", 40, noise=0.2, seed=0)
+    calls = []
+    real_train = crossval.train
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["epochs"])
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(crossval, "train", spy)
+    record, one = crossval.run_timed(x, y, NetSpec((8,)), "binary", 2, 4, epochs=3, seed=1)
+    assert calls == [1, 3]  # the untimed warm-up epoch, then the timed single training
+    plain = crossval.run(x, y, NetSpec((8,)), "binary", 2, 4, epochs=3, seed=1)
+    assert record.scores == plain.scores and record.reset
+    assert one > 0 and len(record.times) == 4 and record.total_time > 0

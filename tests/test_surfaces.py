@@ -120,3 +120,22 @@ def test_saddle_is_a_saddle():
 def test_curvature_of_quadratics():
     assert get_surface("bowl").curvature(1.0, 2.0) == pytest.approx(2.0)
     assert get_surface("ravine").curvature(-3.0, 1.0) == pytest.approx(2.0)
+
+
+def test_default_learning_rates_suit_their_surfaces():
+    """Plain GD at a surface's default rate, from its default start, descends without
+    diverging, and twice that rate still does not diverge (a margin to the edge). Beale is
+    the exception on record: from its start (-3, 3) every rate the lessons offer diverges
+    within 2 steps, so its default is the smallest (its start is the lead's call)."""
+    from sim import descent
+    from sim.optimizers import make_optimizer
+
+    for name, s in SURFACES.items():
+        lr = s.default_learning_rate
+        run = descent.run(s, make_optimizer("sgd", learning_rate=lr), s.default_start, 300)
+        double = descent.run(s, make_optimizer("sgd", learning_rate=2 * lr), s.default_start, 300)
+        if name == "beale":
+            assert lr == 0.001 and run.diverged_at is not None
+            continue
+        assert run.diverged_at is None and double.diverged_at is None, name
+        assert run.loss[-1] < 0.5 * run.loss[0], name

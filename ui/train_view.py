@@ -217,9 +217,10 @@ def history_chart(
     markers: pd.DataFrame | None = None,
     height: int = 280,
     log_y: bool = False,
+    y_domain: tuple[float, float] | None = None,
 ) -> alt.LayerChart:
     """Training and validation curves of ``metric`` per epoch, with optional epoch markers
-    (best / stop)."""
+    (best / stop) and an optional fixed y range."""
     t = page.t
     series, rows = [], []
     for name, label in (
@@ -244,6 +245,7 @@ def history_chart(
         x_field="epoch",
         y_field="value",
         height=height,
+        y_domain=y_domain,
     )
     layers = [chart]
     if markers is not None and len(markers):
