@@ -7,15 +7,18 @@
 # replica answer /_stcore/health. A replica that exits, or has not answered /_stcore/health
 # for HANG_SECONDS, is started again (a busy replica answers late, but answers: restarting
 # it would end its visitors' sessions). SIGTERM or SIGINT (Ctrl-C) stops nginx and every
-# replica by PID. If nginx itself exits, everything is stopped and the script
-# exits 1 (leave restarting the whole to the process manager that runs it).
+# replica by PID. If nginx itself exits, everything is stopped and the script exits 1
+# (restarting the whole is left to the process manager that runs it).
 #
-# Needs Debian's nginx (apt-get install nginx) and the app's requirements.
-# Environment: PORT (8080), PYTHON (python3), NGINX (nginx, else /usr/sbin/nginx),
-# HANG_SECONDS (60),
-# STREAMLIT_SERVER_COOKIE_SECRET (one random secret per run, shared by the replicas, so a
-# cookie signed by one replica is valid on another), LOG_DIR (where the replicas' and
-# nginx's logs go and stay; by default the run's temporary directory, removed on stop).
+# Needs Debian's nginx (apt-get install nginx) and the app's requirements. Environment:
+#   PORT          where nginx listens on 127.0.0.1 (8080)
+#   PYTHON        the Python with the app's requirements (python3)
+#   NGINX         the nginx binary (nginx on PATH, else /usr/sbin/nginx)
+#   HANG_SECONDS  a replica silent this long is restarted (60)
+#   LOG_DIR       where the replicas' and nginx's logs go and stay (default: the run's
+#                 temporary directory, removed on stop)
+#   STREAMLIT_SERVER_COOKIE_SECRET  shared by the replicas, so a cookie one of them signed
+#                 is valid on another (default: a random one per run)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
