@@ -1,37 +1,69 @@
-"""Load test: N concurrent browser sessions on one server (loopback only, bounded).
+"""Load test: 20 browser sessions on one server, or through nginx on 1 and on N replicas.
 
-Sessions arrive RAMP seconds apart (then all stay open together); each opens a lesson by
-deep link, then repeatedly changes a control (the Step button of an animated lesson, else
-the first slider) and times how long until the server has finished the rerun the change
-caused (its ``script_finished`` message) and the page has drawn it. Reports errors
-(exceptions shown, timeouts), p50/p95 of both times, and the server's CPU time and peak
-memory (from /proc), with the memory per session. The browsers run on the same machine as
-the server, so on a small machine the drawing, not the server, dominates.
+The scenario (one run): visitors arrive ``RAMP`` s apart, each at an animated lesson by
+deep link, and wait for its first chart. Then:
 
-Usage: ``python -m bench.load [--sessions 20] [--actions 5]``.
+1. *play*: every visitor presses Play (the button whose accessible name starts with
+   "Play"), and the animations run for ``PLAY_SECONDS``: server CPU per second of playing;
+2. *slider*: while the animations run, the visitors move their first slider one notch,
+   one visitor every ``STAGGER`` s; each change is timed from the key press to the
+   updated chart (the server has finished the whole-page rerun the change caused, its
+   ``script_finished``, and the page, idle again, has painted its chart);
+3. *quiet*: nothing plays any more (a changed input stops the player), and the visitors
+   move the slider back, one every ``STAGGER`` s: server CPU per control change;
+4. *fault* (through nginx, 2 or more replicas): every visitor presses Play again, and
+   replica 1 is killed (SIGKILL) by its PID. Its visitors' pages reconnect (to the other
+   replica, where their cookie moves); each is checked for the same view (URL, title, the
+   first slider's value; no exception) and moves its slider one notch: it has recovered
+   when that change has drawn, timed from the kill. Meanwhile the other replicas'
+   visitors move their sliders as in *slider*, and must see no websocket close and no
+   exception. deploy/serve.sh restarts the killed replica.
+
+Server CPU and memory come from /proc: per replica (and nginx) through nginx, or of the
+one server. Memory per session is the growth of a replica's resident memory from before
+the first visitor to its peak, over the visitors it served. The browsers run on the same
+machine as the servers, so on a small machine they compete for the same cores.
+
+Usage: ``python -m bench.load [--sessions 20]`` (one server, no nginx), or
+``python -m bench.load --replicas N [--sessions 20]``: the same sessions through nginx to
+1 replica, then to N (with the fault), in one run; needs nginx (``apt-get install nginx``).
+
+The lead's browser-side player may move Play and the first slider into a custom
+component: ``play_button``, ``pause_button`` and ``first_slider`` are the only places that
+know what they look like.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import os
+import re
+import signal
 import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from helpers import CHART, EXCEPTION  # noqa: E402
-from serve import streamlit_process  # noqa: E402
+from serve import nginx_replicas, streamlit_process  # noqa: E402
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from deploy.nginx_conf import COOKIE  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
-TICK = 0.25
+TICK = 0.25  # memory sampling interval
 RAMP = 0.5  # seconds between two visitors' arrivals
+STAGGER = 0.5  # seconds between two visitors' slider moves
+PLAY_SECONDS = 4.0
+RECOVERY_TARGET = 10.0  # seconds from a replica's death to its visitors' next drawn change
+ACTION_TIMEOUT = 60.0
 # Twenty pages share one browser here; each stands for a visitor's own foreground tab, so
 # Chromium must not slow the timers of the pages it considers in the background.
 UNTHROTTLED = [
@@ -41,206 +73,514 @@ UNTHROTTLED = [
 ]
 
 
+def play_button(page):
+    """The Play control: a button whose accessible name starts with "Play" / "재생" (the
+    Streamlit button of ui/player.py today, the player component's <button> later)."""
+    return page.get_by_role("button", name=re.compile(r"^(Play|재생)")).first
+
+
+def pause_button(page):
+    """The same control while playing."""
+    return page.get_by_role("button", name=re.compile(r"^(Pause|일시정지)")).first
+
+
+def first_slider(page):
+    """The slider each visitor moves one notch: the lesson's first slider, not a player's
+    scrub slider (which only picks a frame). Today every lesson control is a Streamlit
+    slider (a native range input) and ui/player.py's scrub slider has the key
+    ``<player>_shown``. Adapt here when the controls move into the player component."""
+    return page.locator(
+        '[data-testid="stSlider"]:not([class*="_shown"] [data-testid="stSlider"]) input[type=range]'
+    ).first
+
+
+def animated_lessons() -> list[str]:
+    """URL paths of the lessons with an animation player (their page calls ``player(``);
+    every lesson if none does."""
+    lessons = available()
+    animated = [
+        lesson.url_path
+        for lesson in lessons
+        if re.search(r"\bplayer\(", (ROOT / lesson.file).read_text(encoding="utf-8"))
+    ]
+    return animated or [lesson.url_path for lesson in lessons]
+
+
 def _proc_stats(pid: int) -> tuple[float, int]:
-    """(CPU seconds used so far, resident memory in bytes) of a process and its children."""
-    ticks = 100.0
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / ticks
-    with open(f"/proc/{pid}/status") as fh:
-        rss = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS"))
-    return cpu, rss
+    """(CPU seconds used so far, resident memory in bytes) of a process; (0, 0) if gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/status") as fh:
+            rss = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS"))
+    except (OSError, StopIteration):
+        return 0.0, 0
+    return (int(fields[11]) + int(fields[12])) / ticks, rss
 
 
 class Sampler(threading.Thread):
-    def __init__(self, pid: int):
+    """Peak resident memory of some processes (name -> PID), sampled every ``TICK``, and
+    their CPU seconds (a process that has gone keeps its last reading)."""
+
+    def __init__(self, pids: dict[str, int]):
         super().__init__(daemon=True)
-        self.pid, self.peak_rss, self.stop_flag = pid, 0, False
-        self.start_rss = _proc_stats(pid)[1]
+        self.pids, self.stop_flag = dict(pids), False
+        self.lock = threading.Lock()
+        self.cpu = dict.fromkeys(self.pids, 0.0)
+        self.start_rss = {name: _proc_stats(pid)[1] for name, pid in self.pids.items()}
+        self.peak_rss = dict(self.start_rss)
+
+    def cpu_now(self) -> dict[str, float]:
+        with self.lock:
+            for name, pid in self.pids.items():
+                cpu, rss = _proc_stats(pid)
+                if rss:  # still running
+                    self.cpu[name] = cpu
+                    self.peak_rss[name] = max(self.peak_rss[name], rss)
+            return dict(self.cpu)
 
     def run(self):
         while not self.stop_flag:
-            self.peak_rss = max(self.peak_rss, _proc_stats(self.pid)[1])
+            self.cpu_now()
             time.sleep(TICK)
 
 
-WAIT_IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
-                       return a && a.getAttribute('data-test-script-state') === 'notRunning'; }"""
+# The page is idle (no script run in progress) and shows a chart; polled in animation
+# frames, so it returns in the frame that paints it.
+IDLE_WITH_CHART = """() => { const a = document.querySelector('[data-testid="stApp"]');
+  return a && a.getAttribute('data-test-script-state') === 'notRunning'
+           && document.querySelector('[data-testid="stVegaLiteChart"] svg') !== null; }"""
+CONNECTING = '[data-testid="stConnectionStatus"]'
 
 
 class RunCounter:
-    """Counts the script runs the server finished for one page (``script_finished``
-    messages on its websocket) and the messages the page sent (a click or a slider move
-    reaches the server as one ``BackMsg``)."""
+    """What one page's websockets carried: the whole-page script runs the server finished
+    (``script_finished`` with FINISHED_SUCCESSFULLY: not a fragment's run, not one cut
+    short by a newer rerun), each with the time its ``new_session`` arrived, and the
+    websockets opened and closed (a reconnection is one of each)."""
 
     def __init__(self, page):
-        self.finished = self.sent = 0
-        self.last_finished_at = 0.0
+        self.opened = self.closed = self.sent = 0
+        self.full_runs: list[tuple[float, float]] = []  # (started, finished)
+        self._started = 0.0
         page.on("websocket", self._watch)
 
     def _watch(self, ws) -> None:
+        self.opened += 1
         ws.on("framereceived", self._received)
         ws.on("framesent", self._sent)
+        ws.on("close", self._closed)
 
     def _received(self, payload) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        data = payload if isinstance(payload, bytes) else payload.encode()
-        if ForwardMsg.FromString(data).WhichOneof("type") == "script_finished":
-            self.finished += 1
-            self.last_finished_at = time.perf_counter()
+        msg = ForwardMsg.FromString(payload if isinstance(payload, bytes) else payload.encode())
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self._started = time.perf_counter()
+        elif kind == "script_finished" and msg.script_finished in (
+            ForwardMsg.FINISHED_SUCCESSFULLY,
+            ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+        ):
+            self.full_runs.append((self._started, time.perf_counter()))
 
-    def _sent(self, payload) -> None:
+    def _sent(self, _payload) -> None:
         self.sent += 1
 
-    async def wait_past(self, finished: int, timeout: float) -> None:
+    def _closed(self, _ws) -> None:
+        self.closed += 1
+
+    async def wait_full_run_after(self, t0: float, timeout: float) -> None:
+        """Until a whole-page run that started after ``t0`` has finished (a run the
+        player started on its own before, e.g. at the end of an animation, is not it)."""
         end = time.perf_counter() + timeout
-        while self.finished <= finished:
+        while not any(started >= t0 for started, _ in self.full_runs):
             if time.perf_counter() > end:
-                raise TimeoutError(f"no run finished (page sent {self.sent} messages)")
-            await asyncio.sleep(0.05)
+                raise TimeoutError(f"no page run finished (page sent {self.sent} messages)")
+            await asyncio.sleep(0.02)
 
 
-async def _session(
-    context,
-    base: str,
-    url_path: str,
-    actions: int,
-    times: list,
-    server_times: list,
-    errors: list,
-    delay: float,
-):
-    # visitors arrive over a few seconds, not in the same millisecond; all are then open
-    # together for the rest of the test
+@dataclass
+class Visitor:
+    context: object
+    page: object
+    url_path: str
+    runs: RunCounter
+    loaded: bool = False
+    moves: int = 0  # net notches moved to the right
+
+    async def replica(self) -> str | None:
+        cookies = await self.context.cookies()
+        return next((c["value"] for c in cookies if c["name"] == COOKIE), None)
+
+    async def view(self) -> tuple[str, str, str]:
+        """What identifies the lesson view: URL, title, the first slider's value."""
+        title = await self.page.locator("h1").first.inner_text(timeout=10_000)
+        value = await first_slider(self.page).input_value(timeout=10_000)
+        return self.page.url, title, value
+
+    async def move_slider(self) -> float:
+        """Move the first slider one notch (right, or back left after a move right); the
+        seconds until the page has drawn the rerun the change caused."""
+        slider = first_slider(self.page)
+        at_max = await slider.evaluate("s => Number(s.value) >= Number(s.max)")
+        key = "ArrowLeft" if self.moves > 0 or at_max else "ArrowRight"
+        t0 = time.perf_counter()
+        await slider.press(key)
+        await self.runs.wait_full_run_after(t0, ACTION_TIMEOUT)
+        await self.page.wait_for_function(
+            IDLE_WITH_CHART, polling="raf", timeout=ACTION_TIMEOUT * 1000
+        )
+        self.moves += -1 if key == "ArrowLeft" else 1
+        return time.perf_counter() - t0
+
+    async def exception_shown(self) -> bool:
+        return await self.page.locator(EXCEPTION).count() > 0
+
+
+@dataclass
+class Run:
+    """The figures of one run of the scenario."""
+
+    label: str
+    sessions: int
+    servers: dict[str, int] = field(default_factory=dict)  # name -> PID at the start
+    errors: list[str] = field(default_factory=list)
+    plays: int = 0
+    playing: int = 0  # pages showing Pause when the slider phase starts
+    slider_s: list[float] = field(default_factory=list)
+    quiet_s: list[float] = field(default_factory=list)
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase -> name -> s
+    wall: dict[str, float] = field(default_factory=dict)  # phase -> s
+    start_mb: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+    per_replica: dict[str, int] = field(default_factory=dict)  # visitors per replica
+    fault: dict | None = None
+    events: list[str] = field(default_factory=list)  # deploy/serve.sh's after "ready"
+
+
+def _spread(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (float("nan"), float("nan"))
+    return statistics.median(values), statistics.quantiles(values, n=20)[18]
+
+
+async def _gather_staggered(coros, stagger: float):
+    async def later(i, coro):
+        await asyncio.sleep(i * stagger)
+        return await coro
+
+    return await asyncio.gather(
+        *(later(i, coro) for i, coro in enumerate(coros)), return_exceptions=True
+    )
+
+
+async def _arrive(browser, base: str, url_path: str, delay: float, run: Run) -> Visitor:
     await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
     page = await context.new_page()
-    runs = RunCounter(page)
+    visitor = Visitor(context, page, url_path, RunCounter(page))
     stage = "open"
     try:
         await page.goto(f"{base}/{url_path}?lang=en", timeout=180_000)
         stage = "first chart"
         await page.wait_for_selector(CHART, timeout=180_000)
         stage = "script end"
-        await page.wait_for_function(WAIT_IDLE, timeout=180_000)
+        await page.wait_for_function(IDLE_WITH_CHART, timeout=180_000)
+        visitor.loaded = True
     except Exception as exc:  # a session that never loads is an error, not a crash
-        errors.append(f"{url_path}: load ({stage}) {type(exc).__name__}")
+        run.errors.append(f"{url_path}: load ({stage}) {type(exc).__name__}")
+    return visitor
+
+
+async def _press_play(visitor: Visitor, run: Run) -> None:
+    try:
+        await play_button(visitor.page).click(timeout=30_000)
+        run.plays += 1
+    except Exception as exc:
+        run.errors.append(f"{visitor.url_path}: Play {type(exc).__name__}")
         return
-    step = page.get_by_role("button", name="Step", exact=True)
-    for i in range(actions):
-        try:
-            finished, sent = runs.finished, runs.sent
-            t0 = time.perf_counter()
-            if await step.count():
-                await step.first.click()
-            else:  # the first slider one notch right, then back
-                # Streamlit 1.67 sliders are native range inputs: arrow keys move them
-                await page.locator('[data-testid="stSlider"] input[type=range]').first.press(
-                    "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-                )
-            # the server finished the rerun the change caused, and the page has drawn it
-            await runs.wait_past(finished, 120)
-            server_times.append(runs.last_finished_at - t0)
-            await page.wait_for_function(WAIT_IDLE, timeout=120_000)
-            await page.wait_for_selector(CHART, timeout=120_000)
-            times.append(time.perf_counter() - t0)
-        except Exception as exc:
-            errors.append(
-                f"{url_path}: action {i + 1} {type(exc).__name__}: {exc}"[:200]
-                + f" (page sent {runs.sent - sent} messages since)"
+
+
+async def _playing(visitor: Visitor) -> bool:
+    return await pause_button(visitor.page).count() > 0
+
+
+async def _timed_move(visitor: Visitor, run: Run, phase: str, into: list[float]) -> None:
+    try:
+        into.append(await visitor.move_slider())
+    except Exception as exc:
+        run.errors.append(f"{visitor.url_path}: {phase} {type(exc).__name__}: {exc}"[:200])
+    if await visitor.exception_shown():
+        run.errors.append(f"{visitor.url_path}: exception shown ({phase})")
+
+
+@dataclass
+class Recovery:
+    """One visitor of the killed replica, in seconds from the kill: its page reconnected;
+    it showed the same view again (reconnected, idle, a chart, the same URL, title and
+    first slider, no exception); its next change (one notch) had drawn. ``failure``: the
+    stage it did not get past."""
+
+    reconnected_s: float | None = None
+    view_s: float | None = None
+    change_s: float | None = None
+    failure: str = ""
+
+
+async def _recover(visitor: Visitor, before: tuple, sockets: tuple[int, int], killed_at):
+    page, runs, out = visitor.page, visitor.runs, Recovery()
+    stage = "reconnect"
+    try:
+        end = time.perf_counter() + ACTION_TIMEOUT
+        while not (runs.closed > sockets[1] and runs.opened > sockets[0]):
+            if time.perf_counter() > end:
+                raise TimeoutError
+            await asyncio.sleep(0.05)
+        out.reconnected_s = time.perf_counter() - killed_at
+        stage = "connection status"
+        await page.wait_for_selector(CONNECTING, state="detached", timeout=ACTION_TIMEOUT * 1000)
+        stage = "idle with a chart"
+        await page.wait_for_function(IDLE_WITH_CHART, polling="raf", timeout=ACTION_TIMEOUT * 1000)
+        stage = "no exception"
+        if await visitor.exception_shown():
+            raise AssertionError
+        stage = "same view"
+        after = await visitor.view()
+        if after != before:
+            raise AssertionError(f"{before} -> {after}")
+        out.view_s = time.perf_counter() - killed_at
+        stage = "next change"
+        await visitor.move_slider()
+        if await visitor.exception_shown():
+            stage = "no exception after the next change"
+            raise AssertionError
+        out.change_s = time.perf_counter() - killed_at
+    except Exception as exc:
+        out.failure = f"{visitor.url_path}: {stage} ({type(exc).__name__} {exc})"[:200]
+    return out
+
+
+async def _fault(visitors: list[Visitor], served, run: Run) -> dict:
+    """Kill replica 1 while everyone plays; see who recovers and who noticed."""
+    live = [v for v in visitors if v.loaded]
+    replayed = Run("fault", len(live))  # counts of its own, not the timed phases'
+    await asyncio.gather(*(_press_play(v, replayed) for v in live))
+    await asyncio.sleep(2.0)
+    replicas = await asyncio.gather(*(v.replica() for v in live))
+    victims = [v for v, r in zip(live, replicas, strict=True) if r == "replica_1"]
+    others = [v for v, r in zip(live, replicas, strict=True) if r != "replica_1"]
+    views = await asyncio.gather(*(v.view() for v in victims))
+    sockets = {id(v): (v.runs.opened, v.runs.closed) for v in live}
+    seen = len(served.lines)
+    pid = served.pids[1]
+    killed_at = time.perf_counter()
+    os.kill(pid, signal.SIGKILL)
+
+    others_s: list[float] = []
+    outcomes, _ = await asyncio.gather(
+        asyncio.gather(
+            *(
+                _recover(v, view, sockets[id(v)], killed_at)
+                for v, view in zip(victims, views, strict=True)
             )
-        if await page.locator(EXCEPTION).count():
-            errors.append(f"{url_path}: exception shown")
-            return
+        ),
+        _gather_staggered(
+            [_timed_move(v, run, "fault (other replica)", others_s) for v in others], STAGGER
+        ),
+    )
+    try:  # deploy/serve.sh restarts it (blocking here is fine: every visitor is done)
+        served.wait_for(r"replica 1 \(pid \d+\) answers", 120, start=seen)
+        restart_s = served.matched_at - killed_at
+    except RuntimeError:
+        restart_s = float("nan")
+    noticed = [
+        v.url_path
+        for v in others
+        if v.runs.closed > sockets[id(v)][1] or v.runs.opened > sockets[id(v)][0]
+    ]
+    others_exceptions = sum(await asyncio.gather(*(v.exception_shown() for v in others)))
+    return {
+        "killed_pid": pid,
+        "victims": len(victims),
+        "outcomes": outcomes,
+        "others": len(others),
+        "others_reconnected": noticed,
+        "others_exceptions": others_exceptions,
+        "others_s": others_s,
+        "restart_s": restart_s,
+    }
 
 
-async def _drive(
-    base: str, sessions: int, actions: int, times: list, server_times: list, errors: list
-) -> None:
+async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int], served):
+    """Play, slider, quiet (and fault, with ``served``); CPU per phase per process."""
     from playwright.async_api import async_playwright
 
-    lessons = [lesson.url_path for lesson in available()]
+    lessons = animated_lessons()
+    sampler = Sampler(servers)
+    sampler.start()
+    marks: list[tuple[str, float, dict[str, float]]] = []
+
+    def mark(phase: str) -> None:
+        marks.append((phase, time.perf_counter(), sampler.cpu_now()))
+
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *UNTHROTTLED]
         )
-        contexts = [
-            await browser.new_context(viewport={"width": 1200, "height": 900})
-            for _ in range(sessions)
-        ]
-        await asyncio.gather(
+        mark("arrive")
+        visitors = await asyncio.gather(
             *(
-                _session(
-                    ctx,
-                    base,
-                    lessons[i % len(lessons)],
-                    actions,
-                    times,
-                    server_times,
-                    errors,
-                    i * RAMP,
-                )
-                for i, ctx in enumerate(contexts)
+                _arrive(browser, base, lessons[i % len(lessons)], i * RAMP, run)
+                for i in range(sessions)
             )
         )
-        await browser.close()
-
-
-def run_load(sessions: int = 20, actions: int = 5) -> dict:
-    times: list[float] = []
-    server_times: list[float] = []
-    errors: list[str] = []
-    with streamlit_process() as (base, proc):
-        sampler = Sampler(proc.pid)
-        cpu0 = _proc_stats(proc.pid)[0]
-        sampler.start()
-        t0 = time.perf_counter()
-        asyncio.run(_drive(base, sessions, actions, times, server_times, errors))
-        wall = time.perf_counter() - t0
+        live = [v for v in visitors if v.loaded]
+        if served is not None:
+            for name in await asyncio.gather(*(v.replica() for v in live)):
+                run.per_replica[name or "?"] = run.per_replica.get(name or "?", 0) + 1
+        mark("play")
+        await asyncio.gather(*(_press_play(v, run) for v in live))
+        await asyncio.sleep(PLAY_SECONDS)
+        run.playing = sum(await asyncio.gather(*(_playing(v) for v in live)))
+        mark("slider")
+        moves = [_timed_move(v, run, "slider", run.slider_s) for v in live]
+        await _gather_staggered(moves, STAGGER)
+        mark("quiet")
+        moves = [_timed_move(v, run, "quiet", run.quiet_s) for v in live]
+        await _gather_staggered(moves, STAGGER)
+        mark("end")
         sampler.stop_flag = True
-        sampler.join()
-        cpu = _proc_stats(proc.pid)[0] - cpu0
-
-    def p50_p95(values: list[float]) -> tuple[float, float]:
-        if len(values) < 2:
-            return float("nan"), float("nan")
-        return statistics.median(values), statistics.quantiles(values, n=20)[18]
-
-    (p50, p95), (server_p50, server_p95) = p50_p95(times), p50_p95(server_times)
-    return {
-        "sessions": sessions,
-        "actions": len(times),
-        "errors": errors,
-        "p50_s": p50,
-        "p95_s": p95,
-        "server_p50_s": server_p50,
-        "server_p95_s": server_p95,
-        "server_cpu_s": cpu,
-        "wall_s": wall,
-        "server_cpu_share": cpu / wall,
-        "server_peak_mb": sampler.peak_rss / 2**20,
-        "server_start_mb": sampler.start_rss / 2**20,
-        "mb_per_session": (sampler.peak_rss - sampler.start_rss) / 2**20 / sessions,
-    }
+        if served is not None and len(served.pids) > 1:
+            run.fault = await _fault(live, served, run)
+        await browser.close()
+    sampler.join()
+    for (phase, t0, cpu0), (_, t1, cpu1) in itertools.pairwise(marks):
+        run.wall[phase] = t1 - t0
+        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in servers}
+    run.start_mb = {name: rss / 2**20 for name, rss in sampler.start_rss.items()}
+    run.peak_mb = {name: rss / 2**20 for name, rss in sampler.peak_rss.items()}
 
 
-def report(r: dict) -> str:
-    return (
-        f"load: {r['sessions']} sessions, {r['actions']} timed actions, "
-        f"{len(r['errors'])} errors; control change to updated chart p50 {r['p50_s']:.2f} s, "
-        f"p95 {r['p95_s']:.2f} s (server finished its rerun: p50 {r['server_p50_s']:.2f} s, "
-        f"p95 {r['server_p95_s']:.2f} s; the rest is the browsers drawing); "
-        f"server CPU {r['server_cpu_s']:.1f} s over "
-        f"{r['wall_s']:.1f} s ({100 * r['server_cpu_share']:.0f}% of one core), memory "
-        f"{r['server_start_mb']:.0f} -> {r['server_peak_mb']:.0f} MB "
-        f"(~{r['mb_per_session']:.1f} MB per session)"
-        + (f"\nerrors: {r['errors'][:10]}" if r["errors"] else "")
-    )
+def run_load(sessions: int = 20) -> Run:
+    """The scenario on one Streamlit server, no nginx."""
+    run = Run("1 server, no nginx", sessions)
+    with streamlit_process() as (base, proc):
+        run.servers = {"server": proc.pid}
+        asyncio.run(_scenario(base, sessions, run, run.servers, None))
+    return run
+
+
+def run_replicas(replicas: int, sessions: int = 20) -> Run:
+    """The scenario through nginx (deploy/serve.sh) to ``replicas`` replicas; with two or
+    more, replica 1 is killed in a last phase."""
+    run = Run(f"nginx + {replicas} replica{'s' if replicas > 1 else ''}", sessions)
+    with nginx_replicas(replicas) as served:
+        run.servers = {f"replica_{i}": pid for i, pid in sorted(served.pids.items())}
+        run.servers["nginx"] = served.nginx_pid
+        asyncio.run(_scenario(served.base, sessions, run, run.servers, served))
+        ready = next(i for i, line in enumerate(served.lines) if "ready" in line)
+        run.events = served.lines[ready + 1 :]
+    return run
+
+
+def _phase_cpu(run: Run, phase: str) -> str:
+    cpu = run.cpu.get(phase, {})
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
+
+
+def _count_within(what: str, seconds: list[float | None]) -> str:
+    done = [s for s in seconds if s is not None]
+    text = f"{what} {len(done)} ({sum(s <= RECOVERY_TARGET for s in done)} within "
+    text += f"{RECOVERY_TARGET:.0f} s"
+    if done:
+        text += f", median {statistics.median(done):.1f}, max {max(done):.1f}"
+    return text + ")"
+
+
+def report(run: Run) -> str:
+    replicas = [name for name in run.servers if name != "nginx"]
+    slider_p50, slider_p95 = _spread(run.slider_s)
+    quiet_p50, quiet_p95 = _spread(run.quiet_s)
+    play_cpu = sum(run.cpu["play"][name] for name in replicas)
+    quiet_cpu = sum(run.cpu["quiet"][name] for name in replicas)
+    changing = run.wall["slider"] + run.wall["quiet"]
+    busiest = max(run.cpu["slider"][name] + run.cpu["quiet"][name] for name in replicas) / changing
+    lines = [
+        f"load [{run.label}]: {run.sessions} sessions"
+        + (
+            " (visitors per replica: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(run.per_replica.items()))
+            + ")"
+            if run.per_replica
+            else ""
+        )
+        + f", {len(run.errors)} errors; Play pressed {run.plays}, {run.playing} showing Pause "
+        f"{PLAY_SECONDS:.0f} s later",
+        f"  slider while playing (one visitor every {STAGGER} s): {len(run.slider_s)} timed, "
+        f"slider to updated chart p50 {slider_p50:.2f} s, p95 {slider_p95:.2f} s",
+        f"  slider with nothing playing: {len(run.quiet_s)} timed, p50 {quiet_p50:.2f} s, "
+        f"p95 {quiet_p95:.2f} s; server CPU {quiet_cpu / max(len(run.quiet_s), 1):.2f} s "
+        f"per control change",
+        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.3f} s "
+        f"per second per visitor ({play_cpu:.1f} s over {run.wall['play']:.1f} s)",
+        "  CPU s by phase: "
+        + "; ".join(
+            f"{phase} ({run.wall[phase]:.0f} s): {_phase_cpu(run, phase)}"
+            for phase in ("arrive", "play", "slider", "quiet")
+        )
+        + f"; busiest replica during slider+quiet {100 * busiest:.0f}% of a core",
+        "  memory: "
+        + ", ".join(
+            f"{name} {run.start_mb[name]:.0f} -> {run.peak_mb[name]:.0f} MB"
+            + (
+                f" (~{(run.peak_mb[name] - run.start_mb[name]) / count:.1f} MB per session)"
+                if (count := run.per_replica.get(name, run.sessions if name == "server" else 0))
+                else ""
+            )
+            for name in run.servers
+        ),
+    ]
+    if run.fault:
+        f = run.fault
+        outcomes: list[Recovery] = f["outcomes"]
+        lines += [
+            f"  fault: replica_1 (pid {f['killed_pid']}) killed while all played; its "
+            f"{f['victims']} visitors, seconds from the kill:",
+            "    "
+            + _count_within("reconnected", [o.reconnected_s for o in outcomes])
+            + "; "
+            + _count_within("same view again", [o.view_s for o in outcomes])
+            + "; "
+            + _count_within("next change drawn", [o.change_s for o in outcomes]),
+            f"    killed replica restarted and answering after {f['restart_s']:.1f} s",
+            f"  fault: the other {f['others']} visitors: {len(f['others_reconnected'])} "
+            f"reconnected, {f['others_exceptions']} exceptions, slider to updated chart "
+            "p50 {:.2f} s, p95 {:.2f} s".format(*_spread(f["others_s"])),
+        ]
+        failures = [o.failure for o in outcomes if o.failure]
+        if failures:
+            lines.append(f"  fault failures: {failures[:10]}")
+    if run.errors:
+        lines.append(f"  errors: {run.errors[:10]}")
+    lines += [f"  {event}" for event in run.events]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--actions", type=int, default=5)
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="through nginx: the same sessions on 1 replica, then on this many",
+    )
     args = parser.parse_args()
-    print(report(run_load(min(args.sessions, 50), min(args.actions, 20))))
+    sessions = min(args.sessions, 50)
+    if args.replicas:
+        for count in sorted({1, min(args.replicas, 8)}):
+            print(report(run_replicas(count, sessions)), flush=True)
+    else:
+        print(report(run_load(sessions)))

@@ -54,6 +54,23 @@ def watch_console(page) -> list[str]:
     return errors
 
 
+STABLE_MS, STABLE_TRIES = 400, 50
+
+
+def main_text(page) -> str:
+    """The page's text once it has stopped changing: after the script finishes, an element
+    whose code the browser is still loading (the download button's) draws a moment later,
+    and on a busy machine that moment was long enough to be read without it."""
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for _ in range(STABLE_TRIES):
+        page.wait_for_timeout(STABLE_MS)
+        again = page.locator('[data-testid="stMain"]').inner_text()
+        if again == text:
+            return text
+        text = again
+    raise AssertionError("the page kept changing")
+
+
 def slider_value(page, label: str) -> float:
     """The value of the slider whose label is ``label``."""
     return page.evaluate(

@@ -8,10 +8,8 @@ The real server, not AppTest: AppTest swaps a process-wide mock runtime in and o
 each run, so two AppTest sessions in threads break each other's harness."""
 
 import pytest
-from helpers import CHART, EXCEPTION, wait_for_app
+from helpers import CHART, EXCEPTION, main_text, wait_for_app
 from serve import streamlit_server
-
-STABLE_MS, STABLE_TRIES = 400, 50
 
 PAIRS = {
     "descent": (
@@ -23,20 +21,6 @@ PAIRS = {
         "fit_batches_epochs?lang=en&seed=7",
     ),
 }
-
-
-def main_text(page) -> str:
-    """The page's text once it has stopped changing: after the script finishes, an element
-    whose code the browser is still loading (the download button's) draws a moment later,
-    and on a busy machine that moment was long enough to be read without it."""
-    text = page.locator('[data-testid="stMain"]').inner_text()
-    for _ in range(STABLE_TRIES):
-        page.wait_for_timeout(STABLE_MS)
-        again = page.locator('[data-testid="stMain"]').inner_text()
-        if again == text:
-            return text
-        text = again
-    raise AssertionError("the page kept changing")
 
 
 def settle(page) -> None:

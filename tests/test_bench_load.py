@@ -1,0 +1,67 @@
+"""bench.load: the report of a run on one server and of a run through nginx with the fault,
+from figures made up here (the load test itself is a benchmark, not a test)."""
+
+from bench.load import Recovery, Run, animated_lessons, report
+from ui.lessons import available
+
+
+def phases(**cpu: float) -> dict[str, dict[str, float]]:
+    return {phase: dict(cpu) for phase in ("arrive", "play", "slider", "quiet")}
+
+
+def test_one_server():
+    run = Run("1 server, no nginx", 2, servers={"server": 10})
+    run.plays, run.playing = 2, 2
+    run.slider_s, run.quiet_s = [1.0, 3.0], [0.5, 0.7]
+    run.cpu = phases(server=2.0)
+    run.wall = {"arrive": 10.0, "play": 4.0, "slider": 5.0, "quiet": 5.0}
+    run.start_mb, run.peak_mb = {"server": 50.0}, {"server": 70.0}
+    text = report(run)
+    assert "2 sessions, 0 errors; Play pressed 2, 2 showing Pause" in text
+    assert "p50 2.00 s" in text  # the median of the two slider times
+    assert "server CPU 1.00 s per control change" in text  # 2.0 s over 2 changes
+    assert "0.250 s per second per visitor" in text  # 2.0 s over 4 s, 2 visitors
+    assert "server 50 -> 70 MB (~10.0 MB per session)" in text
+    assert "fault" not in text
+
+
+def test_through_nginx_with_the_fault():
+    run = Run("nginx + 2 replicas", 4, servers={"replica_1": 10, "replica_2": 11, "nginx": 12})
+    run.per_replica = {"replica_1": 2, "replica_2": 2}
+    run.slider_s = run.quiet_s = [1.0, 1.0, 1.0, 1.0]
+    run.cpu = phases(replica_1=1.0, replica_2=3.0, nginx=0.1)
+    run.wall = {"arrive": 10.0, "play": 4.0, "slider": 5.0, "quiet": 5.0}
+    run.start_mb = {"replica_1": 50.0, "replica_2": 50.0, "nginx": 8.0}
+    run.peak_mb = {"replica_1": 60.0, "replica_2": 70.0, "nginx": 8.0}
+    run.fault = {
+        "killed_pid": 10,
+        "victims": 2,
+        "outcomes": [
+            Recovery(1.0, 4.0, 6.0),
+            Recovery(2.0, 12.0, None, "momentum: next change (TimeoutError )"),
+        ],
+        "others": 2,
+        "others_reconnected": [],
+        "others_exceptions": 0,
+        "others_s": [1.0, 2.0],
+        "restart_s": 3.5,
+    }
+    run.events = ["serve.sh: replica 1 (pid 10) exited with status 137: restarting in 0 s"]
+    text = report(run)
+    assert "visitors per replica: replica_1 2, replica_2 2" in text
+    assert "server CPU 1.00 s per control change" in text  # (1 + 3) s over 4 changes
+    assert "replica_1 50 -> 60 MB (~5.0 MB per session)" in text
+    assert "replica_2 50 -> 70 MB (~10.0 MB per session)" in text
+    assert "its 2 visitors, seconds from the kill:" in text
+    assert "reconnected 2 (2 within 10 s, median 1.5, max 2.0)" in text
+    assert "same view again 2 (1 within 10 s, median 8.0, max 12.0)" in text
+    assert "next change drawn 1 (1 within 10 s, median 6.0, max 6.0)" in text
+    assert "restarted and answering after 3.5 s" in text
+    assert "the other 2 visitors: 0 reconnected, 0 exceptions" in text
+    assert "fault failures: ['momentum: next change" in text
+    assert text.endswith("restarting in 0 s")
+
+
+def test_the_visitors_open_animated_lessons():
+    lessons = animated_lessons()
+    assert lessons and set(lessons) <= {lesson.url_path for lesson in available()}
