@@ -36,6 +36,5 @@ for group in GROUPS:
                 icon=lesson.icon,
                 query_params={LANG_PARAM: page.lang},
             )
-            concepts = t("common.concepts", ids=", ".join(lesson.concepts))
-            st.caption(f"{t(f'{lesson.key}.summary')}  \n{concepts}")
+            st.caption(t(f"{lesson.key}.summary"))
 page.finish()

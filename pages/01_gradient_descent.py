@@ -1,82 +1,94 @@
-"""A1 -- Gradient descent: walk downhill along the negative gradient until the slope is ~0."""
+"""Gradient descent: walk downhill along the negative gradient until the slope is ~0."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from sim import charts, descent, run_facts
-from ui import descent_view as dv
-from ui import multi_view as mv
+from sim import descent, run_facts
+from ui import descent_frames as frames_view
+from ui import descent_view
 from ui.chart_view import plot
 from ui.page import setup
-from ui.player import player
+from ui.player import live_options, player
 
 page = setup("gd")
 t = page.t
-st.markdown(t("gd.intro"))
+st.markdown(t("gd.summary"))
 
-with st.container(border=True):
-    c1, c2, c3 = st.columns([1.2, 1, 1])
-    surface = dv.surface_select(page, default="bowl", container=c1)
+# The chart and its player come first on screen; the settings below it are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
+    c1, c2 = st.columns([1.2, 1])
+    surface = descent_view.surface_select(page, default="bowl", container=c1)
     with c2:
-        lr = dv.learning_rate_control(page, default=surface.default_learning_rate)
-        steps = dv.steps_control(page, default=60)
-    with c3:
-        x0, y0 = dv.start_controls(page, surface)
+        steps = descent_view.steps_control(page, default=60)
+    x0, y0 = descent_view.start_controls(page, surface)
+with side_column:
+    lr = descent_view.learning_rate_control(page, default=surface.default_learning_rate)
 
-run = dv.cached_run(surface.name, "sgd", (("learning_rate", lr),), (x0, y0), steps)
+run = descent_view.cached_run(surface.name, "sgd", (("learning_rate", lr),), (x0, y0), steps)
+rates = descent_view.LEARNING_RATES
+sweep = descent_view.cached_sweep(surface.name, "sgd", "learning_rate", rates, (x0, y0), steps)
 label = t("gd.series")
-runs = {label: run}
-last = run.steps if run.diverged_at is None else run.diverged_at - 1
-table = mv.path_table(runs, surface)  # thinned once, sliced per frame
+tracks = frames_view.sweep_tracks(sweep, label)
+size = descent_view.chart_size(surface)
+balls = frames_view.ball_rows(tracks)
+balls["lr"] = np.asarray(rates)[balls["run"]]
 
-
-def draw(frame: int) -> None:
-    x, y = run.xy[frame]
-    gx, gy = run.grad[frame]
-    parts = [dv.arrow(x, y, -gx, -gy, "gradient", surface)]
-    if frame < last:
-        nx, ny = run.xy[frame + 1]
-        parts.append(dv.arrow(x, y, nx - x, ny - y, "step", surface))
-    arrows = pd.concat(parts, ignore_index=True)
-    chart = dv.surface_chart(
+with side_column:
+    frames = player(
         page,
-        surface,
-        mv.paths_until(table, frame, runs),
-        list(runs),
-        arrows,
-        {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},
-        player_key="gd",
+        "gd",
+        steps + 1,
+        run_id=(surface.name, lr, steps, x0, y0),
+        unit=t("common.unit_step"),
+        fps=20,
+        live=live_options(rates, lr, "lr"),
     )
-    dv.show_surface_chart(chart, "gd_chart", "gd", surface.bounds)
-    st.caption(
-        t(
-            "gd.frame_caption",
-            step=frame,
-            f=dv.fmt(run.loss[frame]),
-            gx=dv.fmt(gx, 3),
-            gy=dv.fmt(gy, 3),
-            norm=dv.fmt(float(np.hypot(gx, gy)), 3),
-            lr=dv.fmt(lr),
-            sx=dv.fmt(-lr * gx, 3),
-            sy=dv.fmt(-lr * gy, 3),
-        )
+    readout = frames_view.text_expr(
+        t("gd.frame_caption"),
+        {
+            "step": "datum.step",
+            "f": frames_view.number("loss"),
+            "gx": frames_view.number("gx", 3),
+            "gy": frames_view.number("gy", 3),
+            "norm": "format(sqrt(datum.gx * datum.gx + datum.gy * datum.gy), '.3~g')",
+            "lr": "format(datum.lr, '~g')",
+            "sx": "format(-datum.lr * datum.gx, '.3~g')",
+            "sy": "format(-datum.lr * datum.gy, '.3~g')",
+        },
     )
-
-
-left, right = st.columns([1.3, 1])
-with left:
-    player(page, "gd", last + 1, draw, run_id=(surface.name, lr, steps, x0, y0))
-with right:
-    # outside the animated fragment: the whole curve is sent once, not with every frame
+    plot(st, frames_view.readout(balls, frames, readout), width="stretch")
     plot(
         st,
-        charts.loss_chart(
-            dv.loss_frame(runs), [label], t("common.step_axis"), t("common.loss_axis")
+        frames_view.loss_layers(
+            balls, frames, [label], t("common.step_axis"), t("common.loss_axis"), height=200
         ),
         width="stretch",
     )
-    st.markdown(t("gd.analogy"))
+
+with chart_column:
+    layers = [
+        frames_view.path_layers(
+            frames_view.path_rows(tracks, surface, size),
+            balls,
+            frames,
+            surface.bounds,
+            [label],
+            t("common.legend_run"),
+        ),
+        frames_view.arrow_layers(
+            frames_view.descent_arrows(tracks, surface, size),
+            frames,
+            surface.bounds,
+            {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},
+        ),
+    ]
+    chart = frames.bind(descent_view.surface_view(page, surface, layers))
+    descent_view.show_surface_chart(chart, "gd_chart", surface.bounds)
+
+st.markdown(t("gd.intro"))
+st.markdown(t("gd.analogy"))
 
 # What to notice: read off the run.
 reached = descent.steps_to_reach(run, surface)
@@ -86,9 +98,9 @@ with st.container(border=True):
         st.markdown(
             t(
                 "gd.notice_diverged",
-                lr=dv.fmt(lr),
+                lr=descent_view.fmt(lr),
                 step=run.diverged_at,
-                critical=dv.fmt(2 / surface.curvature(x0, y0), 3),
+                critical=descent_view.fmt(2 / surface.curvature(x0, y0), 3),
             )
         )
     elif reached >= 0:
@@ -100,16 +112,21 @@ with st.container(border=True):
                 "gd.notice_reached",
                 steps=int(reached),
                 minimum=t(f"common.minimum_{kind}", n=deepest),
-                x=dv.fmt(m.x, 3),
-                y=dv.fmt(m.y, 3),
-                f=dv.fmt(run.loss[int(reached)]),  # the value at the step it cites
+                x=descent_view.fmt(m.x, 3),
+                y=descent_view.fmt(m.y, 3),
+                f=descent_view.fmt(run.loss[int(reached)]),  # the value at the step it cites
             )
         )
     else:
         g = float(np.hypot(*run.grad[-1]))
         st.markdown(
-            t("gd.notice_moving", steps=run.steps, f=dv.fmt(run.loss[-1]), norm=dv.fmt(g, 3))
+            t(
+                "gd.notice_moving",
+                steps=run.steps,
+                f=descent_view.fmt(run.loss[-1]),
+                norm=descent_view.fmt(g, 3),
+            )
         )
 
-dv.download_runs(page, runs, f"gradient_descent_{surface.name}.csv")
+descent_view.download_runs(page, {label: run}, f"gradient_descent_{surface.name}.csv")
 page.finish()

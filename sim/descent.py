@@ -8,12 +8,12 @@ and keeps its shape; ``diverged_at`` says where it happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from sim.optimizers import Optimizer, get_optimizer
+from sim.optimizers import Optimizer, get_optimizer, make_optimizer
 from sim.surfaces import Surface, get_surface
 
 # A point farther than this many window sizes from the window's centre has diverged.
@@ -173,6 +173,26 @@ def run(
     return Trajectory(xy, loss, grads, div, optimizer, surface.name, recorded)
 
 
+def sweep(
+    surface: Surface | str,
+    optimizer: str,
+    name: str,
+    values,
+    start,
+    steps: int,
+    **hyperparameters,
+) -> Trajectory:
+    """One run per value of the hyperparameter ``name`` (e.g. 30 learning rates), all from
+    ``start`` and computed together: the optimizer holds the values as a column, so each
+    row of the result is the run ``run(surface, make_optimizer(optimizer, name=value, ...),
+    start, steps)`` would give. The browser switches between the rows while a slider is
+    dragged."""
+    values = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    opt = make_optimizer(optimizer, **hyperparameters, **{name: values})
+    starts = np.repeat(np.asarray(start, dtype=np.float64).reshape(1, 2), len(values), axis=0)
+    return run(surface, opt, starts, steps)
+
+
 def _state_arrays(state) -> list[str]:
     return [key for key, val in state.items() if isinstance(val, np.ndarray)]
 
@@ -185,6 +205,14 @@ def _step_sizes(optimizer, recorded, n, steps) -> np.ndarray:
     run (cheaper than once per step inside the loop)."""
     memory = dict(recorded)
     memory["iterations"] = np.arange(steps).reshape(1, steps, 1)  # step_size() adds one
+    # a swept hyperparameter is a column (n, 1) against (n, 2) points; here it meets
+    # (n, steps, 2) arrays
+    swept = {
+        name: value[..., None]
+        for name, value in optimizer.hyperparameters.items()
+        if isinstance(value, np.ndarray)
+    }
+    optimizer = replace(optimizer, **swept) if swept else optimizer
     return np.broadcast_to(optimizer.step_size(memory), (n, steps, 2)).copy()
 
 

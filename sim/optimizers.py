@@ -41,7 +41,8 @@ class Optimizer:
             value = getattr(self, f.name)
             if isinstance(value, bool):
                 continue
-            if not np.isfinite(value) or value < 0:
+            # a column of values (one per start) sweeps a hyperparameter: see descent.sweep
+            if not np.all(np.isfinite(value)) or np.any(np.asarray(value) < 0):
                 raise ValueError(f"{f.name} must be a finite number >= 0, got {value!r}")
 
     @property
@@ -85,7 +86,7 @@ class SGD(Optimizer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.momentum >= 1:
+        if np.any(np.asarray(self.momentum) >= 1):
             raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}")
 
     def init(self, params: np.ndarray) -> State:
@@ -155,7 +156,7 @@ class RMSprop(Optimizer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.rho >= 1:
+        if np.any(np.asarray(self.rho) >= 1):
             raise ValueError(f"rho must be in [0, 1), got {self.rho!r}")
 
     def init(self, params):
@@ -193,7 +194,7 @@ class Adam(Optimizer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.beta_1 >= 1 or self.beta_2 >= 1:
+        if np.any(np.asarray(self.beta_1) >= 1) or np.any(np.asarray(self.beta_2) >= 1):
             raise ValueError("beta_1 and beta_2 must be in [0, 1)")
 
     def init(self, params):

@@ -7,8 +7,10 @@ page switched to the lesson file (``st.page_link`` needs the entry point to reso
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from ui.controls import CODE_KEY, OPTIONS_PREFIX
@@ -52,17 +54,41 @@ def open_code(at: AppTest) -> str:
     return "\n".join(c.value for c in at.code)
 
 
-def reset_and_play(at: AppTest, player: str, ticks: int = 0) -> None:
-    """Reset the page's player ``player`` (its frame goes to 0), press Play, let ``ticks``
-    more runs of the animation's fragment happen: the frame has moved on and nothing
-    raised."""
-    at.button(key=f"{player}_reset_btn").click().run()
-    assert at.session_state[f"{player}_frame"] == 0
-    at.button(key=f"{player}_play_btn").click().run()
-    for _ in range(ticks):
-        at.run()
-    assert at.session_state[f"{player}_frame"] > 0
-    assert_clean(at)
+def elements(at: AppTest, kind: str) -> list:
+    """Every element of type ``kind`` on the page (``bidi_component``, ...), in order."""
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == kind:
+                found.append(child)
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def player_data(at: AppTest, key: str) -> dict:
+    """The data the page sent to its player ``key`` (frames, start, run_id, labels, ...).
+    AppTest runs no JavaScript: the player's behaviour is tested in the browser."""
+    for element in elements(at, "bidi_component"):
+        if element.proto.id.endswith(f"-{key}_player"):
+            return json.loads(element.proto.json)
+    raise AssertionError(f"no player {key!r} on the page")
+
+
+def frame_charts(at: AppTest, key: str) -> list[dict]:
+    """The specs of the charts that follow player ``key`` (they hold its param)."""
+    specs = [json.loads(c.proto.spec) for c in charts(at)]
+    return [s for s in specs if any(p.get("name") == f"{key}_frame" for p in s.get("params", []))]
+
+
+def chart_datasets(chart) -> dict:
+    """The data frames a chart element was sent with, by dataset name (``data-0``, ...)."""
+    out = {}
+    for named in chart.proto.datasets:
+        out[named.name] = pa.ipc.open_stream(named.data.data).read_all().to_pandas()
+    return out
 
 
 def charts(at: AppTest) -> list:

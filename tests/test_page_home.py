@@ -2,7 +2,15 @@
 
 import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
 from sim import descent
 from sim.optimizers import make_optimizer
@@ -78,19 +86,37 @@ def test_gd_bad_url_values_fall_back_with_notice():
     assert at.selectbox(key="surface").value == "bowl"
 
 
-def test_gd_play_step_reset():
-    at = open_page(GD)
-    last = at.session_state["gd_frame"]
-    assert last > 0  # a new run is shown complete
-    at.button(key="gd_play_btn").click().run()  # at the end: Play restarts from 0
-    assert at.session_state["gd_playing"]
-    first = at.session_state["gd_frame"]
-    at.run()  # AppTest runs the fragment once per run: one more tick
-    assert at.session_state["gd_frame"] > first
-    at.button(key="gd_step_btn").click().run()
-    assert not at.session_state["gd_playing"]
-    at.button(key="gd_reset_btn").click().run()
-    assert at.session_state["gd_frame"] == 0
+def test_gd_player_and_frames_follow_the_run():
+    """The page sends its player the run's frames once; every chart that follows the player
+    holds each step's engine values, and the live learning-rate runs match the engine."""
+    at = open_page(GD, params={"surface": "ravine", "lr": "0.5", "steps": "40"})
+    assert_clean(at)
+    data = player_data(at, "gd")
+    assert data["frames"] == 41 and data["start"] == 40  # a new run is shown complete
+    assert data["labels"]["play"] == "Play" and data["labels"]["unit"] == "Step"
+    assert data["live"] == {"widget": "lr", "signal": "gd_run", "index": 18}
+    specs = frame_charts(at, "gd")
+    assert len(specs) == 3  # surface, readout, loss: all follow the same frame
+    s = get_surface("ravine")
+    for rate in (0.5, 0.05, 1.2):
+        run = descent.run(s, make_optimizer("sgd", learning_rate=rate), s.default_start, 40)
+        index = descent_view.LEARNING_RATES.index(rate)
+        balls = next(
+            frame
+            for frame in chart_datasets(charts(at)[0]).values()
+            if {"run", "step", "x", "gx"} <= set(frame)
+        )
+        mine = balls[balls["run"] == index].sort_values("step")
+        last = run.steps if run.diverged_at is None else run.diverged_at - 1
+        np.testing.assert_allclose(mine["x"].to_numpy()[: last + 1], run.xy[: last + 1, 0])
+        np.testing.assert_allclose(mine["loss"].to_numpy()[: last + 1], run.loss[: last + 1])
+        assert np.isfinite(mine[["x", "y", "loss", "gx", "gy"]].to_numpy()).all()
+
+
+def test_gd_korean_player_labels():
+    at = open_page(GD, lang="ko")
+    data = player_data(at, "gd")
+    assert data["labels"]["play"] == "재생" and data["labels"]["unit"] == "스텝"
 
 
 def test_gd_surface_switch_moves_start():

@@ -19,29 +19,19 @@ from ui import controls
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import Page
-from ui.player import is_playing, request_full_rerun
 
 START_KEYS = ("x0", "y0")  # the URL keys of the ball's start on most surface pages
 CHART_SIZE = (400, 400)  # the plot area of a square window; see chart_size()
 PLOT_WIDTH, MIN_PLOT_HEIGHT = 400, 240
+# The learning rates a slider offers; the browser holds a run for each (``cached_sweep``),
+# so dragging the slider redraws the path without the server.
 LEARNING_RATES = (
-    0.001,
-    0.002,
-    0.005,
-    0.01,
-    0.02,
-    0.05,
-    0.1,
-    0.2,
-    0.3,
-    0.5,
-    0.7,
-    0.9,
-    1.0,
-    1.1,
-    1.5,
-    2.0,
-)
+    0.001, 0.0015, 0.002, 0.003, 0.005, 0.007,
+    0.01, 0.015, 0.02, 0.03, 0.05, 0.07,
+    0.1, 0.15, 0.2, 0.25, 0.3, 0.4,
+    0.5, 0.6, 0.7, 0.8, 0.9, 0.95,
+    1.0, 1.05, 1.1, 1.2, 1.5, 2.0,
+)  # fmt: skip
 
 
 def chart_size(surface: Surface) -> tuple[int, int]:
@@ -73,6 +63,21 @@ def cached_run(
     opt = make_optimizer(optimizer, **dict(hyper))
     steps = int(caps.clamp(steps, 0, caps.MAX_STEPS))
     return descent.run(surface, opt, np.asarray(start, float), steps, noise=noise, seed=seed)
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_sweep(
+    surface: str,
+    optimizer: str,
+    name: str,
+    values: tuple,
+    start: tuple,
+    steps: int,
+    hyper: tuple = (),
+) -> descent.Trajectory:
+    """``descent.sweep`` cached on its inputs: one run per value of ``name``."""
+    steps = int(caps.clamp(steps, 0, caps.MAX_STEPS))
+    return descent.sweep(surface, optimizer, name, values, start, steps, **dict(hyper))
 
 
 def surface_select(
@@ -177,9 +182,9 @@ def clicked_point(chart_key: str) -> tuple[float, float] | None:
     return (x, y) if math.isfinite(x) and math.isfinite(y) else None
 
 
-def on_click_place(chart_key: str, player_key: str, bounds, keys: tuple[str, str] = START_KEYS):
+def on_click_place(chart_key: str, bounds, keys: tuple[str, str] = START_KEYS):
     """A chart ``on_select`` callback: put the start (``keys``) at the clicked cell, inside
-    ``bounds``, and rerun the whole page (the player's fragment would not)."""
+    ``bounds``."""
 
     def place() -> None:
         point = clicked_point(chart_key)
@@ -187,7 +192,6 @@ def on_click_place(chart_key: str, player_key: str, bounds, keys: tuple[str, str
             return
         for key, value, (lo, hi) in zip(keys, point, bounds, strict=True):
             st.session_state[key] = round(float(np.clip(value, lo, hi)), 2)
-        request_full_rerun(player_key)
 
     return place
 
@@ -196,67 +200,37 @@ def surface_view(
     page: Page,
     surface: Surface,
     layers: Sequence,
-    player_key: str | None = None,
     clickable: bool = True,
     image: str | None = None,
 ) -> alt.LayerChart:
     """The surface picture (``image`` or the surface's own) with its minima under
     ``layers``, at ``chart_size`` (equal x and y units). The invisible click grid (placing
-    the ball) goes on top, so a click anywhere lands on a cell, but is left out while
-    ``player_key``'s animation plays, which keeps the per-frame message small."""
+    the ball) goes on top, so a click anywhere lands on a cell."""
     t = page.t
     size = chart_size(surface)
     minima = charts.minima_layer(
         surface, {"global": t("common.global_min"), "local": t("common.local_min")}
     )
     out = [minima, *layers]
-    if clickable and not (player_key and is_playing(player_key)):
+    if clickable:
         out.append(charts.click_grid(surface.bounds, size=size)[0])
     return charts.surface_view(image or surface_picture(surface.name), surface.bounds, out, size)
-
-
-def surface_chart(
-    page: Page,
-    surface: Surface,
-    paths: pd.DataFrame,
-    series: Sequence[str],
-    arrows: pd.DataFrame | None = None,
-    arrow_kinds: dict[str, str] | None = None,
-    player_key: str | None = None,
-    clickable: bool = True,
-    extra_layers=(),
-    image: str | None = None,
-    arrow_legend: str = "bottom",
-) -> alt.LayerChart:
-    """``surface_view`` with ``extra_layers``, the paths (rows ``series, step, x, y``: from
-    ``multi_view.paths_until``) coloured by ``series`` and the arrows
-    (``arrow``) labelled by ``arrow_kinds``."""
-    layers = list(extra_layers)
-    if len(paths):
-        layers.append(
-            charts.path_layers(paths, surface.bounds, list(series), page.t("common.legend_run"))
-        )
-    if arrows is not None and len(arrows):
-        layers.append(charts.arrow_layers(arrows, surface.bounds, arrow_kinds or {}, arrow_legend))
-    return surface_view(page, surface, layers, player_key, clickable, image)
 
 
 def show_surface_chart(
     chart,
     chart_key: str,
-    player_key: str,
     bounds,
     clickable: bool = True,
     keys: tuple[str, str] = START_KEYS,
 ) -> None:
-    """Draw a surface chart; when clickable (and not playing), a click puts the start
-    (``keys``) there."""
-    if clickable and not is_playing(player_key):
+    """Draw a surface chart; when clickable, a click puts the start (``keys``) there."""
+    if clickable:
         plot(
             st,
             chart,
             key=chart_key,
-            on_select=on_click_place(chart_key, player_key, bounds, keys),
+            on_select=on_click_place(chart_key, bounds, keys),
             selection_mode="place",
             width="content",
         )

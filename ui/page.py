@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import streamlit as st
 
-from ui.lessons import GROUPS, available, by_key
+from ui.lessons import GROUPS, available
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
 LANG_PARAM = "lang"
@@ -136,9 +136,7 @@ def setup(key: str) -> Page:
         st.query_params[LANG_PARAM] = lang  # keep it in the URL so a shared link keeps it
     st.html(NARROW_CSS)
     if key != "home":
-        lesson = by_key(key)
         st.title(t(f"{key}.title"))
-        st.caption(t("common.concepts", ids=", ".join(lesson.concepts)))
     notices = st.container()
     page = Page(key, t, notices)
     if rejected is not None:

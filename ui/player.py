@@ -1,148 +1,172 @@
-"""The animation player every animated lesson shares.
+"""The animation player every animated lesson shares; it plays in the browser.
 
-The page computes its whole run once (cached) and hands the player a ``draw(frame)``
-function. Play starts an ``st.fragment(run_every=...)`` timer that advances the frame on the
-server and redraws only the fragment (chart + scrub slider), so a frame costs one small
-chart message; pause, step and reset are buttons; the slider scrubs to any frame.
+The page computes its whole run once (cached) and draws every frame's data in its charts
+once. Each chart carries a Vega-Lite param ``<key>_frame`` (``Frames.param``) and filters
+its marks on it (``datum.step <= <key>_frame``); the player, a Streamlit custom component
+(``ui/player.html``, ``.css``, ``.js``), sets that param in every chart on each animation
+frame. Playing, stepping, scrubbing and changing the speed never reach the server.
 
-``player()`` returns the frame being shown, and the draw function is called inside the
-fragment with it.
+Usage::
+
+    frames = player(page, "gd", n_frames, run_id=(surface, lr, ...), unit=t("common.unit_step"))
+    chart = frames.bind(chart)   # each chart that follows the frame
+
+With ``live=`` the player also follows a Streamlit slider while it is dragged: the charts
+hold the runs for every option of that slider (a param ``<key>_run`` picks one), so the
+path redraws under the thumb; releasing reruns the page with the chosen value as usual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import json
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+import altair as alt
 import streamlit as st
 
 from ui.page import Page
 
-TICK_SECONDS = 0.2  # timer interval while playing
-SPEEDS = (1, 2, 5, 10)  # frames advanced per tick
+HERE = Path(__file__).parent
+FPS_OPTIONS = (1, 2, 5, 10, 20, 30, 60)  # frames per second a learner can pick
+
+# The player's code is read once per process; Streamlit sends it with the first render.
+_player = st.components.v2.component(
+    "descent_lab_player",
+    html=(HERE / "player.html").read_text(encoding="utf-8"),
+    css=(HERE / "player.css").read_text(encoding="utf-8"),
+    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    isolate_styles=False,
+)
 
 
-def _keys(key: str) -> dict[str, str]:
-    names = ("frame", "shown", "playing", "speed", "run", "full")
-    return {name: f"{key}_{name}" for name in names}
+def range_param(name: str, value: int, count: int) -> alt.Parameter:
+    """A Vega-Lite param bound to a hidden range input ``name`` over ``0 .. count - 1``:
+    the player sets the input, and every chart holding the param redraws."""
+    top = max(int(count) - 1, 0)
+    return alt.param(
+        name=name, value=int(value), bind=alt.binding_range(min=0, max=max(top, 1), step=1)
+    )
 
 
-def is_playing(key: str) -> bool:
-    """Whether the player ``key`` is playing (charts drop their click layer meanwhile)."""
-    return bool(st.session_state.get(_keys(key)["playing"], False))
+@dataclass(frozen=True)
+class Frames:
+    """What a chart needs to follow the player ``key``: the param and filter expressions."""
+
+    key: str
+    count: int
+    start: int
+    live_index: int | None = None
+    live_count: int = 0
+
+    @property
+    def signal(self) -> str:
+        return f"{self.key}_frame"
+
+    @property
+    def run_signal(self) -> str:
+        """The param naming the live run shown (``live=``): an index into its options."""
+        return f"{self.key}_run"
+
+    def upto(self, field: str = "step") -> str:
+        """Filter: rows up to the frame shown."""
+        return f"datum.{field} <= {self.signal}"
+
+    def at(self, field: str = "step") -> str:
+        """Filter: rows of the frame shown."""
+        return f"datum.{field} == {self.signal}"
+
+    def live_run(self, field: str = "run") -> str:
+        """Filter: rows of the live run shown (always true without ``live=``)."""
+        if self.live_index is None:
+            return "true"
+        return f"datum.{field} == {self.run_signal}"
+
+    def params(self) -> list[alt.Parameter]:
+        out = [range_param(self.signal, self.start, self.count)]
+        if self.live_index is not None:
+            out.append(range_param(self.run_signal, self.live_index, self.live_count))
+        return out
+
+    def bind(self, chart):
+        """``chart`` with the player's params, so its filters can use them."""
+        return chart.add_params(*self.params())
 
 
-def request_full_rerun(key: str) -> None:
-    """Ask the player to rerun the whole page after this fragment run (e.g. a click on the
-    chart changed an input the run depends on). Safe to call from a widget callback."""
-    st.session_state[_keys(key)["full"]] = True
-    st.session_state[_keys(key)["playing"]] = False
+@dataclass(frozen=True)
+class Live:
+    """A Streamlit slider (``widget``: its key) whose options' runs the charts all hold;
+    ``index`` is the option chosen now."""
+
+    widget: str
+    index: int
+    count: int
 
 
 def player(
     page: Page,
     key: str,
     n_frames: int,
-    draw: Callable[[int], None],
     run_id: Hashable,
     start_at_end: bool = True,
-    frame_label: str | None = None,
+    unit: str | None = None,
     first_number: int = 0,
-) -> None:
-    """Controls and the animated view for frames ``0 .. n_frames - 1``.
+    fps: int = 10,
+    panels: bool = False,
+    live: Live | None = None,
+    autoplay: bool = True,
+) -> Frames:
+    """The controls for frames ``0 .. n_frames - 1``; returns the ``Frames`` the charts bind.
 
-    ``run_id`` identifies the computed run; when it changes (new inputs) the player stops
-    and jumps to the last frame (or the first, with ``start_at_end=False``). The scrub
-    slider is labelled ``frame_label`` (default "Step shown") and numbers the frames from
-    ``first_number``: 1 where the page counts rounds from 1, so the slider and the caption
-    say the same number.
+    ``run_id`` identifies the computed run: when it changes (new inputs) the player stops
+    on the last frame (or the first, with ``start_at_end=False``). The position reads
+    ``unit`` (default "Step") and numbers frames from ``first_number``: 1 where the lesson
+    counts rounds or epochs from 1, so the player and the charts say the same number.
+    ``fps`` is the starting speed in frames per second. ``panels``: Streamlit containers
+    keyed ``<key>_panel_<frame>`` are shown only on their frame. On a first visit the run
+    plays once by itself, unless the browser asks for reduced motion (``autoplay``).
     """
-    k = _keys(key)
     t = page.t
-    last = max(int(n_frames) - 1, 0)
-    ss = st.session_state
-    if ss.get(k["run"]) != run_id:
-        ss[k["run"]] = run_id
-        ss[k["frame"]] = last if start_at_end else 0
-        ss[k["playing"]] = False
-    ss.setdefault(k["playing"], False)
-    ss.setdefault(k["speed"], SPEEDS[1])
-    ss[k["frame"]] = min(max(int(ss.get(k["frame"], 0)), 0), last)
-
-    def play_pause() -> None:
-        if ss[k["playing"]]:
-            ss[k["playing"]] = False
-        else:
-            if ss[k["frame"]] >= last:
-                ss[k["frame"]] = 0
-            ss[k["playing"]] = True
-
-    def step() -> None:
-        ss[k["playing"]] = False
-        ss[k["frame"]] = min(ss[k["frame"]] + 1, last)
-
-    def reset() -> None:
-        ss[k["playing"]] = False
-        ss[k["frame"]] = 0
-
-    playing = ss[k["playing"]]
-    cols = st.columns(3)
-    cols[0].button(
-        t("common.pause") if playing else t("common.play"),
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        key=f"{key}_play_btn",
-        on_click=play_pause,
-        type="primary",
-        width="stretch",
-        disabled=last == 0,
-    )
-    cols[1].button(
-        t("common.step"),
-        icon=":material/skip_next:",
-        key=f"{key}_step_btn",
-        on_click=step,
-        width="stretch",
-        disabled=last == 0,
-    )
-    cols[2].button(
-        t("common.reset"),
-        icon=":material/replay:",
-        key=f"{key}_reset_btn",
-        on_click=reset,
-        width="stretch",
-        disabled=last == 0,
+    count = max(int(n_frames), 1)
+    start = count - 1 if start_at_end else 0
+    data = {
+        "key": key,
+        "frames": count,
+        "start": start,
+        "run_id": json.dumps(run_id, default=str),
+        "signal": f"{key}_frame",
+        "first_number": int(first_number),
+        "fps": int(fps) if int(fps) in FPS_OPTIONS else 10,
+        "fps_options": list(FPS_OPTIONS),
+        "autoplay": bool(autoplay),
+        "panels": bool(panels),
+        "live": None
+        if live is None
+        else {"widget": live.widget, "signal": f"{key}_run", "index": live.index},
+        "labels": {
+            "play": t("common.play"),
+            "pause": t("common.pause"),
+            "back": t("common.step_back"),
+            "forward": t("common.step_forward"),
+            "reset": t("common.reset"),
+            "speed": t("common.speed"),
+            "fps": t("common.fps_value"),
+            "unit": unit or t("common.unit_step"),
+            "player": t("common.player"),
+        },
+    }
+    _player(key=f"{key}_player", data=data, width="stretch")
+    return Frames(
+        key,
+        count,
+        start,
+        None if live is None else live.index,
+        0 if live is None else live.count,
     )
 
-    @st.fragment(run_every=TICK_SECONDS if playing else None)
-    def view() -> None:
-        if ss.pop(k["full"], False):
-            st.rerun(scope="app")
-        if ss[k["playing"]]:
-            if ss[k["frame"]] >= last:
-                ss[k["playing"]] = False
-                st.rerun(scope="app")  # drop the timer
-            ss[k["frame"]] = min(ss[k["frame"]] + ss[k["speed"]], last)
-        if last > 0:
-            scrub, speed = st.columns([3, 1.2])
-            # the slider shows the frame's number; the frame itself stays 0-based
-            ss[k["shown"]] = ss[k["frame"]] + first_number
 
-            def scrubbed() -> None:
-                ss[k["frame"]] = ss[k["shown"]] - first_number
-
-            scrub.slider(
-                frame_label or t("common.frame"),
-                first_number,
-                last + first_number,
-                key=k["shown"],
-                on_change=scrubbed,
-            )
-            # inside the fragment: changing the speed reruns only the animated part
-            speed.select_slider(
-                t("common.speed"),
-                options=SPEEDS,
-                key=k["speed"],
-                format_func=lambda s: t("common.speed_value", n=s),
-            )
-        draw(ss[k["frame"]])
-
-    view()
+def live_options(options: Sequence[float], value: float, widget: str) -> Live:
+    """``Live`` for a slider over ``options`` now at ``value``."""
+    options = list(options)
+    return Live(widget, options.index(value), len(options))
