@@ -42,7 +42,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+    # reduced motion: a lesson does not play by itself on arrival, so tests start from a
+    # known frame (tests/browser/test_player.py checks the autoplay without it)
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1400, "height": 1000},
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture(scope="module")

@@ -97,19 +97,22 @@ def wait_for_slider(
     )
 
 
-# The shared player's widgets carry keys "<player>_shown" (the scrub slider, numbered from
-# its minimum), "<player>_play_btn", ...; Streamlit exposes a widget key as the class
-# "st-key-<key>" on its container.
+# The player (ui/player.*) is a custom component in the container ".st-key-<key>_player";
+# its root ".dl-player" carries data-frame (0-based), data-playing and data-ready.
+PLAYER = ".dl-player[data-ready='true']"
 PLAYER_KEY_JS = """() => {
   for (const el of document.querySelectorAll('[class*="st-key-"]')) {
+    if (!el.querySelector('.dl-player')) continue;
     for (const c of el.classList) {
-      if (c.startsWith('st-key-') && c.endsWith('_shown')) return c.slice(7, -6);
+      if (c.startsWith('st-key-') && c.endsWith('_player')) return c.slice(7, -7);
     }
   }
   return null; }"""
 FRAME_JS = """(key) => {
-  const s = document.querySelector(`.st-key-${key}_shown input[type=range]`);
-  return s ? Number(s.value) - Number(s.min) : null; }"""
+  const p = document.querySelector(`.st-key-${key}_player .dl-player`);
+  return p ? Number(p.dataset.frame) : null; }"""
+SIGNAL_JS = """(name) => [...document.querySelectorAll(`input[name="${name}"]`)]
+                          .map((i) => Number(i.value))"""
 
 
 def player_key(page) -> str | None:
@@ -117,25 +120,58 @@ def player_key(page) -> str | None:
     return page.evaluate(PLAYER_KEY_JS)
 
 
+def player(page, key: str):
+    """The locator of player ``key``'s root element."""
+    return page.locator(f".st-key-{key}_player .dl-player")
+
+
 def player_frame(page, key: str) -> float:
     """The frame (0-based) the player ``key`` shows."""
     return page.evaluate(FRAME_JS, key)
 
 
+def chart_frames(page, key: str) -> list[float]:
+    """The frame each chart following player ``key`` draws (its hidden param input)."""
+    return page.evaluate(SIGNAL_JS, f"{key}_frame")
+
+
+def wait_for_frame(page, key: str, low: float, high: float = float("inf"), timeout=20_000):
+    """Wait until player ``key`` and every chart following it show a frame in [low, high]."""
+    page.wait_for_function(
+        """([key, low, high]) => {
+             const p = document.querySelector(`.st-key-${key}_player .dl-player`);
+             if (!p) return false;
+             const f = Number(p.dataset.frame);
+             const charts = [...document.querySelectorAll(`input[name="${key}_frame"]`)];
+             return f >= low && f <= high && charts.length > 0
+                    && charts.every((i) => Number(i.value) === f); }""",
+        arg=[key, low, high if high != float("inf") else 1e300],
+        timeout=timeout,
+    )
+
+
 def reset_player(page, key: str) -> None:
-    page.locator(f".st-key-{key}_reset_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') === 0", timeout=20_000)
+    player(page, key).locator(".dl-reset").click()
+    wait_for_frame(page, key, 0, 0)
 
 
 def play_player(page, key: str, at_least: int = 1) -> None:
-    """Reset the player ``key``, play until its frame reaches ``at_least``, pause."""
+    """Reset the player ``key``, play until its frame reaches ``at_least``, pause; every
+    chart following it shows the same frame."""
     reset_player(page, key)
-    page.locator(f".st-key-{key}_play_btn button").click()
-    page.wait_for_function(f"() => ({FRAME_JS})('{key}') >= {at_least}", timeout=20_000)
-    page.locator(f".st-key-{key}_play_btn button").click()  # pause
-    page.wait_for_selector(f".st-key-{key}_play_btn button:has-text('Play')", timeout=20_000)
-    wait_for_app(page)
-    assert player_frame(page, key) >= at_least
+    play = player(page, key).locator(".dl-play")
+    play.click()
+    wait_for_frame(page, key, at_least)
+    if player(page, key).get_attribute("data-playing") == "true":
+        play.click()  # pause (a short run may have ended by itself)
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-{key}_player .dl-player')"
+        ".dataset.playing === 'false'",
+        timeout=20_000,
+    )
+    frame = player_frame(page, key)
+    assert frame >= at_least
+    wait_for_frame(page, key, frame, frame)
 
 
 def open_lesson(page, app_url, key: str, lang: str, extra: str = "") -> None:
@@ -146,6 +182,8 @@ def open_lesson(page, app_url, key: str, lang: str, extra: str = "") -> None:
     page.goto(f"{app_url}/{by_key(key).url_path}?lang={lang}{extra}")
     wait_for_app(page, timeout=60_000)
     page.wait_for_selector(CHART, timeout=60_000)
+    if player_key(page) is not None:
+        page.wait_for_selector(PLAYER, timeout=60_000)
 
 
 def full_screenshot(page, path, width: int = 1400) -> None:

@@ -4,7 +4,15 @@ every lesson in the sidebar and keeps the language; a click on the surface place
 
 import re
 
-from helpers import CHART, EXCEPTION, wait_for_app, wait_for_slider, watch_console
+from helpers import (
+    CHART,
+    EXCEPTION,
+    PLAYER,
+    wait_for_app,
+    wait_for_frame,
+    wait_for_slider,
+    watch_console,
+)
 
 from ui.lessons import available
 
@@ -20,12 +28,12 @@ def test_deep_link_first_on_fresh_server(page, app_url, artifacts):
     nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
     nav.nth(len(available())).wait_for(timeout=30_000)
     assert nav.count() == len(available()) + 1
+    page.wait_for_selector(PLAYER, timeout=30_000)
     page.get_by_role("button", name="Reset", exact=True).click()
-    wait_for_slider(page, "Step shown", 0, 0)
+    wait_for_frame(page, "gd", 0, 0)
     page.get_by_role("button", name="Play", exact=True).click()
-    wait_for_slider(page, "Step shown", 6)
+    wait_for_frame(page, "gd", 6)
     page.get_by_role("button", name="Pause").click()
-    wait_for_app(page)
     page.screenshot(path=str(artifacts / "gd_playing.png"))
     assert page.locator(EXCEPTION).count() == 0
     assert not errors, errors
