@@ -155,3 +155,35 @@ def test_paint_probe_counts_the_players_frames_on_page_01(browser, app_url):
     assert count <= stop["frames"] - start["frames"]
     assert all(b > a for a, b in zip(stop["times"], stop["times"][1:], strict=False))
     context.close()
+
+
+def test_the_load_tests_controls_on_page_01(browser, app_url):
+    """bench.load plays with the player's Play, keeps it playing past its last frame,
+    pauses with the same button, and moves the lesson's first Streamlit slider."""
+    from bench.load import KEEP_PLAYING, first_slider, pause_button, play_button
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, reduced_motion="reduce")
+    context.add_init_script(KEEP_PLAYING)
+    page = context.new_page()
+    page.goto(f"{app_url}/gradient_descent?lang=en")
+    wait_for_app(page, timeout=60_000)
+    page.wait_for_selector(f"{player_selector('gd')}[data-ready=true]", timeout=30_000)
+    assert play_button(page).inner_text().endswith("Play")
+    assert pause_button(page).count() == 0
+    page.locator(f"{player_selector('gd')} .dl-speed").select_option("60")
+    play_button(page).click()
+    page.evaluate("window.__dlKeepPlaying = true")
+    assert pause_button(page).count() == 1
+    # 61 frames at 60 per second: more than one pass, still playing
+    page.wait_for_function("() => (window.__dlFrames || {}).gd > 70", timeout=30_000)
+    assert pause_button(page).count() == 1
+    page.evaluate("window.__dlKeepPlaying = false")
+    pause_button(page).click()
+    page.wait_for_selector(f"{player_selector('gd')}[data-playing=false]", timeout=5_000)
+    page.wait_for_timeout(300)
+    assert page.locator(f"{player_selector('gd')}[data-playing=false]").count() == 1
+    label = first_slider(page).evaluate(
+        "s => s.closest('[data-testid=\"stSlider\"]').innerText.split('\\n')[0]"
+    )
+    assert label == "Learning rate"
+    context.close()
