@@ -94,6 +94,12 @@ setInterval(() => {
 }, 100);
 """
 
+PAUSE_JS = f"""() => {{
+  window.__dlKeepPlaying = false;
+  const pause = document.querySelector('{PLAYER}[data-playing=true] .dl-play');
+  if (pause) pause.click();
+}}"""
+
 
 def play_button(page):
     """The Play control: the first player's ``.dl-play``, a button whose accessible name
@@ -156,6 +162,18 @@ def _proc_stats(pid: int) -> tuple[float, int]:
     return (int(fields[11]) + int(fields[12])) / ticks, rss
 
 
+MACHINE = "(machine)"  # every process on the machine, in CPU seconds over all its cores
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy so far (``/proc/stat``: all
+    time but idle and iowait): the browsers, the servers and everyone else's work."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class Sampler(threading.Thread):
     """Peak resident memory of some processes (name -> PID), sampled every ``TICK``, and
     their CPU seconds (a process that has gone keeps its last reading)."""
@@ -175,7 +193,7 @@ class Sampler(threading.Thread):
                 if rss:  # still running
                     self.cpu[name] = cpu
                     self.peak_rss[name] = max(self.peak_rss[name], rss)
-            return dict(self.cpu)
+            return {**self.cpu, MACHINE: machine_busy_seconds()}
 
     def run(self):
         while not self.stop_flag:
@@ -350,11 +368,11 @@ async def _press_play(visitor: Visitor, run: Run) -> None:
 
 
 async def _press_pause(visitor: Visitor, run: Run) -> None:
-    """Stop keeping the animation running, and press Pause if it plays."""
+    """Stop keeping the animation running, and press Pause if it plays. Both in one task
+    of the page: checked first and clicked later, the player could stop in between (at
+    its last frame) and the click would wait for a Pause that never comes."""
     try:
-        await visitor.page.evaluate("window.__dlKeepPlaying = false")
-        if await pause_button(visitor.page).count():
-            await pause_button(visitor.page).click(timeout=30_000)
+        await visitor.page.evaluate(PAUSE_JS)
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: Pause {type(exc).__name__}")
 
@@ -514,7 +532,7 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
     sampler.join()
     for (phase, t0, cpu0), (_, t1, cpu1) in itertools.pairwise(marks):
         run.wall[phase] = t1 - t0
-        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in servers}
+        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in [*servers, MACHINE]}
     run.start_mb = {name: rss / 2**20 for name, rss in sampler.start_rss.items()}
     run.peak_mb = {name: rss / 2**20 for name, rss in sampler.peak_rss.items()}
 
@@ -543,7 +561,17 @@ def run_replicas(replicas: int, sessions: int = 20) -> Run:
 
 def _phase_cpu(run: Run, phase: str) -> str:
     cpu = run.cpu.get(phase, {})
-    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items() if name != MACHINE)
+
+
+def _machine_busy(run: Run) -> str:
+    """How busy the whole machine was in each phase, in % of all its cores."""
+    cores = os.cpu_count() or 1
+    return ", ".join(
+        f"{phase} {100 * run.cpu[phase][MACHINE] / run.wall[phase] / cores:.0f}%"
+        for phase in ("arrive", "play", "slider", "quiet")
+        if MACHINE in run.cpu.get(phase, {}) and run.wall.get(phase)
+    )
 
 
 def _count_within(what: str, seconds: list[float | None]) -> str:
@@ -581,7 +609,7 @@ def report(run: Run) -> str:
         f"  slider with nothing playing: {len(run.quiet_s)} timed, p50 {quiet_p50:.2f} s, "
         f"p95 {quiet_p95:.2f} s; server CPU {quiet_cpu / max(len(run.quiet_s), 1):.2f} s "
         f"per control change",
-        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.3f} s "
+        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.4f} s "
         f"per second per visitor ({play_cpu:.1f} s over {run.wall['play']:.1f} s)",
         "  CPU s by phase: "
         + "; ".join(
@@ -589,6 +617,8 @@ def report(run: Run) -> str:
             for phase in ("arrive", "play", "slider", "quiet")
         )
         + f"; busiest replica during slider+quiet {100 * busiest:.0f}% of a core",
+        f"  machine busy (browsers, servers and all else, % of {os.cpu_count()} cores): "
+        + _machine_busy(run),
         "  memory: "
         + ", ".join(
             f"{name} {run.start_mb[name]:.0f} -> {run.peak_mb[name]:.0f} MB"

@@ -178,6 +178,8 @@ def test_the_load_tests_controls_on_page_01(browser, app_url):
     page.wait_for_function("() => (window.__dlFrames || {}).gd > 70", timeout=30_000)
     assert pause_button(page).count() == 1
     page.evaluate("window.__dlKeepPlaying = false")
+    # at 1 frame per second the run cannot end between finding Pause and clicking it
+    page.locator(f"{player_selector('gd')} .dl-speed").select_option("1")
     pause_button(page).click()
     page.wait_for_selector(f"{player_selector('gd')}[data-playing=false]", timeout=5_000)
     page.wait_for_timeout(300)
