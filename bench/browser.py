@@ -203,6 +203,7 @@ class Playing:
     wall_s: float = 0.0  # the same window measured outside the page
     received: int = 0  # websocket bytes from the server
     sent: int = 0  # websocket bytes to the server
+    page_busy_s: float = 0.0  # the page's main thread busy over the window (Chrome)
 
     @property
     def fps(self) -> float:
@@ -227,6 +228,12 @@ class Playing:
     def cpu_per_s(self) -> float:
         """Server CPU seconds per second of playing (one visitor plays)."""
         return self.cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def page_busy_per_s(self) -> float:
+        """Seconds the page's main thread was busy per second of playing: what one playing
+        visitor costs the machine the browser runs on (1.0 is a whole core)."""
+        return self.page_busy_s / self.wall_s if self.wall_s > 0 else 0.0
 
     @property
     def bytes_per_s(self) -> float:
@@ -265,7 +272,14 @@ class SocketBytes:
         self.received = self.sent = 0
 
 
-def play_window(page, key: str, seconds: float, pid: int, sockets: SocketBytes) -> dict:
+def main_thread_seconds(cdp) -> float:
+    """Seconds the page's renderer main thread has spent running tasks so far (Chrome's
+    ``TaskDuration``: scripts, style, layout, paint), through a CDP session."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def play_window(page, key: str, seconds: float, pid: int, sockets: SocketBytes, cdp) -> dict:
     """Play player ``key`` from its first frame for ``seconds`` (the probe restarts it at
     its end), then pause it; the raw counts of the window."""
     root = player_selector(key)
@@ -275,11 +289,11 @@ def play_window(page, key: str, seconds: float, pid: int, sockets: SocketBytes) 
     )
     page.wait_for_timeout(300)  # the reset's redraw is not part of the window
     sockets.reset()
-    cpu0, wall0 = process_cpu_seconds(pid), time.perf_counter()
+    cpu0, wall0, busy0 = process_cpu_seconds(pid), time.perf_counter(), main_thread_seconds(cdp)
     start = page.evaluate(START_JS, key)
     page.wait_for_timeout(seconds * 1000)
     stop = page.evaluate(STOP_JS, key)
-    cpu1, wall1 = process_cpu_seconds(pid), time.perf_counter()
+    cpu1, wall1, busy1 = process_cpu_seconds(pid), time.perf_counter(), main_thread_seconds(cdp)
     received, sent = sockets.received, sockets.sent
     if page.locator(f"{root}[data-playing=true]").count():
         page.locator(f"{root} .dl-play").click()  # the same button pauses
@@ -292,6 +306,7 @@ def play_window(page, key: str, seconds: float, pid: int, sockets: SocketBytes) 
         "restarts": stop["restarts"] - start["restarts"],
         "cpu_s": cpu1 - cpu0,
         "wall_s": wall1 - wall0,
+        "page_busy_s": busy1 - busy0,
         "received": received,
         "sent": sent,
     }
@@ -305,6 +320,8 @@ def playing_figures(browser, base: str, url_path: str, pid: int) -> list[Playing
     context.add_init_script(PAINT_PROBE)
     page = context.new_page()
     sockets = SocketBytes(page)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(f"{base}/{url_path}?lang=en")
     wait_for_app(page, timeout=60_000)
     out: list[Playing] = []
@@ -320,7 +337,7 @@ def playing_figures(browser, base: str, url_path: str, pid: int) -> list[Playing
             if speed is not None:
                 page.locator(f"{root} .dl-speed").select_option(str(speed))
             chosen = int(page.locator(f"{root} .dl-speed").input_value())
-            window = play_window(page, key, PLAY_SECONDS, pid, sockets)
+            window = play_window(page, key, PLAY_SECONDS, pid, sockets, cdp)
             out.append(Playing(url_path, key, chosen, **window))
     context.close()
     return out
@@ -465,14 +482,14 @@ def lesson_fps(playing: list[Playing], speed: int) -> dict[str, float]:
 def _playing_lines(playing: list[Playing]) -> list[str]:
     lines = [
         "playing: lesson (player)            speed  painted/s  lowest 1 s  player/s  rAF/s  "
-        "server CPU s/s  bytes/s in  bytes/frame  bytes out"
+        "server CPU s/s  bytes/s in  bytes/frame  bytes out  page busy s/s"
     ]
     for p in playing:
         name = f"{p.lesson} ({p.key})"
         lines.append(
             f"  {name:<34}{p.speed:>5}{p.fps:>11.1f}{p.lowest_fps:>12.0f}{p.shown_fps:>10.1f}"
             f"{p.raf_fps:>7.1f}{p.cpu_per_s:>16.4f}{p.bytes_per_s:>12.0f}"
-            f"{p.bytes_per_frame:>13.1f}{p.sent:>11}"
+            f"{p.bytes_per_frame:>13.1f}{p.sent:>11}{p.page_busy_per_s:>15.2f}"
         )
     lines.append(
         f"painted/s: animation frames per second whose paint showed a changed chart, over "
@@ -480,7 +497,9 @@ def _playing_lines(playing: list[Playing]) -> list[str]:
         "lowest 1 s: the fewest in one whole second of it; player/s: frames the player "
         "showed per second (window.__dlFrames); rAF/s: animation frames the browser ran; "
         "server CPU s/s: CPU seconds of the server per second of playing (one visitor); "
-        "bytes/s in: websocket bytes from the server per second; bytes out: to the server."
+        "bytes/s in: websocket bytes from the server per second; bytes out: to the server; "
+        "page busy s/s: seconds the page's main thread ran tasks per second (Chrome's "
+        "TaskDuration; 1.0 is a whole core)."
     )
     fastest = lesson_fps(playing, FASTEST_FPS)
     if fastest:

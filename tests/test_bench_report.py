@@ -59,12 +59,15 @@ def test_fps_windows_count_whole_seconds_only():
 
 
 def test_playing_figures():
-    p = played("gradient_descent", "gd", 60, 172, windows=[43, 44, 42, 43], cpu_s=0.02)
+    p = played(
+        "gradient_descent", "gd", 60, 172, windows=[43, 44, 42, 43], cpu_s=0.02, page_busy_s=1.2
+    )
     p.received, p.shown = 690, 169
     assert p.fps == 43.0  # 172 painted frames over 4 s
     assert p.lowest_fps == 42
     assert p.raf_fps == 60.0
     assert p.cpu_per_s == pytest.approx(0.005)
+    assert p.page_busy_per_s == pytest.approx(0.3)
     assert p.bytes_per_s == pytest.approx(172.5)
     assert p.bytes_per_frame == pytest.approx(690 / 169)
     silent = played("gradient_descent", "gd", 20, 0, shown=0)
@@ -91,6 +94,7 @@ def test_playing_report_states_the_targets():
     text = report({"first": {}, "playing": playing, "errors": ["overfitting"]})
     gd_fast = next(line for line in text.splitlines() if "(gd)" in line and " 60 " in line)
     assert gd_fast.split()[2:6] == ["60", "43.0", "42", "43.0"]
+    assert gd_fast.split()[-1] == "0.00"  # no main-thread time given
     assert (
         f"at {FASTEST_FPS} frames/s: median over 2 animated lesson(s) 50.5 painted frames/s "
         "(target >= 50), lowest 43.0 (gradient_descent; target >= 30 on each)"
