@@ -1,16 +1,24 @@
 """Load test: 20 browser sessions on one server, or through nginx on 1 and on N replicas.
 
-The scenario (one run): visitors arrive ``RAMP`` s apart, each at an animated lesson by
-deep link, and wait for its first chart. Then:
+Before the visitors arrive, every lesson is opened once and the ones whose page shows an
+animation player (``.dl-player``, found in the DOM: ``lessons_with_player``) are the
+visitors' lessons, in order, round robin. Visitors arrive ``RAMP`` s apart, each at its
+lesson by deep link, with reduced motion (no player starts by itself), and wait for its
+first chart. Then:
 
-1. *play*: every visitor presses Play (the button whose accessible name starts with
-   "Play"), and the animations run for ``PLAY_SECONDS``: server CPU per second of playing;
-2. *slider*: while the animations run, the visitors move their first slider one notch,
-   one visitor every ``STAGGER`` s; each change is timed from the key press to the
-   updated chart (the server has finished the whole-page rerun the change caused, its
+1. *play*: every visitor presses Play (``play_button``: the player's ``.dl-play``, whose
+   accessible name starts with "Play"), and the animations run in the browsers for
+   ``PLAY_SECONDS``: server CPU per second of playing. A page keeps playing: when its
+   player stops at its last frame (or after a rerun gave it a new run), ``KEEP_PLAYING``
+   presses Play again;
+2. *slider*: while the 20 animations run, the visitors move their first slider (a
+   Streamlit slider: the lesson's first control, not the player's scrub) one notch, one
+   visitor every ``STAGGER`` s; each change is timed from the key press to the updated
+   chart (the server has finished the whole-page rerun the change caused, its
    ``script_finished``, and the page, idle again, has painted its chart);
-3. *quiet*: nothing plays any more (a changed input stops the player), and the visitors
-   move the slider back, one every ``STAGGER`` s: server CPU per control change;
+3. *quiet*: every visitor presses Pause (the same button) and stops the keep-playing;
+   the visitors move the slider back, one every ``STAGGER`` s: server CPU per control
+   change;
 4. *fault* (through nginx, 2 or more replicas): every visitor presses Play again, and
    replica 1 is killed (SIGKILL) by its PID. Its visitors' pages reconnect (to the other
    replica, where their cookie moves); each is checked for the same view (URL, title, the
@@ -28,9 +36,8 @@ Usage: ``python -m bench.load [--sessions 20]`` (one server, no nginx), or
 ``python -m bench.load --replicas N [--sessions 20]``: the same sessions through nginx to
 1 replica, then to N (with the fault), in one run; needs nginx (``apt-get install nginx``).
 
-The lead's browser-side player may move Play and the first slider into a custom
-component: ``play_button``, ``pause_button`` and ``first_slider`` are the only places that
-know what they look like.
+``play_button``, ``pause_button`` and ``first_slider`` are the only places that know what
+the controls look like.
 """
 
 from __future__ import annotations
@@ -39,7 +46,6 @@ import argparse
 import asyncio
 import itertools
 import os
-import re
 import signal
 import statistics
 import sys
@@ -54,7 +60,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from helpers import CHART, EXCEPTION  # noqa: E402
 from serve import nginx_replicas, streamlit_process  # noqa: E402
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, PLAYER_KEYS_JS  # noqa: E402
 from deploy.nginx_conf import COOKIE  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
@@ -73,37 +79,74 @@ UNTHROTTLED = [
 ]
 
 
+# The first player of the page (the one the visitor plays) and its Play/Pause button.
+PLAYER = ".dl-player[data-ready=true]"
+PLAY = f"{PLAYER} .dl-play"
+
+# While ``window.__dlKeepPlaying`` is set, the page's first player is played again whenever
+# it stops: at its last frame, or after a rerun (a changed input gives a new run, and the
+# player stops on it). The visitor's animation runs on through the slider phase.
+KEEP_PLAYING = """
+setInterval(() => {
+  if (!window.__dlKeepPlaying) return;
+  const root = document.querySelector('.dl-player[data-ready=true]');
+  if (root && root.dataset.playing === 'false') root.querySelector('.dl-play').click();
+}, 100);
+"""
+
+PAUSE_JS = f"""() => {{
+  window.__dlKeepPlaying = false;
+  const pause = document.querySelector('{PLAYER}[data-playing=true] .dl-play');
+  if (pause) pause.click();
+}}"""
+
+
 def play_button(page):
-    """The Play control: a button whose accessible name starts with "Play" / "재생" (the
-    Streamlit button of ui/player.py today, the player component's <button> later)."""
-    return page.get_by_role("button", name=re.compile(r"^(Play|재생)")).first
+    """The Play control: the first player's ``.dl-play``, a button whose accessible name
+    starts with "Play" / "재생" while it is paused."""
+    return page.locator(PLAY).first
 
 
 def pause_button(page):
-    """The same control while playing."""
-    return page.get_by_role("button", name=re.compile(r"^(Pause|일시정지)")).first
+    """The same button while the player plays."""
+    return page.locator(f"{PLAYER}[data-playing=true] .dl-play").first
 
 
 def first_slider(page):
-    """The slider each visitor moves one notch: the lesson's first slider, not a player's
-    scrub slider (which only picks a frame). Today every lesson control is a Streamlit
-    slider (a native range input) and ui/player.py's scrub slider has the key
-    ``<player>_shown``. Adapt here when the controls move into the player component."""
-    return page.locator(
-        '[data-testid="stSlider"]:not([class*="_shown"] [data-testid="stSlider"]) input[type=range]'
-    ).first
+    """The slider each visitor moves one notch: the lesson's first Streamlit slider (a
+    native range input). The player's scrub slider is no Streamlit slider, and the charts'
+    hidden inputs that the player drives are not either."""
+    return page.locator('[data-testid="stSlider"] input[type=range]').first
 
 
-def animated_lessons() -> list[str]:
-    """URL paths of the lessons with an animation player (their page calls ``player(``);
-    every lesson if none does."""
-    lessons = available()
-    animated = [
-        lesson.url_path
-        for lesson in lessons
-        if re.search(r"\bplayer\(", (ROOT / lesson.file).read_text(encoding="utf-8"))
-    ]
-    return animated or [lesson.url_path for lesson in lessons]
+def lessons_for(found: dict[str, bool], sessions: int) -> list[str]:
+    """The visitors' lessons: the lessons (URL paths, in lesson order) whose page showed a
+    player (``found``), round robin over ``sessions`` visitors."""
+    animated = [url_path for url_path, has_player in found.items() if has_player]
+    if not animated:
+        raise RuntimeError("no lesson shows an animation player: nothing to play")
+    return [animated[i % len(animated)] for i in range(sessions)]
+
+
+async def lessons_with_player(browser, base: str) -> dict[str, bool]:
+    """Every lesson's URL path -> whether its page shows an animation player (and no
+    exception), each opened once in one browser page. This also runs each page once on the
+    server, so its cached run is warm before the visitors come."""
+    context = await browser.new_context(reduced_motion="reduce")
+    page = await context.new_page()
+    found = {}
+    for lesson in available():
+        try:
+            await page.goto(f"{base}/{lesson.url_path}?lang=en", timeout=120_000)
+            await page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=120_000)
+            await page.wait_for_function(IDLE, timeout=120_000)
+            await page.wait_for_timeout(500)  # the component mounts after the script
+            keys = await page.evaluate(PLAYER_KEYS_JS)
+            found[lesson.url_path] = bool(keys) and not await page.locator(EXCEPTION).count()
+        except Exception:  # a page that never shows a chart has no player to play
+            found[lesson.url_path] = False
+    await context.close()
+    return found
 
 
 def _proc_stats(pid: int) -> tuple[float, int]:
@@ -117,6 +160,18 @@ def _proc_stats(pid: int) -> tuple[float, int]:
     except (OSError, StopIteration):
         return 0.0, 0
     return (int(fields[11]) + int(fields[12])) / ticks, rss
+
+
+MACHINE = "(machine)"  # every process on the machine, in CPU seconds over all its cores
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy so far (``/proc/stat``: all
+    time but idle and iowait): the browsers, the servers and everyone else's work."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 class Sampler(threading.Thread):
@@ -138,7 +193,7 @@ class Sampler(threading.Thread):
                 if rss:  # still running
                     self.cpu[name] = cpu
                     self.peak_rss[name] = max(self.peak_rss[name], rss)
-            return dict(self.cpu)
+            return {**self.cpu, MACHINE: machine_busy_seconds()}
 
     def run(self):
         while not self.stop_flag:
@@ -148,9 +203,12 @@ class Sampler(threading.Thread):
 
 # The page is idle (no script run in progress) and shows a chart; polled in animation
 # frames, so it returns in the frame that paints it.
+IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
+  return a && a.getAttribute('data-test-script-state') === 'notRunning'; }"""
 IDLE_WITH_CHART = """() => { const a = document.querySelector('[data-testid="stApp"]');
   return a && a.getAttribute('data-test-script-state') === 'notRunning'
-           && document.querySelector('[data-testid="stVegaLiteChart"] svg') !== null; }"""
+           && document.querySelector(
+                '[data-testid="stVegaLiteChart"] :is(svg, canvas)') !== null; }"""
 CONNECTING = '[data-testid="stConnectionStatus"]'
 
 
@@ -256,6 +314,7 @@ class Run:
     start_mb: dict[str, float] = field(default_factory=dict)
     peak_mb: dict[str, float] = field(default_factory=dict)
     per_replica: dict[str, int] = field(default_factory=dict)  # visitors per replica
+    lessons: list[str] = field(default_factory=list)  # the lessons with a player, visited
     fault: dict | None = None
     events: list[str] = field(default_factory=list)  # deploy/serve.sh's after "ready"
 
@@ -278,7 +337,10 @@ async def _gather_staggered(coros, stagger: float):
 
 async def _arrive(browser, base: str, url_path: str, delay: float, run: Run) -> Visitor:
     await asyncio.sleep(delay)
-    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    context = await browser.new_context(
+        viewport={"width": 1200, "height": 900}, reduced_motion="reduce"
+    )
+    await context.add_init_script(KEEP_PLAYING)
     page = await context.new_page()
     visitor = Visitor(context, page, url_path, RunCounter(page))
     stage = "open"
@@ -295,12 +357,24 @@ async def _arrive(browser, base: str, url_path: str, delay: float, run: Run) -> 
 
 
 async def _press_play(visitor: Visitor, run: Run) -> None:
+    """Press Play and keep the animation running (``KEEP_PLAYING``)."""
     try:
-        await play_button(visitor.page).click(timeout=30_000)
+        if not await pause_button(visitor.page).count():
+            await play_button(visitor.page).click(timeout=30_000)
+        await visitor.page.evaluate("window.__dlKeepPlaying = true")
         run.plays += 1
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: Play {type(exc).__name__}")
-        return
+
+
+async def _press_pause(visitor: Visitor, run: Run) -> None:
+    """Stop keeping the animation running, and press Pause if it plays. Both in one task
+    of the page: checked first and clicked later, the player could stop in between (at
+    its last frame) and the click would wait for a Pause that never comes."""
+    try:
+        await visitor.page.evaluate(PAUSE_JS)
+    except Exception as exc:
+        run.errors.append(f"{visitor.url_path}: Pause {type(exc).__name__}")
 
 
 async def _playing(visitor: Visitor) -> bool:
@@ -417,24 +491,23 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
     """Play, slider, quiet (and fault, with ``served``); CPU per phase per process."""
     from playwright.async_api import async_playwright
 
-    lessons = animated_lessons()
-    sampler = Sampler(servers)
-    sampler.start()
     marks: list[tuple[str, float, dict[str, float]]] = []
-
-    def mark(phase: str) -> None:
-        marks.append((phase, time.perf_counter(), sampler.cpu_now()))
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *UNTHROTTLED]
         )
+        lessons = lessons_for(await lessons_with_player(browser, base), sessions)
+        run.lessons = sorted(set(lessons))
+        sampler = Sampler(servers)
+        sampler.start()
+
+        def mark(phase: str) -> None:
+            marks.append((phase, time.perf_counter(), sampler.cpu_now()))
+
         mark("arrive")
         visitors = await asyncio.gather(
-            *(
-                _arrive(browser, base, lessons[i % len(lessons)], i * RAMP, run)
-                for i in range(sessions)
-            )
+            *(_arrive(browser, base, url_path, i * RAMP, run) for i, url_path in enumerate(lessons))
         )
         live = [v for v in visitors if v.loaded]
         if served is not None:
@@ -447,6 +520,7 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
         mark("slider")
         moves = [_timed_move(v, run, "slider", run.slider_s) for v in live]
         await _gather_staggered(moves, STAGGER)
+        await asyncio.gather(*(_press_pause(v, run) for v in live))
         mark("quiet")
         moves = [_timed_move(v, run, "quiet", run.quiet_s) for v in live]
         await _gather_staggered(moves, STAGGER)
@@ -458,7 +532,7 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
     sampler.join()
     for (phase, t0, cpu0), (_, t1, cpu1) in itertools.pairwise(marks):
         run.wall[phase] = t1 - t0
-        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in servers}
+        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in [*servers, MACHINE]}
     run.start_mb = {name: rss / 2**20 for name, rss in sampler.start_rss.items()}
     run.peak_mb = {name: rss / 2**20 for name, rss in sampler.peak_rss.items()}
 
@@ -487,7 +561,17 @@ def run_replicas(replicas: int, sessions: int = 20) -> Run:
 
 def _phase_cpu(run: Run, phase: str) -> str:
     cpu = run.cpu.get(phase, {})
-    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items() if name != MACHINE)
+
+
+def _machine_busy(run: Run) -> str:
+    """How busy the whole machine was in each phase, in % of all its cores."""
+    cores = os.cpu_count() or 1
+    return ", ".join(
+        f"{phase} {100 * run.cpu[phase][MACHINE] / run.wall[phase] / cores:.0f}%"
+        for phase in ("arrive", "play", "slider", "quiet")
+        if MACHINE in run.cpu.get(phase, {}) and run.wall.get(phase)
+    )
 
 
 def _count_within(what: str, seconds: list[float | None]) -> str:
@@ -516,14 +600,16 @@ def report(run: Run) -> str:
             if run.per_replica
             else ""
         )
-        + f", {len(run.errors)} errors; Play pressed {run.plays}, {run.playing} showing Pause "
-        f"{PLAY_SECONDS:.0f} s later",
-        f"  slider while playing (one visitor every {STAGGER} s): {len(run.slider_s)} timed, "
+        + f", {len(run.errors)} errors; Play pressed {run.plays}, {run.playing} playing "
+        f"{PLAY_SECONDS:.0f} s later"
+        + (f"; lessons with a player: {', '.join(run.lessons)}" if run.lessons else ""),
+        f"  slider while the animations play in the browsers (one visitor every {STAGGER} s): "
+        f"{len(run.slider_s)} timed, "
         f"slider to updated chart p50 {slider_p50:.2f} s, p95 {slider_p95:.2f} s",
         f"  slider with nothing playing: {len(run.quiet_s)} timed, p50 {quiet_p50:.2f} s, "
         f"p95 {quiet_p95:.2f} s; server CPU {quiet_cpu / max(len(run.quiet_s), 1):.2f} s "
         f"per control change",
-        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.3f} s "
+        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.4f} s "
         f"per second per visitor ({play_cpu:.1f} s over {run.wall['play']:.1f} s)",
         "  CPU s by phase: "
         + "; ".join(
@@ -531,6 +617,8 @@ def report(run: Run) -> str:
             for phase in ("arrive", "play", "slider", "quiet")
         )
         + f"; busiest replica during slider+quiet {100 * busiest:.0f}% of a core",
+        f"  machine busy (browsers, servers and all else, % of {os.cpu_count()} cores): "
+        + _machine_busy(run),
         "  memory: "
         + ", ".join(
             f"{name} {run.start_mb[name]:.0f} -> {run.peak_mb[name]:.0f} MB"

@@ -1,26 +1,33 @@
 """bench.load: the report of a run on one server and of a run through nginx with the fault,
 from figures made up here (the load test itself is a benchmark, not a test)."""
 
-from bench.load import Recovery, Run, animated_lessons, report
-from ui.lessons import available
+import pytest
+
+from bench.load import Recovery, Run, lessons_for, report
 
 
 def phases(**cpu: float) -> dict[str, dict[str, float]]:
     return {phase: dict(cpu) for phase in ("arrive", "play", "slider", "quiet")}
 
 
-def test_one_server():
+def test_one_server(monkeypatch):
+    monkeypatch.setattr("bench.load.os.cpu_count", lambda: 2)
     run = Run("1 server, no nginx", 2, servers={"server": 10})
     run.plays, run.playing = 2, 2
+    run.lessons = ["gradient_descent"]
     run.slider_s, run.quiet_s = [1.0, 3.0], [0.5, 0.7]
-    run.cpu = phases(server=2.0)
+    run.cpu = phases(server=2.0, **{"(machine)": 6.0})
     run.wall = {"arrive": 10.0, "play": 4.0, "slider": 5.0, "quiet": 5.0}
     run.start_mb, run.peak_mb = {"server": 50.0}, {"server": 70.0}
     text = report(run)
-    assert "2 sessions, 0 errors; Play pressed 2, 2 showing Pause" in text
+    assert "2 sessions, 0 errors; Play pressed 2, 2 playing 4 s later" in text
+    assert "lessons with a player: gradient_descent" in text
     assert "p50 2.00 s" in text  # the median of the two slider times
     assert "server CPU 1.00 s per control change" in text  # 2.0 s over 2 changes
-    assert "0.250 s per second per visitor" in text  # 2.0 s over 4 s, 2 visitors
+    assert "0.2500 s per second per visitor" in text  # 2.0 s over 4 s, 2 visitors
+    # 6 busy CPU seconds of 2 cores over 10, 4 and 5 s; the machine is not a process
+    assert "% of 2 cores): arrive 30%, play 75%, slider 60%, quiet 60%" in text
+    assert "play (4 s): server 2.0;" in text
     assert "server 50 -> 70 MB (~10.0 MB per session)" in text
     assert "fault" not in text
 
@@ -62,6 +69,18 @@ def test_through_nginx_with_the_fault():
     assert text.endswith("restarting in 0 s")
 
 
-def test_the_visitors_open_animated_lessons():
-    lessons = animated_lessons()
-    assert lessons and set(lessons) <= {lesson.url_path for lesson in available()}
+def test_the_visitors_open_the_lessons_with_a_player_in_turn():
+    found = {"gradient_descent": True, "learning_rate": False, "momentum": True}
+    assert lessons_for(found, 5) == [
+        "gradient_descent",
+        "momentum",
+        "gradient_descent",
+        "momentum",
+        "gradient_descent",
+    ]
+    assert lessons_for({"gradient_descent": True}, 2) == ["gradient_descent"] * 2
+
+
+def test_without_a_player_there_is_nothing_to_load():
+    with pytest.raises(RuntimeError, match="no lesson shows an animation player"):
+        lessons_for({"gradient_descent": False}, 20)
