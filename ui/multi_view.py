@@ -17,7 +17,6 @@ from sim import charts, descent
 from sim.surfaces import Surface
 from ui import descent_view as dv
 from ui.page import Page
-from ui.player import request_full_rerun
 
 
 def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
@@ -125,7 +124,7 @@ def saddles_layer(surface: Surface, label: str) -> alt.Chart:
     )
 
 
-def on_click_snap(chart_key: str, player_key: str, surface: Surface, y_options: Sequence[float]):
+def on_click_snap(chart_key: str, surface: Surface, y_options: Sequence[float]):
     """A chart ``on_select`` callback placing the start at the clicked x (``x0``) and the
     option of ``y0`` nearest to the clicked y (for pages whose y0 is a choice of offsets)."""
 
@@ -138,6 +137,5 @@ def on_click_snap(chart_key: str, player_key: str, surface: Surface, y_options: 
         y = min(y_options, key=lambda v: abs(v - point[1]))
         st.session_state["x0"], st.session_state["y0"] = x, y
         st.query_params["y0"] = str(y)
-        request_full_rerun(player_key)
 
     return place
