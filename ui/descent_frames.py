@@ -417,3 +417,108 @@ class PartlyLive(Frames):
 def partly_live(frames: Frames) -> PartlyLive:
     """``frames`` whose live filter spares the rows whose ``live`` column is false."""
     return PartlyLive(frames.key, frames.count, frames.start, frames.live_index, frames.live_count)
+
+
+# --- many balls at once (local minima) ----------------------------------------------------
+
+
+def held_balls(
+    xy: np.ndarray, last: np.ndarray, bounds, size: tuple[int, int], pixel: float = 1.0
+) -> pd.DataFrame:
+    """Rows ``ball, shown_from, shown_until, x, y`` of many balls (``xy``: ``(n, steps + 1,
+    2)``; ``last``: each ball's last finite step): a ball gets a row at step 0 and whenever
+    it has moved ``pixel`` screen pixels from its previous row; the row is shown for frames
+    ``shown_from <= frame < shown_until`` (``Frames`` filter ``held_filter``). A settled ball
+    then costs one row however long the run; a diverged ball leaves after its last finite
+    step. Positions are the engine's (not rounded)."""
+    xy = np.asarray(xy, float)
+    n, count = xy.shape[0], xy.shape[1]
+    last = np.asarray(last, int)
+    (x0, x1), (y0, y1) = bounds
+    scaled = xy * np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
+    keep = np.zeros((n, count), bool)
+    keep[:, 0] = True
+    anchor = scaled[:, 0].copy()
+    with np.errstate(invalid="ignore"):
+        for k in range(1, count):
+            moved = (np.hypot(*(scaled[:, k] - anchor).T) >= pixel) & (k <= last)
+            keep[moved, k] = True
+            anchor[moved] = scaled[moved, k]
+    ball, step = np.nonzero(keep)  # row-major: by ball, then step
+    until = np.empty_like(step)
+    same_next = np.append(ball[1:] == ball[:-1], False)
+    until[same_next] = step[1:][same_next[:-1]]
+    until[~same_next] = last[ball[~same_next]] + 1
+    return pd.DataFrame(
+        {
+            "ball": ball.astype(np.int32),
+            "shown_from": step.astype(np.int32),
+            "shown_until": until.astype(np.int32),
+            "x": xy[ball, step, 0],
+            "y": xy[ball, step, 1],
+        }
+    )
+
+
+def held_filter(frames: Frames) -> str:
+    """Filter: ``held_balls`` rows shown at the frame."""
+    return f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
+
+
+def settled_counts(traj: descent.Trajectory, surface: Surface, dest: np.ndarray) -> pd.DataFrame:
+    """Rows ``step, d, count``: per step and destination code (``run_facts.destinations``),
+    how many balls have arrived for good (within reach of their minimum from that step to
+    the end, ``descent.steps_to_reach``), for code -2 have diverged by then, and for code
+    -1 neither (still on their way): the counts of a step add up to the number of balls."""
+    dest = np.asarray(dest)
+    steps = np.arange(traj.steps + 1)
+    reach = np.asarray(descent.steps_to_reach(traj, surface))
+    diverged = np.asarray(traj.diverged_at)
+    parts = []
+    for i in range(len(surface.minima)):
+        mine = reach[(dest == i) & (reach >= 0)]
+        parts.append(pd.DataFrame({"step": steps, "d": i, "count": _arrived(mine, steps)}))
+    gone = diverged[diverged >= 0]
+    parts.append(pd.DataFrame({"step": steps, "d": -2, "count": _arrived(gone, steps)}))
+    done = np.sum([part["count"].to_numpy() for part in parts], axis=0)
+    parts.insert(-1, pd.DataFrame({"step": steps, "d": -1, "count": len(dest) - done}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _arrived(at: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """How many of the events at steps ``at`` happened at or before each of ``steps``."""
+    return np.searchsorted(np.sort(at), steps, side="right").astype(np.int32)
+
+
+def settled_chart(
+    counts: pd.DataFrame,
+    frames: Frames,
+    codes: Sequence[int],
+    colours: Sequence[str],
+    x_title: str,
+    y_title: str,
+    height: int = 200,
+) -> alt.LayerChart:
+    """``settled_counts`` as areas stacked in the order of ``codes`` (coloured like the
+    map's balls, whose legend names them) and a rule at the frame shown."""
+    domain = [str(c) for c in codes]
+    data = counts.assign(d=counts["d"].astype(str))
+    order = f"indexof({json.dumps(domain)}, datum.d)"
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title))
+    area = (
+        base.transform_calculate(d_order=order)
+        .mark_area(opacity=0.85)
+        .encode(
+            y=alt.Y("count:Q", stack="zero", title=y_title),
+            color=alt.Color(
+                "d:N", scale=alt.Scale(domain=domain, range=list(colours)), legend=None
+            ),
+            order=alt.Order("d_order:Q"),
+        )
+    )
+    rule = (
+        base.transform_filter(f"{frames.at()} && datum.d == {json.dumps(domain[0])}")
+        .mark_rule(color="#444444", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(y=alt.value(0), y2=alt.value(height))
+    )
+    return frames.bind(charts.fit_width(alt.layer(area, rule).properties(height=height)))
