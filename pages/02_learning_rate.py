@@ -80,6 +80,9 @@ balls = frames_view.mark_gone(frames_view.ball_rows(tracks), tracks)
 balls["lr"] = np.asarray(grid)[balls["run"]]
 balls["live"] = balls["series"] == live_label
 balls["gap"] = np.maximum(balls["loss"] - surface.min_value, 1e-12)
+metric = "gap" if log_y else "loss"
+# each chart is sent only the columns it draws (34 runs of up to 501 steps each)
+key_columns = ["series", "run", "live", "step"]
 paths = frames_view.path_rows(tracks, surface, size)
 paths["live"] = paths["series"] == live_label
 
@@ -101,7 +104,7 @@ with side_column:
     plot(
         st,
         frames_view.series_readout(
-            balls,
+            balls[[*key_columns, "lr", "loss", "gone"]],
             frames,
             frames_view.text_expr(t("lr.frame_caption"), {"step": "datum.step"}),
             f"datum.gone ? ({gone}) : ({item})",
@@ -112,10 +115,10 @@ with side_column:
     plot(
         st,
         frames_view.metric_layers(
-            balls,
+            balls[[*key_columns, metric, "gone"]],
             frames,
             series,
-            "gap" if log_y else "loss",
+            metric,
             t("common.step_axis"),
             t("lr.gap_axis") if log_y else t("common.loss_axis"),
             log_y=log_y,
@@ -128,7 +131,12 @@ with side_column:
 with chart_column:
     layers = [
         frames_view.path_layers(
-            paths, balls, frames, surface.bounds, series, t("common.legend_run")
+            paths,
+            balls[[*key_columns, "x", "y", "loss"]],
+            frames,
+            surface.bounds,
+            series,
+            t("common.legend_run"),
         )
     ]
     chart = frames.bind(dv.surface_view(page, surface, layers))
