@@ -1,7 +1,8 @@
-"""Pieces shared by the lessons that draw runs on one surface (gradient descent, learning
-rate, local minima, saddle points, momentum, adaptive rates, the race): small path tables
-for the animated chart (drawn by ``descent_view.surface_chart`` or, in each optimizer's
-look, ``race_view.surface_chart``), a metric-vs-step chart and the "what to notice" box.
+"""Pieces shared by the lessons that draw runs on one surface (learning rate, local minima,
+saddle points, momentum, adaptive rates, the race): the "what to notice" box, a threshold
+line, the saddles layer and clicking to place the start on an offset; and, for the lessons
+not yet on the browser player (momentum, adaptive rates, the race: ``race_view``), the
+thinned path table sliced per frame (``paths_until``) and a metric-vs-step chart.
 """
 
 from __future__ import annotations
