@@ -182,3 +182,37 @@ def test_diverged_run_rows_stay_finite():
     # the slope chart's line stops at the last finite step
     line = rows_of(charts(at)[2], {"g"})
     assert line[line["series"] == "momentum 0.9"]["step"].max() == mom.diverged_at - 1
+
+
+def _snap(point):
+    import streamlit as st
+
+    from sim.surfaces import get_surface
+    from ui import multi_view
+
+    st.session_state["chart"] = {"selection": {"place": [] if point is None else [point]}}
+    offsets = (-0.5, -0.01, 0.0, 1e-6, 0.01, 0.5)
+    multi_view.on_click_snap("chart", get_surface("saddle"), offsets)()
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [({"cx": 1.234, "cy": 0.004}, (1.23, 1e-6)), ({"cx": -9.0, "cy": 0.3}, (-3.0, 0.5))],
+)
+def test_click_snaps_the_start_to_an_offset(point, expected):
+    """A click on the saddle chart sets x0 (clipped to the window) and the nearest offset."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_snap, kwargs={"point": point})
+    at.run()
+    assert not at.exception
+    assert (at.session_state["x0"], at.session_state["y0"]) == expected
+
+
+def test_a_malformed_click_changes_nothing():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_snap, kwargs={"point": {"cx": "nan", "cy": None}})
+    at.run()
+    assert not at.exception
+    assert "x0" not in at.session_state
