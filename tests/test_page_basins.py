@@ -118,6 +118,10 @@ def test_divergence_branch():
     sh = shares("himmelblau", lr=0.05)
     assert sh["counts"][run_facts.DIVERGED] > 0
     assert f"{sh['counts'][run_facts.DIVERGED]} balls diverged" in notice_text(at)
+    # a diverged ball leaves the map after its last finite step: no NaN/inf reaches a chart
+    for chart in charts(at):
+        for frame in chart_datasets(chart).values():
+            assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
 
 
 def test_cloud_layout_is_seeded():
