@@ -5,25 +5,28 @@ import streamlit as st
 
 from sim import run_facts
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
 from ui.page import setup
-from ui.player import player
+from ui.player import live_options, player
 
 page = setup("lr")
 t = page.t
-st.markdown(t("lr.intro"))
+st.markdown(t("lr.summary"))
 
 SURFACES = ("bowl", "ravine", "local_minima", "himmelblau", "rosenbrock")
 DEFAULT_RATES = (0.02, 0.5, 0.9, 1.1, 0.7)  # lr1 .. lr5
 
+# The chart and its player come first on screen; the settings below it are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1.2, 1])
     surface = dv.surface_select(page, options=SURFACES, default="ravine", container=c1)
-    with c1:
-        x0, y0 = dv.start_controls(page, surface)
     with c2:
+        x0, y0 = dv.start_controls(page, surface)
+    with c3:
         count = int(
             controls.select(
                 page,
@@ -35,15 +38,16 @@ with st.container(border=True):
                 kind="segmented",
             )
         )
-        chosen = [
-            dv.learning_rate_control(
-                page, key=f"lr{i + 1}", default=DEFAULT_RATES[i], label=t("lr.rate_n", i=i + 1)
-            )
-            for i in range(count)
-        ]
-    with c3:
         steps = dv.steps_control(page, default=100)
         log_y = controls.toggle(page, "log", t("lr.log_scale"), True, help=t("lr.log_help"))
+with side_column:
+    # rate 1 is the live one: dragging it redraws its path from the precomputed sweep
+    chosen = [
+        dv.learning_rate_control(
+            page, key=f"lr{i + 1}", default=DEFAULT_RATES[i], label=t("lr.rate_n", i=i + 1)
+        )
+        for i in range(count)
+    ]
 
 rates = sorted(set(chosen))
 if len(rates) < len(chosen):
@@ -55,47 +59,91 @@ runs = {
     )
     for lr in rates
 }
-labels = list(runs)
-table = mv.path_table(runs, surface)
-n_frames = max(traj.steps for traj in runs.values()) + 1
 
-
-def draw(frame: int) -> None:
-    chart = dv.surface_chart(
-        page, surface, mv.paths_until(table, frame, runs), labels, None, None, "fan"
+# The charts: one series per rate slider (a rate chosen twice is drawn once), all read
+# off one sweep over the slider's options; slider 1's series holds every option's run.
+grid = dv.LEARNING_RATES
+sweep = dv.cached_sweep(surface.name, "sgd", "learning_rate", grid, (x0, y0), steps)
+slots = {}
+for i, lr in enumerate(chosen):
+    if lr not in slots.values():
+        slots[t("lr.slot", i=i + 1)] = lr
+series = list(slots)
+live_label = series[0]
+tracks = frames_view.sweep_tracks(sweep, live_label)
+for label in series[1:]:
+    tracks.append(
+        frames_view.track(sweep, label, run=grid.index(slots[label]), row=grid.index(slots[label]))
     )
-    dv.show_surface_chart(chart, "lr_chart", "fan", surface.bounds)
-    items = []
-    for lr, traj in zip(rates, runs.values(), strict=True):
-        if traj.diverged_at is not None and frame >= traj.diverged_at:
-            items.append(t("lr.frame_item_diverged", lr=dv.fmt(lr)))
-        else:
-            items.append(t("lr.frame_item", lr=dv.fmt(lr), f=dv.fmt(traj.loss[frame])))
-    st.caption(t("lr.frame_caption", step=frame, items="; ".join(items)))
+size = dv.chart_size(surface)
+balls = frames_view.mark_gone(frames_view.ball_rows(tracks), tracks)
+balls["lr"] = np.asarray(grid)[balls["run"]]
+balls["live"] = balls["series"] == live_label
+balls["gap"] = np.maximum(balls["loss"] - surface.min_value, 1e-12)
+metric = "gap" if log_y else "loss"
+# each chart is sent only the columns it draws (34 runs of up to 501 steps each)
+key_columns = ["series", "run", "live", "step"]
+paths = frames_view.path_rows(tracks, surface, size)
+paths["live"] = paths["series"] == live_label
 
-
-left, right = st.columns([1.15, 1])
-with left:
-    player(page, "fan", n_frames, draw, run_id=(surface.name, tuple(rates), steps, x0, y0))
-with right:
-    # the whole curves once, outside the animated fragment
-    gaps = {
-        label: np.maximum(traj.loss - surface.min_value, 1e-12) if log_y else traj.loss
-        for label, traj in runs.items()
-    }
+with side_column:
+    frames = frames_view.partly_live(
+        player(
+            page,
+            "fan",
+            steps + 1,
+            run_id=(surface.name, tuple(chosen), steps, x0, y0),
+            unit=t("common.unit_step"),
+            fps=20,
+            live=live_options(grid, chosen[0], "lr1"),
+        )
+    )
+    fields = {"lr": "format(datum.lr, '~g')", "f": frames_view.number("loss")}
+    item = frames_view.text_expr(t("lr.frame_item"), fields)
+    gone = frames_view.text_expr(t("lr.frame_item_diverged"), fields)
     plot(
         st,
-        mv.metric_chart(
-            mv.metric_frame(runs, gaps),
-            labels,
+        frames_view.series_readout(
+            balls[[*key_columns, "lr", "loss", "gone"]],
+            frames,
+            frames_view.text_expr(t("lr.frame_caption"), {"step": "datum.step"}),
+            f"datum.gone ? ({gone}) : ({item})",
+            series,
+        ),
+        width="stretch",
+    )
+    plot(
+        st,
+        frames_view.metric_layers(
+            balls[[*key_columns, metric, "gone"]],
+            frames,
+            series,
+            metric,
             t("common.step_axis"),
             t("lr.gap_axis") if log_y else t("common.loss_axis"),
             log_y=log_y,
+            height=200,
         ),
         width="stretch",
     )
     st.caption(t("lr.loss_caption"))
-    st.markdown(t("lr.analogy"))
+
+with chart_column:
+    layers = [
+        frames_view.path_layers(
+            paths,
+            balls[[*key_columns, "x", "y", "loss"]],
+            frames,
+            surface.bounds,
+            series,
+            t("common.legend_run"),
+        )
+    ]
+    chart = frames.bind(dv.surface_view(page, surface, layers))
+    dv.show_surface_chart(chart, "lr_chart", surface.bounds)
+
+st.markdown(t("lr.intro"))
+st.markdown(t("lr.analogy"))
 
 # What to notice: one line per rate, then the critical rate, all read off the runs.
 lines = []

@@ -8,6 +8,7 @@ from sim import basins_map, caps, descent, run_facts
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
@@ -17,7 +18,7 @@ from ui.player import player
 
 page = setup("basins")
 t = page.t
-st.markdown(t("basins.intro"))
+st.markdown(t("basins.summary"))
 
 SURFACES = ("local_minima", "himmelblau", "saddle")
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -44,6 +45,8 @@ def map_picture(surface, optimizer, lr, layout, side, seed, steps):
     return basins_map.basin_url(starts, dest, s, size=dv.chart_size(s))
 
 
+# The chart and its player come first on screen; the settings below it are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     surface = dv.surface_select(page, options=SURFACES, default="local_minima", container=c1)
@@ -92,8 +95,6 @@ picture = map_picture(*key)
 # the learner's own ball (placed by clicking the map): one run with the same optimizer
 probe_label = t("basins.probe_series")
 probe = dv.cached_run(surface.name, optimizer, (("learning_rate", lr),), (x0, y0), steps)
-probe_runs = {probe_label: probe}
-probe_table = mv.path_table(probe_runs, surface)
 labels = {}
 for i, m in enumerate(surface.minima):
     labels[i] = t(
@@ -103,49 +104,98 @@ labels[run_facts.NONE] = t("basins.dest_none")
 labels[run_facts.DIVERGED] = t("basins.dest_diverged")
 
 
-def draw(frame: int) -> None:
-    balls = basins_map.balls_frame(traj.xy[:, frame], dest)
-    chart = dv.surface_chart(
-        page,
-        surface,
-        mv.paths_until(probe_table, frame, probe_runs),
-        [probe_label],
-        player_key="balls",
-        extra_layers=[basins_map.balls_layer(balls, surface, labels, t("basins.legend"))],
-        image=picture,
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def frame_tables(surface, optimizer, lr, layout, side, seed, steps):
+    """Every ball at every step it moved (``held_balls``) and the settled counts per step:
+    made once per run, then played by the browser."""
+    _, traj, dest = many_starts(surface, optimizer, lr, layout, side, seed, steps)
+    s = get_surface(surface)
+    diverged = np.asarray(traj.diverged_at)
+    last = np.where(diverged < 0, traj.steps, diverged - 1)
+    held = frames_view.held_balls(traj.xy, last, s.bounds, dv.chart_size(s))
+    held["d"] = dest[held["ball"]]
+    return held, frames_view.settled_counts(traj, s, dest)
+
+
+held, counts = frame_tables(*key)
+probe_track = frames_view.track(probe, probe_label)
+probe_balls = frames_view.mark_gone(frames_view.ball_rows([probe_track]), [probe_track])
+arrived = counts[counts["d"] >= 0].groupby("step")["count"].sum()
+probe_balls["settled"] = arrived.reindex(probe_balls["step"]).to_numpy()
+
+with side_column:
+    frames = player(
+        page, "balls", traj.steps + 1, run_id=(*key, x0, y0), unit=t("common.unit_step"), fps=20
     )
-    dv.show_surface_chart(chart, "basins_chart", "balls", surface.bounds)
-    st.caption(t("basins.frame_caption", step=frame, n=len(dest)))
-
-
-left, right = st.columns([1.15, 1])
-with left:
-    player(page, "balls", traj.steps + 1, draw, run_id=(*key, x0, y0))
-    st.caption(t("basins.map_caption"))
-with right:
-    rows, compare = [], {}
-    names = {o: t(f"basins.opt_{o}") for o in OPTIMIZERS}
-    for o in OPTIMIZERS:
-        _, _, d = many_starts(surface.name, o, lr, layout, side, seed, steps)
-        compare[o] = run_facts.shares(d, surface)
-        for code, count in compare[o]["counts"].items():
-            rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
-    st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
+    where = {
+        "x": frames_view.number("x", 3),
+        "y": frames_view.number("y", 3),
+        "f": frames_view.number("loss"),
+    }
+    head = frames_view.text_expr(
+        t("basins.frame_caption"),
+        {"step": "datum.step", "settled": "datum.settled", "n": str(len(dest))},
+    )
+    mine = frames_view.text_expr(t("basins.frame_probe"), where)
+    mine_gone = frames_view.text_expr(t("basins.frame_probe_diverged"), where)
+    text = f"{head} + '\\n' + (datum.gone ? ({mine_gone}) : ({mine}))"
+    plot(st, frames_view.readout(probe_balls, frames, text), width="stretch")
+    codes = basins_map.destination_codes(surface)
     plot(
         st,
-        basins_map.share_chart(
-            pd.DataFrame(rows),
-            surface,
-            labels,
-            t("basins.share_axis"),
-            t("basins.optimizer"),
-            t("basins.legend"),
-            order=[names[o] for o in OPTIMIZERS],
+        frames_view.settled_chart(
+            counts,
+            frames,
+            codes,
+            [basins_map.colour_of(c) for c in codes],
+            t("common.step_axis"),
+            t("basins.settled_axis"),
         ),
         width="stretch",
     )
-    st.caption(t("basins.compare_caption"))
-    st.markdown(t("basins.analogy"))
+    st.caption(t("basins.settled_caption"))
+
+with chart_column:
+    size = dv.chart_size(surface)
+    swarm = basins_map.balls_layer(held, surface, labels, t("basins.legend"))
+    layers = [
+        swarm.transform_filter(frames_view.held_filter(frames)),
+        frames_view.path_layers(
+            frames_view.path_rows([probe_track], surface, size),
+            probe_balls,
+            frames,
+            surface.bounds,
+            [probe_label],
+        ),
+    ]
+    chart = frames.bind(dv.surface_view(page, surface, layers, image=picture))
+    dv.show_surface_chart(chart, "basins_chart", surface.bounds)
+    st.caption(t("basins.map_caption"))
+
+st.markdown(t("basins.intro"))
+rows, compare = [], {}
+names = {o: t(f"basins.opt_{o}") for o in OPTIMIZERS}
+for o in OPTIMIZERS:
+    _, _, d = many_starts(surface.name, o, lr, layout, side, seed, steps)
+    compare[o] = run_facts.shares(d, surface)
+    for code, count in compare[o]["counts"].items():
+        rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
+st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
+plot(
+    st,
+    basins_map.share_chart(
+        pd.DataFrame(rows),
+        surface,
+        labels,
+        t("basins.share_axis"),
+        t("basins.optimizer"),
+        t("basins.legend"),
+        order=[names[o] for o in OPTIMIZERS],
+    ),
+    width="stretch",
+)
+st.caption(t("basins.compare_caption"))
+st.markdown(t("basins.analogy"))
 
 # What to notice, read off the runs.
 mine = compare[optimizer]

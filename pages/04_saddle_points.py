@@ -6,16 +6,17 @@ import streamlit as st
 from sim import run_facts
 from sim.surfaces import get_surface
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
 from ui.page import setup
-from ui.player import is_playing, player
+from ui.player import player
 from ui.text import power_of_ten
 
 page = setup("saddle")
 t = page.t
-st.markdown(t("saddle.intro"))
+st.markdown(t("saddle.summary"))
 
 surface = get_surface("saddle")
 OFFSETS = (-0.5, -0.1, -0.01, -1e-4, -1e-6, 0.0, 1e-6, 1e-4, 0.01, 0.1, 0.5)
@@ -24,6 +25,8 @@ MOMENTA = (0.5, 0.8, 0.9, 0.95, 0.99)
 WEIGHTS = (2, 10, 100, 1000, 1_000_000)
 BRIEF = 3  # a stall of at most this many slow steps only brushed the saddle
 
+# The chart and its player come first on screen; the settings below it are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1, 1])
     with c1:
@@ -76,70 +79,90 @@ runs = {
     names["momentum"]: dv.cached_run(surface.name, "sgd", (*hyper, ("momentum", mu)), start, steps),
 }
 labels = list(runs)
-table = mv.path_table(runs, surface)
-saddle_layer = mv.saddles_layer(surface, t("saddle.saddle_label"))
+tracks = [frames_view.track(traj, label) for label, traj in runs.items()]
+balls = frames_view.mark_gone(frames_view.ball_rows(tracks), tracks)
+balls["g"] = np.hypot(balls["gx"], balls["gy"])
 
-
-def draw(frame: int) -> None:
-    chart = dv.surface_chart(
+with side_column:
+    frames = player(
         page,
-        surface,
-        mv.paths_until(table, frame, runs),
-        labels,
-        player_key="sad",
-        extra_layers=[saddle_layer],
+        "sad",
+        steps + 1,
+        run_id=(start, lr, steps, noise, seed, mu),
+        unit=t("common.unit_step"),
+        fps=20,
     )
-    if is_playing("sad"):
-        plot(st, chart, key="saddle_chart", width="content")
-    else:
-        plot(
-            st,
-            chart,
-            key="saddle_chart",
-            on_select=mv.on_click_snap("saddle_chart", "sad", surface, OFFSETS),
-            selection_mode="place",
-            width="content",
-        )
-    norms = [
-        t("saddle.frame_item", name=label, g=dv.fmt(float(np.hypot(*traj.grad[frame])), 3))
-        for label, traj in runs.items()
-    ]
-    st.caption(t("saddle.frame_caption", step=frame, items="; ".join(norms)))
-
-
-left, right = st.columns([1.15, 1])
-with left:
-    player(page, "sad", steps + 1, draw, run_id=(start, lr, steps, noise, seed, mu))
-with right:
-    grads = {label: np.maximum(np.hypot(*traj.grad.T), 1e-12) for label, traj in runs.items()}
+    item = frames_view.text_expr(
+        t("saddle.frame_item"), {"name": "datum.series", "g": frames_view.number("g", 3)}
+    )
+    gone = frames_view.text_expr(t("saddle.frame_item_diverged"), {"name": "datum.series"})
     plot(
         st,
-        mv.metric_chart(
-            mv.metric_frame(runs, grads),
+        frames_view.series_readout(
+            balls,
+            frames,
+            frames_view.text_expr(t("saddle.frame_caption"), {"step": "datum.step"}),
+            f"datum.gone ? ({gone}) : ({item})",
             labels,
+        ),
+        width="stretch",
+    )
+    plot(
+        st,
+        frames_view.metric_layers(
+            balls.assign(g=np.maximum(balls["g"], 1e-12)),
+            frames,
+            labels,
+            "g",
             t("common.step_axis"),
             t("saddle.grad_axis"),
             log_y=True,
             extra_layers=[mv.threshold_rule(run_facts.SLOW_GRADIENT)],
+            height=200,
         ),
         width="stretch",
     )
     st.caption(t("saddle.grad_caption", thr=dv.fmt(run_facts.SLOW_GRADIENT)))
-    st.markdown(t("saddle.why_rare"))
-    dims = controls.select(
-        page,
-        "dims",
-        t("saddle.dims"),
-        WEIGHTS,
-        1000,
-        format_func=lambda v: f"{v:,}",
-        kind="select_slider",
+
+with chart_column:
+    size = dv.chart_size(surface)
+    layers = [
+        mv.saddles_layer(surface, t("saddle.saddle_label")),
+        frames_view.path_layers(
+            frames_view.path_rows(tracks, surface, size),
+            balls,
+            frames,
+            surface.bounds,
+            labels,
+            t("common.legend_run"),
+        ),
+    ]
+    chart = frames.bind(dv.surface_view(page, surface, layers))
+    plot(
+        st,
+        chart,
+        key="saddle_chart",
+        on_select=mv.on_click_snap("saddle_chart", surface, OFFSETS),
+        selection_mode="place",
+        width="content",
     )
-    log_odds = run_facts.minimum_odds_log10(dims)
-    if log_odds > -4:
-        st.markdown(t("saddle.dims_plain", n=f"{dims:,}", chance=f"{10**log_odds:.3g}"))
-    else:
-        st.markdown(t("saddle.dims_tiny", n=f"{dims:,}", power=power_of_ten(round(-log_odds))))
+
+st.markdown(t("saddle.intro"))
+st.markdown(t("saddle.why_rare"))
+dims = controls.select(
+    page,
+    "dims",
+    t("saddle.dims"),
+    WEIGHTS,
+    1000,
+    format_func=lambda v: f"{v:,}",
+    kind="select_slider",
+)
+log_odds = run_facts.minimum_odds_log10(dims)
+if log_odds > -4:
+    st.markdown(t("saddle.dims_plain", n=f"{dims:,}", chance=f"{10**log_odds:.3g}"))
+else:
+    st.markdown(t("saddle.dims_tiny", n=f"{dims:,}", power=power_of_ten(round(-log_odds))))
 
 # What to notice: the stall of each run, read off the runs.
 lines = []

@@ -4,7 +4,7 @@ Many starts run at once (``descent.run`` with an ``(n, 2)`` start array); each s
 destination code (``run_facts.destinations``: a minimum's index, -1 none, -2 diverged). The
 map colours every pixel by the destination of its nearest start (for a grid of starts: its
 cell) in a pale tint, with the surface's contour lines on top, as one small picture. The balls
-are one ``mark_point`` layer of ``n`` rows (``x, y, d``) per frame, so a frame stays small.
+are one ``mark_point`` layer of rows ``x, y, d`` (the page sends every frame's rows once).
 """
 
 from __future__ import annotations
@@ -100,13 +100,6 @@ def basin_url(
             if len(line) > 1:
                 draw.line([(c * sx, (gy - 1 - r) * sy) for c, r in line], fill=line_index)
     return charts.image_url(img)
-
-
-def balls_frame(xy: np.ndarray, dest: np.ndarray, digits: int = 2) -> pd.DataFrame:
-    """Rows ``x, y, d`` of the balls at one frame (``xy`` of shape ``(n, 2)``), rounded."""
-    return pd.DataFrame(
-        {"x": np.round(xy[:, 0], digits), "y": np.round(xy[:, 1], digits), "d": dest.astype(int)}
-    )
 
 
 def _legend_labels(codes, labels: dict[int, str]) -> str:

@@ -1,12 +1,22 @@
 """The saddle-point lesson (A4): renders in both languages, the stall statements match runs
 computed with sim directly (stalled and left, stuck on the ridge, fast, brushed, diverged),
-bad URL values fall back, Play advances; unit tests of the stall measure."""
+bad URL values fall back; the player's frames and every chart that follows it hold the
+engine's numbers at each step; unit tests of the stall measure."""
 
+import json
 import math
 
 import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
 from sim import descent, run_facts
 from sim.optimizers import make_optimizer
@@ -131,6 +141,78 @@ def test_bad_url_values_fall_back_with_notice():
     assert "cannot use" in notices and ("abc" in notices or "1e308" in notices)
 
 
-def test_play_advances_the_frame():
-    at = open_page(FILE)
-    reset_and_play(at, "sad", ticks=1)
+def rows_of(chart, columns: set):
+    return next(f for f in chart_datasets(chart).values() if {"series", "step", *columns} <= set(f))
+
+
+def test_player_and_frames_follow_the_runs():
+    """Surface, readout and slope chart all follow the player; step k's row of each run
+    is the engine's step k (ball, |∇f|), and a diverged run's rows say so."""
+    at = open_page(FILE, params={"steps": "60"})
+    assert_clean(at)
+    data = player_data(at, "sad")
+    assert data["frames"] == 61 and data["start"] == 60 and data["live"] is None
+    assert data["labels"]["unit"] == "Step"
+    assert len(frame_charts(at, "sad")) == 3
+    surface, readout, slope = charts(at)[:3]
+    balls, numbers = rows_of(surface, {"x", "y", "loss"}), rows_of(readout, {"g", "gone"})
+    for name, traj in zip(("GD", "GD + noise 0.1", "momentum 0.9"), runs(steps=60), strict=True):
+        mine = balls[balls["series"] == name].sort_values("step")
+        np.testing.assert_allclose(mine[["x", "y"]].to_numpy(), traj.xy)
+        np.testing.assert_allclose(mine["loss"], traj.loss)
+        g = numbers[numbers["series"] == name].sort_values("step")["g"]
+        np.testing.assert_allclose(g, np.hypot(*traj.grad.T))
+    line = rows_of(slope, {"g"})
+    assert len(line) == 3 * 61 and (line["g"] > 0).all()
+    spec = json.dumps(frame_charts(at, "sad"))
+    assert "datum.step <= sad_frame" in spec and "datum.step == sad_frame" in spec
+
+
+def test_diverged_run_rows_stay_finite():
+    mom = runs(lr=2.0, steps=60)[2]
+    assert mom.diverged_at is not None
+    at = open_page(FILE, params={"lr": "2.0", "steps": "60"})
+    assert_clean(at)
+    numbers = rows_of(charts(at)[1], {"g", "gone"})
+    mine = numbers[numbers["series"] == "momentum 0.9"].sort_values("step")
+    assert (mine["gone"].to_numpy() == (mine["step"].to_numpy() >= mom.diverged_at)).all()
+    for chart in charts(at):
+        for frame in chart_datasets(chart).values():
+            assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
+    # the slope chart's line stops at the last finite step
+    line = rows_of(charts(at)[2], {"g"})
+    assert line[line["series"] == "momentum 0.9"]["step"].max() == mom.diverged_at - 1
+
+
+def _snap(point):
+    import streamlit as st
+
+    from sim.surfaces import get_surface
+    from ui import multi_view
+
+    st.session_state["chart"] = {"selection": {"place": [] if point is None else [point]}}
+    offsets = (-0.5, -0.01, 0.0, 1e-6, 0.01, 0.5)
+    multi_view.on_click_snap("chart", get_surface("saddle"), offsets)()
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [({"cx": 1.234, "cy": 0.004}, (1.23, 1e-6)), ({"cx": -9.0, "cy": 0.3}, (-3.0, 0.5))],
+)
+def test_click_snaps_the_start_to_an_offset(point, expected):
+    """A click on the saddle chart sets x0 (clipped to the window) and the nearest offset."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_snap, kwargs={"point": point})
+    at.run()
+    assert not at.exception
+    assert (at.session_state["x0"], at.session_state["y0"]) == expected
+
+
+def test_a_malformed_click_changes_nothing():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_snap, kwargs={"point": {"cx": "nan", "cy": None}})
+    at.run()
+    assert not at.exception
+    assert "x0" not in at.session_state

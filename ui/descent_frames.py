@@ -284,3 +284,241 @@ def loss_layers(
         ),
     ]
     return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
+
+
+# --- several runs on one surface (learning rate, local minima, saddle points) -------------
+
+
+def mark_gone(balls: pd.DataFrame, tracks: Sequence[Track]) -> pd.DataFrame:
+    """``balls`` (``ball_rows``) with a column ``gone``: the step lies past its run's last
+    finite point (the run diverged there; the ball is only held at its last place)."""
+    last = {(tr.series, tr.run): tr.last for tr in tracks}
+    limit = np.array([last[key] for key in zip(balls["series"], balls["run"], strict=True)])
+    return balls.assign(gone=balls["step"].to_numpy() > limit)
+
+
+def _series_colour(series: Sequence[str]) -> alt.Color:
+    """The series' colours as in ``charts.series_encodings``, without a legend."""
+    domain = list(series)
+    return alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=charts.OKABE_ITO[: len(domain)]),
+        legend=None,
+    )
+
+
+def _series_shape(series: Sequence[str]) -> alt.Shape:
+    domain = list(series)
+    return alt.Shape(
+        "series:N", scale=alt.Scale(domain=domain, range=charts.SHAPES[: len(domain)]), legend=None
+    )
+
+
+def series_readout(
+    rows: pd.DataFrame,
+    frames: Frames,
+    header: str,
+    line: str,
+    series: Sequence[str],
+    width=None,
+) -> alt.LayerChart:
+    """Per-frame numbers of several runs: a ``header`` line (a ``text_expr`` over the first
+    series' row of the frame), then one line per series (``line`` over its row), each after
+    a marker in the series' colour and shape, so the text doubles as the legend."""
+    series = list(series)
+    where = f"{frames.at()} && {frames.live_run()}"
+    base = alt.Chart(rows).transform_filter(where)
+    order = f"indexof({json.dumps(series)}, datum.series)"
+    head = (
+        base.transform_filter(f"datum.series == {json.dumps(series[0])}")
+        .transform_calculate(line=header)
+        .mark_text(align="left", baseline="top", fontSize=13)
+        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
+    )
+    each = base.transform_filter(f"{order} >= 0").transform_calculate(
+        line=line, ypix=f"27 + 19 * {order}"
+    )
+    colour, shape = _series_colour(series), _series_shape(series)
+    marks = each.mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.value(6), y=alt.Y("ypix:Q", scale=None), color=colour, shape=shape
+    )
+    texts = each.mark_text(align="left", baseline="middle", fontSize=13, color="#262730").encode(
+        text="line:N", x=alt.value(16), y=alt.Y("ypix:Q", scale=None)
+    )
+    chart = alt.layer(head, marks, texts).properties(
+        height=20 + 19 * len(series), view=alt.ViewConfig(strokeWidth=0)
+    )
+    if width is not None:
+        chart = chart.properties(width=width)
+    return frames.bind(chart)
+
+
+def metric_layers(
+    rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    field: str,
+    x_title: str,
+    y_title: str,
+    log_y: bool = False,
+    height: int = 220,
+    extra_layers: Sequence = (),
+    legend: bool = False,
+) -> alt.LayerChart:
+    """``field`` against step per series (rows of ``mark_gone``: a diverged run's line
+    stops at its last finite step) and a marker at the frame shown; ``extra_layers`` (a
+    threshold line) go under the marker. Non-finite values and, on a log axis, values
+    <= 0 are left out."""
+    values = rows[field].to_numpy(dtype=float)
+    keep = np.isfinite(values) & ~rows["gone"].to_numpy(dtype=bool)
+    if log_y:
+        keep &= values > 0
+    data = rows[keep]
+    if legend:
+        colour, shape = charts.series_encodings(series, "")
+    else:
+        colour, shape = _series_colour(series), _series_shape(series)
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    base = (
+        alt.Chart(data)
+        .transform_filter(frames.live_run())
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y(f"{field}:Q", title=y_title, scale=y_scale),
+            color=colour,
+        )
+    )
+    marker = base.transform_filter(frames.at())
+    rule = marker.mark_rule(strokeDash=[4, 3]).encode(
+        y=alt.value(0), y2=alt.value(height), color=alt.value("#888888")
+    )
+    layers = [
+        base.mark_line(strokeWidth=2),
+        *extra_layers,
+        rule,
+        marker.mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1).encode(
+            shape=shape,
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g")],
+        ),
+    ]
+    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
+
+
+@dataclass(frozen=True)
+class PartlyLive(Frames):
+    """``Frames`` for charts where only some series follow the live slider: rows with a
+    true ``live`` column hold a run per option (the one under the thumb is shown); the
+    other rows hold one fixed run each and are always shown."""
+
+    def live_run(self, field: str = "run") -> str:
+        return f"(!datum.live || {super().live_run(field)})"
+
+
+def partly_live(frames: Frames) -> PartlyLive:
+    """``frames`` whose live filter spares the rows whose ``live`` column is false."""
+    return PartlyLive(frames.key, frames.count, frames.start, frames.live_index, frames.live_count)
+
+
+# --- many balls at once (local minima) ----------------------------------------------------
+
+
+def held_balls(
+    xy: np.ndarray, last: np.ndarray, bounds, size: tuple[int, int], pixel: float = 1.0
+) -> pd.DataFrame:
+    """Rows ``ball, shown_from, shown_until, x, y`` of many balls (``xy``: ``(n, steps + 1,
+    2)``; ``last``: each ball's last finite step): a ball gets a row at step 0 and whenever
+    it has moved ``pixel`` screen pixels from its previous row; the row is shown for frames
+    ``shown_from <= frame < shown_until`` (``Frames`` filter ``held_filter``). A settled ball
+    then costs one row however long the run; a diverged ball leaves after its last finite
+    step. Positions are the engine's (not rounded)."""
+    xy = np.asarray(xy, float)
+    n, count = xy.shape[0], xy.shape[1]
+    last = np.asarray(last, int)
+    (x0, x1), (y0, y1) = bounds
+    scaled = xy * np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
+    keep = np.zeros((n, count), bool)
+    keep[:, 0] = True
+    anchor = scaled[:, 0].copy()
+    with np.errstate(invalid="ignore"):
+        for k in range(1, count):
+            moved = (np.hypot(*(scaled[:, k] - anchor).T) >= pixel) & (k <= last)
+            keep[moved, k] = True
+            anchor[moved] = scaled[moved, k]
+    ball, step = np.nonzero(keep)  # row-major: by ball, then step
+    until = np.empty_like(step)
+    same_next = np.append(ball[1:] == ball[:-1], False)
+    until[same_next] = step[1:][same_next[:-1]]
+    until[~same_next] = last[ball[~same_next]] + 1
+    return pd.DataFrame(
+        {
+            "ball": ball.astype(np.int32),
+            "shown_from": step.astype(np.int32),
+            "shown_until": until.astype(np.int32),
+            "x": xy[ball, step, 0],
+            "y": xy[ball, step, 1],
+        }
+    )
+
+
+def held_filter(frames: Frames) -> str:
+    """Filter: ``held_balls`` rows shown at the frame."""
+    return f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
+
+
+def settled_counts(traj: descent.Trajectory, surface: Surface, dest: np.ndarray) -> pd.DataFrame:
+    """Rows ``step, d, count``: per step and destination code (``run_facts.destinations``),
+    how many balls have arrived for good (within reach of their minimum from that step to
+    the end, ``descent.steps_to_reach``), for code -2 have diverged by then, and for code
+    -1 neither (still on their way): the counts of a step add up to the number of balls."""
+    dest = np.asarray(dest)
+    steps = np.arange(traj.steps + 1)
+    reach = np.asarray(descent.steps_to_reach(traj, surface))
+    diverged = np.asarray(traj.diverged_at)
+    parts = []
+    for i in range(len(surface.minima)):
+        mine = reach[(dest == i) & (reach >= 0)]
+        parts.append(pd.DataFrame({"step": steps, "d": i, "count": _arrived(mine, steps)}))
+    gone = diverged[diverged >= 0]
+    parts.append(pd.DataFrame({"step": steps, "d": -2, "count": _arrived(gone, steps)}))
+    done = np.sum([part["count"].to_numpy() for part in parts], axis=0)
+    parts.insert(-1, pd.DataFrame({"step": steps, "d": -1, "count": len(dest) - done}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _arrived(at: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """How many of the events at steps ``at`` happened at or before each of ``steps``."""
+    return np.searchsorted(np.sort(at), steps, side="right").astype(np.int32)
+
+
+def settled_chart(
+    counts: pd.DataFrame,
+    frames: Frames,
+    codes: Sequence[int],
+    colours: Sequence[str],
+    x_title: str,
+    y_title: str,
+    height: int = 200,
+) -> alt.LayerChart:
+    """``settled_counts`` as areas stacked in the order of ``codes`` (coloured like the
+    map's balls, whose legend names them) and a rule at the frame shown."""
+    domain = [str(c) for c in codes]
+    data = counts.assign(d=counts["d"].astype(str))
+    order = f"indexof({json.dumps(domain)}, datum.d)"
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title))
+    area = (
+        base.transform_calculate(d_order=order)
+        .mark_area(opacity=0.85)
+        .encode(
+            y=alt.Y("count:Q", stack="zero", title=y_title),
+            color=alt.Color(
+                "d:N", scale=alt.Scale(domain=domain, range=list(colours)), legend=None
+            ),
+            order=alt.Order("d_order:Q"),
+        )
+    )
+    rule = (
+        base.transform_filter(f"{frames.at()} && datum.d == {json.dumps(domain[0])}")
+        .mark_rule(color="#444444", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(y=alt.value(0), y2=alt.value(height))
+    )
+    return frames.bind(charts.fit_width(alt.layer(area, rule).properties(height=height)))

@@ -1,7 +1,8 @@
-"""Pieces shared by the lessons that draw runs on one surface (gradient descent, learning
-rate, local minima, saddle points, momentum, adaptive rates, the race): small path tables
-for the animated chart (drawn by ``descent_view.surface_chart`` or, in each optimizer's
-look, ``race_view.surface_chart``), a metric-vs-step chart and the "what to notice" box.
+"""Pieces shared by the lessons that draw runs on one surface (learning rate, local minima,
+saddle points, momentum, adaptive rates, the race): the "what to notice" box, a threshold
+line, the saddles layer and clicking to place the start on an offset; and, for the lessons
+not yet on the browser player (momentum, adaptive rates, the race: ``race_view``), the
+thinned path table sliced per frame (``paths_until``) and a metric-vs-step chart.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from sim import charts, descent
 from sim.surfaces import Surface
 from ui import descent_view as dv
 from ui.page import Page
-from ui.player import request_full_rerun
 
 
 def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
@@ -125,7 +125,7 @@ def saddles_layer(surface: Surface, label: str) -> alt.Chart:
     )
 
 
-def on_click_snap(chart_key: str, player_key: str, surface: Surface, y_options: Sequence[float]):
+def on_click_snap(chart_key: str, surface: Surface, y_options: Sequence[float]):
     """A chart ``on_select`` callback placing the start at the clicked x (``x0``) and the
     option of ``y0`` nearest to the clicked y (for pages whose y0 is a choice of offsets)."""
 
@@ -138,6 +138,5 @@ def on_click_snap(chart_key: str, player_key: str, surface: Surface, y_options: 
         y = min(y_options, key=lambda v: abs(v - point[1]))
         st.session_state["x0"], st.session_state["y0"] = x, y
         st.query_params["y0"] = str(y)
-        request_full_rerun(player_key)
 
     return place

@@ -1,10 +1,12 @@
 """Browser: the descent lessons A2-A4 (learning rate, local minima, saddle points) open by
-deep link on a fresh server, draw their charts, Play advances the frame, a click on the map
-places the learner's ball, nothing raises; screenshots in English and Korean, and one in a
-narrow window (where the fixed-size surface chart scrolls sideways instead of being cut)."""
+deep link on a fresh server, draw their charts, the browser player plays them (the frame
+advances and the chart text follows it, with no rerun), rate 1 of the learning-rate lesson
+redraws while it is dragged, a click on the map places the learner's ball, nothing raises;
+screenshots mid-play in English and Korean at 1400 and 420 px."""
 
 import re
 
+import pytest
 from helpers import (
     CHART,
     EXCEPTION,
@@ -12,9 +14,122 @@ from helpers import (
     slider_value,
     wait_for_app,
     wait_for_slider,
+    watch_console,
 )
 
-KEYS = ["lr", "basins", "saddle"]
+KEYS = {"lr": "fan", "basins": "balls", "saddle": "sad"}  # lesson -> its player's key
+PLAYER = ".st-key-{}_player .dl-player"
+
+
+def _player_frame(page, player: str) -> int:
+    return int(page.locator(PLAYER.format(player)).get_attribute("data-frame"))
+
+
+def _chart_text(page) -> str:
+    """The text the charts draw (the per-frame readouts are chart text)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text')]
+                   .map(t => t.textContent).join(' | ')"""
+    )
+
+
+def _wait_for_chart_text(page, pattern: str) -> None:
+    """Wait until some chart text matches the regular expression ``pattern``."""
+    page.wait_for_function(
+        """(p) => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text')]
+                    .some(t => new RegExp(p).test(t.textContent))""",
+        arg=pattern,
+        timeout=20_000,
+    )
+
+
+def _script_runs(page) -> bool:
+    return page.evaluate(
+        """() => document.querySelector('[data-testid="stApp"]')
+                   .getAttribute('data-test-script-state') === 'running'"""
+    )
+
+
+@pytest.fixture
+def calm_page(browser, browser_context_args):
+    """A page whose browser asks for reduced motion: the player starts paused."""
+    context = browser.new_context(**browser_context_args, reduced_motion="reduce")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("lesson", list(KEYS))
+@pytest.mark.parametrize(("lang", "play", "step"), [("en", "Play", "Step"), ("ko", "재생", "스텝")])
+def test_player_plays_in_the_browser(calm_page, app_url, artifacts, lesson, lang, play, step):
+    """Reset, Play: the frame advances with no rerun and the readout shows the frame's step;
+    pause, step forward and back; screenshots mid-play at 1400 and 420 px."""
+    page, player = calm_page, KEYS[lesson]
+    errors = watch_console(page)
+    open_lesson(page, app_url, lesson, lang)
+    root = page.locator(PLAYER.format(player))
+    root.wait_for(state="attached")
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.dataset.ready === 'true'", arg=PLAYER.format(player)
+    )
+    assert root.get_attribute("data-playing") != "true"  # reduced motion: no autoplay
+    root.locator(".dl-reset").click()
+    assert _player_frame(page, player) == 0
+    _wait_for_chart_text(page, f"^{step} 0(\\D|$)")
+    button = page.get_by_role("button", name=re.compile(f"^{play}"))
+    assert button.count() >= 1
+    root.locator(".dl-play").click()
+    page.wait_for_function(
+        "(sel) => Number(document.querySelector(sel).dataset.frame) >= 5",
+        arg=PLAYER.format(player),
+        timeout=20_000,
+    )
+    assert not _script_runs(page)  # playing is the browser's work alone
+    page.screenshot(path=str(artifacts / f"{lesson}_{lang}_1400_playing.png"))
+    root.locator(".dl-play").click()  # pause
+    frame = _player_frame(page, player)
+    page.wait_for_timeout(300)
+    assert _player_frame(page, player) == frame
+    assert root.get_attribute("data-playing") == "false"
+    _wait_for_chart_text(page, f"^{step} {frame}(\\D|$)")
+    root.locator(".dl-forward").click()
+    assert _player_frame(page, player) == frame + 1
+    root.locator(".dl-back").click()
+    assert _player_frame(page, player) == frame
+    page.set_viewport_size({"width": 420, "height": 900})
+    root.locator(".dl-play").click()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifacts / f"{lesson}_{lang}_420_playing.png"))
+    root.locator(".dl-play").click()
+    assert page.locator(EXCEPTION).count() == 0
+    assert not errors, errors
+
+
+def test_rate_one_redraws_while_dragged(calm_page, app_url, artifacts):
+    """Dragging "Learning rate 1" switches the charts to the sweep's run under the thumb
+    before any rerun; releasing commits the value to the URL."""
+    page = calm_page
+    errors = watch_console(page)
+    open_lesson(page, app_url, "lr", "en")
+    page.wait_for_selector(PLAYER.format("fan") + "[data-ready=true]")
+    assert "lr 0.02: f = " in _chart_text(page)
+    thumb = page.locator(".st-key-lr1 input[type=range]").locator("xpath=../..")
+    box = thumb.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, y, steps=8)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('input[name="fan_run"]')]
+                   .every(i => Number(i.value) > 8)"""
+    )
+    rate = page.locator(".st-key-lr1 input[type=range]").get_attribute("aria-valuetext")
+    _wait_for_chart_text(page, f"^lr {re.escape(rate)}: ")
+    page.screenshot(path=str(artifacts / "lr_dragging.png"))
+    page.mouse.up()
+    page.wait_for_url(re.compile(rf"lr1={re.escape(rate)}"))
+    wait_for_app(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert not errors, errors
 
 
 def test_click_on_the_map_places_your_ball(page, app_url):
