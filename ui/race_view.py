@@ -19,7 +19,6 @@ from sim.surfaces import Surface
 from sim.vega import to_vega_lite
 from ui import controls
 from ui import descent_view as dv
-from ui import multi_view as mv
 from ui.page import Page
 
 
@@ -48,6 +47,14 @@ def surface_chart(
         stopped = adaptive.stopped_points(dict(runs), frame)
         layers.append(oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run")))
     return dv.surface_view(page, surface, layers, player_key, clickable)
+
+
+def notice_box(page: Page, lines: Sequence[str]) -> None:
+    """The bordered "what to notice" box: a title and one paragraph per line."""
+    with st.container(border=True):
+        st.markdown(f"**{page.t('common.notice_title')}**")
+        for line in lines:
+            st.markdown(line)
 
 
 def multi_select(
