@@ -1,41 +1,46 @@
 """A5 -- Momentum: a share of the previous step carries the ball through a small dip."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts, run_facts
+from sim import caps, run_facts
 from sim import momentum_lesson as ml
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import multi_view as mv
+from ui import race_view as rv
 from ui.chart_view import plot
 from ui.page import setup
-from ui.player import player
+from ui.player import live_options, player
 
 page = setup("momentum")
 t = page.t
+st.markdown(t("momentum.summary"))
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def cached_sweep(name: str, lr: float, start: tuple, steps: int, nesterov) -> pd.DataFrame:
+def cached_regimes(name: str, lr: float, start: tuple, steps: int, nesterov) -> pd.DataFrame:
     return ml.sweep(get_surface(name), lr, start, steps, nesterov=nesterov)
 
 
 def momentum_control(key: str, default: float, container=None) -> float:
-    value = controls.slider(
-        page,
-        key,
-        t("momentum.momentum"),
-        0.0,
-        0.99,
-        default,
-        step=0.01,
-        help=t("momentum.momentum_help"),
-        container=container,
+    """μ from the grid the browser holds runs for (``ml.LIVE_MOMENTA``), bound to ``?key=``;
+    a link with another value falls back to ``default`` with a notice."""
+    return float(
+        controls.value_slider(
+            page,
+            key,
+            t("momentum.momentum"),
+            ml.LIVE_MOMENTA,
+            default,
+            help=t("momentum.momentum_help"),
+            container=container,
+        )
     )
-    return round(float(value), 2)
 
 
 def hyper(lr: float, mu: float, nesterov: bool) -> tuple:
@@ -59,59 +64,155 @@ def demo_runs(surface, lr, mu, start, steps, nesterov: bool = True) -> tuple[dic
     return names, runs
 
 
-def force_arrows(surface, traj, frame, mu, lr, scale):
-    """The carried velocity and the slope's push at the momentum ball, drawn ``scale``x."""
-    k = min(frame, run_facts.finite_length(traj) - 1)
-    inertia, push = ml.forces(traj, k, mu, lr)
-    x, y = traj.xy[k]
-    size = dv.chart_size(surface)
-    parts = [
-        charts.arrow_frame(x, y, *(scale * inertia), "velocity", surface.bounds, size, 0.3),
-        charts.arrow_frame(x, y, *(scale * push), "gradient", surface.bounds, size, 0.3),
-    ]
-    parts = [p for p in parts if len(p)]
-    arrows = pd.concat(parts, ignore_index=True) if parts else None
-    return arrows, inertia, push
+class LiveDemo:
+    """A demo's runs as the browser plays them: plain GD once (``run = -1``) and momentum
+    (and Nesterov) for every μ of ``ml.LIVE_MOMENTA`` (``run`` = its index), each row of a
+    vectorized sweep equal to the single run with that μ. Holds the tables the charts draw:
+    ``balls`` (every step), ``arrows`` (carried speed and slope's push at the momentum
+    ball, ``scale`` times longer) and ``readout`` (the frame's numbers)."""
 
-
-def frame_drawer(surface, runs: dict, mom, mu, lr, player_key, chart_key, start_keys):
-    """One demo's animation frame: every run's path so far on the surface, the carried
-    velocity and the slope's push at the momentum ball ``mom``, and the step's caption."""
-    labels = list(runs)
-    table = mv.path_table(runs, surface)
-    scale = ml.arrow_scale(mom, surface.bounds)
-    kinds = {"velocity": t("momentum.arrow_velocity"), "gradient": t("momentum.arrow_push")}
-
-    def draw(frame: int) -> None:
-        arrows, inertia, push = force_arrows(surface, mom, frame, mu, lr, scale)
-        paths = mv.paths_until(table, frame, runs)
-        # the arrows' legend above the plot: beside the runs' legend it is wider than the column
-        chart = dv.surface_chart(
-            page, surface, paths, labels, arrows, kinds, player_key, arrow_legend="top"
-        )
-        dv.show_surface_chart(chart, chart_key, player_key, surface.bounds, keys=start_keys)
-        st.caption(
-            t(
-                "momentum.frame_caption",
-                step=frame,
-                items=frame_items(runs, frame),
-                v=dv.fmt(float(np.hypot(*inertia)), 3),
-                g=dv.fmt(float(np.hypot(*push)), 3),
-                scale=f"{scale:g}",
+    def __init__(self, surface, lr: float, start: tuple, steps: int, nesterov: bool):
+        self.surface, self.lr, self.nesterov = surface, lr, nesterov
+        self.labels = {
+            "gd": t("momentum.series_gd"),
+            "mom": t("momentum.row_momentum"),
+            "nag": t("momentum.row_nesterov"),
+        }
+        self.series = [self.labels[k] for k in ("gd", "mom", "nag") if nesterov or k != "nag"]
+        rate = (("learning_rate", lr),)
+        grid = ml.LIVE_MOMENTA
+        mom = dv.cached_sweep(surface.name, "sgd", "momentum", grid, start, steps, hyper=rate)
+        # momentum 0 is plain gradient descent: the sweep's first row is the GD run
+        gd = frames_view.track(mom, self.labels["gd"], run=-1, row=0)
+        self.mom = frames_view.sweep_tracks(mom, self.labels["mom"])
+        self.nag = []
+        if nesterov:
+            nag = dv.cached_sweep(
+                surface.name,
+                "sgd",
+                "momentum",
+                grid,
+                start,
+                steps,
+                hyper=(*rate, ("nesterov", True)),
             )
+            self.nag = frames_view.sweep_tracks(nag, self.labels["nag"])
+        self.tracks = [gd, *self.mom, *self.nag]
+        self.size = dv.chart_size(surface)
+        # what the surface's balls and their tooltips need (the arrows carry the gradient)
+        balls = frames_view.ball_rows(self.tracks)
+        self.balls = balls[["series", "run", "step", "x", "y", "loss"]]
+        self.scales = [ml.arrow_scale(ml.row(mom, i), surface.bounds) for i in range(len(grid))]
+        velocity = mom.internals["velocity"]
+        self.arrows = pd.concat(
+            [
+                frames_view.force_arrows(
+                    tr, velocity[i], grid[i], lr, self.scales[i], surface, self.size
+                )
+                for i, tr in enumerate(self.mom)
+            ],
+            ignore_index=True,
+        ).drop(columns="series")  # the arrows are told apart by kind
+        self.readout = self._readout(gd, velocity)
+
+    def _readout(self, gd, velocity) -> pd.DataFrame:
+        """One row per μ and step: each series' loss (``*_out``: diverged before it), and
+        at the momentum ball |μ·v| and |lr·∇f|, held at the last finite step."""
+        parts = []
+        steps = np.arange(gd.steps + 1)
+
+        def loss(tr):
+            return tr.loss[np.minimum(steps, tr.last)], steps > tr.last
+
+        f_gd, out_gd = loss(gd)
+        for i, tr in enumerate(self.mom):
+            k = np.minimum(steps, tr.last)
+            carried = np.zeros((len(steps), 2))
+            carried[1:] = ml.LIVE_MOMENTA[i] * velocity[i]
+            f_mom, out_mom = loss(tr)
+            row = {
+                "run": np.int16(i),
+                "step": steps.astype(np.int32),
+                "mu": ml.LIVE_MOMENTA[i],
+                "scale": self.scales[i],
+                "f_gd": f_gd,
+                "out_gd": out_gd,
+                "f_mom": f_mom,
+                "out_mom": out_mom,
+                "v": np.hypot(*carried[k].T),
+                "g": self.lr * np.hypot(*tr.grad[k].T),
+            }
+            if self.nag:
+                row["f_nag"], row["out_nag"] = loss(self.nag[i])
+            parts.append(pd.DataFrame(row))
+        return pd.concat(parts, ignore_index=True)
+
+    def readout_text(self) -> str:
+        """The frame's numbers as a Vega expression over a ``readout`` row."""
+
+        def item(key: str) -> str:
+            name = json.dumps(self.labels[key])
+            gone = frames_view.text_expr(t("momentum.frame_item_diverged"), {"name": name})
+            shown = frames_view.text_expr(
+                t("momentum.frame_item"), {"name": name, "f": frames_view.number(f"f_{key}")}
+            )
+            return f"(datum.out_{key} ? {gone} : {shown})"
+
+        keys = ["gd", "mom", "nag"] if self.nag else ["gd", "mom"]
+        return frames_view.text_expr(
+            t("momentum.frame_caption"),
+            {
+                "step": "datum.step",
+                "mu": "format(datum.mu, '.2f')",
+                # one line per series: side by side they are wider than a phone
+                "items": " + '\\n' + ".join(item(k) for k in keys),
+                "v": frames_view.number("v", 3),
+                "g": frames_view.number("g", 3),
+                "scale": "format(datum.scale, '~g')",
+            },
         )
 
-    return draw
+    @property
+    def readout_lines(self) -> int:
+        return 3 + len(self.series)
+
+    def surface_chart(self, frames, chart_key: str, start_keys) -> None:
+        kinds = {"velocity": t("momentum.arrow_velocity"), "gradient": t("momentum.arrow_push")}
+        layers = [
+            frames_view.path_layers(
+                frames_view.path_rows(self.tracks, self.surface, self.size),
+                self.balls,
+                frames,
+                self.surface.bounds,
+                self.series,
+                t("common.legend_run"),
+            ),
+            # the arrows' legend above the plot: beside the runs' it is wider than the column
+            frames_view.frame_arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
+        ]
+        chart = frames.bind(dv.surface_view(page, self.surface, layers))
+        dv.show_surface_chart(chart, chart_key, self.surface.bounds, keys=start_keys)
 
 
-def frame_items(runs: dict, frame: int) -> str:
-    items = []
-    for label, traj in runs.items():
-        if traj.diverged_at is not None and frame >= traj.diverged_at:
-            items.append(t("momentum.frame_item_diverged", name=label))
-        else:
-            items.append(t("momentum.frame_item", name=label, f=dv.fmt(traj.loss[frame])))
-    return "; ".join(items)
+def play(demo: LiveDemo, key: str, mu_key: str, mu: float, steps: int, run_id) -> object:
+    """The demo's player with μ live; returns its frames (``FixedRuns``: GD always shown)
+    and draws the frame's numbers under it."""
+    frames = player(
+        page,
+        key,
+        steps + 1,
+        run_id=run_id,
+        unit=t("common.unit_step"),
+        fps=20,
+        live=live_options(ml.LIVE_MOMENTA, mu, mu_key),
+    )
+    frames = frames_view.with_fixed_runs(frames)
+    plot(
+        st,
+        frames_view.readout(demo.readout, frames, demo.readout_text(), lines=demo.readout_lines),
+        width="stretch",
+    )
+    return frames
 
 
 def ranges_text(frame: pd.DataFrame, nesterov: bool, regime: str) -> str:
@@ -159,56 +260,58 @@ row_labels = {False: t("momentum.row_momentum"), True: t("momentum.row_nesterov"
 def escape_demo() -> None:
     """View 1: momentum carries the ball through a small dip that stops plain GD."""
     valleys = get_surface("local_minima")
-    st.markdown(t("momentum.escape_intro"))
+    # the chart and its player first on screen; the settings below them are read first
+    chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
     with st.container(border=True):
-        c1, c2, c3 = st.columns([1.1, 1, 1.1])
+        c1, c2 = st.columns([1, 1.1])
         with c1:
-            mu = momentum_control("mu", 0.9)
-            st.caption(t("momentum.momentum_caption"))
-        with c2:
             lr = dv.learning_rate_control(page, default=LOCAL_MINIMA_LR)
             steps = dv.steps_control(page, default=150)
-        with c3:
+        with c2:
             x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
+    with side_column:
+        mu = momentum_control("mu", 0.9)
+        st.caption(t("momentum.momentum_caption"))
 
     start = (x0, y0)
     names, runs = demo_runs(valleys, lr, mu, start, steps)
     gd, mom, nag = runs.values()
-    labels = list(runs)
-    draw_valleys = frame_drawer(valleys, runs, mom, mu, lr, "mom", "momentum_chart", dv.START_KEYS)
-
-    left, right = st.columns([1.45, 1])
-    with left:
-        player(page, "mom", steps + 1, draw_valleys, run_id=(start, lr, mu, steps))
-    with right:
+    demo = LiveDemo(valleys, lr, start, steps, nesterov=True)
+    with side_column:
+        frames = play(demo, "mom", "mu", mu, steps, run_id=(start, lr, steps))
         plot(
             st,
-            charts.loss_chart(
-                dv.loss_frame(runs),
-                labels,
+            frames_view.loss_layers(
+                demo.balls[["series", "run", "step", "loss"]],
+                frames,
+                demo.series,
                 t("common.step_axis"),
                 t("common.loss_axis"),
-                height=300,
+                height=200,
             ),
             width="stretch",
         )
-        sweep = cached_sweep(valleys.name, lr, start, steps, None)
-        regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
-        st.markdown(f"**{t('momentum.sweep_title')}**")
-        plot(
-            st,
-            ml.regime_strip(
-                sweep,
-                row_labels,
-                regime_labels,
-                mu,
-                t("momentum.momentum"),
-                t("momentum.outcome_legend"),
-            ),
-            width="stretch",
-        )
-        st.caption(t("momentum.sweep_caption", steps=steps, lr=dv.fmt(lr)))
-        st.markdown(t("momentum.analogy"))
+    with chart_column:
+        demo.surface_chart(frames, "momentum_chart", dv.START_KEYS)
+
+    st.markdown(t("momentum.escape_intro"))
+    sweep = cached_regimes(valleys.name, lr, start, steps, None)
+    regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
+    st.markdown(f"**{t('momentum.sweep_title')}**")
+    strip = ml.regime_strip(
+        sweep,
+        row_labels,
+        regime_labels,
+        mu,
+        t("momentum.momentum"),
+        t("momentum.outcome_legend"),
+        live_values=ml.LIVE_MOMENTA,
+        live_filter=frames.live_run(),
+    )
+    plot(st, frames.bind(strip), width="stretch")
+    st.caption(t("momentum.sweep_caption", steps=steps, lr=dv.fmt(lr)))
+    st.markdown(t("momentum.intro"))
+    st.markdown(t("momentum.analogy"))
 
     lines = [
         "\n".join(
@@ -240,62 +343,70 @@ def escape_demo() -> None:
     )
     if (sweep["regime"] == "diverged").any():
         lines.append(t("momentum.sweep_diverged", lr=dv.fmt(lr)))
-    mv.notice_box(page, lines)
+    rv.notice_box(page, lines)
     dv.download_runs(page, runs, "momentum_two_valleys.csv")
 
 
 def ravine_demo() -> None:
     """View 2: in a narrow ravine momentum damps GD's zig-zag across it."""
     ravine = get_surface("ravine")
-    st.markdown(t("momentum.ravine_intro"))
+    chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
     with st.container(border=True):
-        c1, c2, c3 = st.columns([1.1, 1, 1.1])
+        c1, c2 = st.columns([1, 1.1])
         with c1:
-            rmu = momentum_control("rmu", 0.5)
-            rnag = controls.toggle(page, "rnag", t("momentum.add_nesterov"), False)
-        with c2:
             rlr = dv.learning_rate_control(page, key="rlr", default=0.9)
             rsteps = dv.steps_control(page, default=100, key="rsteps")
-        with c3:
+        with c2:
             rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
+    with side_column:
+        rmu = momentum_control("rmu", 0.5)
+        rnag = controls.toggle(page, "rnag", t("momentum.add_nesterov"), False)
 
     rstart = (rx0, ry0)
     rnames, rruns = demo_runs(ravine, rlr, rmu, rstart, rsteps, nesterov=bool(rnag))
-    rlabels = list(rruns)
     rmom = rruns[rnames["mom"]]
-    draw_ravine = frame_drawer(ravine, rruns, rmom, rmu, rlr, "rav", "ravine_chart", ("rx0", "ry0"))
-
-    left, right = st.columns([1.45, 1])
-    with left:
-        player(page, "rav", rsteps + 1, draw_ravine, run_id=(rstart, rlr, rmu, rnag, rsteps))
-    with right:
+    demo = LiveDemo(ravine, rlr, rstart, rsteps, nesterov=bool(rnag))
+    with side_column:
+        frames = play(demo, "rav", "rmu", rmu, rsteps, run_id=(rstart, rlr, rnag, rsteps))
+        balls = demo.balls
+        across = balls[["series", "run", "step"]].assign(across=balls["y"].abs())
+        # a diverged run's rows end where it left the map (not held at its last point)
+        last = {(tr.series, tr.run): tr.last for tr in demo.tracks}
+        finite = [last[key] for key in zip(across["series"], across["run"], strict=True)]
+        across = across[across["step"].to_numpy() <= np.asarray(finite)]
         plot(
             st,
-            mv.metric_chart(
-                mv.metric_frame(rruns, {k: np.abs(v.xy[:, 1]) for k, v in rruns.items()}),
-                rlabels,
+            frames_view.fixed_axis_metric_layers(
+                across,
+                frames,
+                demo.series,
+                "across",
                 t("common.step_axis"),
                 t("momentum.across_axis"),
-                height=280,
+                height=200,
+                y_domain=(0.0, float(ravine.bounds[1][1])),
             ),
             width="stretch",
         )
         st.caption(t("momentum.across_caption"))
-        rsweep = cached_sweep(ravine.name, rlr, rstart, rsteps, None if rnag else False)
-        st.markdown(f"**{t('momentum.settle_title')}**")
-        plot(
-            st,
-            ml.settle_chart(
-                rsweep,
-                {k: v for k, v in row_labels.items() if rnag or not k},
-                rmu,
-                t("momentum.momentum"),
-                t("momentum.settle_axis"),
-                t("common.legend_run"),
-            ),
-            width="stretch",
-        )
-        st.caption(t("momentum.settle_caption", steps=rsteps))
+    with chart_column:
+        demo.surface_chart(frames, "ravine_chart", ("rx0", "ry0"))
+
+    st.markdown(t("momentum.ravine_intro"))
+    rsweep = cached_regimes(ravine.name, rlr, rstart, rsteps, None if rnag else False)
+    st.markdown(f"**{t('momentum.settle_title')}**")
+    settle = ml.settle_chart(
+        rsweep,
+        {k: v for k, v in row_labels.items() if rnag or not k},
+        rmu,
+        t("momentum.momentum"),
+        t("momentum.settle_axis"),
+        t("common.legend_run"),
+        live_values=ml.LIVE_MOMENTA,
+        live_filter=frames.live_run(),
+    )
+    plot(st, frames.bind(settle), width="stretch")
+    st.caption(t("momentum.settle_caption", steps=rsteps))
 
     def ravine_line(key: str, traj, gd_out=None) -> str:
         out = run_facts.outcome(traj, ravine)
@@ -333,12 +444,11 @@ def ravine_demo() -> None:
         rlines.append(
             t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"]))
         )
-    mv.notice_box(page, rlines)
+    rv.notice_box(page, rlines)
     dv.download_runs(page, rruns, "momentum_ravine.csv")
 
 
-st.markdown(t("momentum.intro"))
-# one demo at a time: each is a player, three charts and its own controls
+# one demo at a time: each is a player, its charts and its own controls
 demos = controls.lazy_tabs(
     page,
     "demo",

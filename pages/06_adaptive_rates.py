@@ -8,9 +8,10 @@ import streamlit as st
 
 from sim import adaptive
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import multi_view as mv
 from ui import race_view as rv
+from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
 from ui.player import player
@@ -26,13 +27,14 @@ DEFAULT_RATE = 0.05
 
 page = setup("adaptive")
 t = page.t
-st.markdown(t("adaptive.intro"))
+st.markdown(t("adaptive.summary"))
 
+# The chart and its player come first on screen; the settings below them are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
     surface = dv.surface_select(page, default="ravine", container=c1)
     with c2:
-        lr = dv.learning_rate_control(page, default=DEFAULT_RATE)
         steps = dv.steps_control(page, default=200)
         show_gd = controls.toggle(
             page, "gd", t("adaptive.show_gd"), True, help=t("adaptive.show_gd_help")
@@ -64,6 +66,8 @@ with st.container(border=True):
             help=t("adaptive.acc0_help"),
             container=h3,
         )
+with side_column:
+    lr = dv.learning_rate_control(page, default=DEFAULT_RATE)
 
 start = (x0, y0)
 ada = dv.cached_run(
@@ -90,75 +94,108 @@ if show_adam:
         surface.name, "adam", (("learning_rate", lr),), start, steps
     )
 styles = {label: name for name, label in labels.items() if label in runs}
-ada_rates, rms_rates = adaptive.applied_step_sizes(ada), adaptive.applied_step_sizes(rms)
 
 
-def rate_at(rates: np.ndarray, frame: int) -> tuple[str, str]:
-    """The step size of the update leaving point ``frame`` (the last one at the end)."""
-    if len(rates) == 0:
-        return "-", "-"
-    row = rates[min(frame, len(rates) - 1)]
-    return dv.fmt(row[0], 3), dv.fmt(row[1], 3)
+def readout_rows() -> pd.DataFrame:
+    """One row per frame: the step sizes of the update leaving that point for Adagrad and
+    RMSprop (the last update's at the end) and the racers stopped by then."""
+    frames_at = np.arange(steps + 1)
+    row = {"step": frames_at}
+    for name, traj in (("a", ada), ("r", rms)):
+        applied = adaptive.applied_step_sizes(traj)
+        held = applied[np.minimum(frames_at, len(applied) - 1)] if len(applied) else None
+        for i, axis in enumerate("xy"):
+            row[f"{name}{axis}"] = held[:, i] if held is not None else np.zeros(len(frames_at))
+    row["stopped"] = rv.stopped_text(page, runs, steps + 1, "adaptive")
+    return pd.DataFrame(row)
 
 
-table = mv.path_table(runs, surface)  # thinned once, sliced per frame
+def with_frame(rates_or_memory: pd.DataFrame) -> pd.DataFrame:
+    """Rows numbered by update (1-based) get the frame they leave from (``frame`` =
+    ``step - 1``); each series' last row also stands for the final frame."""
+    out = rates_or_memory.assign(frame=rates_or_memory["step"] - 1)
+    last = out.sort_values("step").groupby(["series", "axis"], as_index=False).tail(1)
+    return pd.concat([out, last.assign(frame=last["frame"] + 1)], ignore_index=True)
 
 
-def draw(frame: int) -> None:
-    chart = rv.surface_chart(page, surface, table, runs, styles, frame, "adaptive")
-    dv.show_surface_chart(chart, "adaptive_chart", "adaptive", surface.bounds)
-    ax, ay = rate_at(ada_rates, frame)
-    rx, ry = rate_at(rms_rates, frame)
-    caption = t("adaptive.frame_caption", step=frame, ax=ax, ay=ay, rx=rx, ry=ry)
-    stopped = adaptive.stopped_points(runs, frame)
-    if len(stopped):
-        items = t("adaptive.list_sep").join(
-            t("adaptive.item_step", name=row.series, step=row.step) for row in stopped.itertuples()
-        )
-        caption += " " + t("adaptive.frame_stopped", items=items)
-    st.caption(caption)
-
+with side_column:
+    frames = player(
+        page,
+        "adaptive",
+        steps + 1,
+        run_id=(surface.name, start, steps, lr, rho, acc0, show_gd, show_adam),
+        unit=t("common.unit_step"),
+        fps=20,
+    )
+    readout = frames_view.text_expr(
+        t("adaptive.frame_caption"),
+        {
+            "step": "datum.step",
+            **{
+                f"{name}{axis}": frames_view.number(f"{name}{axis}", 3)
+                for name in "ar"
+                for axis in "xy"
+            },
+            "stopped": "datum.stopped",
+        },
+    )
+    plot(st, frames_view.readout(readout_rows(), frames, readout, lines=4), width="stretch")
+    losses = dv.loss_frame(runs)
+    log_loss = bool((losses["loss"] > 0).all())
+    plot(
+        st,
+        rv.styled_frame_lines(
+            losses,
+            frames,
+            styles,
+            t("common.step_axis"),
+            t("common.loss_axis"),
+            log_y=log_loss,
+            height=200,
+            legend=False,
+        ),
+        width="stretch",
+    )
+with chart_column:
+    chart = rv.surface_chart(page, surface, runs, styles, frames)
+    dv.show_surface_chart(chart, "adaptive_chart", surface.bounds)
 
 rates = adaptive.rates_frame(runs)
 positive = rates.loc[rates["rate"] > 0, "rate"]
 domain = (
     (float(positive.min()) / 1.3, float(positive.max()) * 1.3) if len(positive) else (0.001, 1.0)
 )
+framed_rates = with_frame(rates)
 
-left, right = st.columns([1.15, 1])
-with left:
-    player(
-        page,
-        "adaptive",
-        steps + 1,
-        draw,
-        run_id=(surface.name, start, steps, lr, rho, acc0, show_gd, show_adam),
-    )
-with right:
-    # outside the animated fragment: these curves are sent once, not with every frame
-    st.markdown(f"**{t('adaptive.rates_title')}**")
-    for axis in ("x", "y"):
-        # one legend (above the first chart) serves both
-        rv.show_lines(
-            "styled_lines",
-            rates[rates["axis"] == axis],
+st.markdown(f"**{t('adaptive.rates_title')}**")
+r1, r2 = st.columns(2)
+for axis, where in (("x", r1), ("y", r2)):
+    # one legend (above the first chart) serves both
+    plot(
+        where,
+        rv.styled_frame_lines(
+            framed_rates[framed_rates["axis"] == axis],
+            frames,
             styles,
-            x_title=t("common.step_axis"),
-            y_title=t(f"adaptive.rate_axis_{axis}"),
-            legend_title=t("common.legend_run"),
+            t("common.step_axis"),
+            t(f"adaptive.rate_axis_{axis}"),
             y_field="rate",
             log_y=True,
             height=190,
             y_domain=domain,
             legend=axis == "x",
+            legend_title=t("common.legend_run"),
             legend_orient="top",
-        )
-    st.caption(t("adaptive.rates_caption"))
-    if show_adam:
-        st.caption(t("adaptive.rates_caption_adam"))
+            frame_field="frame",
+        ),
+        width="stretch",
+    )
+st.caption(t("adaptive.rates_caption"))
+if show_adam:
+    st.caption(t("adaptive.rates_caption_adam"))
 
-m1, m2 = st.columns(2)
-with m1:
+st.markdown(t("adaptive.intro"))
+with st.container():
     st.markdown(f"**{t('adaptive.memory_title')}**")
     memory = adaptive.memory_frame(
         {labels["adagrad"]: (ada, "accumulator"), labels["rmsprop"]: (rms, "mean_square")}
@@ -176,22 +213,6 @@ with m1:
         height=330,
     )
     st.caption(t("adaptive.memory_caption"))
-with m2:
-    st.markdown(f"**{t('adaptive.loss_title')}**")
-    losses = dv.loss_frame(runs)
-    log_loss = bool((losses["loss"] > 0).all())
-    rv.show_lines(
-        "styled_lines",
-        losses,
-        styles,
-        x_title=t("common.step_axis"),
-        y_title=t("common.loss_axis"),
-        legend_title=t("common.legend_run"),
-        y_field="loss",
-        log_y=log_loss,
-        height=330,
-    )
-
 st.markdown(t("adaptive.analogy"))
 
 # What to notice: read off the runs.

@@ -1,6 +1,8 @@
 """A8 -- The optimizer race: GD, momentum, Nesterov, Adagrad, RMSprop and Adam from one start
 on one surface; Adam = momentum (direction) + RMSprop (step size)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -8,9 +10,10 @@ import streamlit as st
 from sim import adaptive, descent, run_facts
 from sim.adaptive import OPTIMIZER_NAMES
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import multi_view as mv
 from ui import race_view as rv
+from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
 
@@ -46,9 +49,11 @@ EXTRA = {
 
 page = setup("race")
 t = page.t
-st.markdown(t("race.intro"))
+st.markdown(t("race.summary"))
 
 ss = st.session_state
+# The chart and its player come first on screen; the settings below them are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
     surface = dv.surface_select(
@@ -134,34 +139,59 @@ styles = {labels[name]: name for name in OPTIMIZER_NAMES if name in shown}
 summaries = {label: adaptive.summarize(label, traj, surface) for label, traj in runs.items()}
 order = adaptive.race_table(list(summaries.values()))
 sep = t("race.list_sep")
-table = mv.path_table(runs, surface)  # thinned once, sliced per frame
+n_frames = steps + 1
 
 
-def draw(frame: int) -> None:
-    chart = rv.surface_chart(page, surface, table, runs, styles, frame, "race")
-    dv.show_surface_chart(chart, "race_chart", "race", surface.bounds)
-    caption = t("race.frame_caption", step=frame)
-    stopped = adaptive.stopped_points(runs, frame)
-    if len(stopped):
-        items = sep.join(
-            t("race.item_step", name=row.series, step=row.step) for row in stopped.itertuples()
+def readout_rows() -> pd.DataFrame:
+    """One row per frame: each racer's loss at its ball (``f<i>``; ``out<i>``: diverged by
+    then) and the racers stopped by then."""
+    frames_at = np.arange(n_frames)
+    row = {"step": frames_at}
+    for i, traj in enumerate(runs.values()):
+        last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
+        row[f"f{i}"] = traj.loss[np.minimum(frames_at, last)]
+        row[f"out{i}"] = frames_at > last
+    row["stopped"] = rv.stopped_text(page, runs, n_frames, "race")
+    return pd.DataFrame(row)
+
+
+def readout_text() -> str:
+    """The frame's numbers as a Vega expression: three racers a line."""
+    items = []
+    for i, label in enumerate(runs):
+        name = json.dumps(label)
+        gone = frames_view.text_expr(t("race.item_gone"), {"name": name})
+        shown = frames_view.text_expr(
+            t("race.item_loss"), {"name": name, "f": frames_view.number(f"f{i}")}
         )
-        caption += " " + t("race.frame_stopped", items=items)
-    st.caption(caption)
+        items.append(f"(datum.out{i} ? {gone} : {shown})")
+    sep_expr = json.dumps(t("race.item_sep"))
+    lines = [f" + {sep_expr} + ".join(items[k : k + 3]) for k in range(0, len(items), 3)]
+    return frames_view.text_expr(
+        t("race.frame_caption"),
+        {
+            "step": "datum.step",
+            "items": " + '\\n' + ".join(lines) or "''",
+            "stopped": "datum.stopped",
+        },
+    )
 
 
-left, right = st.columns([1.15, 1])
-with left:
-    player(
+with side_column:
+    frames = player(
         page,
         "race",
-        steps + 1,
-        draw,
+        n_frames,
         run_id=(surface.name, start, steps, tuple(hyper[n] for n in shown)),
+        unit=t("common.unit_step"),
+        fps=20,
     )
-with right:
-    # outside the animated fragment: the whole curves are sent once
-    st.markdown(f"**{t('race.loss_title')}**")
+    lines = 2 + -(-len(runs) // 3)
+    plot(
+        st,
+        frames_view.readout(readout_rows(), frames, readout_text(), lines=lines),
+        width="stretch",
+    )
     losses = dv.loss_frame(runs)
     log_y = bool(len(losses)) and bool((losses["loss"] > 0).all())
     starts = [float(traj.loss[0]) for traj in runs.values()]
@@ -171,21 +201,30 @@ with right:
         domain = (max(lo, hi * 1e-12), hi * 10)
     else:
         domain = (lo - 0.05 * (hi - lo + 1e-9), hi + 0.25 * (hi - lo + 1e-9))
-    rv.show_lines(
-        "styled_lines",
-        losses,
-        styles,
-        x_title=t("common.step_axis"),
-        y_title=t("common.loss_axis"),
-        legend_title=t("common.legend_run"),
-        y_field="loss",
-        log_y=log_y,
-        height=380,
-        y_domain=domain,
+    plot(
+        st,
+        rv.styled_frame_lines(
+            losses,
+            frames,
+            styles,
+            t("common.step_axis"),
+            t("common.loss_axis"),
+            log_y=log_y,
+            height=230,
+            y_domain=domain,
+            legend=False,
+        ),
+        width="stretch",
     )
     st.caption(t("race.loss_caption_log" if log_y else "race.loss_caption_linear"))
-    st.markdown(t("race.adam"))
-    st.markdown(t("race.analogy"))
+with chart_column:
+    chart = rv.surface_chart(page, surface, runs, styles, frames)
+    dv.show_surface_chart(chart, "race_chart", surface.bounds)
+    st.caption(t("race.markers_caption"))
+
+st.markdown(t("race.intro"))
+st.markdown(t("race.adam"))
+st.markdown(t("race.analogy"))
 
 # The finishing order: steps to reach the tolerance and the final loss of every racer.
 tolerance = descent.REACH_FRACTION * float(np.hypot(*(b - a for a, b in surface.bounds)))

@@ -30,7 +30,13 @@ from sim.optimizers import Optimizer
 from sim.surfaces import Surface
 
 MAX_SWEEP_MOMENTA = 100  # momenta in one sweep (each for momentum and for Nesterov)
-SWEEP_MOMENTA = tuple(round(0.01 * i, 2) for i in range(100))  # 0.00 .. 0.99, the slider's grid
+SWEEP_MOMENTA = tuple(round(0.01 * i, 2) for i in range(100))  # 0.00 .. 0.99, the strip's grid
+# The momenta the slider offers: the browser holds a run for each (``descent.sweep``), so
+# dragging the slider redraws the paths without the server. Every 0.05 up to 0.8, then every
+# 0.01, where escaping, overshooting and swinging back change from one value to the next.
+LIVE_MOMENTA = tuple(round(0.05 * i, 2) for i in range(17)) + tuple(
+    round(0.81 + 0.01 * i, 2) for i in range(19)
+)
 REGIMES = ("trapped", "enough", "too_much", "moving", "diverged")
 REGIME_COLOURS = {
     "trapped": "#0072B2",
@@ -238,6 +244,23 @@ def stability_limit(kind: str, momentum: float, curvature: float) -> float | Non
 # --- charts -------------------------------------------------------------------------------
 
 
+def current_rule(current: float, live_values=None, live_filter: str | None = None) -> alt.Chart:
+    """A dashed rule at the momentum chosen; with ``live_values`` (the live slider's
+    options) one rule per option, ``run`` numbering them, of which ``live_filter`` (a Vega
+    expression on ``datum.run``) keeps the one the slider's thumb is on."""
+    if live_values is None:
+        data = pd.DataFrame({"momentum": [float(current)]})
+    else:
+        values = [float(v) for v in live_values]
+        data = pd.DataFrame({"momentum": values, "run": np.arange(len(values), dtype=np.int16)})
+    rule = alt.Chart(data)
+    if live_values is not None and live_filter:
+        rule = rule.transform_filter(live_filter)
+    return rule.mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x="momentum:Q"
+    )
+
+
 def regime_strip(
     frame: pd.DataFrame,
     row_labels: dict[bool, str],
@@ -246,9 +269,12 @@ def regime_strip(
     x_title: str,
     legend_title: str,
     width: int | None = None,
+    live_values=None,
+    live_filter: str | None = None,
 ) -> alt.LayerChart:
     """One row of marks per optimizer over the momentum axis, coloured and shaped by the
-    outcome of that momentum (``sweep`` rows), with a rule at the current momentum."""
+    outcome of that momentum (``sweep`` rows), with a rule at the current momentum (it
+    follows a live slider: ``current_rule``)."""
     data = frame.assign(
         row=frame["nesterov"].map(row_labels),
         outcome=frame["regime"].map(regime_labels),
@@ -287,11 +313,7 @@ def regime_strip(
             ],
         )
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"momentum": [current]}))
-        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x="momentum:Q")
-    )
+    rule = current_rule(current, live_values, live_filter)
     chart = alt.layer(marks, rule).properties(height=36 * len(rows) + 190)
     return chart.properties(width=width) if width else chart
 
@@ -303,11 +325,14 @@ def settle_chart(
     x_title: str,
     y_title: str,
     legend_title: str,
+    live_values=None,
+    live_filter: str | None = None,
 ) -> alt.LayerChart:
     """Steps until the run settled at the bottom against the momentum, one line per
     optimizer (momenta that never settled or diverged are left out), with a rule at the
-    current momentum. Momentum and Nesterov keep the colours and shapes they have in the
-    surface chart (the 2nd and 3rd series there, after GD)."""
+    current momentum (it follows a live slider: ``current_rule``). Momentum and Nesterov
+    keep the colours and shapes they have in the surface chart (the 2nd and 3rd series
+    there, after GD)."""
     data = frame[frame["settle"] >= 0].assign(series=frame["nesterov"].map(row_labels))
     keys = [k for k in (False, True) if k in row_labels]
     domain = [row_labels[k] for k in keys]
@@ -327,11 +352,7 @@ def settle_chart(
         y=alt.Y("settle:Q", title=y_title),
         color=colour,
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"momentum": [current]}))
-        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x="momentum:Q")
-    )
+    rule = current_rule(current, live_values, live_filter)
     points = base.mark_point(size=22, filled=True).encode(
         shape=shape,
         tooltip=["series:N", alt.Tooltip("momentum:Q", format=".2f"), "settle:Q"],

@@ -134,3 +134,47 @@ def test_short_runs_are_moving_not_too_much():
     assert ml.regime(swinging, V) == "too_much"
     frame = ml.sweep(V, 0.1, (-4.5, 1.5), 5, momenta=(0.0, 0.9))
     assert set(frame["regime"]) == {"moving"}
+
+
+def test_live_grid_is_the_sliders_and_each_row_is_the_single_run():
+    """The μ slider offers ``LIVE_MOMENTA``: 30-40 values from 0 to 0.99 holding the
+    demos' defaults and the lesson's examples; the browser's runs for them come from one
+    vectorized sweep whose every row is bitwise the run ``descent.run`` gives."""
+    grid = ml.LIVE_MOMENTA
+    assert 30 <= len(grid) <= 40 and grid[0] == 0.0 and grid[-1] == 0.99
+    assert list(grid) == sorted(set(grid))
+    assert {0.5, 0.8, 0.9, 0.97, 0.98, 0.99} <= set(grid) <= set(ml.SWEEP_MOMENTA)
+    surface = get_surface("local_minima")
+    for nesterov in (False, True):
+        sweep = descent.sweep(
+            surface, "sgd", "momentum", grid, surface.default_start, 60,
+            learning_rate=0.1, nesterov=nesterov,
+        )  # fmt: skip
+        for i in (0, 10, 26, 35):
+            opt = make_optimizer("sgd", learning_rate=0.1, momentum=grid[i], nesterov=nesterov)
+            single = descent.run(surface, opt, surface.default_start, 60)
+            np.testing.assert_array_equal(sweep.xy[i], single.xy)
+            np.testing.assert_array_equal(
+                sweep.internals["velocity"][i], single.internals["velocity"]
+            )
+
+
+def test_sweep_charts_rule_follows_a_live_slider():
+    """With ``live_values`` the dashed rule has one row per option (``run``) and the
+    given filter picks the one under the slider's thumb."""
+    surface = get_surface("local_minima")
+    frame = ml.sweep(surface, 0.1, surface.default_start, 20, momenta=(0.0, 0.5, 0.9))
+    labels = {False: "m", True: "n"}
+    regimes = {r: r for r in ml.REGIMES}
+    for chart in (
+        ml.regime_strip(frame, labels, regimes, 0.5, "mu", "out", live_values=(0.0, 0.5, 0.9),
+                        live_filter="datum.run == k_run"),
+        ml.settle_chart(frame, labels, 0.5, "mu", "s", "run", live_values=(0.0, 0.5, 0.9),
+                        live_filter="datum.run == k_run"),
+    ):  # fmt: skip
+        rule = chart.layer[-1]
+        assert list(rule.data["momentum"]) == [0.0, 0.5, 0.9]
+        assert list(rule.data["run"]) == [0, 1, 2]
+        assert rule.transform[0].filter == "datum.run == k_run"
+    plain = ml.regime_strip(frame, labels, regimes, 0.5, "mu", "out")
+    assert list(plain.layer[-1].data["momentum"]) == [0.5]

@@ -1,7 +1,19 @@
 """The adaptive-rates lesson (A6, A7): renders, its statements match runs computed with sim
-directly in every reachable branch, bad URL values fall back, Play advances the frame."""
+directly in every reachable branch, bad URL values fall back; the player gets the whole run
+and every chart following it holds the engine's numbers at each frame."""
 
-from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
+import json
+
+import numpy as np
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
 from sim import adaptive, descent
 from sim.optimizers import make_optimizer
@@ -28,8 +40,9 @@ def summaries(surface="ravine", lr=0.05, rho=0.9, acc0=0.1, steps=200, start=Non
     )
 
 
-def test_default_run_statement_and_play():
-    """The default view (the ravine): charts, every sentence read off the runs, Play."""
+def test_default_run_statement_and_player():
+    """The default view (the ravine): charts, every sentence read off the runs, the
+    player."""
     a, r, g, d = summaries()
     assert a.reached < 0 and r.reached >= 0
     at = open_page(FILE)
@@ -49,7 +62,63 @@ def test_default_run_statement_and_play():
     assert d.reached < 0
     assert f"Adam, with the same learning rate 0.05, is still {fmt(d.distance, 2)}" in text
 
-    reset_and_play(at, "adaptive")
+    data = player_data(at, "adaptive")
+    assert data["frames"] == 201 and data["start"] == 200 and data["live"] is None
+    assert data["labels"]["unit"] == "Step"
+    # surface, readout, loss, the two step-size charts: all follow the same frame
+    assert len(frame_charts(at, "adaptive")) == 5
+
+
+def dataset_with(chart, columns: set):
+    return next(f for f in chart_datasets(chart).values() if columns <= set(f))
+
+
+def test_frames_hold_the_engines_numbers():
+    """What each frame shows is the engine's: the balls' points and losses, the step sizes
+    of the update leaving each point in the readout, each racer's next step, and the
+    step-size charts' frame markers at the update leaving the frame's point."""
+    s = get_surface("ravine")
+    at = open_page(FILE, params={"steps": "60"})
+    assert_clean(at)
+    surface_chart, readout, loss_chart, rate_x = charts(at)[:4]
+    balls = dataset_with(surface_chart, {"series", "step", "x", "y", "loss"})
+    steps_drawn = dataset_with(surface_chart, {"series", "step", "x2", "y2"})
+    numbers = dataset_with(readout, {"ax", "ay", "rx", "ry", "stopped"})
+    ada = descent.run(
+        s, make_optimizer("adagrad", learning_rate=0.05, initial_accumulator_value=0.1),
+        s.default_start, 60,
+    )  # fmt: skip
+    rms = descent.run(
+        s, make_optimizer("rmsprop", learning_rate=0.05, rho=0.9), s.default_start, 60
+    )
+    for label, traj in (("Adagrad", ada), ("RMSprop", rms)):
+        mine = balls[balls["series"] == label].sort_values("step")
+        np.testing.assert_array_equal(mine["x"].to_numpy(), traj.xy[:, 0])
+        np.testing.assert_array_equal(mine["loss"].to_numpy(), traj.loss)
+        curve = dataset_with(loss_chart, {"series", "step", "loss"})
+        curve = curve[curve["series"] == label].sort_values("step")
+        np.testing.assert_array_equal(curve["loss"].to_numpy(), traj.loss)
+        nxt = steps_drawn[(steps_drawn["series"] == label) & (steps_drawn["step"] == 10)]
+        np.testing.assert_allclose(nxt[["x", "y"]].to_numpy()[0], traj.xy[10])
+        # drawn to scale unless longer than a quarter of the window: the direction is exact
+        move = traj.xy[11] - traj.xy[10]
+        drawn = nxt[["x2", "y2"]].to_numpy()[0] - traj.xy[10]
+        np.testing.assert_allclose(drawn / np.linalg.norm(drawn), move / np.linalg.norm(move))
+    a_rates, r_rates = adaptive.applied_step_sizes(ada), adaptive.applied_step_sizes(rms)
+    for frame in (0, 10, 60):
+        row = numbers[numbers["step"] == frame].iloc[0]
+        k = min(frame, 59)  # the last update's at the end
+        assert (row["ax"], row["ay"]) == tuple(a_rates[k])
+        assert (row["rx"], row["ry"]) == tuple(r_rates[k])
+        assert row["stopped"] == ""
+    rates = dataset_with(rate_x, {"series", "step", "rate", "frame"})
+    ada_x = rates[rates["series"] == "Adagrad"]
+    for frame in (0, 10, 60):
+        at_frame = ada_x[ada_x["frame"] == frame]
+        assert len(at_frame) == 1
+        assert at_frame["rate"].iloc[0] == a_rates[min(frame, 59), 0]
+    spec = json.dumps(frame_charts(at, "adaptive"))
+    assert "NaN" not in spec and "Infinity" not in spec
 
 
 def test_both_arrive_branch():
@@ -106,10 +175,20 @@ def test_gd_diverges_and_adam_can_be_hidden():
     text = notice_text(at)
     assert f"Plain GD with learning rate 1.5 diverged at step {g.diverged_at}" in text
     assert "Adam" not in text
-    captions = " ".join(c.value for c in at.caption)
-    assert "Stopped, ringed on the map" in captions
-    assert f"left it): Plain GD (step {g.diverged_at})" in captions
     assert len(charts(at)) >= 5
+    # the readout names the stopped run from the step it diverged at on, not before
+    readout = charts(at)[1]
+    numbers = next(f for f in chart_datasets(readout).values() if "stopped" in f)
+    said = f"Diverged (ringed on the map): Plain GD (step {g.diverged_at})"
+    stopped = numbers.set_index("step")["stopped"]
+    assert stopped[g.diverged_at] == said and stopped[200] == said
+    assert stopped[g.diverged_at - 1] == ""
+    rings = next(
+        f
+        for f in chart_datasets(charts(at)[0]).values()
+        if set(f.columns) == {"series", "step", "x", "y"}
+    )
+    assert list(rings["step"]) == [g.diverged_at]
 
 
 def test_bad_url_values_fall_back():

@@ -2,13 +2,25 @@
 runs computed with sim directly, one test per outcome (escapes / too little / too much in its
 three forms / GD already global; in the ravine damped / too much / diverged with the computed
 stability limit); the two demos are tabs, only the open one built, chosen by ``?demo=``; bad URL
-values fall back with a notice; Play advances both players.
+values (a momentum off the slider's grid too) fall back with a notice; each demo's player
+gets the whole run and every chart following it holds the engine's numbers for every μ of
+the live grid.
 (Widgets at their extremes and hostile URL values: tests/test_all_pages.py.)"""
 
+import json
 import re
 
+import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
 from sim import descent, run_facts
 from sim import momentum_lesson as ml
@@ -50,7 +62,7 @@ def ravine_page():
 
 def built(at, keys) -> bool:
     """The demo whose sliders are ``keys`` is on the page, and the other one is not."""
-    sliders = {s.key for s in at.slider}
+    sliders = {s.key for s in at.slider} | {s.key for s in at.select_slider}
     return keys <= sliders and not (ESCAPE_KEYS | RAVINE_KEYS) - keys & sliders
 
 
@@ -63,7 +75,8 @@ def test_one_demo_at_a_time(default_page, ravine_page):
     ]
     assert built(default_page, ESCAPE_KEYS)
     assert built(ravine_page, RAVINE_KEYS)
-    assert len(charts(default_page)) == len(charts(ravine_page)) == 3
+    # surface, frame readout, loss (ravine: distance off the floor), sweep over μ
+    assert len(charts(default_page)) == len(charts(ravine_page)) == 4
     # a click on the other tab (its label is the tab state) builds that demo
     at = open_page(FILE)
     at.session_state["demo"] = "2. Damping the zig-zag in a ravine"
@@ -89,7 +102,8 @@ def test_an_unknown_demo_opens_the_first_with_a_notice():
 def test_renders_in_korean():
     at = open_page(FILE, lang="ko")
     assert_clean(at)
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 4
+    assert player_data(at, "mom")["labels"]["play"] == "재생"
     text = notice_text(at)
     assert HANGUL.search(text)
     assert "네스테로프가 여기서 뒤처지는 이유" in text
@@ -239,14 +253,81 @@ def test_bad_url_values_fall_back_with_notices_and_still_swinging():
     assert "x" * 41 not in notices  # long values are cut short
 
 
-@pytest.mark.parametrize("params, key", [({}, "mom"), (RAVINE, "rav")])
-def test_play_advances_both_players(params, key):
+def dataset_with(chart, columns: set):
+    return next(f for f in chart_datasets(chart).values() if columns <= set(f))
+
+
+@pytest.mark.parametrize(
+    "params, key, widget, surface, lr, steps, mu, nesterov",
+    [
+        ({}, "mom", "mu", V, LOCAL_MINIMA_LR, 150, 0.9, True),
+        (RAVINE | {"rnag": "true"}, "rav", "rmu", R, 0.9, 100, 0.5, True),
+        (RAVINE, "rav", "rmu", R, 0.9, 100, 0.5, False),
+    ],
+)
+def test_players_hold_every_live_momentum(params, key, widget, surface, lr, steps, mu, nesterov):
+    """Each demo's player gets the whole run (shown complete) with μ live over the slider's
+    grid; the charts following it hold, for every μ of the grid, the engine's run (GD once,
+    as run -1), the carried speed and the slope's push at the momentum ball, and the
+    numbers of the frame readout."""
     at = open_page(FILE, params=params)
-    assert at.session_state[f"{key}_frame"] > 0  # a new run shows its last frame
-    at.button(key=f"{key}_play_btn").click().run()  # from the end: restart and play
-    assert at.session_state[f"{key}_playing"]
-    assert 0 < at.session_state[f"{key}_frame"] < 20
     assert_clean(at)
+    data = player_data(at, key)
+    assert data["frames"] == steps + 1 and data["start"] == steps
+    index = ml.LIVE_MOMENTA.index(mu)
+    assert data["live"] == {"widget": widget, "signal": f"{key}_run", "index": index}
+    assert at.select_slider(key=widget).options == [f"{m:g}" for m in ml.LIVE_MOMENTA]
+    specs = frame_charts(at, key)
+    assert len(specs) == 4  # surface, readout, loss or |y|, the sweep's μ rule
+    surface_chart, readout = charts(at)[0], charts(at)[1]
+    balls = dataset_with(surface_chart, {"series", "run", "step", "x", "loss"})
+    arrows = dataset_with(surface_chart, {"kind", "x2", "angle"})
+    numbers = dataset_with(readout, {"f_mom", "v", "g"})
+    assert set(balls["series"]) == {"GD", "momentum"} | ({"Nesterov"} if nesterov else set())
+    gd = run(surface, lr=lr, steps=steps)
+    mine = balls[balls["run"] == -1].sort_values("step")
+    assert (mine["series"] == "GD").all()
+    np.testing.assert_array_equal(mine["x"].to_numpy(), gd.xy[:, 0])
+    for m in (0.0, 0.5, mu, 0.95):
+        i = ml.LIVE_MOMENTA.index(m)
+        for series, nag in (("momentum", False), ("Nesterov", True)):
+            if nag and not nesterov:
+                assert not ((balls["series"] == series) & (balls["run"] == i)).any()
+                continue
+            traj = run(surface, m, nag, lr=lr, steps=steps)
+            last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
+            rows = balls[(balls["series"] == series) & (balls["run"] == i)].sort_values("step")
+            assert len(rows) == steps + 1
+            np.testing.assert_array_equal(rows["x"].to_numpy()[: last + 1], traj.xy[: last + 1, 0])
+            np.testing.assert_array_equal(
+                rows["loss"].to_numpy()[: last + 1], traj.loss[: last + 1]
+            )
+            assert np.isfinite(rows[["x", "y", "loss"]].to_numpy()).all()
+        traj = run(surface, m, lr=lr, steps=steps)
+        scale = ml.arrow_scale(traj, surface.bounds)
+        row = numbers[(numbers["run"] == i) & (numbers["step"] == 7)].iloc[0]
+        carried, push = ml.forces(traj, 7, m, lr)
+        assert row["mu"] == m and row["scale"] == scale
+        assert row["f_mom"] == traj.loss[7] and row["f_gd"] == gd.loss[7]
+        assert row["v"] == pytest.approx(np.hypot(*carried))
+        assert row["g"] == pytest.approx(np.hypot(*push))
+        shaft = arrows[(arrows["run"] == i) & (arrows["step"] == 7)].set_index("kind")
+        if "gradient" in shaft.index:
+            assert shaft.loc["gradient", "x"] == traj.xy[7, 0]
+            assert np.sign(shaft.loc["gradient", "x2"] - traj.xy[7, 0]) == np.sign(push[0])
+    for spec in specs:
+        text = json.dumps(spec)
+        assert "NaN" not in text and "Infinity" not in text
+
+
+def test_a_momentum_off_the_grid_falls_back_with_a_notice():
+    """Old links kept any μ in 0.00 .. 0.99; the slider now offers the live grid only."""
+    assert 0.42 not in ml.LIVE_MOMENTA
+    at = open_page(FILE, params={"mu": "0.42"})
+    assert_clean(at)
+    assert at.session_state["mu"] == 0.9
+    assert "`mu=0.42`" in " ".join(i.value for i in at.info)
+    assert player_data(at, "mom")["live"]["index"] == ml.LIVE_MOMENTA.index(0.9)
 
 
 def test_too_few_steps_is_not_called_too_much():

@@ -1,10 +1,20 @@
 """The optimizer race (A8): renders, the finishing order and statements match runs computed
-with sim directly, the choice of runners and bad URL values, Play advances the frame."""
+with sim directly, the choice of runners and bad URL values; the player gets the whole race
+and the charts following it hold every racer's engine numbers at each frame."""
 
 import json
 
 import numpy as np
-from apptest_utils import assert_clean, charts, notice_text, open_code, open_page, reset_and_play
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_code,
+    open_page,
+    player_data,
+)
 
 from sim import adaptive, descent
 from sim.adaptive import OPTIMIZER_NAMES
@@ -41,9 +51,9 @@ def race(surface="ravine", steps=300, **hyper):
     return out
 
 
-def test_default_race_order_statement_and_play():
+def test_default_race_order_statement_and_player():
     """The default race (the ravine): every racer arrives; the table and the sentences are
-    read off the runs; Play."""
+    read off the runs; the player and the charts following it."""
     runs = race()
     order = adaptive.race_table(list(runs.values()))
     assert all(s.reached >= 0 for s in order), "on the default surface every racer arrives"
@@ -61,7 +71,43 @@ def test_default_race_order_statement_and_play():
     tolerance = descent.REACH_FRACTION * float(np.hypot(16, 6))  # the ravine's window
     assert f"within {fmt(tolerance, 2)} of a minimum" in " ".join(c.value for c in at.caption)
 
-    reset_and_play(at, "race")
+    data = player_data(at, "race")
+    assert data["frames"] == 301 and data["start"] == 300 and data["live"] is None
+    assert len(frame_charts(at, "race")) == 3  # surface, readout, loss
+
+
+def dataset_with(chart, columns: set):
+    return next(f for f in chart_datasets(chart).values() if columns <= set(f))
+
+
+def test_frames_hold_every_racers_engine_numbers():
+    """Each racer's ball, loss curve and the readout's loss at a frame are the engine's
+    numbers of its run (diverged racers are held at their last point and said to be)."""
+    s = get_surface("beale")
+    at = open_page(FILE, params={"surface": "beale", "steps": "80"})
+    assert_clean(at)
+    surface_chart, readout, loss_chart = charts(at)[:3]
+    balls = dataset_with(surface_chart, {"series", "step", "x", "y", "loss"})
+    curves = dataset_with(loss_chart, {"series", "step", "loss"})
+    numbers = dataset_with(readout, {"step", "f0", "out0", "stopped"})
+    said = 0
+    for i, (name, lr) in enumerate(zip(OPTIMIZER_NAMES, RATES["beale"], strict=True)):
+        traj = descent.run(s, make_optimizer(name, learning_rate=lr), s.default_start, 80)
+        last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
+        mine = balls[balls["series"] == NAMES[name]].sort_values("step")
+        assert len(mine) == 81
+        np.testing.assert_array_equal(mine["x"].to_numpy()[: last + 1], traj.xy[: last + 1, 0])
+        np.testing.assert_array_equal(mine["x"].to_numpy()[last:], traj.xy[last, 0])  # held
+        curve = curves[curves["series"] == NAMES[name]].sort_values("step")
+        np.testing.assert_array_equal(curve["loss"].to_numpy(), traj.loss[: last + 1])
+        for frame in (0, 40, 80):
+            row = numbers[numbers["step"] == frame].iloc[0]
+            assert row[f"f{i}"] == traj.loss[min(frame, last)]
+            assert row[f"out{i}"] == (frame > last)
+        said += traj.diverged_at is not None
+    assert said, "on Beale at these rates some racer diverges"
+    spec = json.dumps(frame_charts(at, "race"))
+    assert "NaN" not in spec and "Infinity" not in spec
 
 
 def test_racers_still_under_way_on_rosenbrock():
@@ -116,11 +162,14 @@ def test_diverged_branch_on_beale():
     assert "Diverged" in text
     for s in diverged:
         assert f"{s.label} (step {s.diverged_at})" in text
-    # the player opens at the last frame: the stopped runs are named and ringed
-    captions = " ".join(c.value for c in at.caption)
-    assert "Stopped, ringed on the map" in captions
+    # the readout names the stopped runs from the step each diverged at; rings likewise
+    numbers = next(f for f in chart_datasets(charts(at)[1]).values() if "stopped" in f)
+    at_end = numbers.set_index("step")["stopped"][300]
+    assert at_end.startswith("Diverged (ringed on the map): ")
     for s in diverged:
-        assert f"{s.label} (step {s.diverged_at})" in captions
+        assert f"{s.label} (step {s.diverged_at})" in at_end
+        before = numbers.set_index("step")["stopped"][s.diverged_at - 1]
+        assert f"{s.label} (step" not in before
     rings = [
         layer
         for layer in json.loads(charts(at)[0].proto.spec)["layer"]

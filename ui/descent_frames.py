@@ -522,3 +522,104 @@ def settled_chart(
         .encode(y=alt.value(0), y2=alt.value(height))
     )
     return frames.bind(charts.fit_width(alt.layer(area, rule).properties(height=height)))
+
+
+# --- several series of which only some follow a live slider (momentum, the race) ----------
+
+
+@dataclass(frozen=True)
+class FixedRuns(Frames):
+    """``Frames`` whose live filter also keeps rows with a negative ``run``: a series the
+    live slider does not change (plain GD beside the momentum runs) is sent once, with
+    ``run = -1``, instead of once per option."""
+
+    def live_run(self, field: str = "run") -> str:
+        if self.live_index is None:
+            return "true"
+        return f"(datum.{field} == {self.run_signal} || datum.{field} < 0)"
+
+
+def with_fixed_runs(frames: Frames) -> FixedRuns:
+    """``frames`` as ``FixedRuns``: the same params, the live filter keeping ``run < 0``."""
+    return FixedRuns(frames.key, frames.count, frames.start, frames.live_index, frames.live_count)
+
+
+def force_arrows(
+    tr: Track,
+    velocity: np.ndarray,
+    momentum: float,
+    learning_rate: float,
+    scale: float,
+    surface: Surface,
+    size,
+) -> pd.DataFrame:
+    """Rows ``series, run, step, kind, x, y, x2, y2, angle`` at every finite step of a
+    momentum run: ``velocity`` is the carried speed ``mu * v_(k-1)`` (0 at the start; ``v``
+    the optimizer's recorded velocity, ``(steps, 2)``), ``gradient`` the slope's push
+    ``-lr * grad f(p_k)``; both drawn ``scale`` times longer. For classical momentum their
+    sum is the next step."""
+    steps = np.arange(tr.last + 1)
+    carried = np.zeros((len(steps), 2))
+    carried[1:] = momentum * np.asarray(velocity, float)[: len(steps) - 1]
+    push = -learning_rate * tr.grad[steps]
+    x, y = tr.xy[steps, 0], tr.xy[steps, 1]
+    parts = []
+    for kind, (dx, dy) in (("velocity", carried.T), ("gradient", push.T)):
+        rows = arrow_rows(x, y, scale * dx, scale * dy, kind, surface.bounds, size)
+        rows.insert(0, "step", steps.astype(np.int32))
+        rows.insert(0, "run", np.int16(tr.run))
+        rows.insert(0, "series", tr.series)
+        parts.append(rows[rows.pop("keep")])
+    return pd.concat(parts, ignore_index=True)
+
+
+def fixed_axis_metric_layers(
+    rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    field: str,
+    x_title: str,
+    y_title: str,
+    height: int = 200,
+    y_domain: tuple[float, float] | None = None,
+) -> alt.LayerChart:
+    """Another per-step number ``field`` of ``rows`` (e.g. the distance from a ravine's
+    floor) against step per series, with a marker at the frame shown, as ``loss_layers``.
+    ``y_domain`` fixes the axis (lines leaving it are clipped: a diverging run does not
+    flatten the others)."""
+    colour, shape = charts.series_encodings(series, "")
+    scale = alt.Scale(zero=False) if y_domain is None else alt.Scale(domain=list(y_domain))
+    base = (
+        alt.Chart(rows)
+        .transform_filter(frames.live_run())
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y(f"{field}:Q", title=y_title, scale=scale),
+            color=colour,
+        )
+    )
+    marker = base.transform_filter(frames.at())
+    layers = [
+        base.mark_line(strokeWidth=2, clip=True),
+        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
+            y=alt.value(0), y2=alt.value(height)
+        ),
+        marker.mark_point(
+            size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True
+        ).encode(
+            shape=shape,
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g", title=y_title)],
+        ),
+    ]
+    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
+
+
+def frame_arrow_layers(
+    arrows: pd.DataFrame, frames: Frames, bounds, kinds: dict[str, str], legend="bottom"
+) -> alt.LayerChart:
+    """``charts.arrow_layers`` showing the frame's arrows (of the live run) only. Altair
+    hoists the data two layers share to their layer, so the filtered layers are layered
+    again with that data (``arrow_layers`` above leaves it behind: its arrows are empty)."""
+    layer = charts.arrow_layers(arrows, bounds, kinds, legend)
+    where = f"{frames.at()} && {frames.live_run()}"
+    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)

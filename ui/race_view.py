@@ -1,5 +1,7 @@
-"""Shared pieces of the optimizer lessons (adaptive rates, the race): the surface chart with
-each optimizer in its fixed colour and marker, and a URL-bound multi-choice.
+"""Shared pieces of the optimizer lessons (adaptive rates, the race, momentum's notices): the
+surface chart with each optimizer in its fixed colour and marker, following the browser
+player (paths up to the frame, balls and next steps at it), line charts with a marker at
+the frame, the "what to notice" box and a URL-bound multi-choice.
 
 Series here keep their optimizer's colour and marker whichever others are switched off
 (``descent_view.surface_chart`` colours series by their position).
@@ -18,36 +20,200 @@ from sim import optimizer_charts as oc
 from sim.surfaces import Surface
 from sim.vega import to_vega_lite
 from ui import controls
+from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import multi_view as mv
 from ui.page import Page
+from ui.player import Frames
+
+
+def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[frames_view.Track]:
+    """One ``Track`` per racer (label -> single-start run)."""
+    return [frames_view.track(traj, label) for label, traj in runs.items()]
+
+
+def stopped_rows(runs: Mapping[str, descent.Trajectory]) -> pd.DataFrame:
+    """``adaptive.stopped_points`` of the whole run: each diverged racer's last finite
+    point, ``step`` = the step it diverged at (a ring from that frame on)."""
+    steps = max((traj.steps for traj in runs.values()), default=0)
+    return adaptive.stopped_points(dict(runs), steps)
+
+
+def step_arrows(tracks, surface: Surface) -> pd.DataFrame:
+    """Each racer's next step (the move from the ball to its next point) at every step,
+    drawn to scale (``descent_frames.descent_arrows``, kind ``step``)."""
+    size = dv.chart_size(surface)
+    return frames_view.descent_arrows(tracks, surface, size, kinds=("step",))
 
 
 def surface_chart(
     page: Page,
     surface: Surface,
-    table: pd.DataFrame,
     runs: Mapping[str, descent.Trajectory],
     styles: Mapping[str, str],
-    frame: int,
-    player_key: str,
-    clickable: bool = True,
+    frames: Frames,
+    balls: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """The surface with every run's path up to ``frame`` in its optimizer's look
-    (``styles``: label -> optimizer name; ``table``: the runs' ``multi_view.path_table``,
-    thinned to what shows), a dashed ring where a diverged run stopped, and (not while
-    playing) the click grid on top, so a click anywhere places the ball. Sized by
-    ``dv.chart_size`` (equal x and y units)."""
+    """The surface with every racer's path up to the frame shown in its optimizer's look
+    (``styles``: label -> optimizer name), its ball and its next step at the frame, a
+    dashed ring where a diverged run stopped (from the step it diverged at), and the click
+    grid on top (a click anywhere places the ball). Sized by ``dv.chart_size`` (equal x
+    and y units). ``balls``: ``descent_frames.ball_rows`` of the racers, if already made."""
     t = page.t
+    tracks = racer_tracks(runs)
     layers = []
-    if runs:
-        paths = mv.paths_until(table, frame, dict(runs))
-        layers.append(oc.styled_paths(paths, surface.bounds, styles, t("common.legend_run")))
-    if any(traj.diverged_at is not None for traj in runs.values()):
-        # in the spec for the whole run (empty until a run stops), so frames only swap data
-        stopped = adaptive.stopped_points(dict(runs), frame)
-        layers.append(oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run")))
-    return dv.surface_view(page, surface, layers, player_key, clickable)
+    if tracks:
+        size = dv.chart_size(surface)
+        paths = frames_view.path_rows(tracks, surface, size)
+        if balls is None:
+            balls = frames_view.ball_rows(tracks)
+        balls = balls[["series", "step", "x", "y", "loss"]]
+        layers.append(
+            styled_path_layers(
+                paths, balls, step_arrows(tracks, surface), frames, surface, styles, t
+            )
+        )
+        stopped = stopped_rows(runs)
+        if len(stopped):
+            ring = oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run"))
+            layers.append(ring.transform_filter(frames.upto()))
+    return frames.bind(dv.surface_view(page, surface, layers))
+
+
+def styled_path_layers(
+    paths: pd.DataFrame,
+    balls: pd.DataFrame,
+    arrows: pd.DataFrame,
+    frames: Frames,
+    surface: Surface,
+    styles: Mapping[str, str],
+    t,
+) -> alt.LayerChart:
+    """``oc.styled_paths`` following the player: paths up to the frame, the balls and each
+    racer's next step (a thin arrow in its colour) at the frame."""
+    xs, ys = charts._scales(surface.bounds)
+    colour, shape, _ = oc.style_encodings(styles, t("common.legend_run"))
+    plain, _, _ = oc.style_encodings(styles, legend=False)  # one legend: the lines'
+
+    def base(frame: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(frame).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
+
+    shown = base(paths).transform_filter(frames.upto())
+    line = shown.mark_line(strokeWidth=2, clip=True).encode(
+        color=colour, order="step:Q", detail="series:N"
+    )
+    dots = shown.mark_point(size=12, filled=True, opacity=0.7, clip=True, aria=False).encode(
+        color=plain, shape=shape
+    )
+    step = (
+        base(arrows[["series", "step", "x", "y", "x2", "y2"]])
+        .transform_filter(frames.at())
+        .mark_rule(strokeWidth=1.8, opacity=0.9, clip=True)
+        .encode(x2="x2:Q", y2="y2:Q", color=plain)
+    )
+    ball = (
+        base(balls)
+        .transform_filter(frames.at())
+        .mark_point(size=170, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(
+            color=plain,
+            shape=shape,
+            tooltip=[
+                "series:N",
+                "step:Q",
+                alt.Tooltip("x:Q", format=".4g"),
+                alt.Tooltip("y:Q", format=".4g"),
+                alt.Tooltip("loss:Q", format=".4g"),
+            ],
+        )
+    )
+    return alt.layer(line, dots, step, ball)
+
+
+def styled_frame_lines(
+    rows: pd.DataFrame,
+    frames: Frames,
+    styles: Mapping[str, str],
+    x_title: str,
+    y_title: str,
+    y_field: str = "loss",
+    log_y: bool = False,
+    height: int = 220,
+    y_domain=None,
+    legend: bool = True,
+    legend_title: str = "",
+    legend_orient: str = "bottom",
+    frame_field: str = "step",
+) -> alt.LayerChart:
+    """``oc.styled_lines`` (``series, step, <y_field>``) with a dashed rule and each
+    racer's marker at the frame shown (rows whose ``frame_field`` equals it)."""
+    lines = oc.styled_lines(
+        rows,
+        styles,
+        x_title,
+        y_title,
+        legend_title=legend_title,
+        y_field=y_field,
+        log_y=log_y,
+        height=height,
+        y_domain=y_domain,
+        legend=legend,
+        legend_orient=legend_orient,
+    )
+    colour, shape, _ = oc.style_encodings(styles, legend=False)
+    data = rows[rows[y_field] > 0] if log_y else rows
+    scale = {"type": "log"} if log_y else {"zero": False}  # as oc.styled_lines
+    if y_domain is not None:
+        scale["domain"] = list(y_domain)
+    marker = (
+        alt.Chart(data)
+        .transform_filter(frames.at(frame_field))
+        .encode(
+            x="step:Q",
+            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(**scale)),
+            color=colour,
+        )
+    )
+    layers = [
+        lines,
+        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
+            y=alt.value(0), y2=alt.value(height)
+        ),
+        marker.mark_point(
+            size=110, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True
+        ).encode(
+            shape=shape,
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
+        ),
+    ]
+    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
+
+
+def stopped_text(
+    page: Page, runs: Mapping[str, descent.Trajectory], n_frames: int, key: str
+) -> list[str]:
+    """Per frame, the short line naming the racers diverged by then
+    (``<key>.frame_stopped_short``, empty while none has): a column of a readout's rows."""
+    t = page.t
+    stopped = stopped_rows(runs)
+    out = []
+    for frame in range(n_frames):
+        now = stopped[stopped["step"] <= frame]
+        if not len(now):
+            out.append("")
+            continue
+        items = t(f"{key}.list_sep").join(
+            t(f"{key}.item_step", name=row.series, step=row.step) for row in now.itertuples()
+        )
+        out.append(t(f"{key}.frame_stopped_short", items=items))
+    return out
+
+
+def notice_box(page: Page, lines: Sequence[str]) -> None:
+    """The bordered "what to notice" box: a title and one paragraph per line."""
+    with st.container(border=True):
+        st.markdown(f"**{page.t('common.notice_title')}**")
+        for line in lines:
+            st.markdown(line)
 
 
 def multi_select(

@@ -5,8 +5,9 @@ test_every_page.py)."""
 import re
 
 import pytest
-from helpers import CHART, EXCEPTION, slider_value, wait_for_app, wait_for_slider, watch_console
+from helpers import CHART, EXCEPTION, wait_for_app, wait_for_slider, watch_console
 
+from ui.descent_view import LEARNING_RATES
 from ui.lessons import by_key
 
 PAGES = ["race"]  # every page also plays in tests/browser/test_every_page.py
@@ -26,13 +27,28 @@ def test_deep_link_plays(page, app_url, artifacts, key):
     # on Rosenbrock, whose square window _click_places_the_ball measures
     _open(page, app_url, key, "en", "&surface=rosenbrock")
     assert page.locator(EXCEPTION).count() == 0
-    page.get_by_role("button", name="Reset", exact=True).click()
-    wait_for_slider(page, "Step shown", 0, 0)
-    page.get_by_role("button", name="Play", exact=True).click()
-    wait_for_slider(page, "Step shown", 4)
-    page.get_by_role("button", name="Pause").click()
-    wait_for_app(page)
-    assert slider_value(page, "Step shown") >= 4
+    # the browser-side player: Reset, Play, Pause never rerun the script
+    player = page.locator(f".st-key-{key}_player .dl-player")
+    player.and_(page.locator('[data-ready="true"]')).wait_for(timeout=30_000)
+    player.get_by_role("button", name="Reset", exact=True).click()
+    assert player.get_attribute("data-frame") == "0"
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "(k) => Number(document.querySelector(`.st-key-${k}_player .dl-player`)"
+        ".dataset.frame) >= 4",
+        arg=key,
+        timeout=20_000,
+    )
+    player.get_by_role("button", name="Pause").click()
+    assert player.get_attribute("data-playing") == "false"
+    assert int(player.get_attribute("data-frame")) >= 4
+    frame = player.get_attribute("data-frame")
+    # every chart following the player shows that frame
+    shown = page.evaluate(
+        '(k) => [...document.querySelectorAll(`input[name="${k}_frame"]`)].map(i => i.value)',
+        key,
+    )
+    assert len(shown) >= 3 and set(shown) == {frame}
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 2600})
     page.wait_for_timeout(800)
@@ -71,7 +87,9 @@ def test_race_settings_popover(page, app_url, artifacts):
     assert gd_rate.count() == 6  # one learning rate per optimizer
     gd_rate.first.locator("input[type=range]").focus()
     page.keyboard.press("ArrowLeft")
-    page.wait_for_url(re.compile(r"lr_sgd=0\.3"))
+    # one notch down from GD's default 0.5 on the ravine: the next smaller rate offered
+    lower = LEARNING_RATES[LEARNING_RATES.index(0.5) - 1]
+    page.wait_for_url(re.compile(rf"lr_sgd={lower:g}(&|$)"))
     wait_for_app(page)
     assert gd_rate.first.is_visible()  # still open after the rerun
     assert page.locator(EXCEPTION).count() == 0
