@@ -213,7 +213,8 @@ def loss_rows(comp: line_fit.Comparison) -> pd.DataFrame:
 
 def batch_rows(comp: line_fit.Comparison) -> pd.DataFrame:
     """The mini-batch of update ``f`` at frame ``f`` (frame 0 has none), and SGD's latest
-    question; a run that diverged shows its batch up to the update that diverged."""
+    question; a run that diverged shows up to the frame at which it diverged, with the
+    batch (question) of the update that diverged last."""
     problem = comp.problem
     mini, sgd = comp.runs["mini"], comp.runs["sgd"]
     parts = []
@@ -222,10 +223,11 @@ def batch_rows(comp: line_fit.Comparison) -> pd.DataFrame:
         samples = mini.batch(frame - 1)
         parts.append((np.full(len(samples), frame), samples, "batch"))
     sgd_made = sgd.steps if sgd.diverged_at is None else sgd.diverged_at
+    sgd_end = np.searchsorted(comp.updates["sgd"], sgd_made)  # the frame it stops making updates
     latest = comp.updates["sgd"].astype(np.int64) - 1  # SGD's latest update (0-based)
-    frames = np.flatnonzero((latest >= 0) & (latest < sgd_made))
+    frames = np.flatnonzero((latest >= 0) & (np.arange(comp.frames) <= sgd_end))
     if frames.size:
-        questions = sgd.batch_index[sgd.offsets[latest[frames]]]
+        questions = sgd.batch_index[sgd.offsets[np.minimum(latest[frames], sgd_made - 1)]]
         parts.append((frames, questions, "sgd"))
     if not parts:
         return pd.DataFrame(
