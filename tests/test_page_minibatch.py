@@ -113,7 +113,7 @@ def test_sgd_diverges_where_batch_gd_does_not():
     assert comp.updates["sgd"][first] >= sgd.diverged_at > comp.updates["sgd"][first - 1]
     expression = readout_expression(at)
     assert (
-        f'(datum.frame >= {first} ? "\\nSGD (batch 1) diverged at update {sgd.diverged_at}: '
+        f'(datum.frame >= {first} ? "\\nSGD (batch 1): diverged at update {sgd.diverged_at}" : '
         in expression
     )
     # after its divergence SGD's ball stays at its last finite point and its batch is gone
