@@ -116,6 +116,10 @@ def test_sgd_diverges_where_batch_gd_does_not():
         f'(datum.frame >= {first} ? "\\nSGD (batch 1): diverged at update {sgd.diverged_at}" : '
         in expression
     )
+    # SGD's count of updates stops at the one that diverged (the clock goes on)
+    _, clock = chart_with(at, "seen", "question")
+    assert clock["sgd"].max() == sgd.diverged_at < comp.updates["sgd"][-1]
+    assert (clock[clock["frame"] >= first]["sgd"] == sgd.diverged_at).all()
     # after its divergence SGD's ball stays at its last finite point and its batch is gone
     _, balls = chart_with(at, "frame", "update", "loss", "x")
     held = balls[(balls["series"] == "SGD (batch 1)") & (balls["frame"] >= first)]

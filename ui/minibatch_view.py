@@ -97,9 +97,9 @@ class FrameTables:
     - ``paths``: ``run, step, frame, x, y``, each finite path thinned to one point per pixel;
       ``frame`` is the first frame at which the run has made ``step`` updates;
     - ``balls``: ``run, frame, update, x, y, loss, epoch`` per frame and run: the updates
-      made by then, the point ``(w, b) = (x, y)`` (held at the last finite point after a
-      divergence), its full-data loss, and where the loss marker sits (the data answered,
-      held at the run's last finite update);
+      made by then (``updates_made``), the point ``(w, b) = (x, y)`` (held at the last
+      finite point after a divergence), its full-data loss, and where the loss marker sits
+      (the data answered, held at the run's last finite update);
     - ``losses``: ``run, step, epoch, loss``: each finite run's full-data loss after each
       update, against the epochs of data answered before it (``offsets[step] / n``);
     - ``batches``: ``frame, sample, x, y, role``: the questions of the mini-batch that made
@@ -107,7 +107,7 @@ class FrameTables:
       (``"sgd"``), while each run is still making updates;
     - ``clock``: ``frame, seen, epoch, question, answered, full, mini, sgd``: questions
       answered, the epoch under way (from 1) and the question within it, the epochs of data
-      answered, and each run's updates;
+      answered, and each run's updates made (``updates_made``);
     - ``diverged_from``: run -> the first frame at which it has diverged.
     """
 
@@ -117,6 +117,14 @@ class FrameTables:
     batches: pd.DataFrame
     clock: pd.DataFrame
     diverged_from: dict[str, int]
+
+
+def updates_made(comp: line_fit.Comparison, name: str) -> np.ndarray:
+    """Updates run ``name`` has made at each frame: the clock's count, but a run that
+    diverged stops counting at the update that diverged (it makes no more)."""
+    updates = comp.updates[name].astype(np.int32)
+    diverged = comp.runs[name].diverged_at
+    return updates if diverged is None else np.minimum(updates, diverged)
 
 
 def first_frames(comp: line_fit.Comparison, name: str) -> np.ndarray:
@@ -144,7 +152,7 @@ def clock_rows(comp: line_fit.Comparison) -> pd.DataFrame:
         }
     )
     for name in RUNS:
-        out[name] = comp.updates[name].astype(np.int32)
+        out[name] = updates_made(comp, name)
     return out
 
 
@@ -181,7 +189,7 @@ def ball_rows(comp: line_fit.Comparison) -> pd.DataFrame:
                 {
                     "run": name,
                     "frame": np.arange(comp.frames, dtype=np.int32),
-                    "update": updates.astype(np.int32),
+                    "update": updates_made(comp, name),
                     "x": run.xy[held, 0],
                     "y": run.xy[held, 1],
                     "loss": run.loss[held],
