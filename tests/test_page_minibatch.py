@@ -230,6 +230,8 @@ def test_player_and_frames_follow_the_run():
         np.testing.assert_array_equal(clock[name], comp.updates[name])
     expression = readout_expression(at)
     assert "Epoch " in expression and "(datum.epoch)" in expression
+    readout, _ = chart_with(at, "seen", "question")
+    assert "datum.frame == mb_frame" in readout.proto.spec  # one row: the frame's
 
     labels = {
         "full": "Batch GD (batch 100)",
@@ -274,6 +276,11 @@ def test_player_and_frames_follow_the_run():
     assert "datum.frame <= mb_frame" in specs["surface"]
     assert "datum.frame == mb_frame" in specs["surface"]
     assert "datum.frame == mb_frame" in specs["loss"]
+
+
+def test_starting_speed_plays_a_run_in_about_20_seconds():
+    """The slowest frames/s that plays the run within mv.PLAY_SECONDS (20 s)."""
+    assert [mv.starting_fps(f) for f in (1, 21, 101, 201, 501)] == [1, 2, 10, 20, 30]
 
 
 def test_korean_player_speaks_korean():
