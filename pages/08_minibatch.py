@@ -1,10 +1,9 @@
 """A9 -- Batch, mini-batch and stochastic GD: the loss is built from data, a batch is a sample
 of it, so its gradient is noisy. Three runs on the MSE of a line fit over (w, b)."""
 
-import altair as alt
 import streamlit as st
 
-from sim import charts, line_fit
+from sim import line_fit
 from ui import controls
 from ui import descent_view as dv
 from ui import minibatch_view as mv
@@ -14,13 +13,18 @@ from ui.player import player
 
 page = setup("minibatch")
 t = page.t
-st.markdown(t("minibatch.intro"))
+st.markdown(t("minibatch.summary"))
 
 SIZES = (50, 100, 200)
 MINI_BATCHES = (2, 4, 5, 8, 10, 16, 20, 25, 32)
 MAX_EPOCHS = 20
 
-with st.container(border=True):
+# The charts and their player come first on screen, the loss over time under them; the
+# settings below those are read first. On a phone the columns stack: surface, player, data.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+loss_column, analogy_column = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
     c1, c2, c3 = st.columns([1, 1.1, 1.1])
     with c1:
         n = int(
@@ -92,7 +96,7 @@ if epochs < epochs_asked:
 
 inputs = (n, noise, seed, mini, epochs, lr, (w0, b0))
 comp = mv.cached_comparison(*inputs)
-table = mv.path_table(*inputs)
+tables = mv.frame_tables(*inputs)
 picture = mv.surface_picture(n, noise, seed)
 labels = {
     "full": t("minibatch.series_full", n=n),
@@ -100,6 +104,33 @@ labels = {
     "sgd": t("minibatch.series_sgd"),
 }
 runs = comp.runs
+
+# One frame = one mini-batch answered: the player counts batches, from 0 (nothing answered).
+with side_column:
+    frames = player(
+        page,
+        "mb",
+        comp.frames,
+        run_id=inputs,
+        unit=t("common.unit_batch"),
+        fps=mv.starting_fps(comp.frames),
+    )
+    plot(st, mv.readout(page, comp, tables, labels, frames), width="stretch")
+    st.caption(t("minibatch.data_title"))
+    plot(st, mv.data_chart(page, comp, tables, labels, frames), width="content")
+    st.caption(t("minibatch.frame_help", b=mini))
+
+with chart_column:
+    st.caption(t("minibatch.surface_title"))
+    chart = mv.surface_chart(page, comp, picture, tables, labels, frames)
+    mv.show_surface_chart(chart, "mb_chart", problem.bounds)
+with loss_column:
+    plot(st, mv.loss_chart(page, tables, labels, frames, epochs), width="stretch")
+    st.caption(t("minibatch.loss_caption", fmin=dv.fmt(problem.min_value)))
+with analogy_column:
+    st.markdown(t("minibatch.analogy"))
+
+st.markdown(t("minibatch.intro"))
 
 # updates per epoch: the 100-question story with the learner's numbers
 with st.container(border=True):
@@ -129,68 +160,6 @@ with st.container(border=True):
                 "\n".join(mv.fit_call(runs[name].batch_size, epochs) for name in mv.RUNS),
                 language="python",
             )
-
-
-def draw(frame: int) -> None:
-    seen = int(comp.clock[frame])
-    left, right = st.columns([1, 1])
-    with left:
-        st.caption(t("minibatch.surface_title"))
-        chart = mv.surface_chart(page, comp, picture, table, labels, frame, "mb")
-        mv.show_surface_chart(chart, "mb_chart", "mb", problem.bounds)
-    with right:
-        st.caption(t("minibatch.data_title"))
-        plot(st, mv.data_chart(page, comp, labels, frame), width="content")
-    epoch_now = max(1, -(-seen // n))  # the epoch under way (the one just finished at its end)
-    within = seen - (epoch_now - 1) * n
-    gone = [
-        t("minibatch.frame_diverged", name=labels[name], step=runs[name].diverged_at)
-        for name in mv.RUNS
-        if runs[name].diverged_at is not None
-        and comp.updates[name][frame] >= runs[name].diverged_at
-    ]
-    st.caption(
-        " ".join(
-            [
-                t(
-                    "minibatch.frame_caption",
-                    seen=seen,
-                    total=epochs * n,
-                    epoch=epoch_now,
-                    q=within,
-                    n=n,
-                    full=int(comp.updates["full"][frame]),
-                    mini=int(comp.updates["mini"][frame]),
-                    sgd=int(comp.updates["sgd"][frame]),
-                ),
-                *gone,
-            ]
-        )
-    )
-
-
-player(page, "mb", comp.frames, draw, run_id=inputs)
-st.caption(t("minibatch.frame_help", b=mini))
-
-left, right = st.columns([1.2, 1])
-with left:
-    plot(
-        st,
-        charts.loss_chart(
-            mv.loss_frame(comp, labels),
-            list(labels.values()),
-            t("minibatch.epoch_axis"),
-            t("minibatch.loss_axis"),
-            t("minibatch.legend_runs"),
-            log_y=True,
-            x_field="epoch",
-            height=320,
-        ).properties(autosize=alt.AutoSizeParams(type="fit-x")),
-        width="stretch",
-    )
-    st.caption(t("minibatch.loss_caption", fmin=dv.fmt(problem.min_value)))
-with right:
-    st.markdown(t("minibatch.analogy"))
 
 # What to notice: read off the three runs.
 facts = {name: line_fit.run_facts(comp, name) for name in mv.RUNS}

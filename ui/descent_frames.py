@@ -623,3 +623,23 @@ def frame_arrow_layers(
     layer = charts.arrow_layers(arrows, bounds, kinds, legend)
     where = f"{frames.at()} && {frames.live_run()}"
     return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
+
+
+def frame_readout(
+    rows: pd.DataFrame, frames: Frames, expression: str, field: str, lines: int = 2, width=None
+) -> alt.Chart:
+    """``readout`` over rows whose frame is the column ``field`` (a lesson whose frames are
+    not descent steps: mini-batches, epochs, rounds): ``expression`` over the frame's row,
+    a newline in it breaks the line."""
+    height = 18 * lines
+    chart = (
+        alt.Chart(rows)
+        .transform_filter(frames.at(field))
+        .transform_calculate(line=expression)
+        .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
+        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
+        .properties(height=height, view=alt.ViewConfig(strokeWidth=0))
+    )
+    if width is not None:
+        chart = chart.properties(width=width)
+    return frames.bind(chart)

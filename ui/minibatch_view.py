@@ -1,6 +1,12 @@
 """Streamlit pieces of the batch / mini-batch / SGD lesson (A9): the cached data, picture and
-runs, the (w, b) surface chart with the three paths, the data chart with the current batch
-and the fitted lines, and the CSV download.
+runs, the tables the browser plays (every frame of the three runs, sent once), the (w, b)
+surface chart with the three paths, the data chart with the batch in use and the fitted
+lines, the loss chart with a marker at the frame, and the CSV download.
+
+The player's unit is the mini-batch: frame ``f`` is the moment ``f`` mini-batches have been
+answered (``Comparison.clock[f]`` questions), and every chart filters its rows on that frame
+(``ui.player.Frames``), so the path on the surface, the batch highlighted in the data and
+the marker on the loss curve always show the same moment.
 
 The surface here is built from data (``sim.line_fit.LineFitLoss``), not a named
 ``sim.surfaces`` surface, so its picture and chart are made here; the start sliders and the
@@ -9,6 +15,9 @@ click that places the start are ``ui.descent_view``'s, under the keys ``w0``/``b
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -16,23 +25,22 @@ import streamlit as st
 
 from sim import caps, charts, line_fit
 from sim.datasets import make_dataset
+from ui import descent_frames
 from ui import descent_view as dv
 from ui.download import csv_button
 from ui.page import Page
-from ui.player import is_playing
+from ui.player import FPS_OPTIONS, Frames
 
 CHART_SIZE = (320, 320)  # the (w, b) window is square: equal units on both axes
 DATA_SIZE = (320, 260)
+LOSS_HEIGHT = 200
 PIXEL = 1.0  # a path point closer than this many pixels to the last one kept is dropped
-# per-frame size: a path keeps its last RECENT points in full and, before them, every k-th
-# point so that at most about SERIES_POINTS are sent per run (SGD makes up to 1000 updates)
-SERIES_POINTS = 280
-RECENT = 100
-LEVELS = 8  # contour bands of the picture (fewer: a smaller PNG in every frame)
+LEVELS = 8  # contour bands of the picture (fewer: a lighter picture under the paths)
 RUNS = ("full", "mini", "sgd")
 GREY = "#A9B1BA"
 CLICK_CELLS = 16  # click targets per side (0.5 apart in w and b)
 START_KEYS = ("w0", "b0")
+PLAY_SECONDS = 20  # the starting speed plays the whole run in about this long
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -60,34 +68,6 @@ def cached_comparison(
     return line_fit.compare_batches(x, y, mini, epochs, lr, start, seed=seed)
 
 
-@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def path_table(
-    n: int, noise: float, seed: int, mini: int, epochs: int, lr: float, start: tuple
-) -> pd.DataFrame:
-    """Rows ``run, step, x, y, old`` of the three paths, thinned to what shows on screen (a
-    point within a pixel of the previous one is dropped) and rounded: sliced per frame.
-    ``old`` marks the points still drawn once they are more than ``RECENT`` updates behind
-    the ball (every k-th, fixed by the step number, so the picture does not flicker)."""
-    comp = cached_comparison(n, noise, seed, mini, epochs, lr, start)
-    parts = []
-    for name, run in comp.runs.items():
-        xy = run.xy[: run.last_finite + 1]
-        keep = charts.thin_path(xy, comp.problem.bounds, CHART_SIZE, PIXEL)
-        stride = max(1, -(-(len(keep) - RECENT) // max(SERIES_POINTS - RECENT, 1)))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "run": name,
-                    "step": keep.astype(np.int16),
-                    "x": xy[keep, 0].round(4).astype(np.float32),
-                    "y": xy[keep, 1].round(4).astype(np.float32),
-                    "old": (np.arange(len(keep)) % stride == 0) | (keep == 0),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
 def start_controls(page: Page, problem: line_fit.LineFitLoss, container=None):
     """The start (w0, b0), bound to ``?w0=&b0=``; clicking the surface also sets it."""
     t = page.t
@@ -97,80 +77,300 @@ def start_controls(page: Page, problem: line_fit.LineFitLoss, container=None):
     )
 
 
-def paths_at(table: pd.DataFrame, comp: line_fit.Comparison, labels: dict, frame: int):
-    """Rows ``series, step, x, y`` of each run up to where it is at ``frame``, ending with
-    its exact current point (the ball)."""
-    parts = []
-    for name, label in labels.items():
-        done = int(comp.updates[name][frame])
-        rows = table[
-            (table["run"] == name)
-            & (table["step"] <= done)
-            & (table["old"] | (table["step"] > done - RECENT))
-        ]
-        w, b = comp.point(name, frame)
-        ball = pd.DataFrame(
-            {"run": [name], "step": [np.int16(done)], "x": [np.float32(w)], "y": [np.float32(b)]}
-        )
-        part = pd.concat([rows.drop(columns="old"), ball], ignore_index=True)
-        part = part.drop_duplicates("step", keep="last")
-        part["series"] = label
-        parts.append(part.drop(columns="run"))
-    out = pd.concat(parts, ignore_index=True)
-    # small per-frame message: series as a dictionary column, steps as int32
-    out["series"] = pd.Categorical(out["series"], categories=list(labels.values()))
-    out["step"] = out["step"].astype(np.int16)
+def starting_fps(frames: int) -> int:
+    """The slowest speed (frames per second) that plays ``frames`` frames within
+    ``PLAY_SECONDS``: a short run stays readable, a long one does not drag."""
+    for fps in FPS_OPTIONS:
+        if frames / fps <= PLAY_SECONDS:
+            return fps
+    return FPS_OPTIONS[-1]
+
+
+# --- the tables the browser plays -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameTables:
+    """Every frame of a comparison as tables (``run`` is ``"full"``, ``"mini"`` or ``"sgd"``;
+    ``frame`` is the player's frame, 0 .. ``Comparison.frames - 1``):
+
+    - ``paths``: ``run, step, frame, x, y``, each finite path thinned to one point per pixel;
+      ``frame`` is the first frame at which the run has made ``step`` updates;
+    - ``balls``: ``run, frame, update, x, y, loss, epoch`` per frame and run: the updates
+      made by then (``updates_made``), the point ``(w, b) = (x, y)`` (held at the last
+      finite point after a divergence), its full-data loss, and where the loss marker sits
+      (the data answered, held at the run's last finite update);
+    - ``losses``: ``run, step, epoch, loss``: each finite run's full-data loss after each
+      update, against the epochs of data answered before it (``offsets[step] / n``);
+    - ``batches``: ``frame, sample, x, y, role``: the questions of the mini-batch that made
+      update ``frame`` (``role`` ``"batch"``) and the question SGD answered last
+      (``"sgd"``), while each run is still making updates;
+    - ``clock``: ``frame, seen, epoch, question, answered, full, mini, sgd``: questions
+      answered, the epoch under way (from 1) and the question within it, the epochs of data
+      answered, and each run's updates made (``updates_made``);
+    - ``diverged_from``: run -> the first frame at which it has diverged.
+    """
+
+    paths: pd.DataFrame
+    balls: pd.DataFrame
+    losses: pd.DataFrame
+    batches: pd.DataFrame
+    clock: pd.DataFrame
+    diverged_from: dict[str, int]
+
+
+def updates_made(comp: line_fit.Comparison, name: str) -> np.ndarray:
+    """Updates run ``name`` has made at each frame: the clock's count, but a run that
+    diverged stops counting at the update that diverged (it makes no more)."""
+    updates = comp.updates[name].astype(np.int32)
+    diverged = comp.runs[name].diverged_at
+    return updates if diverged is None else np.minimum(updates, diverged)
+
+
+def first_frames(comp: line_fit.Comparison, name: str) -> np.ndarray:
+    """``out[k]``: the first frame at which run ``name`` has made ``k`` updates (``updates``
+    never decreases along the clock)."""
+    steps = np.arange(comp.runs[name].steps + 1)
+    return np.searchsorted(comp.updates[name], steps, side="left").astype(np.int32)
+
+
+def clock_rows(comp: line_fit.Comparison) -> pd.DataFrame:
+    """``frame, seen, epoch, question, answered, full, mini, sgd``. The epoch is the one
+    under way, counted from 1 (at the end of an epoch, the one just finished): ``epoch =
+    max(1, ceil(seen / n))``, ``question = seen - (epoch - 1) n``; ``answered = seen / n``
+    is the epochs of data answered (the loss chart's x)."""
+    n = comp.problem.n
+    seen = comp.clock.astype(np.int32)
+    epoch = np.maximum(1, -(-seen // n))
+    out = pd.DataFrame(
+        {
+            "frame": np.arange(comp.frames, dtype=np.int32),
+            "seen": seen,
+            "epoch": epoch,
+            "question": seen - (epoch - 1) * n,
+            "answered": (seen / n).astype(np.float32),
+        }
+    )
+    for name in RUNS:
+        out[name] = updates_made(comp, name)
     return out
+
+
+def path_rows(comp: line_fit.Comparison) -> pd.DataFrame:
+    parts = []
+    for name, run in comp.runs.items():
+        xy = run.xy[: run.last_finite + 1]
+        keep = charts.thin_path(xy, comp.problem.bounds, CHART_SIZE, PIXEL)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "run": name,
+                    "step": keep.astype(np.int32),
+                    "frame": first_frames(comp, name)[keep],
+                    # drawn only: single precision is far finer than a pixel
+                    "x": xy[keep, 0].astype(np.float32),
+                    "y": xy[keep, 1].astype(np.float32),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def ball_rows(comp: line_fit.Comparison) -> pd.DataFrame:
+    n = comp.problem.n
+    parts = []
+    for name, run in comp.runs.items():
+        updates = comp.updates[name].astype(np.int64)
+        held = np.minimum(updates, run.last_finite)
+        # the marker follows the data answered while the run moves, then stays at its end
+        answered = np.where(updates > run.last_finite, run.offsets[run.last_finite], comp.clock)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "run": name,
+                    "frame": np.arange(comp.frames, dtype=np.int32),
+                    "update": updates_made(comp, name),
+                    "x": run.xy[held, 0],
+                    "y": run.xy[held, 1],
+                    "loss": run.loss[held],
+                    "epoch": (answered / n).astype(np.float32),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def loss_rows(comp: line_fit.Comparison) -> pd.DataFrame:
+    n = comp.problem.n
+    parts = []
+    for name, run in comp.runs.items():
+        end = run.last_finite + 1
+        parts.append(
+            pd.DataFrame(
+                {
+                    "run": name,
+                    "step": np.arange(end, dtype=np.int32),
+                    # drawn only (the marker's tooltip holds the exact loss)
+                    "epoch": (run.offsets[:end] / n).astype(np.float32),
+                    "loss": run.loss[:end].astype(np.float32),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def batch_rows(comp: line_fit.Comparison) -> pd.DataFrame:
+    """The mini-batch of update ``f`` at frame ``f`` (frame 0 has none), and SGD's latest
+    question; a run that diverged shows up to the frame at which it diverged, with the
+    batch (question) of the update that diverged last."""
+    problem = comp.problem
+    mini, sgd = comp.runs["mini"], comp.runs["sgd"]
+    parts = []
+    made = mini.steps if mini.diverged_at is None else mini.diverged_at
+    for frame in range(1, made + 1):
+        samples = mini.batch(frame - 1)
+        parts.append((np.full(len(samples), frame), samples, "batch"))
+    sgd_made = sgd.steps if sgd.diverged_at is None else sgd.diverged_at
+    sgd_end = np.searchsorted(comp.updates["sgd"], sgd_made)  # the frame it stops making updates
+    latest = comp.updates["sgd"].astype(np.int64) - 1  # SGD's latest update (0-based)
+    frames = np.flatnonzero((latest >= 0) & (np.arange(comp.frames) <= sgd_end))
+    if frames.size:
+        questions = sgd.batch_index[sgd.offsets[np.minimum(latest[frames], sgd_made - 1)]]
+        parts.append((frames, questions, "sgd"))
+    if not parts:
+        return pd.DataFrame(
+            {
+                "frame": np.zeros(0, np.int32),
+                "sample": np.zeros(0, np.int16),
+                "x": np.zeros(0, np.float32),
+                "y": np.zeros(0, np.float32),
+                "role": pd.Series([], dtype=str),
+            }
+        )
+    frame = np.concatenate([p[0] for p in parts]).astype(np.int32)
+    sample = np.concatenate([p[1] for p in parts]).astype(np.int16)
+    role = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    # x and y are drawn only: single precision
+    return pd.DataFrame(
+        {
+            "frame": frame,
+            "sample": sample,
+            "x": problem.x[sample].astype(np.float32),
+            "y": problem.y[sample].astype(np.float32),
+        }
+    ).assign(role=role)
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def frame_tables(
+    n: int, noise: float, seed: int, mini: int, epochs: int, lr: float, start: tuple
+) -> FrameTables:
+    """``FrameTables`` of the comparison these inputs make (``cached_comparison``)."""
+    comp = cached_comparison(n, noise, seed, mini, epochs, lr, start)
+    diverged = {
+        name: int(np.searchsorted(comp.updates[name], run.diverged_at, side="left"))
+        for name, run in comp.runs.items()
+        if run.diverged_at is not None
+    }
+    return FrameTables(
+        paths=path_rows(comp),
+        balls=ball_rows(comp),
+        losses=loss_rows(comp),
+        batches=batch_rows(comp),
+        clock=clock_rows(comp),
+        diverged_from=diverged,
+    )
+
+
+def with_series(frame: pd.DataFrame, labels: dict, columns) -> pd.DataFrame:
+    """The ``columns`` of ``frame`` a chart needs, with ``series``: each run's label in the
+    page's language, as a dictionary column (each label is sent once, not once a row)."""
+    out = frame[list(columns)].copy()
+    series = pd.Categorical(frame["run"].map(labels), categories=list(labels.values()))
+    out.insert(0, "series", series)
+    return out
+
+
+def _colour(labels: dict, title: str = "", legend: bool = True) -> alt.Color:
+    """The runs' colours (the same in every chart); the legend in one column, since three
+    long run names side by side are wider than a phone screen."""
+    series = list(labels.values())
+    return alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=series, range=charts.OKABE_ITO[: len(series)]),
+        title=title,
+        legend=alt.Legend(orient="bottom", columns=1, symbolSize=70) if legend else None,
+    )
+
+
+def _shape(labels: dict) -> alt.Shape:
+    series = list(labels.values())
+    return alt.Shape(
+        "series:N", scale=alt.Scale(domain=series, range=charts.SHAPES[: len(series)]), legend=None
+    )
+
+
+# --- charts -----------------------------------------------------------------------------------
 
 
 def surface_chart(
     page: Page,
     comp: line_fit.Comparison,
     picture: str,
-    table: pd.DataFrame,
+    tables: FrameTables,
     labels: dict,
-    frame: int,
-    player_key: str,
+    frames: Frames,
 ) -> alt.LayerChart:
-    """The full-data loss over (w, b), the least-squares minimum and the three paths up to
-    ``frame``; the invisible click grid (placing the start) while not playing."""
+    """The full-data loss over (w, b), the least-squares minimum, the three paths up to the
+    frame and each run's ball at the frame; an invisible click grid (placing the start) on
+    top."""
     t = page.t
     problem = comp.problem
-    paths = charts.path_layers(
-        paths_at(table, comp, labels, frame),
-        problem.bounds,
-        list(labels.values()),
-        t("minibatch.legend_runs"),
+    xs, ys = charts._scales(problem.bounds)
+    colour = _colour(labels, t("minibatch.legend_runs"))
+    shape = _shape(labels)
+
+    def base(frame: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(frame).encode(
+            x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour
+        )
+
+    paths = with_series(tables.paths, labels, ("step", "frame", "x", "y"))
+    shown = base(paths).transform_filter(frames.upto("frame"))
+    line = shown.mark_line(strokeWidth=2, clip=True).encode(order="step:Q", detail="series:N")
+    dots = shown.mark_point(size=14, filled=True, opacity=0.8, clip=True, aria=False).encode(
+        shape=shape
     )
+    ball = (
+        base(with_series(tables.balls, labels, ("frame", "update", "x", "y", "loss")))
+        .transform_filter(frames.at("frame"))
+        .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(
+            shape=shape,
+            tooltip=[
+                alt.Tooltip("series:N", title=t("minibatch.legend_runs")),
+                alt.Tooltip("update:Q", title=t("minibatch.tip_updates")),
+                alt.Tooltip("x:Q", format=".4g", title="w"),
+                alt.Tooltip("y:Q", format=".4g", title="b"),
+                alt.Tooltip("loss:Q", format=".4g", title=t("minibatch.loss_axis")),
+            ],
+        )
+    )
+    grid, _ = charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
     layers = [
         charts.minima_layer(problem, {"global": t("minibatch.best_line")}),
-        _stacked_legend(paths, list(labels.values()), t("minibatch.legend_runs")),
+        alt.layer(line, dots, ball),
+        grid,
     ]
-    if not is_playing(player_key):
-        grid, _ = charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
-        layers.append(grid)
-    return charts.surface_view(
+    chart = charts.surface_view(
         picture, problem.bounds, layers, CHART_SIZE, t("minibatch.w_axis"), t("minibatch.b_axis")
     )
+    return frames.bind(chart)
 
 
-def _stacked_legend(paths: alt.LayerChart, series: list[str], title: str) -> alt.LayerChart:
-    """``path_layers`` with its legend as one column: three long run names side by side
-    are wider than a phone screen."""
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=series, range=charts.OKABE_ITO[: len(series)]),
-        title=title,
-        legend=alt.Legend(orient="bottom", columns=1),
-    )
-    out = paths.copy()  # keeps the layer chart's own data (Altair hoists shared data up)
-    out.layer = [layer.encode(color=colour) for layer in paths.layer]
-    return out
-
-
-def show_surface_chart(chart, chart_key: str, player_key: str, bounds) -> None:
-    """Draw the (w, b) chart; while paused, a click puts the start there."""
-    dv.show_surface_chart(chart, chart_key, player_key, bounds, keys=START_KEYS)
+def show_surface_chart(chart, chart_key: str, bounds) -> None:
+    """Draw the (w, b) chart; a click puts the start there."""
+    dv.show_surface_chart(chart, chart_key, bounds, keys=START_KEYS)
 
 
 def data_domain(comp: line_fit.Comparison) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -185,106 +385,167 @@ def data_domain(comp: line_fit.Comparison) -> tuple[tuple[float, float], tuple[f
     )
 
 
-def data_chart(page: Page, comp: line_fit.Comparison, labels: dict, frame: int) -> alt.LayerChart:
-    """The questions (x) and answers (y): the mini-batch that made the latest update
-    highlighted, the question SGD checked last ringed, and each run's line ``w x + b`` at
-    ``frame``."""
+def data_chart(
+    page: Page, comp: line_fit.Comparison, tables: FrameTables, labels: dict, frames: Frames
+) -> alt.LayerChart:
+    """The questions (x) and answers (y): at each frame the mini-batch that made the
+    frame's update highlighted, the question SGD answered last ringed, and each run's line
+    ``w x + b`` where that run is at the frame (the dashed line: the least-squares best)."""
     t = page.t
     problem = comp.problem
     (x_lo, x_hi), (y_lo, y_hi) = data_domain(comp)
     xs = alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False)
     ys = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
-    roles = [t("minibatch.role_other"), t("minibatch.role_batch"), t("minibatch.role_sgd")]
-    series = list(labels.values())
-    role_scale = alt.Scale(domain=roles, range=[GREY, charts.OKABE_ITO[1], charts.OKABE_ITO[2]])
-    role_colour = alt.Color(
-        "role:N", scale=role_scale, legend=alt.Legend(orient="bottom", title=None, columns=1)
+    roles = {
+        "other": t("minibatch.role_other"),
+        "batch": t("minibatch.role_batch"),
+        "sgd": t("minibatch.role_sgd"),
+    }
+    role_scale = alt.Scale(
+        domain=list(roles.values()), range=[GREY, charts.OKABE_ITO[1], charts.OKABE_ITO[2]]
     )
-    role = np.zeros(problem.n, dtype=np.int8)
-    # the ring, the best line and the fitted lines share one small table (one dataset
-    # less per layer keeps the per-frame message small)
-    marks = []
-    if frame > 0:
-        role[comp.runs["mini"].batch(frame - 1)] = 1
-        k = int(comp.updates["sgd"][frame]) - 1
-        if 0 <= k < comp.runs["sgd"].steps:
-            i = comp.runs["sgd"].batch(k)[0]
-            marks.append(("ring", None, roles[2], problem.x[i], problem.y[i]))
-    w_star, b_star = problem.minimum
-    for end in (x_lo, x_hi):
-        marks.append(("best", None, None, end, w_star * end + b_star))
-    for name, label in labels.items():
-        w, b = comp.point(name, frame)
-        for end in (x_lo, x_hi):
-            marks.append(("fit", label, None, end, w * end + b))
-    marks = pd.DataFrame(marks, columns=["kind", "series", "role", "x", "y"])
-    marks[["x", "y"]] = marks[["x", "y"]].astype(np.float32)
+    x_enc = alt.X("x:Q", scale=xs, title=t("minibatch.x_axis"))
+    y_enc = alt.Y("y:Q", scale=ys, title=t("minibatch.y_axis"))
     points = pd.DataFrame(
         {
-            "x": problem.x.round(3).astype(np.float32),
-            "y": problem.y.round(3).astype(np.float32),
-            "role": pd.Categorical.from_codes(role, categories=roles[:2]),
+            "x": problem.x.astype(np.float32),
+            "y": problem.y.astype(np.float32),
+            "role": pd.Categorical([roles["other"]] * problem.n, categories=list(roles.values())),
         }
-    ).sort_values("role", ignore_index=True)  # a plain index is not sent as a column
+    )
     dots = (
         alt.Chart(points)
-        .mark_circle(opacity=0.9)
+        .mark_circle(size=22, opacity=0.9)
         .encode(
-            x=alt.X("x:Q", scale=xs, title=t("minibatch.x_axis")),
-            y=alt.Y("y:Q", scale=ys, title=t("minibatch.y_axis")),
-            color=role_colour,
-            size=alt.Size("role:N", scale=alt.Scale(domain=roles[:2], range=[22, 80]), legend=None),
-            order=alt.Order("role:N"),
+            x=x_enc,
+            y=y_enc,
+            # the legend names all three roles; the layers below use its colours
+            color=alt.Color(
+                "role:N",
+                scale=role_scale,
+                legend=alt.Legend(orient="bottom", title=None, columns=1),
+            ),
         )
     )
-    base = alt.Chart(marks).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
-    ring = (
-        base.transform_filter(alt.datum.kind == "ring")
-        .mark_point(size=200, strokeWidth=2.5, filled=False, opacity=1)
-        .encode(color=alt.Color("role:N", scale=role_scale, legend=None))
+    used = tables.batches[["frame", "x", "y"]].assign(
+        role=pd.Categorical(tables.batches["role"], categories=["batch", "sgd"])
     )
-    best = base.transform_filter(alt.datum.kind == "best").mark_line(
-        strokeWidth=1.5, strokeDash=[5, 4], color="#333333", clip=True
+    in_use = alt.Chart(used).transform_filter(frames.at("frame")).encode(x=x_enc, y=y_enc)
+    batch = in_use.transform_filter(alt.datum.role == "batch").mark_circle(
+        size=80, opacity=1, color=charts.OKABE_ITO[1]
     )
-    # the same colours as the runs' legend under the surface chart, so no second legend
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=series, range=charts.OKABE_ITO[: len(series)]),
-        legend=None,
+    ring = in_use.transform_filter(alt.datum.role == "sgd").mark_point(
+        size=200, strokeWidth=2.5, filled=False, opacity=1, color=charts.OKABE_ITO[2]
     )
+    w_star, b_star = problem.minimum
+    ends = pd.DataFrame({"x": [x_lo, x_hi], "y": [w_star * x_lo + b_star, w_star * x_hi + b_star]})
+    best = (
+        alt.Chart(ends)
+        .mark_line(strokeWidth=1.5, strokeDash=[5, 4], color="#333333", clip=True)
+        .encode(x=x_enc, y=y_enc)
+    )
+    # each run's line from where it is at the frame: one rule per run, from x_lo to x_hi
     fitted = (
-        base.transform_filter(alt.datum.kind == "fit")
-        .mark_line(strokeWidth=2.5, clip=True)
-        .encode(color=colour, detail="series:N")
+        alt.Chart(with_series(tables.balls, labels, ("frame", "x", "y")))
+        .transform_filter(frames.at("frame"))
+        .transform_calculate(
+            x_lo=f"{x_lo}",
+            x_hi=f"{x_hi}",
+            y_lo=f"datum.x * {x_lo} + datum.y",
+            y_hi=f"datum.x * {x_hi} + datum.y",
+        )
+        .mark_rule(strokeWidth=2.5, clip=True)
+        .encode(
+            x=alt.X("x_lo:Q", scale=xs),
+            x2="x_hi:Q",
+            y=alt.Y("y_lo:Q", scale=ys),
+            y2="y_hi:Q",
+            color=_colour(labels, legend=False),
+        )
     )
-    return (
-        alt.layer(dots, ring, best, fitted)
+    chart = (
+        alt.layer(dots, batch, best, fitted, ring)
         # "pad": the plot itself is DATA_SIZE and the legend adds below it
         .properties(
             width=DATA_SIZE[0], height=DATA_SIZE[1], autosize=alt.AutoSizeParams(type="pad")
         )
         .resolve_scale(color="independent")
     )
+    return frames.bind(chart)
 
 
-def loss_frame(comp: line_fit.Comparison, labels: dict) -> pd.DataFrame:
-    """Rows ``series, epoch, loss``: the full-data loss of each run against epochs of data
-    answered (diverged tails left out)."""
-    n = comp.problem.n
-    parts = []
-    for name, label in labels.items():
-        run = comp.runs[name]
-        end = run.last_finite + 1
-        parts.append(
-            pd.DataFrame(
-                {
-                    "series": label,
-                    "epoch": (run.offsets[:end] / n).astype(np.float32),
-                    "loss": run.loss[:end].astype(np.float32),
-                }
-            )
+def loss_chart(
+    page: Page, tables: FrameTables, labels: dict, frames: Frames, epochs: int
+) -> alt.LayerChart:
+    """Each run's full-data loss (log scale) against the epochs of data answered, as steps
+    (a run's loss changes only when it updates), with a rule at the data answered by the
+    frame and each run's marker where it is then."""
+    t = page.t
+    colour = _colour(labels, legend=False)
+    x_scale = alt.Scale(domain=[0, max(int(epochs), 1)], nice=False)
+    x_enc = alt.X("epoch:Q", title=t("minibatch.epoch_axis"), scale=x_scale)
+    y_enc = alt.Y("loss:Q", title=t("minibatch.loss_axis"), scale=alt.Scale(type="log"))
+    losses = with_series(tables.losses, labels, ("epoch", "loss"))
+    lines = (
+        alt.Chart(losses[losses["loss"] > 0])
+        .mark_line(strokeWidth=2, interpolate="step-after", clip=True)
+        .encode(x=x_enc, y=y_enc, color=colour, detail="series:N")
+    )
+    rule = (
+        alt.Chart(tables.clock[["frame", "answered"]])
+        .transform_filter(frames.at("frame"))
+        .mark_rule(color="#888888", strokeDash=[4, 3])
+        .encode(x=alt.X("answered:Q", scale=x_scale))
+    )
+    balls = with_series(tables.balls, labels, ("frame", "update", "epoch", "loss"))
+    marker = (
+        alt.Chart(balls[balls["loss"] > 0])
+        .transform_filter(frames.at("frame"))
+        .mark_point(size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            color=colour,
+            shape=_shape(labels),
+            tooltip=[
+                alt.Tooltip("series:N", title=t("minibatch.legend_runs")),
+                alt.Tooltip("update:Q", title=t("minibatch.tip_updates")),
+                alt.Tooltip("loss:Q", format=".4g", title=t("minibatch.loss_axis")),
+            ],
         )
-    return pd.concat(parts, ignore_index=True)
+    )
+    chart = alt.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
+    return frames.bind(charts.fit_width(chart))
+
+
+def readout(
+    page: Page, comp: line_fit.Comparison, tables: FrameTables, labels: dict, frames: Frames
+) -> alt.Chart:
+    """The frame's numbers as chart text: questions answered, the epoch and question under
+    way, each run's updates; a line for each run once it has diverged."""
+    t = page.t
+    n = comp.problem.n
+    expression = descent_frames.text_expr(
+        t("minibatch.frame_readout"),
+        {
+            "seen": "datum.seen",
+            "total": str(int(comp.clock[-1])),
+            "epoch": "datum.epoch",
+            "epochs": str(int(comp.epochs)),
+            "q": "datum.question",
+            "n": str(int(n)),
+            "full": "datum.full",
+            "mini": "datum.mini",
+            "sgd": "datum.sgd",
+        },
+    )
+    lines = t("minibatch.frame_readout").count("\n") + 1
+    for name, frame in tables.diverged_from.items():
+        gone = t("minibatch.frame_diverged", name=labels[name], step=comp.runs[name].diverged_at)
+        expression += f" + (datum.frame >= {frame} ? {json.dumps(chr(10) + gone)} : '')"
+        lines += 1
+    rows = tables.clock.drop(columns="answered")
+    return descent_frames.frame_readout(rows, frames, expression, "frame", lines)
 
 
 def fit_call(batch_size: int, epochs: int) -> str:
