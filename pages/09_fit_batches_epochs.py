@@ -117,14 +117,16 @@ grids = pd.concat(
 )  # up to 400 questions x 101 rounds: small integers keep the chart light
 grid_first = bl.exam_grid(n, batch, 0, seed, run.wrong[0])  # the layout every frame shares
 lines = [t("fit.frame_start", wrong=counts[0], n=n, batches=per_epoch)]
+last_batch = n - (per_epoch - 1) * min(batch, n)  # the remainder when batch does not divide n
 for epoch in range(1, done + 1):
     lines.append(
         t(
-            "fit.frame_epoch",
+            "fit.frame_epoch" if last_batch == min(batch, n) else "fit.frame_epoch_partial",
             epoch=epoch,
             epochs=done,
             batches=per_epoch,
             batch=min(batch, n),
+            last=last_batch,
             wrong=counts[epoch],
             n=n,
         )

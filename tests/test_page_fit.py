@@ -193,5 +193,17 @@ def test_korean_player_and_frame_text():
     assert data["labels"]["unit"] == "에포크" and data["labels"]["play"] == "재생"
     lines = readout_lines(at, "fit")
     assert lines[0].startswith(f"학습 전: 모델이 100문항 중 {run.counts[0]}문항을 틀립니다.")
-    assert lines[3].startswith("30회 중 3회차(에포크): 문항을 섞은 뒤 25문항씩 4개 배치로")
+    assert lines[3].startswith(
+        "30회 중 3회차(에포크): 문항을 섞은 뒤 25문항씩 4개 배치로 풀었습니다(색"
+    )
     assert f"100문항 중 {run.counts[3]}문항을 틀립니다" in lines[3]
+
+
+def test_frame_text_names_a_partial_last_batch():
+    run = expected(batch=32)
+    at = open_page(FILE, params={"batch": "32"})
+    assert_clean(at)
+    lines = readout_lines(at, "fit")
+    assert "answered in 4 batches of 32, the last one of 4 (colour" in lines[1]
+    assert f"{run.counts[1]} of 100 answers are still wrong" in lines[1]
+    assert run.result.updates_per_epoch == 4
