@@ -9,7 +9,7 @@ from sim import batch_lessons as bl
 from sim import caps
 from sim.nn.batching import updates_per_epoch
 from sim.training import NetSpec, default_loss
-from ui import controls
+from ui import controls, training_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -35,8 +35,10 @@ def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> bl.A
 
 page = setup("fit")
 t = page.t
-st.markdown(t("fit.intro"))
+st.markdown(t("fit.summary"))
 
+# The mock exam and its player come first on screen; the settings below them are read first.
+chart_col, side_col = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     left, right = st.columns([1, 1])
     with left:
@@ -102,58 +104,81 @@ fall = bl.describe_fall(counts)
 shown = min(n, bl.GRID_MAX)
 
 
-def draw(frame: int) -> None:
-    epoch = min(frame, done)
-    grid = bl.exam_grid(n, batch, max(epoch, 1) - 1, seed, run.wrong[epoch])
-    if epoch == 0:
-        st.markdown(t("fit.grid_caption_start", wrong=counts[0], n=n, batches=per_epoch))
-    else:
-        st.markdown(
-            t(
-                "fit.grid_caption_epoch",
-                epoch=epoch,
-                epochs=done,
-                batches=per_epoch,
-                batch=min(batch, n),
-                wrong=counts[epoch],
-                n=n,
-            )
+# --- the animation: one frame per round (epoch), 0 = before training -----------------------
+grids = pd.concat(
+    [
+        # the colours of frame 0 show how round 1 will split the questions
+        bl.exam_grid(n, batch, max(epoch, 1) - 1, seed, run.wrong[epoch])
+        .assign(epoch=epoch)[["epoch", "question", "batch", "wrong"]]
+        .astype({"epoch": "int16", "question": "int16", "batch": "int16", "wrong": "int8"})
+        for epoch in range(done + 1)
+    ],
+    ignore_index=True,
+)  # up to 400 questions x 101 rounds: small integers keep the chart light
+grid_first = bl.exam_grid(n, batch, 0, seed, run.wrong[0])  # the layout every frame shares
+lines = [t("fit.frame_start", wrong=counts[0], n=n, batches=per_epoch)]
+last_batch = n - (per_epoch - 1) * min(batch, n)  # the remainder when batch does not divide n
+for epoch in range(1, done + 1):
+    lines.append(
+        t(
+            "fit.frame_epoch" if last_batch == min(batch, n) else "fit.frame_epoch_partial",
+            epoch=epoch,
+            epochs=done,
+            batches=per_epoch,
+            batch=min(batch, n),
+            last=last_batch,
+            wrong=counts[epoch],
+            n=n,
         )
+    )
+
+with side_col:
+    frames = player(
+        page,
+        "fit",
+        done + 1,
+        run_id=(name, n, seed, st.session_state.get("noise"), batch, run_epochs, lr),
+        unit=t("common.unit_epoch"),
+        fps=5,
+    )
+    plot(st, training_frames.readout(lines, frames), width="stretch")
+    st.markdown(f"**{t('fit.wrong_title')}**")
     plot(
         st,
-        bl.exam_grid_chart(
-            grid,
+        training_frames.count_chart(
+            counts, frames, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n, bl.WRONG_COLOUR
+        ),
+        width="stretch",
+    )
+
+with chart_col:
+    st.markdown(f"**{t('fit.grid_title')}**")
+    plot(
+        st,
+        training_frames.exam_grid_chart(
+            grids,
+            frames,
             per_epoch,
             t("fit.batch_legend"),
             t("fit.wrong_mark"),
             t("fit.question"),
             label_cells=shown <= 100,
+            wrong_colour=bl.WRONG_COLOUR,
         ),
         width="content",
         # the plot is square cells; the room below is for the legends
-        height=int(grid["row"].max() + 1) * bl.grid_cell(grid) + GRID_LEGEND_HEIGHT,
+        height=int(grid_first["row"].max() + 1) * bl.grid_cell(grid_first) + GRID_LEGEND_HEIGHT,
     )
     if shown < n:
         st.caption(t("fit.grid_more", shown=shown, n=n))
-    st.markdown(f"**{t('fit.wrong_title')}**")
-    plot(
-        st,
-        bl.wrong_chart(counts, epoch, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n),
-        width="stretch",
-    )
 
-
-view_col, side_col = st.columns([1.25, 1])
-with side_col:
-    st.markdown(t("fit.analogy"))
-    m1, m2 = st.columns(2)
-    m1.metric(t("fit.metric_updates"), result.updates_per_epoch)
-    m2.metric(t("fit.metric_total"), len(result.batch_losses))
-    m1.metric(t("fit.metric_wrong_start"), f"{counts[0]} / {n}")
-    m2.metric(t("fit.metric_wrong_end"), f"{counts[-1]} / {n}")
-with view_col:
-    st.markdown(f"**{t('fit.grid_title')}**")
-    player(page, "fit", done + 1, draw, run_id=(name, n, seed, batch, run_epochs, lr))
+st.markdown(t("fit.intro"))
+st.markdown(t("fit.analogy"))
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("fit.metric_updates"), result.updates_per_epoch)
+m2.metric(t("fit.metric_total"), len(result.batch_losses))
+m3.metric(t("fit.metric_wrong_start"), f"{counts[0]} / {n}")
+m4.metric(t("fit.metric_wrong_end"), f"{counts[-1]} / {n}")
 
 # --- the calculator ---------------------------------------------------------------------------
 with st.container(border=True):

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps
+from sim import caps, charts
 from sim import fit_regions as fr
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import controls
+from ui import controls, training_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.page import setup
@@ -19,13 +19,16 @@ from ui.player import player
 LEARNING_RATE = 0.005
 BATCH = 16
 VAL = 0.3
-SNAP = 5  # a boundary picture every SNAP epochs keeps the animation light
+SNAP = 5  # a boundary picture every SNAP epochs or more: at most caps.MAX_FRAME_PICTURES
 
 page = setup("curves")
 t = page.t
-st.markdown(t("curves.intro"))
+st.markdown(t("curves.summary"))
 
-with st.container(border=True):
+# The boundary and its player come first on screen; the settings below them are read first.
+chart_col, side_col = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('curves.data_title')}**")
@@ -78,7 +81,7 @@ result = tv.cached_train(
     epochs=int(epochs),
     validation_data=(xv, yv),
     seed=seed,
-    snapshot_every=SNAP,
+    snapshot_every=max(SNAP, training_frames.picture_every(int(epochs))),
 )
 tv.explain_stop(page, result)
 if len(result.epochs) < int(epochs) and result.stopped_reason is None:
@@ -96,65 +99,84 @@ def f3(v: float) -> str:
     return f"{v:.3f}"
 
 
-chart_col, side_col = st.columns([1.4, 1])
-with chart_col:
-    st.markdown(f"**{t('curves.chart_title')}**")
-    marks = pd.DataFrame(
-        [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
-    )
-    axis = fr.loss_axis(hist["loss"], hist["val_loss"])
-    curves = tv.history_chart(page, result, "loss", markers=marks, y_domain=axis)
-    plot(
-        st,
-        alt.layer(fr.band_chart(regions, labels), curves).resolve_scale(color="independent"),
-        width="stretch",
-    )
-    st.caption(t("curves.curve_caption"))
-with side_col:
-    st.markdown(t("curves.analogy"))
-    m1, m2 = st.columns(2)
-    m1.metric(t("curves.metric_train"), f3(regions.train_end))
-    m2.metric(t("curves.metric_val"), f3(regions.val_end))
-    m1.metric(t("curves.metric_best", epoch=regions.best), f3(regions.val_best))
-    m2.metric(t("curves.metric_gap"), f3(regions.gap_end))
-
+# --- the animation: one frame per epoch, 0 = before training ---------------------------------
+n_frames = len(result.epochs) + 1
 split = ["train"] * len(xt) + ["val"] * len(xv)
 split_names = {"train": t("train.series_train"), "val": t("train.series_val")}
 x_all = np.concatenate([xt, xv])
 y_all = np.concatenate([yt, yv])
+lines = [t("curves.frame_start")]
+for epoch in result.epochs:
+    region = regions.region_of(epoch)
+    caption = t(
+        "curves.frame_caption",
+        epoch=epoch,
+        loss=f3(hist["loss"][epoch - 1]),
+        val_loss=f3(hist["val_loss"][epoch - 1]),
+        region=labels[region],
+    )
+    lines.append(f"{caption}\n{t(f'curves.frame_{region}')}")
 
-
-def draw(frame: int) -> None:
-    epoch = result.snapshot_epochs[frame]
-    picture, words = st.columns([1.2, 1])
+with side_col:
+    frames = player(
+        page,
+        "curves",
+        n_frames,
+        run_id=(
+            name,
+            len(x),
+            seed,
+            st.session_state.get("noise"),
+            int(units),
+            int(layers),
+            int(epochs),
+        ),
+        unit=t("common.unit_epoch"),
+        fps=10,
+    )
+    plot(st, training_frames.readout(lines, frames), width="stretch")
+    marks = pd.DataFrame(
+        [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
+    )
+    axis = fr.loss_axis(hist["loss"], hist["val_loss"])
+    # the regions' legend above the plot: two legends side by side below it overflow the column
+    bands = fr.band_chart(regions, labels).encode(
+        color=alt.Color(
+            "label:N",
+            scale=alt.Scale(
+                domain=[labels[r] for r in fr.REGION_COLOURS],
+                range=list(fr.REGION_COLOURS.values()),
+            ),
+            legend=alt.Legend(orient="top", title=None),
+        )
+    )
+    curves = tv.history_chart(
+        page, result, "loss", markers=marks, y_domain=axis, height=220, frames=frames
+    )
     plot(
-        picture,
-        tv.boundary_chart(page, result, frame, x_all, y_all, n_classes, split, split_names),
+        st,
+        charts.fit_width(alt.layer(bands, curves).resolve_scale(color="independent")),
+        width="stretch",
+    )
+
+with chart_col:
+    st.markdown(f"**{t('curves.boundary_title')}**")
+    plot(
+        st,
+        training_frames.boundary_chart(
+            t, result, frames, x_all, y_all, n_classes, split, split_names
+        ),
         width="content",
     )
-    if epoch == 0:
-        words.markdown(t("curves.frame_start"))
-    else:
-        words.markdown(
-            t(
-                "curves.frame_caption",
-                epoch=epoch,
-                loss=f3(hist["loss"][epoch - 1]),
-                val_loss=f3(hist["val_loss"][epoch - 1]),
-                region=labels[regions.region_of(epoch)],
-            )
-        )
-        words.caption(t(f"curves.frame_{regions.region_of(epoch)}"))
 
-
-st.markdown(f"**{t('curves.boundary_title')}**")
-player(
-    page,
-    "curves",
-    len(result.snapshot_epochs),
-    draw,
-    run_id=(name, len(x), seed, int(units), int(layers), int(epochs)),
-)
+st.markdown(t("curves.intro"))
+st.caption(t("curves.curve_caption"))
+st.markdown(t("curves.analogy"))
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("curves.metric_train"), f3(regions.train_end))
+m2.metric(t("curves.metric_val"), f3(regions.val_end))
+m3.metric(t("curves.metric_best", epoch=regions.best), f3(regions.val_best))
+m4.metric(t("curves.metric_gap"), f3(regions.gap_end))
 
 with st.container(border=True):
     st.markdown(f"**{t('common.notice_title')}**")

@@ -4,10 +4,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import stopping
+from sim import charts, stopping
 from sim import validation_charts as vc
 from sim.training import NetSpec, default_loss
-from ui import controls
+from ui import controls, training_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.page import setup
@@ -21,8 +21,10 @@ MONITORS = ("val_loss", "val_accuracy")
 
 page = setup("early")
 t = page.t
-st.markdown(t("early.intro"))
+st.markdown(t("early.summary"))
 
+# The boundary and its player come first on screen; the settings below them are read first.
+chart_col, side_col = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     left, right = st.columns([1, 1.3])
     with left:
@@ -138,95 +140,118 @@ def long(result, after: int = 0) -> pd.DataFrame:
 
 
 series = [t("train.series_train"), t("train.series_val")]
-layers = []
-if best is not None and stop is not None:
-    layers.append(
-        vc.window(
-            pd.DataFrame(
-                [{"start": best, "end": stop, "label": t("early.window_label", n=stop - best)}]
-            )
-        )
-    )
-layers.append(
-    vc.curves(
+
+
+def curves_chart(frames) -> alt.LayerChart:
+    """The early-stopped run's curves over the faint rest of the full run, its patience
+    window and best/stop markers, and a rule and dots at the player's epoch (the dots ride
+    on the full run, the same numbers as the early-stopped run up to its stop)."""
+    layers = []
+    if best is not None and stop is not None:
+        window = {"start": best, "end": stop, "label": t("early.window_label", n=stop - best)}
+        layers.append(vc.window(pd.DataFrame([window])))
+    curves = vc.curves(
         long(run),
         series,
         t("train.epoch_axis"),
         t(f"train.metric_{metric}"),
         t("train.legend_curve"),
         faint=long(full, after=trained),
+        height=240,
     )
-)
-marks = []
-if best is not None:
-    marks.append({"epoch": best, "label": t("early.marker_best", epoch=best), "row": 0})
-if stop is not None:
-    marks.append({"epoch": stop, "label": t("early.marker_stop", epoch=stop), "row": 1})
-if marks:
-    layers.append(vc.markers(pd.DataFrame(marks)))
+    marker = training_frames.frame_marker(long(full), frames, series, t("train.legend_curve"))
+    layers.append(alt.layer(curves, *marker).properties(height=240))
+    marks = []
+    if best is not None:
+        marks.append({"epoch": best, "label": t("early.marker_best", epoch=best), "row": 0})
+    if stop is not None:
+        marks.append({"epoch": stop, "label": t("early.marker_stop", epoch=stop), "row": 1})
+    if marks:
+        layers.append(vc.markers(pd.DataFrame(marks)))
+    return frames.bind(charts.fit_width(alt.layer(*layers)))
+
 
 split = ["train"] * (len(x) - len(x_val)) + ["val"] * len(x_val)
 split_names = {"train": t("train.series_train"), "val": t("train.series_val")}
 
 
-def draw(frame: int) -> None:
-    epoch = full.snapshot_epochs[frame]
-    picture, words = st.columns([1.1, 1])
+def status_at(epoch: int) -> str:
+    """What early stopping is doing at ``epoch`` of the full run."""
+    if epoch == 0:
+        return t("early.status_start")
+    if stop is not None and epoch > stop:
+        return t("early.status_after", stop=stop)
+    if stop is not None and epoch == stop:
+        return t("early.status_stop")
+    if epoch == best:
+        return t("early.status_best")
+    return t("early.status_before")
+
+
+# --- the animation: the full run, one frame per epoch, 0 = before training -------------------
+n_frames = len(full.epochs) + 1
+full_train = full.history.get(metric, [])
+full_val = full.history.get(monitor, [])
+lines = [status_at(0)]
+for epoch in full.epochs:
+    caption = t(
+        f"early.frame_caption_{metric}",
+        epoch=epoch,
+        train=f3(full_train[epoch - 1]),
+        val=f3(full_val[epoch - 1]),
+    )
+    lines.append(f"{caption}\n{status_at(epoch)}")
+
+with side_col:
+    frames = player(
+        page,
+        "early",
+        n_frames,
+        run_id=(name, len(x), seed, st.session_state.get("noise"), int(epochs)),
+        unit=t("common.unit_epoch"),
+        fps=10,
+    )
+    plot(st, training_frames.readout(lines, frames), width="stretch")
+    st.markdown(f"**{t('early.chart_title')}**")
+    plot(st, curves_chart(frames), width="stretch")
+
+with chart_col:
+    st.markdown(f"**{t('early.boundary_title')}**")
     plot(
-        picture,
-        tv.boundary_chart(page, full, frame, x, y, n_classes, split, split_names),
+        st,
+        training_frames.boundary_chart(
+            t,
+            full,
+            frames,
+            x,
+            y,
+            n_classes,
+            split,
+            split_names,
+            keep=[e for e in (best, stop) if e is not None],
+        ),
         width="content",
     )
-    if epoch == 0:
-        status = t("early.status_start")
-    elif stop is not None and epoch > stop:
-        status = t("early.status_after", stop=stop)
-    elif stop is not None and epoch == stop:
-        status = t("early.status_stop")
-    elif epoch == best:
-        status = t("early.status_best")
-    else:
-        status = t("early.status_before")
-    if epoch == 0:
-        words.markdown(status)
-    else:
-        words.markdown(
-            t(
-                "early.frame_caption",
-                epoch=epoch,
-                loss=f3(full.history["loss"][epoch - 1]),
-                val_loss=f3(full.history["val_loss"][epoch - 1]),
-                status=status,
-            )
-        )
 
-
-chart_col, side_col = st.columns([1.3, 1])
-with chart_col:
-    st.markdown(f"**{t('early.chart_title')}**")
-    plot(st, alt.layer(*layers), width="stretch")
-    st.caption(t("early.curve_caption"))
+st.markdown(t("early.intro"))
+st.caption(t("early.curve_caption"))
+st.markdown(t("early.analogy"))
 
 # --- which weights you end with ----------------------------------------------------------
 ended = bool(values) and best is not None and "val" in run.final
-with side_col:
-    st.markdown(t("early.analogy"))
-    if ended:
-        final = run.final["val"][metric]
-        best_value = values[best - 1]
-        full_values = full.history[monitor]
-        st.markdown(f"**{t('early.ended_title', metric=metric_name)}**")
-        m1, m2 = st.columns(2)
-        m1.metric(t("early.metric_end", epoch=end_epoch), f3(final))
-        m2.metric(t("early.metric_best", epoch=best), f3(best_value))
-        m1.metric(t("early.metric_full", epoch=full.epochs[-1]), f3(full_values[-1]))
-        m2.metric(
-            t("early.metric_epochs"),
-            t("early.metric_epochs_value", n=trained, total=full.epochs[-1]),
-        )
-
-st.markdown(f"**{t('early.boundary_title')}**")
-player(page, "early", len(full.snapshot_epochs), draw, run_id=(name, len(x), seed, int(epochs)))
+if ended:
+    final = run.final["val"][metric]
+    best_value = values[best - 1]
+    full_values = full.history[monitor]
+    st.markdown(f"**{t('early.ended_title', metric=metric_name)}**")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("early.metric_end", epoch=end_epoch), f3(final))
+    m2.metric(t("early.metric_best", epoch=best), f3(best_value))
+    m3.metric(t("early.metric_full", epoch=full.epochs[-1]), f3(full_values[-1]))
+    m4.metric(
+        t("early.metric_epochs"),
+        t("early.metric_epochs_value", n=trained, total=full.epochs[-1]),
+    )
 
 if ended:
     # What to notice: read off the two runs.

@@ -26,6 +26,7 @@ MAX_HIDDEN_LAYERS = 4
 MAX_FOLDS = 10
 MAX_SWEEP = 8  # settings trained by one sweep or search
 MAX_WALL_SECONDS = 20.0  # a run longer than this stops early and says so
+MAX_FRAME_PICTURES = 40  # decision-boundary pictures one animation sends (a few KB each)
 
 # caching: entries kept per cached function
 CACHE_ENTRIES = 64

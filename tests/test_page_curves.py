@@ -1,9 +1,23 @@
 """The overfitting lesson (B4, B8, B9): its statement matches the run in each outcome,
-bad URL values fall back, Play advances the boundary animation."""
+bad URL values fall back, and the player's frames (one per epoch) hold the engine's
+boundary pictures, losses and regions."""
 
+import json
+
+import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
+from sim import caps
+from sim import charts as sim_charts
 from sim.datasets import make_dataset, train_val_test_split
 from sim.fit_regions import chance_loss, regions
 from sim.training import NetSpec, train
@@ -80,6 +94,96 @@ def test_bad_url_falls_back():
     assert at.session_state["units"] == 64 and at.session_state["layers"] == 2
 
 
-def test_play_advances():
+def frame_tables(at, key: str) -> list:
+    """The data frames of the charts that follow player ``key``."""
+    tables = []
+    for chart in charts(at):
+        params = json.loads(chart.proto.spec).get("params", [])
+        if any(p.get("name") == f"{key}_frame" for p in params):
+            tables += list(chart_datasets(chart).values())
+    return tables
+
+
+def table_with(at, key: str, columns: set):
+    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
+    assert found, f"no frame-following table with {columns}"
+    return found[0]
+
+
+def test_player_and_frames_follow_the_run():
+    """Frame e is the state after epoch e: the boundary picture sent for it is the engine's
+    snapshot of an epoch at or before e (named on the picture), the text and the curve
+    marker hold that epoch's losses and region."""
+    x, y = make_dataset("moons", 100, noise=0.3, seed=0)
+    p = train_val_test_split(x, y, 0.3, 0.0, seed=0)
+    run = train(
+        p["x_train"],
+        p["y_train"],
+        NetSpec(hidden=(64, 64)),
+        "binary",
+        2,
+        learning_rate=0.005,
+        batch_size=16,
+        epochs=150,
+        validation_data=(p["x_val"], p["y_val"]),
+        seed=0,
+        snapshot_every=5,
+    )
+    h = run.history
+    fr = regions(h["loss"], h["val_loss"], h["accuracy"], chance_loss(p["y_train"], "binary"))
     at = open_page(FILE)
-    reset_and_play(at, "curves")
+    assert_clean(at)
+    data = player_data(at, "curves")
+    assert data["frames"] == 151 and data["start"] == 150 and data["first_number"] == 0
+    assert data["labels"]["unit"] == "Epoch"
+    assert len(frame_charts(at, "curves")) == 3  # boundary, its text, the learning curves
+    # the pictures: at most the cap, every frame covered by exactly one
+    pictures = table_with(at, "curves", {"url", "shown_from", "shown_until"})
+    pictures = pictures.sort_values("shown_from").reset_index(drop=True)
+    assert len(pictures) <= caps.MAX_FRAME_PICTURES
+    assert pictures["shown_from"].iloc[0] == 0 and pictures["shown_until"].iloc[-1] == 151
+    assert (pictures["shown_from"].iloc[1:].to_numpy() == pictures["shown_until"].iloc[:-1]).all()
+    assert (pictures["epoch"] == pictures["shown_from"]).all()
+    assert pictures["label"].iloc[0] == "before training"
+    for row in pictures.iloc[[0, 1, 17, -1]].itertuples():
+        snapshot = run.snapshot_epochs.index(row.epoch)
+        assert row.url == sim_charts.boundary_url(run.grid_predictions[snapshot], 60, 2)
+        if row.epoch:
+            assert row.label == f"after epoch {row.epoch}"
+    # the text of each frame
+    table = table_with(at, "curves", {"epoch", "line"}).sort_values("epoch")
+    lines = [line.replace("\n", " ") for line in table["line"]]
+    assert len(lines) == 151 and lines[0].startswith("Epoch 0: the weights are random")
+    names = {"underfit": "underfit", "good": "good fit", "overfit": "overfit"}
+    for epoch in (1, fr.best, 120, 150):
+        region = names[fr.region_of(epoch)]
+        assert lines[epoch].startswith(
+            f"Epoch {epoch}: training loss {h['loss'][epoch - 1]:.3f}, "
+            f"validation loss {h['val_loss'][epoch - 1]:.3f}, region: {region}."
+        )
+    # the curve marker's dots sit on the engine's history
+    dots = table_with(at, "curves", {"series", "epoch", "value"})
+    val = dots[dots["series"] == "validation"].sort_values("epoch")
+    np.testing.assert_allclose(val["value"], h["val_loss"])
+    assert val["epoch"].tolist() == list(range(1, 151))
+
+
+def test_many_epochs_send_at_most_the_cap_of_pictures():
+    at = open_page(FILE, params={"epochs": "300", "units": "8", "layers": "1"})
+    assert_clean(at)
+    assert player_data(at, "curves")["frames"] == 301
+    pictures = table_with(at, "curves", {"url", "shown_from", "shown_until"})
+    assert 30 <= len(pictures) <= caps.MAX_FRAME_PICTURES
+    assert sorted(pictures["shown_until"])[-1] == 301
+
+
+def test_korean_frame_text():
+    at = open_page(FILE, lang="ko")
+    assert_clean(at)
+    assert player_data(at, "curves")["labels"]["unit"] == "에포크"
+    table = table_with(at, "curves", {"epoch", "line"}).sort_values("epoch")
+    lines = [line.replace("\n", " ") for line in table["line"]]
+    assert lines[0].startswith("0 에포크: 가중치가 무작위라")
+    assert lines[150].startswith("150 에포크: 훈련 손실 ") and "구간: 과적합" in lines[150]
+    pictures = table_with(at, "curves", {"url", "label"})
+    assert "150번째 에포크 후" in set(pictures["label"])

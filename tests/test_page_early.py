@@ -1,10 +1,23 @@
 """The early-stopping lesson (B12): renders, its statement matches the engine's run in every
-branch, bad URL values fall back, Play advances the boundary animation."""
+branch, bad URL values fall back, and the player's frames (one per epoch of the run without
+early stopping) hold the engine's boundary pictures, numbers and early stopping's status."""
 
+import json
+
+import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page, reset_and_play
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
-from sim import stopping
+from sim import caps, stopping
+from sim import charts as sim_charts
 from sim.datasets import make_dataset
 from sim.training import NetSpec, train
 
@@ -12,8 +25,11 @@ FILE = "pages/15_early_stopping.py"
 SPEC = NetSpec(hidden=(64, 64))
 
 
-def expected(patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=0.0, start=0):
-    """The page's two runs, computed with sim directly."""
+def expected(
+    patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=0.0, start=0, grid=None
+):
+    """The page's two runs, computed with sim directly (``grid``: cells of the full run's
+    boundary grid, None for none)."""
     x, y = make_dataset("moons", 200, noise=0.25, seed=0)
     _, _, xv, yv = stopping.validation_tail(x, y, 0.3)
     fit = dict(
@@ -25,7 +41,7 @@ def expected(patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=
         grid_cells=None,
         evaluate={"val": (xv, yv)},
     )
-    full = train(x, y, SPEC, "binary", 2, **fit)
+    full = train(x, y, SPEC, "binary", 2, **{**fit, "grid_cells": grid})
     run = train(
         x,
         y,
@@ -124,6 +140,78 @@ def test_bad_url_values_fall_back():
     assert "abc" in " ".join(i.value for i in at.info)
 
 
-def test_play_advances():
+def frame_tables(at, key: str) -> list:
+    """The data frames of the charts that follow player ``key``."""
+    tables = []
+    for chart in charts(at):
+        params = json.loads(chart.proto.spec).get("params", [])
+        if any(p.get("name") == f"{key}_frame" for p in params):
+            tables += list(chart_datasets(chart).values())
+    return tables
+
+
+def table_with(at, key: str, columns: set):
+    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
+    assert found, f"no frame-following table with {columns}"
+    return found[0]
+
+
+def frame_lines(at) -> list[str]:
+    table = table_with(at, "early", {"epoch", "line"}).sort_values("epoch")
+    assert table["epoch"].tolist() == list(range(len(table)))
+    return [line.replace("\n", " ") for line in table["line"]]
+
+
+def test_player_and_frames_follow_the_run():
+    """Frame e is epoch e of the run without early stopping: its boundary picture (the best
+    and the stop epoch's own among those sent), its losses, and what early stopping does
+    there; the curve marker rides on the same numbers."""
+    full, run = expected(grid=60)
+    best, stop = run.best_epoch, run.stopped_epoch
     at = open_page(FILE)
-    reset_and_play(at, "early")
+    assert_clean(at)
+    data = player_data(at, "early")
+    assert data["frames"] == 61 and data["start"] == 60 and data["first_number"] == 0
+    assert data["labels"]["unit"] == "Epoch"
+    assert len(frame_charts(at, "early")) == 3  # boundary, its text, the learning curves
+    pictures = table_with(at, "early", {"url", "shown_from", "shown_until"})
+    assert len(pictures) <= caps.MAX_FRAME_PICTURES
+    assert {0, best, stop, 60} <= set(pictures["epoch"])
+    for row in pictures[pictures["epoch"].isin([best, stop])].itertuples():
+        snapshot = full.snapshot_epochs.index(row.epoch)
+        assert row.url == sim_charts.boundary_url(full.grid_predictions[snapshot], 60, 2)
+        assert row.label == f"after epoch {row.epoch}"
+    lines = frame_lines(at)
+    h = full.history
+    assert len(lines) == 61 and lines[0] == "Before training: random weights."
+    for epoch in (1, best, stop, 60):
+        assert lines[epoch].startswith(
+            f"After epoch {epoch}: training loss {h['loss'][epoch - 1]:.3f}, "
+            f"validation loss {h['val_loss'][epoch - 1]:.3f}."
+        )
+    assert lines[best].endswith("the weights early stopping keeps with restore_best_weights.")
+    assert lines[stop].endswith("Early stopping stops here.")
+    assert lines[stop + 1].endswith(
+        f"Early stopping stopped at epoch {stop}: everything from here on is practice it skipped."
+    )
+    assert lines[1].endswith("Early stopping is still training.")
+    # the two runs agree up to the stop, so the marker's dots sit on the solid curves too
+    trained = len(run.epochs)
+    assert run.history["val_loss"] == h["val_loss"][:trained]
+    dots = [t for t in frame_tables(at, "early") if set(t.columns) == {"series", "epoch", "value"}]
+    dots = max(dots, key=len)  # the full run's rows (the faint tail and solid run are shorter)
+    val = dots[dots["series"] == "validation"].sort_values("epoch")
+    np.testing.assert_allclose(val["value"], h["val_loss"])
+
+
+def test_accuracy_monitor_frame_text_in_korean():
+    full, run = expected(monitor="val_accuracy")
+    at = open_page(FILE, lang="ko", params={"monitor": "val_accuracy"})
+    assert_clean(at)
+    assert player_data(at, "early")["labels"]["unit"] == "에포크"
+    lines = frame_lines(at)
+    acc, val_acc = full.history["accuracy"], full.history["val_accuracy"]
+    assert lines[5].startswith(
+        f"5번째 에포크 후: 훈련 정확도 {acc[4]:.3f}, 검증 정확도 {val_acc[4]:.3f}."
+    )
+    assert lines[run.best_epoch].endswith("restore_best_weights를 켜면 이 가중치가 남습니다.")

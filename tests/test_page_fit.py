@@ -1,10 +1,22 @@
 """The fit() lesson (B1-B5): its statements match the engine's run in each branch, the
-calculator matches the run, bad URL values fall back, Play steps through the mock exam."""
+calculator matches the run, bad URL values fall back, and the player's frames (one per
+epoch) hold the engine's mock exam, wrong-answer counts and numbers."""
 
+import json
 import math
 
+import numpy as np
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_code,
+    open_page,
+    player_data,
+)
 
 from sim import batch_lessons as bl
 from sim.datasets import make_dataset
@@ -111,14 +123,87 @@ def test_calculator_partial_batch_and_bad_values():
     assert at.number_input(key="cb").value == 200
 
 
-def test_play_steps_through_the_epochs():
+def frame_tables(at, key: str) -> list:
+    """The data frames of the charts that follow player ``key``."""
+    tables = []
+    for chart in charts(at):
+        params = json.loads(chart.proto.spec).get("params", [])
+        if any(p.get("name") == f"{key}_frame" for p in params):
+            tables += list(chart_datasets(chart).values())
+    return tables
+
+
+def table_with(at, key: str, columns: set):
+    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
+    assert found, f"no frame-following table with {columns}"
+    return found[0]
+
+
+def readout_lines(at, key: str) -> list[str]:
+    """The per-frame chart text, one entry per frame (wrapping undone)."""
+    table = table_with(at, key, {"epoch", "line"}).sort_values("epoch")
+    assert table["epoch"].tolist() == list(range(len(table)))
+    return [line.replace("\n", " ") for line in table["line"]]
+
+
+def test_player_and_frames_follow_the_run():
+    run = expected()
+    counts = run.counts
     at = open_page(FILE)
-    assert at.session_state["fit_frame"] == 30  # starts at the end
-    at.button(key="fit_reset_btn").click().run()
-    assert at.session_state["fit_frame"] == 0
-    assert "Before training" in notice_text(at)
-    at.button(key="fit_play_btn").click().run()
-    frame = at.session_state["fit_frame"]
-    assert frame > 0
-    assert f"Round (epoch) **{frame} of 30**" in notice_text(at)
     assert_clean(at)
+    data = player_data(at, "fit")
+    assert data["frames"] == 31 and data["start"] == 30  # a new run is shown complete
+    assert data["first_number"] == 0  # frame k is the state after epoch k, 0 = before training
+    assert data["labels"]["unit"] == "Epoch" and data["labels"]["play"] == "Play"
+    assert len(frame_charts(at, "fit")) == 3  # the mock exam, its text, the wrong-answer count
+    # the mock exam of every epoch: the engine's wrong answers, fit's batch order
+    # two tables: every question's batch, and the wrong answers only (the framed cells)
+    cells = [t for t in frame_tables(at, "fit") if set(t.columns) == {"epoch", "question", "batch"}]
+    assert len(cells) == 2
+    grids, marks = sorted(cells, key=len, reverse=True)
+    assert len(grids) == 31 * 100 and len(marks) == sum(counts)
+    for epoch in (0, 1, 17, 30):
+        grid = bl.exam_grid(100, 10, max(epoch, 1) - 1, 0, run.wrong[epoch])
+        mine = grids[grids["epoch"] == epoch].sort_values("question")
+        np.testing.assert_array_equal(mine["question"], grid["question"])
+        np.testing.assert_array_equal(mine["batch"], grid["batch"])
+        framed = marks[marks["epoch"] == epoch].sort_values("question")
+        np.testing.assert_array_equal(framed["question"], grid["question"][grid["wrong"] > 0])
+        assert len(framed) == counts[epoch]
+    # the count chart and the text of each frame
+    line = table_with(at, "fit", {"epoch", "wrong"}).sort_values("epoch")
+    assert line["wrong"].tolist() == list(counts)
+    lines = readout_lines(at, "fit")
+    assert len(lines) == 31
+    assert lines[0].startswith(f"Before training: the model gets {counts[0]} of 100 questions")
+    for epoch in (1, 12, 30):
+        assert lines[epoch].startswith(f"Round (epoch) {epoch} of 30: ")
+        assert "in 10 batches of 10" in lines[epoch]
+        assert f"{counts[epoch]} of 100 answers are still wrong" in lines[epoch]
+    assert all(
+        np.isfinite(t.select_dtypes("number").to_numpy()).all() for t in frame_tables(at, "fit")
+    )
+
+
+def test_korean_player_and_frame_text():
+    run = expected(batch=25)
+    at = open_page(FILE, lang="ko", params={"batch": "25"})
+    assert_clean(at)
+    data = player_data(at, "fit")
+    assert data["labels"]["unit"] == "에포크" and data["labels"]["play"] == "재생"
+    lines = readout_lines(at, "fit")
+    assert lines[0].startswith(f"학습 전: 모델이 100문항 중 {run.counts[0]}문항을 틀립니다.")
+    assert lines[3].startswith(
+        "30회 중 3회차(에포크): 문항을 섞은 뒤 25문항씩 4개 배치로 풀었습니다(색"
+    )
+    assert f"100문항 중 {run.counts[3]}문항을 틀립니다" in lines[3]
+
+
+def test_frame_text_names_a_partial_last_batch():
+    run = expected(batch=32)
+    at = open_page(FILE, params={"batch": "32"})
+    assert_clean(at)
+    lines = readout_lines(at, "fit")
+    assert "answered in 4 batches of 32, the last one of 4 (colour" in lines[1]
+    assert f"{run.counts[1]} of 100 answers are still wrong" in lines[1]
+    assert run.result.updates_per_epoch == 4

@@ -15,11 +15,12 @@ import streamlit as st
 from sim import caps, charts
 from sim.datasets import DATASETS, make_dataset
 from sim.training import NetSpec, TrainResult, class_count, train
-from ui import controls
+from ui import controls, training_frames
 from ui.download import csv_button
 from ui.page import Page
+from ui.player import Frames
 
-BOUNDARY_SIZE = (420, 360)
+BOUNDARY_SIZE = training_frames.BOUNDARY_SIZE
 CLASSIFICATION_SETS = ("moons", "circles", "xor", "spiral", "blobs")
 
 
@@ -218,9 +219,11 @@ def history_chart(
     height: int = 280,
     log_y: bool = False,
     y_domain: tuple[float, float] | None = None,
+    frames: Frames | None = None,
 ) -> alt.LayerChart:
     """Training and validation curves of ``metric`` per epoch, with optional epoch markers
-    (best / stop) and an optional fixed y range."""
+    (best / stop) and an optional fixed y range. With ``frames`` (a player counting epochs,
+    0 = before training) a rule and a dot on each curve mark the frame's epoch."""
     t = page.t
     series, rows = [], []
     for name, label in (
@@ -247,10 +250,16 @@ def history_chart(
         height=height,
         y_domain=y_domain,
     )
+    if frames is not None:
+        shown = frame[frame["value"] > 0] if log_y else frame
+        marker = training_frames.frame_marker(shown, frames, series, t("train.legend_curve"))
+        # nested, not spread: the curves' layers may keep their data on the layer above them
+        chart = alt.layer(chart, *marker).properties(height=height)
     layers = [chart]
     if markers is not None and len(markers):
         layers.append(charts.epoch_markers(markers))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
+    out = alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
+    return out if frames is None else frames.bind(out)
 
 
 def boundary_chart(
@@ -266,25 +275,11 @@ def boundary_chart(
 ) -> alt.LayerChart:
     """The decision boundary after snapshot ``snapshot`` (index into
     ``result.snapshot_epochs``) under the data points, coloured by class and shaped by split,
-    in a ``size`` plot (smaller where two sit side by side)."""
-    t = page.t
+    in a ``size`` plot (smaller where two sit side by side). A picture that follows a
+    player: ``training_frames.boundary_chart``."""
     cells = round(np.sqrt(len(result.grid)))
     url = charts.boundary_url(result.grid_predictions[snapshot], cells, n_classes, size)
-    class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
-    points = pd.DataFrame(
-        {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
-    )
-    split_labels: list[str] = []
-    if split is not None and split_names:
-        points["split"] = [split_names[s] for s in split]
-        split_labels = list(dict.fromkeys(split_names.values()))
-    layer = charts.points_layer(
-        points,
-        result.grid_bounds,
-        class_labels,
-        split_labels,
-        (t("train.legend_class"), t("train.legend_split")),
-    )
+    layer = training_frames.points_layer(page.t, result, x, y, n_classes, split, split_names)
     return charts.surface_view(url, result.grid_bounds, [layer], size, "x₁", "x₂")
 
 

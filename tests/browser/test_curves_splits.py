@@ -1,39 +1,114 @@
-"""Browser: the overfitting lesson (B4, B8, B9) and the train/validation/test lesson (B10,
-B11) open by deep link, draw their charts, Play advances the boundary animation, nothing
-raises; screenshots in English, Korean and a narrow window."""
+"""Browser: the overfitting lesson (B4, B8, B9), early stopping (B12) and the
+train/validation/test lesson (B10, B11) open by deep link, draw their charts, the boundary
+animations play in the browser with every chart on the player's epoch, nothing raises;
+screenshots in English, Korean and a narrow window."""
 
 from helpers import (
     CHART,
     EXCEPTION,
     full_screenshot,
     open_lesson,
-    slider_value,
-    wait_for_app,
-    wait_for_slider,
     watch_console,
 )
 
-FRAME_EN, FRAME_KO = "Step shown", "보고 있는 스텝"
+# The player (ui/player.html): its root carries data-frame / data-playing / data-ready.
+ROOT = ".st-key-{key}_player .dl-player"
+CHART_FRAMES_JS = """(key) => [...document.querySelectorAll(`input[name="${key}_frame"]`)]
+  .map((input) => Number(input.value))"""
 
 
-def test_curves_plays(page, app_url, artifacts):
+def frame(page, key: str) -> int:
+    return int(page.locator(ROOT.format(key=key)).get_attribute("data-frame"))
+
+
+def play_some(page, key: str, at_least: int) -> None:
+    """Reset, play until frame ``at_least``, pause; every chart then shows the player's frame."""
+    root = ROOT.format(key=key)
+    page.wait_for_selector(f"{root}[data-ready]", timeout=60_000)
+    page.locator(f"{root} .dl-reset").click()
+    page.wait_for_function(
+        f"() => document.querySelector('{root}').dataset.frame === '0'", timeout=20_000
+    )
+    page.locator(f"{root} .dl-play").click()
+    page.wait_for_function(
+        f"() => Number(document.querySelector('{root}').dataset.frame) >= {at_least}",
+        timeout=20_000,
+    )
+    page.locator(f"{root} .dl-play").click()  # pause
+    page.wait_for_function(
+        f"() => document.querySelector('{root}').dataset.playing === 'false'", timeout=20_000
+    )
+    shown = frame(page, key)
+    assert shown >= at_least
+    charts = page.evaluate(CHART_FRAMES_JS, key)
+    assert len(charts) >= 3 and set(charts) == {shown}, (charts, shown)
+
+
+def open_paused(browser, width: int = 1400):
+    """A page that asks for reduced motion: a lesson opens paused on its last frame."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="reduce")
+    return context, context.new_page()
+
+
+def above_the_fold(page, key: str) -> None:
+    """The first chart (the boundary) and the player fit in the first 900 pixels."""
+    for selector in (ROOT.format(key=key), CHART):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900, (selector, box)
+
+
+def test_curves_plays(browser, app_url, artifacts):
+    context, page = open_paused(browser)
     errors = watch_console(page)
     open_lesson(page, app_url, "curves", "en")
     assert page.locator(EXCEPTION).count() == 0
-    assert page.locator(CHART).count() >= 2
-    page.get_by_role("button", name="Reset", exact=True).click()
-    wait_for_slider(page, FRAME_EN, 0, 0)
-    page.get_by_role("button", name="Play", exact=True).click()
-    wait_for_slider(page, FRAME_EN, 3)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=20_000)
-    wait_for_app(page)
-    assert slider_value(page, FRAME_EN) >= 3
+    assert page.locator(CHART).count() >= 3
+    page.wait_for_selector(f"{ROOT.format(key='curves')}[data-ready]", timeout=60_000)
+    assert frame(page, "curves") == 150  # paused on the last epoch
+    above_the_fold(page, "curves")
+    play_some(page, "curves", 3)
     full_screenshot(page, artifacts / "curves.png")
     open_lesson(page, app_url, "curves", "ko", "&units=2&layers=1")
     assert page.locator(EXCEPTION).count() == 0
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-curves_player .dl-player').dataset.frame === '150'",
+        timeout=30_000,
+    )  # a new run: the player stops on its last epoch
+    play_some(page, "curves", 2)
     full_screenshot(page, artifacts / "curves_ko.png")
+    full_screenshot(page, artifacts / "curves_ko_narrow.png", width=420)
     assert not errors, errors
+    context.close()
+
+
+def test_early_stopping_plays(browser, app_url, artifacts):
+    context, page = open_paused(browser)
+    errors = watch_console(page)
+    open_lesson(page, app_url, "early", "en")
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator(CHART).count() >= 3
+    page.wait_for_selector(f"{ROOT.format(key='early')}[data-ready]", timeout=60_000)
+    assert frame(page, "early") == 60
+    above_the_fold(page, "early")
+    play_some(page, "early", 3)
+    # keyboard: the arrow keys step the paused player
+    shown = frame(page, "early")
+    page.locator(f"{ROOT.format(key='early')} .dl-scrub").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-early_player .dl-player').dataset.frame"
+        f" === '{shown - 1}'",
+        timeout=10_000,
+    )
+    assert set(page.evaluate(CHART_FRAMES_JS, "early")) == {shown - 1}
+    full_screenshot(page, artifacts / "early.png")
+    open_lesson(page, app_url, "early", "ko", "&monitor=val_accuracy")
+    assert page.locator(EXCEPTION).count() == 0
+    play_some(page, "early", 2)
+    full_screenshot(page, artifacts / "early_ko.png")
+    full_screenshot(page, artifacts / "early_ko_narrow.png", width=420)
+    assert not errors, errors
+    context.close()
 
 
 def test_splits(page, app_url, artifacts):
