@@ -32,27 +32,23 @@ SPEC = NetSpec(hidden=(16, 16))
 def engine_runs(opt="sgd", lr=0.5, epochs=60, data="moons"):
     """The page's two runs as the engine trains them, with its 40x40 boundary grid."""
     x, y = make_dataset(data, 200, noise=0.2, seed=0)
-    return (
-        x,
-        y,
-        {
-            loss: train(
-                x,
-                y,
-                SPEC,
-                "binary",
-                2,
-                optimizer=opt,
-                learning_rate=lr,
-                loss=loss,
-                batch_size=32,
-                epochs=epochs,
-                seed=0,
-                grid_cells=40,
-            )
-            for loss in ("binary_crossentropy", "mse")
-        },
-    )
+    return {
+        loss: train(
+            x,
+            y,
+            SPEC,
+            "binary",
+            2,
+            optimizer=opt,
+            learning_rate=lr,
+            loss=loss,
+            batch_size=32,
+            epochs=epochs,
+            seed=0,
+            grid_cells=40,
+        )
+        for loss in ("binary_crossentropy", "mse")
+    }
 
 
 def followers(at, key="losses") -> list:
