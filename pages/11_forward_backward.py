@@ -9,7 +9,7 @@ import streamlit as st
 from sim import backprop_trace as bt
 from sim import caps
 from sim import lesson_charts as lc
-from ui import controls
+from ui import backprop_frames, controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -31,9 +31,12 @@ def f3(v: float) -> str:
 
 page = setup("backprop")
 t = page.t
-st.markdown(t("backprop.intro"))
+st.markdown(t("backprop.summary"))
 
-with st.container(border=True):
+# The diagram and its player come first on screen; the settings below them are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('backprop.example_title')}**")
@@ -108,41 +111,46 @@ with st.container(border=True):
 
 x1, x2, target, seed, lr = float(x1), float(x2), int(target), int(seed), float(lr)
 trace = cached_trace(x1, x2, target, activation, loss, lr, seed)
+last_stage = len(bt.STAGES) - 1
 
-# --- the traced step, stage by stage -------------------------------------------------------
-st.subheader(t("backprop.section_step"))
-st.caption(t("backprop.player_hint"))
+# --- the traced step, stage by stage: one frame per stage ------------------------------------
+with side_column:
+    # one stage a second: slow enough to see which part of the diagram each stage lights up;
+    # stepping (arrows, keys) gives a learner all the time the formulas need
+    frames = player(
+        page,
+        "backprop",
+        len(bt.STAGES),
+        run_id=(x1, x2, target, activation, loss, lr, seed),
+        start_at_end=False,
+        unit=t("common.unit_stage"),
+        fps=1,
+        panels=True,
+    )
+    st.caption(t("backprop.player_hint"))
+    # every stage's words and formulas are sent once; the player shows the current stage's.
+    # No gap between the panels: a hidden panel would still leave its gap behind.
+    stage_panels = st.container(gap=None)
+    for index, stage in enumerate(bt.STAGES):
+        with stage_panels.container(key=f"backprop_panel_{index}"):
+            st.markdown(
+                f"**{t('backprop.stage_counter', k=index, n=last_stage)} · "
+                f"{t(f'backprop.stage_{stage}_title')}**"
+            )
+            st.markdown(t(f"backprop.stage_{stage}_text"))
+            # the blocks one under another: each is a short derivation that fits this column
+            for row in bt.latex_rows(trace, stage):
+                for block in row:
+                    st.latex(block)
+            st.markdown(t(f"backprop.stage_{stage}_analogy"))
+            kind = "forward" if index <= 3 else ("backward" if index <= 5 else "update")
+            st.caption(t(f"backprop.legend_{kind}"))
 
+with chart_column:
+    nodes, edges = backprop_frames.diagram_rows(trace)
+    plot(st, backprop_frames.network_layers(nodes, edges, frames), width="stretch")
 
-def draw(frame: int) -> None:
-    stage = bt.STAGES[frame]
-    nodes, edges = bt.diagram_frames(trace, stage)
-    picture, words = st.columns([1.2, 1])
-    with picture:
-        plot(st, lc.network_chart(nodes, edges), width="stretch")
-        kind = "forward" if frame <= 3 else ("backward" if frame <= 5 else "update")
-        st.caption(t(f"backprop.legend_{kind}"))
-    with words:
-        st.markdown(
-            f"**{t('backprop.stage_counter', k=frame, n=len(bt.STAGES) - 1)} · "
-            f"{t(f'backprop.stage_{stage}_title')}**"
-        )
-        st.markdown(t(f"backprop.stage_{stage}_text"))
-        st.markdown(t(f"backprop.stage_{stage}_analogy"))
-    # the blocks of a row side by side (one per unit); a narrow window stacks them
-    for row in bt.latex_rows(trace, stage):
-        for col, block in zip(st.columns(len(row)), row, strict=True):
-            col.latex(block)
-
-
-player(
-    page,
-    "backprop",
-    len(bt.STAGES),
-    draw,
-    run_id=(x1, x2, target, activation, loss, lr, seed),
-    start_at_end=False,
-)
+st.markdown(t("backprop.intro"))
 
 # --- the same step repeated -----------------------------------------------------------------
 st.subheader(t("backprop.section_repeat"))

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from sim import caps
 from sim import lesson_charts as lc
 from sim import loss_lesson as ll
 from sim.charts import OKABE_ITO
 from sim.training import NetSpec
-from ui import controls
+from ui import controls, descent_frames, loss_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -23,10 +24,17 @@ BATCH = 32
 REG_SPEC = NetSpec(hidden=(16, 16), activation="tanh")
 REG_N, REG_NOISE, REG_EPOCHS, REG_BATCH, REG_LR = 60, 0.15, 150, 16, 0.01
 GRID = 40  # decision-boundary grid cells per side (two pictures per frame)
-BOUNDARY_SIZE = (330, 280)  # two pictures side by side must fit half a page each
+BOUNDARY_SIZE = (250, 215)  # two pictures side by side beside the player at 1400 px
 OPTIMIZERS = ("sgd", "adam")
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0)
 CE_NAME = {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy"}
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_pictures(x, y, loss, fit, n_frames, n_classes, _result) -> pd.DataFrame:
+    """The boundary pictures of the run trained on ``(x, y)`` with ``loss`` and ``fit``
+    (``_result``, which those inputs identify): drawing them costs more than a rerun."""
+    return loss_frames.boundary_pictures(_result, n_frames, n_classes, BOUNDARY_SIZE)
 
 
 def f2(v: float) -> str:
@@ -37,12 +45,135 @@ def g3(v: float) -> str:
     return f"{v:.3g}"
 
 
-def pct(v: float) -> str:
-    return f"{100 * v:.0f}%"
+def pct(v: float | None) -> str:
+    return "–" if v is None else f"{100 * v:.0f}%"
 
 
 page = setup("losses")
 t = page.t
+st.markdown(t("losses.summary"))
+
+# The two classifiers' boundaries and their player come first on screen; the training
+# settings below them are read first.
+chart_column, side_column = st.columns([1.8, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
+    left, right = st.columns([1, 1])
+    with left:
+        name, x, y, task, n_classes, seed = tv.dataset_controls(
+            page, default="moons", n_default=200, n_max=600, noise_default=0.2
+        )
+    with right:
+        optimizer = controls.select(
+            page,
+            "opt",
+            t("losses.optimizer"),
+            OPTIMIZERS,
+            "sgd",
+            format_func=lambda o: t(f"losses.opt_{o}"),
+            help=t("losses.optimizer_help"),
+            kind="segmented",
+        )
+        lr = controls.value_slider(
+            page,
+            "lr",
+            t("common.learning_rate"),
+            RATES,
+            0.5,
+            help=t("common.learning_rate_help"),
+        )
+        epochs = controls.slider(
+            page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
+        )
+        goal = controls.slider(
+            page,
+            "goal",
+            t("losses.goal"),
+            0.60,
+            0.99,
+            0.90,
+            step=0.01,
+            fmt="%.2f",
+            help=t("losses.goal_help"),
+        )
+
+ce_loss = CE_NAME[task]
+targets = y if task == "binary" else ll.one_hot(y, n_classes)
+fit = dict(
+    optimizer=optimizer,
+    learning_rate=float(lr),
+    batch_size=BATCH,
+    epochs=int(epochs),
+    seed=seed,
+    grid_cells=GRID,
+)
+runs = {}
+for loss in (ce_loss, "mse"):
+    runs[loss] = tv.cached_train(
+        x,
+        targets,
+        SPEC,
+        task,
+        n_classes,
+        t("losses.progress", loss=loss),
+        loss=loss,
+        **fit,
+    )
+run_names = {ce_loss: t(f"losses.series_{ce_loss}"), "mse": t("losses.series_mse")}
+for loss, result in runs.items():
+    tv.explain_stop(page, result, "losses.diverged", loss=run_names[loss])
+ce_run, mse_run = runs[ce_loss], runs["mse"]
+
+# --- the boundaries epoch by epoch: frame f is the state after epoch f (0: before training)
+n_frames = max(len(ce_run.snapshot_epochs), len(mse_run.snapshot_epochs))
+epoch_of_frame = loss_frames.frame_epochs(list(runs.values()), n_frames)
+with side_column:
+    frames = player(
+        page,
+        "losses",
+        n_frames,
+        run_id=(name, len(x), float(x.sum()), seed, optimizer, float(lr), int(epochs)),
+        unit=t("common.unit_epoch"),
+        fps=10,
+    )
+    captions = [
+        t("losses.frame_start")
+        if epoch == 0
+        else t(
+            "losses.frame_caption",
+            epoch=int(epoch),
+            ce=pct(loss_frames.accuracy_at(ce_run, epoch)),
+            mse=pct(loss_frames.accuracy_at(mse_run, epoch)),
+        )
+        for epoch in epoch_of_frame
+    ]
+    readout_rows = pd.DataFrame({"step": np.arange(n_frames), "line": captions})
+    plot(st, descent_frames.readout(readout_rows, frames, "datum.line", lines=3), width="stretch")
+
+with chart_column:
+    st.markdown(f"**{t('losses.boundary_title')}**")
+    class_labels = [t("train.class_name", k=k) for k in range(n_classes)]
+    points = pd.DataFrame(
+        {"x1": x[:, 0], "x2": x[:, 1], "label": [class_labels[int(k)] for k in y]}
+    )
+    for column, loss in zip(st.columns(2), (ce_loss, "mse"), strict=True):
+        pictures = cached_pictures(x, targets, loss, fit, n_frames, n_classes, runs[loss])
+        pictures["label"] = [
+            t("losses.picture_start") if e == 0 else t("losses.picture_epoch", epoch=int(e))
+            for e in pictures["epoch"]
+        ]
+        column.markdown(f"**{run_names[loss]}**")
+        chart = loss_frames.boundary_layers(
+            pictures,
+            points,
+            runs[loss].grid_bounds,
+            class_labels,
+            t("train.legend_class"),
+            frames,
+            BOUNDARY_SIZE,
+        )
+        plot(column, chart, width="content")
+
 st.markdown(t("losses.intro"))
 
 # --- 1. loss against the predicted probability --------------------------------------------
@@ -168,72 +299,6 @@ else:
 
 # --- 3. the same classifier trained with each loss -----------------------------------------
 st.subheader(t("losses.section_train"))
-with st.container(border=True):
-    left, right = st.columns([1, 1])
-    with left:
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
-            page, default="moons", n_default=200, n_max=600, noise_default=0.2
-        )
-    with right:
-        optimizer = controls.select(
-            page,
-            "opt",
-            t("losses.optimizer"),
-            OPTIMIZERS,
-            "sgd",
-            format_func=lambda o: t(f"losses.opt_{o}"),
-            help=t("losses.optimizer_help"),
-            kind="segmented",
-        )
-        lr = controls.value_slider(
-            page,
-            "lr",
-            t("common.learning_rate"),
-            RATES,
-            0.5,
-            help=t("common.learning_rate_help"),
-        )
-        epochs = controls.slider(
-            page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
-        )
-        goal = controls.slider(
-            page,
-            "goal",
-            t("losses.goal"),
-            0.60,
-            0.99,
-            0.90,
-            step=0.01,
-            fmt="%.2f",
-            help=t("losses.goal_help"),
-        )
-
-ce_loss = CE_NAME[task]
-targets = y if task == "binary" else ll.one_hot(y, n_classes)
-fit = dict(
-    optimizer=optimizer,
-    learning_rate=float(lr),
-    batch_size=BATCH,
-    epochs=int(epochs),
-    seed=seed,
-    grid_cells=GRID,
-)
-runs = {}
-for loss in (ce_loss, "mse"):
-    runs[loss] = tv.cached_train(
-        x,
-        targets,
-        SPEC,
-        task,
-        n_classes,
-        t("losses.progress", loss=loss),
-        loss=loss,
-        **fit,
-    )
-run_names = {ce_loss: t(f"losses.series_{ce_loss}"), "mse": t("losses.series_mse")}
-for loss, result in runs.items():
-    tv.explain_stop(page, result, "losses.diverged", loss=run_names[loss])
-
 first = {loss: ll.first_epoch_at(res.history["accuracy"], goal) for loss, res in runs.items()}
 acc_rows = [
     {"series": run_names[loss], "epoch": e, "value": v}
@@ -268,54 +333,19 @@ layers = [
 ]
 if marks:
     layers.append(lc.markers(pd.DataFrame(marks)))
+# where the boundaries above are: a rule at the frame's epoch and each run's accuracy there
+frame_markers = loss_frames.epoch_marker_rows(
+    {run_names[loss]: res for loss, res in runs.items()}, epoch_of_frame
+)
+layers.append(loss_frames.epoch_marker_layers(frame_markers, frames, acc_series))
 
 chart_col, side_col = st.columns([1.5, 1])
 with chart_col:
     st.markdown(f"**{t('losses.acc_title')}**")
-    plot(st, alt.layer(*layers), width="stretch")
+    plot(st, frames.bind(alt.layer(*layers)), width="stretch")
     st.caption(t("losses.acc_caption", goal=pct(goal)))
 with side_col:
     st.markdown(t("losses.train_analogy"))
-
-ce_run, mse_run = runs[ce_loss], runs["mse"]
-n_frames = max(len(ce_run.snapshot_epochs), len(mse_run.snapshot_epochs))
-
-
-def draw(frame: int) -> None:
-    cols = st.columns(2)
-    epoch = 0
-    for col, loss in zip(cols, (ce_loss, "mse"), strict=True):
-        res = runs[loss]
-        i = min(frame, len(res.snapshot_epochs) - 1)
-        epoch = max(epoch, res.snapshot_epochs[i])
-        col.markdown(f"**{run_names[loss]}**")
-        plot(
-            col,
-            tv.boundary_chart(page, res, i, x, y, n_classes, size=BOUNDARY_SIZE),
-            width="content",
-        )
-    if epoch == 0:
-        st.caption(t("losses.frame_start"))
-    else:
-        accs = [runs[loss].history["accuracy"] for loss in (ce_loss, "mse")]
-        st.caption(
-            t(
-                "losses.frame_caption",
-                epoch=epoch,
-                ce=pct(accs[0][min(epoch, len(accs[0])) - 1]),
-                mse=pct(accs[1][min(epoch, len(accs[1])) - 1]),
-            )
-        )
-
-
-st.markdown(f"**{t('losses.boundary_title')}**")
-player(
-    page,
-    "losses",
-    n_frames,
-    draw,
-    run_id=(name, len(x), float(x.sum()), seed, optimizer, float(lr), int(epochs)),
-)
 
 # --- 4. MSE for regression ----------------------------------------------------------------
 st.subheader(t("losses.section_reg"))

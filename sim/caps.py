@@ -28,6 +28,9 @@ MAX_SWEEP = 8  # settings trained by one sweep or search
 MAX_WALL_SECONDS = 20.0  # a run longer than this stops early and says so
 MAX_FRAME_PICTURES = 40  # decision-boundary pictures one animation sends (a few KB each)
 
+# animations played in the browser
+MAX_FRAME_PICTURES = 40  # distinct pictures (e.g. decision boundaries) one chart sends
+
 # caching: entries kept per cached function
 CACHE_ENTRIES = 64
 TRAIN_CACHE_ENTRIES = 24  # a recorded training run is up to ~1.5 MB (boundary snapshots)

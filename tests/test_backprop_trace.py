@@ -122,3 +122,26 @@ def test_biggest_change_and_csv():
     table = trace.frame()
     assert set(table["stage"]) == set(bt.STAGES)
     assert len(table) == 61  # every number of the step, once
+
+
+def test_diagram_rows_hold_every_stage_for_the_player():
+    """The diagram the browser plays: stage k's rows are ``diagram_frames`` at stage k, and
+    every layer of the chart keeps the rows of the player's frame only."""
+    from ui import backprop_frames
+    from ui.player import Frames
+
+    trace = bt.trace_step(X1, X2, 0, "sigmoid", "mse", 3.0, seed=4)
+    nodes, edges = backprop_frames.diagram_rows(trace)
+    for k, stage in enumerate(bt.STAGES):
+        want_nodes, want_edges = bt.diagram_frames(trace, stage)
+        got = nodes[nodes["stage"] == k].drop(columns="stage").reset_index(drop=True)
+        assert got.equals(want_nodes)
+        got = edges[edges["stage"] == k].drop(columns="stage").reset_index(drop=True)
+        assert got.equals(want_edges)
+    assert edges["size"].between(0, 1).all()
+    chart = backprop_frames.network_layers(nodes, edges, Frames("bp", len(bt.STAGES), 0))
+    spec = chart.to_dict()
+    assert [p["name"] for p in spec["params"]] == ["bp_frame"]
+    assert all(
+        {"filter": "datum.stage == bp_frame"} in layer["transform"] for layer in spec["layer"]
+    )

@@ -95,3 +95,49 @@ def test_predictions_from_weights_rebuild_the_model():
     model.set_weights(result.weights)
     np.testing.assert_allclose(pred, model.predict(x))
     assert ll.regression_misses(y, pred)["mse"] == pytest.approx(model.evaluate(x, y), rel=1e-12)
+
+
+def test_picture_frames_are_capped_and_cover_every_frame():
+    from sim import caps
+    from ui import loss_frames
+
+    np.testing.assert_array_equal(loss_frames.picture_frames(7), np.arange(7))
+    shown = loss_frames.picture_frames(151)
+    assert len(shown) <= caps.MAX_FRAME_PICTURES
+    assert shown[0] == 0 and shown[-1] == 150 and (np.diff(shown) > 0).all()
+    assert list(loss_frames.picture_frames(1)) == [0]
+
+
+def test_boundary_pictures_and_markers_follow_the_engine():
+    """A run that stopped early (3 epochs of a 5-frame player) holds its last snapshot; each
+    picture is the engine's boundary at the snapshot its frame shows."""
+    from sim import charts
+    from ui import loss_frames
+
+    x, y = make_dataset("moons", 60, noise=0.2, seed=1)
+    short = train(
+        x,
+        y,
+        NetSpec(hidden=(4,)),
+        "binary",
+        2,
+        optimizer="sgd",
+        learning_rate=0.5,
+        loss="mse",
+        batch_size=20,
+        epochs=3,
+        seed=1,
+        grid_cells=12,
+    )
+    assert short.snapshot_epochs == [0, 1, 2, 3]
+    pictures = loss_frames.boundary_pictures(short, 6, 2, (40, 30), cap=3)
+    assert list(pictures["picture"]) == [0, 2, 5] and list(pictures["shown_until"]) == [2, 5, 6]
+    assert list(pictures["epoch"]) == [0, 2, 3]  # frame 5 holds the last snapshot (epoch 3)
+    assert pictures["url"].iloc[2] == charts.boundary_url(
+        short.grid_predictions[3], 12, 2, (40, 30)
+    )
+    epochs = loss_frames.frame_epochs([short], 6)
+    np.testing.assert_array_equal(epochs, [0, 1, 2, 3, 3, 3])
+    markers = loss_frames.epoch_marker_rows({"mse": short}, epochs)
+    assert list(markers["step"]) == [1, 2, 3, 4, 5]
+    assert markers["value"].iloc[-1] == short.history["accuracy"][-1]

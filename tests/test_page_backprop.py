@@ -2,12 +2,24 @@
 stages, its statements match the traced step in every reachable branch, bad URL values fall
 back. (Widget extremes and hostile URLs are swept by test_all_pages.)"""
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
-from apptest_utils import assert_clean, charts, notice_text, open_page
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_page,
+    player_data,
+)
 
 from sim import backprop_trace as bt
 from sim.training import train
+from ui.text import translate
 
 FILE = "pages/11_forward_backward.py"
 
@@ -16,8 +28,48 @@ def trace(y=1, act="tanh", loss="binary_crossentropy", lr=0.5, seed=0, x1=1.0, x
     return bt.trace_step(x1, x2, y, act, loss, lr, seed)
 
 
+def t_en(key: str) -> str:
+    return translate("en", key)
+
+
 def latex(at) -> str:
     return "\n".join(e.value for e in at.get("latex"))
+
+
+def panels(at, key: str = "backprop") -> dict[int, list]:
+    """The elements inside each container ``<key>_panel_<i>`` (the player shows one a
+    frame), by frame."""
+    found: dict[int, list] = {}
+
+    def inside(node) -> list:
+        out = []
+        for child in getattr(node, "children", {}).values():
+            out.append(child)
+            out += inside(child)
+        return out
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            block_id = getattr(getattr(child, "proto", None), "id", "") or ""
+            marker = f"-{key}_panel_"
+            if marker in block_id:
+                found[int(block_id.rsplit(marker, 1)[1])] = inside(child)
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def panel_latex(elements) -> str:
+    """The formulas of a panel, without the ``$$`` Streamlit wraps them in."""
+    blocks = [e.value for e in elements if getattr(e, "type", None) == "latex"]
+    return "\n".join(
+        block.strip().removeprefix("$$").removesuffix("$$").strip() for block in blocks
+    )
+
+
+def panel_markdown(elements) -> str:
+    return "\n".join(e.value for e in elements if getattr(e, "type", None) == "markdown")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -25,14 +77,23 @@ def test_renders_with_formulas(lang):
     at = open_page(FILE, lang=lang)
     assert_clean(at)
     assert len(charts(at)) >= 2
-    assert at.session_state["backprop_frame"] == 0  # starts at the question
+    data = player_data(at, "backprop")
+    # the stages, numbered 0 (the question) to 6 (the update) as the page numbers them; a
+    # new input starts at the question, one stage a second
+    assert data["frames"] == len(bt.STAGES) and data["first_number"] == 0
+    assert data["start"] == 0 and data["fps"] == 1 and data["panels"] is True
+    assert data["labels"]["unit"] == ("Stage" if lang == "en" else "단계")
     assert "1.000" in latex(at) and "-0.500" in latex(at)
 
 
-def test_stepping_shows_the_engines_numbers():
+def test_every_stage_panel_holds_the_engines_numbers():
     tr = trace()
     at = open_page(FILE)
+    assert_clean(at)
+    shown = panels(at)
+    assert sorted(shown) == list(range(len(bt.STAGES)))
     expected = {
+        0: f"{tr.x[0]:.3f}",
         1: f"{tr.hidden.z[0, 0]:.3f}",
         2: f"{tr.p:.3f}",
         3: f"{tr.loss:.3f}",
@@ -40,15 +101,46 @@ def test_stepping_shows_the_engines_numbers():
         5: f"{tr.hidden.dz[0, 1]:.3f}",
         6: f"{tr.hidden.W_new[0, 0]:.3f}",
     }
-    for k in range(1, len(bt.STAGES)):
-        at.button(key="backprop_step_btn").click().run()
-        assert_clean(at)
-        assert at.session_state["backprop_frame"] == k
-        assert expected[k] in latex(at), (k, expected[k])
-    assert f"{tr.loss:.3f} \\to {tr.loss_after:.3f}" in latex(at)
-    at.button(key="backprop_reset_btn").click().run()
-    at.button(key="backprop_play_btn").click().run()
-    assert at.session_state["backprop_frame"] > 0
+    for k, stage in enumerate(bt.STAGES):
+        formulas = panel_latex(shown[k])
+        # the panel of stage k holds exactly that stage's formulas, with the engine's numbers
+        assert formulas == "\n".join(bt.latex(tr, stage)), stage
+        assert expected[k] in formulas, (k, expected[k])
+        words = panel_markdown(shown[k])
+        assert f"Stage {k} / {len(bt.STAGES) - 1}" in words
+        assert t_en(f"backprop.stage_{stage}_title") in words
+        assert t_en(f"backprop.stage_{stage}_text") in words
+    assert f"{tr.loss:.3f} \\to {tr.loss_after:.3f}" in panel_latex(shown[6])
+
+
+def test_diagram_follows_the_stage():
+    """One diagram holds every stage's nodes and edges; each layer keeps the rows of the
+    stage the player shows, and those rows are the engine's diagram frames."""
+    tr = trace(act="relu", loss="mse", lr=3.0)
+    at = open_page(FILE, params={"act": "relu", "loss": "mse", "lr": "3.0"})
+    assert_clean(at)
+    specs = frame_charts(at, "backprop")
+    assert len(specs) == 1
+    for layer in specs[0]["layer"]:
+        assert {"filter": "datum.stage == backprop_frame"} in layer["transform"]
+    diagram = next(
+        c
+        for c in charts(at)
+        if any(p.get("name") == "backprop_frame" for p in json.loads(c.proto.spec)["params"])
+    )
+    data = list(chart_datasets(diagram).values())
+    nodes = next(d for d in data if "node" in d)
+    edges = next(d for d in data if "kind" in d)
+    assert sorted(nodes["stage"].unique()) == list(range(len(bt.STAGES)))
+    for k, stage in enumerate(bt.STAGES):
+        want_nodes, want_edges = bt.diagram_frames(tr, stage)
+        mine = nodes[nodes["stage"] == k].drop(columns="stage").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, want_nodes, check_dtype=False)
+        mine = edges[edges["stage"] == k].drop(columns="stage").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, want_edges, check_dtype=False)
+    # the output's error appears in the backward stages only
+    out = nodes[nodes["node"] == "out"].set_index("stage")["grad"]
+    assert out[3] == "" and out[4] == "δ " + bt.short(tr.output.dz[0, 0], 3)
 
 
 def test_default_statement_matches_the_step():
