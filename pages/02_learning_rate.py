@@ -9,7 +9,7 @@ from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
-from ui.page import setup
+from ui.page import notice_box, setup
 from ui.player import live_options, player
 
 page = setup("lr")
@@ -193,7 +193,7 @@ else:
         glob = next(m for m in surface.minima if m.kind == "global")
         at_min = run_facts.critical_rate(surface, glob.x, glob.y)
         lines.append(t("lr.critical_local", at_min=dv.fmt(at_min, 3), **common))
-mv.notice_box(page, lines)
+notice_box(page, lines)
 
 dv.download_runs(page, runs, f"learning_rates_{surface.name}.csv")
 page.finish()

@@ -10,10 +10,9 @@ from sim.surfaces import get_surface
 from ui import controls
 from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import multi_view as mv
 from ui.chart_view import plot
 from ui.download import csv_button, csv_bytes
-from ui.page import setup
+from ui.page import notice_box, setup
 from ui.player import player
 
 page = setup("basins")
@@ -238,7 +237,7 @@ if mine["none"] > 0:
     lines.append(t("basins.notice_none", count=mine["counts"][run_facts.NONE], steps=steps))
 if mine["diverged"] > 0:
     lines.append(t("basins.notice_diverged", count=mine["counts"][run_facts.DIVERGED]))
-mv.notice_box(page, lines)
+notice_box(page, lines)
 
 
 # CSV: every start's path (diverged tails left out) with its destination; the learner's

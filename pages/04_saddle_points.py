@@ -10,7 +10,7 @@ from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
-from ui.page import setup
+from ui.page import notice_box, setup
 from ui.player import player
 from ui.text import power_of_ten
 
@@ -206,7 +206,7 @@ elif gd_steps is not None and len(settled) == len(runs):
             momentum=settled[names["momentum"]],
         )
     )
-mv.notice_box(page, lines)
+notice_box(page, lines)
 
 dv.download_runs(page, runs, "saddle_points.csv")
 page.finish()

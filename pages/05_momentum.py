@@ -12,9 +12,8 @@ from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls
 from ui import descent_frames as frames_view
 from ui import descent_view as dv
-from ui import race_view as rv
 from ui.chart_view import plot
-from ui.page import setup
+from ui.page import notice_box, setup
 from ui.player import live_options, player
 
 page = setup("momentum")
@@ -188,7 +187,7 @@ class LiveDemo:
                 t("common.legend_run"),
             ),
             # the arrows' legend above the plot: beside the runs' it is wider than the column
-            frames_view.frame_arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
+            frames_view.arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
         ]
         chart = frames.bind(dv.surface_view(page, self.surface, layers))
         dv.show_surface_chart(chart, chart_key, self.surface.bounds, keys=start_keys)
@@ -343,7 +342,7 @@ def escape_demo() -> None:
     )
     if (sweep["regime"] == "diverged").any():
         lines.append(t("momentum.sweep_diverged", lr=dv.fmt(lr)))
-    rv.notice_box(page, lines)
+    notice_box(page, lines)
     dv.download_runs(page, runs, "momentum_two_valleys.csv")
 
 
@@ -444,7 +443,7 @@ def ravine_demo() -> None:
         rlines.append(
             t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"]))
         )
-    rv.notice_box(page, rlines)
+    notice_box(page, rlines)
     dv.download_runs(page, rruns, "momentum_ravine.csv")
 
 

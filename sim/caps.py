@@ -26,7 +26,6 @@ MAX_HIDDEN_LAYERS = 4
 MAX_FOLDS = 10
 MAX_SWEEP = 8  # settings trained by one sweep or search
 MAX_WALL_SECONDS = 20.0  # a run longer than this stops early and says so
-MAX_FRAME_PICTURES = 40  # decision-boundary pictures one animation sends (a few KB each)
 
 # animations played in the browser
 MAX_FRAME_PICTURES = 40  # distinct pictures (e.g. decision boundaries) one chart sends

@@ -15,7 +15,7 @@ def _click(point, keys):
     from ui import descent_view as dv
 
     st.session_state["chart"] = {"selection": {"place": [] if point is None else [point]}}
-    dv.on_click_place("chart", "player", ((-2.0, 2.0), (-1.0, 1.0)), tuple(keys))()
+    dv.on_click_place("chart", ((-2.0, 2.0), (-1.0, 1.0)), tuple(keys))()
 
 
 def _run(point, keys=("x0", "y0")) -> AppTest:
@@ -30,8 +30,6 @@ def test_click_sets_the_pages_start_keys(keys):
     at = _run({"cx": 1.234, "cy": -0.5}, keys)
     assert at.session_state[keys[0]] == 1.23
     assert at.session_state[keys[1]] == -0.5
-    # the player is asked for a whole-page rerun (the inputs of the run changed)
-    assert at.session_state["player_full"] is True
 
 
 def test_click_outside_the_window_is_clipped_to_it():

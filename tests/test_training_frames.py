@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim import caps
-from ui import training_frames
+from ui import descent_frames, training_frames
 from ui.player import Frames
 
 
@@ -53,7 +53,7 @@ def test_readout_and_marker_follow_the_frame():
     spec = training_frames.readout(["zero", "one", "two", "three"], frames).to_dict()
     assert spec["params"][0]["name"] == "k_frame"
     assert {"filter": "datum.epoch == k_frame"} in spec["transform"]
-    assert spec["height"] == training_frames.LINE_HEIGHT
+    assert spec["height"] == descent_frames.LINE_HEIGHT
     values = pd.DataFrame({"series": ["a", "a", "a"], "epoch": [1, 2, 3], "value": [0.5, 0.4, 0.3]})
     layers = training_frames.frame_marker(values, frames, ["a"])
     for layer in layers:

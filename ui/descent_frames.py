@@ -22,6 +22,7 @@ from sim import charts, descent
 from sim.surfaces import Surface
 from ui.player import Frames
 
+LINE_HEIGHT = 18  # pixels per line of chart text (readout)
 MAX_ARROW_FRACTION = 0.25  # arrows longer than this share of the window are shortened
 
 
@@ -204,7 +205,8 @@ def arrow_layers(
     """``charts.arrow_layers`` showing the frame's arrows only."""
     layer = charts.arrow_layers(arrows, bounds, kinds, legend)
     where = f"{frames.at()} && {frames.live_run()}"
-    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer])
+    # Altair hoists the data both layers share to their layer: keep it with the filtered ones
+    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -230,16 +232,24 @@ def number(field: str, digits: int = 4) -> str:
 
 
 def readout(
-    rows: pd.DataFrame, frames: Frames, expression: str, lines: int = 2, width=None
+    rows: pd.DataFrame,
+    frames: Frames,
+    expression: str,
+    lines: int = 2,
+    width=None,
+    field: str = "step",
 ) -> alt.Chart:
-    """A line or two of text that follows the frame: ``expression`` (``text_expr``) over the
-    frame's row of ``rows``; a newline in it breaks the line."""
-    height = 18 * lines
+    """A line or two of text that follows the frame: ``expression`` (``text_expr``, or
+    ``"datum.line"`` for text made on the server) over the row of ``rows`` whose ``field``
+    is the frame shown (and of the live run); a newline in it breaks the line."""
+    height = LINE_HEIGHT * lines
     chart = (
         alt.Chart(rows)
-        .transform_filter(f"{frames.at()} && {frames.live_run()}")
+        .transform_filter(f"{frames.at(field)} && {frames.live_run()}")
         .transform_calculate(line=expression)
-        .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
+        .mark_text(
+            align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=LINE_HEIGHT
+        )
         .encode(text="line:N", x=alt.value(0), y=alt.value(0))
         .properties(height=height, view=alt.ViewConfig(strokeWidth=0))
     )
@@ -612,34 +622,3 @@ def fixed_axis_metric_layers(
         ),
     ]
     return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
-
-
-def frame_arrow_layers(
-    arrows: pd.DataFrame, frames: Frames, bounds, kinds: dict[str, str], legend="bottom"
-) -> alt.LayerChart:
-    """``charts.arrow_layers`` showing the frame's arrows (of the live run) only. Altair
-    hoists the data two layers share to their layer, so the filtered layers are layered
-    again with that data (``arrow_layers`` above leaves it behind: its arrows are empty)."""
-    layer = charts.arrow_layers(arrows, bounds, kinds, legend)
-    where = f"{frames.at()} && {frames.live_run()}"
-    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
-
-
-def frame_readout(
-    rows: pd.DataFrame, frames: Frames, expression: str, field: str, lines: int = 2, width=None
-) -> alt.Chart:
-    """``readout`` over rows whose frame is the column ``field`` (a lesson whose frames are
-    not descent steps: mini-batches, epochs, rounds): ``expression`` over the frame's row,
-    a newline in it breaks the line."""
-    height = 18 * lines
-    chart = (
-        alt.Chart(rows)
-        .transform_filter(frames.at(field))
-        .transform_calculate(line=expression)
-        .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
-        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
-        .properties(height=height, view=alt.ViewConfig(strokeWidth=0))
-    )
-    if width is not None:
-        chart = chart.properties(width=width)
-    return frames.bind(chart)

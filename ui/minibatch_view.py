@@ -545,7 +545,7 @@ def readout(
         expression += f" + (datum.frame >= {frame} ? {json.dumps(chr(10) + gone)} : '')"
         lines += 1
     rows = tables.clock.drop(columns="answered")
-    return descent_frames.frame_readout(rows, frames, expression, "frame", lines)
+    return descent_frames.readout(rows, frames, expression, lines, field="frame")
 
 
 def fit_call(batch_size: int, epochs: int) -> str:

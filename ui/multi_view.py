@@ -14,63 +14,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import charts, descent
+from sim import charts
 from sim.surfaces import Surface
 from ui import descent_view as dv
 from ui.page import Page
-
-
-def path_table(runs: dict[str, descent.Trajectory], surface: Surface) -> pd.DataFrame:
-    """Rows ``series, step, x, y, loss`` of every single-start run, diverged tails left out,
-    thinned to what shows on screen: compute once, slice per frame."""
-    parts = []
-    for label, traj in runs.items():
-        df = traj.to_frame().drop(columns="start")
-        keep = charts.thin_path(df[["x", "y"]].to_numpy(), surface.bounds, dv.chart_size(surface))
-        df = df.iloc[keep]
-        df.insert(0, "series", label)
-        parts.append(df)
-    if not parts:
-        return pd.DataFrame(columns=["series", "step", "x", "y", "loss"])
-    return pd.concat(parts, ignore_index=True)
-
-
-def paths_until(table: pd.DataFrame, frame: int, runs: dict[str, descent.Trajectory]):
-    """The rows up to ``frame``, plus each series' exact point at ``frame`` (its ball). The
-    ball's tooltip prints 4 significant digits, so its values are not rounded to decimals
-    (which showed a ball near a minimum at 0 as exactly 0)."""
-    rows = table[table["step"] <= frame]
-    balls = []
-    for label, traj in runs.items():
-        k = min(frame, _last_finite(traj))
-        balls.append(
-            {
-                "series": label,
-                "step": k,
-                "x": float(traj.xy[k, 0]),
-                "y": float(traj.xy[k, 1]),
-                "loss": float(traj.loss[k]),
-            }
-        )
-    out = pd.concat([rows, pd.DataFrame(balls)], ignore_index=True)
-    return out.drop_duplicates(subset=["series", "step"], keep="last")
-
-
-def _last_finite(traj: descent.Trajectory) -> int:
-    return traj.steps if traj.diverged_at is None else int(traj.diverged_at) - 1
-
-
-def metric_frame(
-    runs: dict[str, descent.Trajectory], values: dict[str, np.ndarray]
-) -> pd.DataFrame:
-    """Rows ``series, step, value`` of one number per step and run (finite part only)."""
-    parts = []
-    for label, traj in runs.items():
-        n = _last_finite(traj) + 1
-        v = np.asarray(values[label], float)[:n]
-        parts.append(pd.DataFrame({"series": label, "step": np.arange(n), "value": v}))
-    df = pd.concat(parts, ignore_index=True)
-    return df[np.isfinite(df["value"])]
 
 
 def threshold_rule(value: float, colour: str = "#555555") -> alt.Chart:
@@ -80,29 +27,6 @@ def threshold_rule(value: float, colour: str = "#555555") -> alt.Chart:
         .mark_rule(color=colour, strokeDash=[5, 4])
         .encode(y="value:Q")
     )
-
-
-def metric_chart(
-    frame: pd.DataFrame,
-    series: Sequence[str],
-    x_title: str,
-    y_title: str,
-    log_y: bool = False,
-    extra_layers=(),
-    height: int = 260,
-) -> alt.LayerChart:
-    chart = charts.loss_chart(
-        frame, list(series), x_title, y_title, log_y=log_y, y_field="value", height=height
-    )
-    return charts.fit_width(alt.layer(chart, *extra_layers) if extra_layers else chart)
-
-
-def notice_box(page: Page, lines: Sequence[str]) -> None:
-    """The bordered "what to notice" box: a title and one paragraph per line."""
-    with st.container(border=True):
-        st.markdown(f"**{page.t('common.notice_title')}**")
-        for line in lines:
-            st.markdown(line)
 
 
 def join_numbers(page: Page, values: Sequence[float], empty_key: str) -> str:

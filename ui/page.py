@@ -142,3 +142,11 @@ def setup(key: str) -> Page:
     if rejected is not None:
         page.notice(t("common.bad_language", value=str(rejected)[:40]))
     return page
+
+
+def notice_box(page: Page, lines) -> None:
+    """The bordered "what to notice" box: a title and one paragraph per line."""
+    with st.container(border=True):
+        st.markdown(f"**{page.t('common.notice_title')}**")
+        for line in lines:
+            st.markdown(line)

@@ -35,7 +35,7 @@ export default function (component) {
   speed.replaceChildren(...data.fps_options.map((fps) => {
     const option = document.createElement("option");
     option.value = String(fps);
-    option.textContent = labels.fps.replace("{n}", String(fps));
+    option.textContent = fps === 1 ? labels.fps_one : labels.fps.replace("{n}", String(fps));
     option.selected = fps === s.fps;
     return option;
   }));

@@ -152,6 +152,7 @@ def player(
             "reset": t("common.reset"),
             "speed": t("common.speed"),
             "fps": t("common.fps_value"),
+            "fps_one": t("common.fps_one"),
             "unit": unit or t("common.unit_step"),
             "player": t("common.player"),
         },

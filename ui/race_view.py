@@ -208,14 +208,6 @@ def stopped_text(
     return out
 
 
-def notice_box(page: Page, lines: Sequence[str]) -> None:
-    """The bordered "what to notice" box: a title and one paragraph per line."""
-    with st.container(border=True):
-        st.markdown(f"**{page.t('common.notice_title')}**")
-        for line in lines:
-            st.markdown(line)
-
-
 def multi_select(
     page: Page,
     key: str,

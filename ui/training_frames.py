@@ -28,11 +28,11 @@ import streamlit as st
 
 from sim import caps, charts
 from sim.training import TrainResult
+from ui import descent_frames
 from ui.player import Frames
 
 BOUNDARY_SIZE = (420, 360)
 READOUT_COLUMNS = 52  # text columns a readout line may fill (a Hangul syllable counts 2)
-LINE_HEIGHT = 18  # pixels per readout line
 MARKER_COLOUR = "#555555"
 
 
@@ -253,17 +253,8 @@ def readout(lines: Sequence[str], frames: Frames, columns: int = READOUT_COLUMNS
     one sentence set per frame; the chart is as tall as the longest."""
     texts = [wrap(line, columns) for line in lines]
     rows = pd.DataFrame({"epoch": np.arange(len(texts), dtype=np.int32), "line": texts})
-    height = LINE_HEIGHT * max((text.count("\n") + 1 for text in texts), default=1)
-    chart = (
-        alt.Chart(rows)
-        .transform_filter(frames.at("epoch"))
-        .mark_text(
-            align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=LINE_HEIGHT
-        )
-        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
-        .properties(height=height, view=alt.ViewConfig(strokeWidth=0))
-    )
-    return frames.bind(chart)
+    lines_shown = max((text.count("\n") + 1 for text in texts), default=1)
+    return descent_frames.readout(rows, frames, "datum.line", lines_shown, field="epoch")
 
 
 def number(value: float, digits: int = 3) -> str:
