@@ -97,53 +97,6 @@ def curve_panels(
     )
 
 
-def boundary_panel(image_url: str, bounds, size: tuple[int, int], **properties) -> alt.Chart:
-    """One decision-boundary picture (points burnt in) stretched over ``bounds`` at a fixed
-    pixel size. The picture and its corners are constants of the spec (``alt.value`` and
-    ``alt.datum``) over a one-datum sequence generator: as a data frame (or inline values),
-    Streamlit would send an Arrow table with 0.5-1.3 KB of schema per panel and frame. The
-    spec keeps its structure from frame to frame: only the picture changes. ``properties``
-    (a ``title``) join the size in one ``.properties()`` call, which deep-copies the chart."""
-    (x0, x1), (y0, y1) = bounds
-    xs = alt.Scale(domain=[x0, x1], nice=False, zero=False)
-    ys = alt.Scale(domain=[y0, y1], nice=False, zero=False)
-    axis = alt.Axis(tickCount=4, title=None)
-    return (
-        alt.Chart(alt.sequence(0, 1))  # a data generator with one datum: nothing to send
-        .mark_image(aspect=False, align="left", baseline="top")
-        .encode(
-            x=alt.X(datum=x0, type="quantitative", scale=xs, axis=axis),
-            x2=alt.X2(datum=x1),
-            y=alt.Y(datum=y1, type="quantitative", scale=ys, axis=axis),
-            y2=alt.Y2(datum=y0),
-            url=alt.value(image_url),
-        )
-        .properties(width=size[0], height=size[1], **properties)
-    )
-
-
-def boundary_panels(
-    panels: Sequence[tuple[str, str | list[str], str, tuple]],
-    size: tuple[int, int],
-    columns: int = 3,
-) -> alt.ConcatChart:
-    """Every network's ``boundary_panel`` in one chart, ``columns`` to a row; ``panels`` are
-    ``(title, subtitle, image_url, bounds)`` (a subtitle given as a list: one line each).
-    One chart per animation frame instead of one per network: the browser builds each chart
-    of a page (and of a frame: the pictures are in the spec) on its own."""
-    return alt.concat(
-        *[
-            boundary_panel(
-                url, bounds, size, title=alt.Title(title, subtitle=subtitle, anchor="start")
-            )
-            for title, subtitle, url, bounds in panels
-        ],
-        columns=columns,
-        # "pad": each plot is size[0] x size[1] and the axes and titles add to it
-        autosize=alt.AutoSizeParams(type="pad"),
-    )
-
-
 def boundary_frame_panel(
     title: str,
     pictures: pd.DataFrame,
