@@ -110,18 +110,25 @@ def boundary_frame_panel(
     """One network's decision boundaries over an animation, in a ``size`` plot without
     axes (the picture is the plot): ``pictures`` has one row per picture, ``url`` (a data
     URL, points burnt in) and the frames it is shown on, ``shown_from <= frame <
-    shown_until`` (``picture_shown``, a Vega predicate); ``texts`` one row per frame,
-    ``frame, text`` (``text_shown`` picks the frame's row), written between the title and
+    shown_until`` (``picture_shown``, a Vega predicate: the picture it accepts is opaque);
+    ``texts`` one row per frame, ``frame, text`` (``text_shown`` picks the frame's row),
+    written between the title and
     the picture in ``text_lines`` lines (the most any frame needs, so the panel keeps its
     place while playing). ``subtitle``: the remedy's setting, under the title."""
     width, height = size
     line = 13
     lines = line * max(int(text_lines), 1)  # pixels the text takes above the picture
+    # every picture is drawn all the time and only the frame's is opaque: a picture the
+    # filter brought back would be loaded again, blank for a frame or two while playing
     picture = (
         alt.Chart(pictures)
-        .transform_filter(picture_shown)
         .mark_image(aspect=False, align="left", baseline="top", width=width, height=height)
-        .encode(x=alt.value(0), y=alt.value(0), url="url:N")
+        .encode(
+            x=alt.value(0),
+            y=alt.value(0),
+            url="url:N",
+            opacity=alt.condition(picture_shown, alt.value(1), alt.value(0)),
+        )
     )
     words = (
         alt.Chart(texts)

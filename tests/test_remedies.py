@@ -243,7 +243,8 @@ def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
     assert (first["width"], first["height"]) == (150, 125)
     image, words = first["layer"]
     assert image["mark"]["type"] == "image" and image["encoding"]["url"]["field"] == "url"
-    assert image["transform"] == [{"filter": shown}]
+    assert image["encoding"]["opacity"] == {"condition": {"test": shown, "value": 1}, "value": 0}
+    assert "transform" not in image  # all pictures stay loaded: no blank frame on a change
     assert words["transform"] == [{"filter": "datum.frame == r_frame"}]
     assert words["encoding"]["y"] == {"value": -3 * 13 - 3}  # three lines above the picture
 
