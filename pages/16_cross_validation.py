@@ -184,7 +184,7 @@ with chart_column:
         t("cv.legend_fold"),
         t("train.legend_class"),
         highlight=graded,
-        size=(360, 330),
+        size=(330, 320),  # with the class legend beside it, within the column at 1400 px
     )
     plot(st, frames.bind(chart.properties(title=t("cv.folds_title"))), width="content")
 
