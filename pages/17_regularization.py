@@ -200,7 +200,9 @@ for v in runs:
     )
 trained = len(results[remedies.BASELINE].epochs)
 
-trained_frames = len(max(results.values(), key=lambda r: len(r.epochs)).epochs) + 1
+# the frames follow the longest run (a diverged network stops early, keeps its last picture)
+longest = max(results.values(), key=lambda r: len(r.epochs))
+trained_frames = len(longest.epochs) + 1
 is_val = np.arange(len(x)) >= len(x_train)
 base_run = results[remedies.BASELINE]
 
@@ -229,12 +231,12 @@ text_lines = remedy_frames.line_count([s for texts in panel_texts.values() for s
 
 
 def frame_line(epoch: int) -> str:
-    """What the frame shows: the epoch, and the epoch the baseline's picture is from."""
+    """What the frame shows: the epoch, and the epoch its pictures are from (every run
+    takes them at the same epochs; a diverged one's panel says so itself)."""
     if epoch == 0:
         return t("remedies.frame_text_start")
-    shown = (
-        max(e for e in base_run.snapshot_epochs if e <= epoch) if base_run.snapshot_epochs else 0
-    )
+    taken = [e for e in longest.snapshot_epochs if e <= epoch]
+    shown = max(taken, default=0)
     return t("remedies.frame_text", epoch=epoch, epochs=trained_frames - 1, shown=shown)
 
 
