@@ -8,7 +8,7 @@ import streamlit as st
 from sim import caps, crossval
 from sim import validation_charts as vc
 from sim.training import NetSpec, default_loss
-from ui import controls
+from ui import controls, remedy_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -63,9 +63,12 @@ def cached_timed(x, y, spec, task, n_classes, k, epochs, seed, _label):
 
 page = setup("cv")
 t = page.t
-st.markdown(t("cv.intro"))
+st.markdown(t("cv.summary"))
 
-with st.container(border=True):
+# The folds and the player come first on screen; the settings below them are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('cv.data_title')}**")
@@ -93,7 +96,8 @@ if honest.diverged:
 
 
 def f3(v: float) -> str:
-    return f"{v:.3f}"
+    """Three decimals; a diverged fold's missing score is a dash, never "nan"."""
+    return f"{v:.3f}" if np.isfinite(v) else "–"
 
 
 fold_names = [t("cv.fold_name", n=f + 1) for f in range(k)]
@@ -102,56 +106,90 @@ points = pd.DataFrame(
         "x1": x[:, 0],
         "x2": x[:, 1],
         "fold": [fold_names[f] for f in honest.folds],
+        "fold_index": honest.folds.astype(int),
         "label": [t("train.class_name", k=int(c)) for c in y],
     }
 )
 
 
-def draw(frame: int) -> None:
-    picture, words = st.columns([1, 1])
+def round_text(frame: int) -> str:
+    """What round ``frame`` (0-based) trained and graded, and its score (and, when the
+    model was not reset, the leaking model's score on the same round)."""
+    n_val = int(np.sum(honest.folds == frame))
+    others = ", ".join(str(f + 1) for f in range(k) if f != frame)
+    lines = t(
+        "cv.frame_caption",
+        i=frame + 1,
+        k=k,
+        others=others,
+        n_train=len(x) - n_val,
+        n_val=n_val,
+        score=f3(honest.scores[frame]),
+    )
+    if dirty is None:
+        return lines
+    if frame == 0:
+        return lines + "\n" + t("cv.frame_leak_first", leak=f3(dirty.scores[0]))
+    seen = ", ".join(str(r + 1) for r in range(frame))
+    return lines + "\n" + t("cv.frame_leak", i=frame + 1, leak=f3(dirty.scores[frame]), seen=seen)
+
+
+texts = [round_text(f) for f in range(k)]
+with side_column:
+    frames = player(
+        page,
+        "cv",
+        k,
+        run_id=(name, len(x), float(x.sum()), seed, k, honest.epochs, bool(leak)),
+        start_at_end=False,
+        unit=t("cv.unit"),  # the word the round text uses
+        first_number=1,
+        fps=1,
+    )
+    graded = frames.at("fold_index")  # the fold the round shown grades
+    plot(
+        st,
+        remedy_frames.frame_text(
+            remedy_frames.text_rows(texts), frames, remedy_frames.line_count(texts)
+        ),
+        width="stretch",
+    )
+    st.markdown(f"**{t('cv.curves_title')}**")
+    rows = [
+        {"fold": fold_names[f], "fold_index": f, "epoch": e + 1, "value": v}
+        for f, curve in enumerate(honest.curves)
+        for e, v in enumerate(curve.get("val_loss", []))
+        if np.isfinite(v)
+    ]
+    plot(
+        st,
+        frames.bind(
+            vc.fold_curves(
+                pd.DataFrame(rows, columns=["fold", "fold_index", "epoch", "value"]),
+                fold_names,
+                t("train.epoch_axis"),
+                t("train.metric_loss"),
+                t("cv.legend_fold"),
+                highlight=graded,
+                height=250,
+            )
+        ),
+        width="stretch",
+    )
+    st.caption(t("cv.curves_caption"))
+with chart_column:
     chart = vc.fold_points(
         points,
         fold_names,
         t("cv.legend_fold"),
         t("train.legend_class"),
-        highlight=fold_names[frame],
+        highlight=graded,
+        size=(330, 320),  # with the class legend beside it, within the column at 1400 px
     )
-    plot(picture, chart, width="content")
-    n_val = int(np.sum(honest.folds == frame))
-    others = ", ".join(str(f + 1) for f in range(k) if f != frame)
-    words.markdown(
-        t(
-            "cv.round_caption",
-            i=frame + 1,
-            k=k,
-            others=others,
-            n_train=len(x) - n_val,
-            n_val=n_val,
-            score=f3(honest.scores[frame]),
-        )
-    )
-    if dirty is not None:
-        if frame == 0:
-            words.caption(t("cv.round_caption_first", leak=f3(dirty.scores[0])))
-        else:
-            seen = ", ".join(str(r + 1) for r in range(frame))
-            words.caption(
-                t("cv.round_caption_leak", i=frame + 1, leak=f3(dirty.scores[frame]), seen=seen)
-            )
-    words.markdown(t("cv.analogy"))
+    plot(st, frames.bind(chart.properties(title=t("cv.folds_title"))), width="content")
 
-
-st.markdown(f"**{t('cv.folds_title')}**")
-player(
-    page,
-    "cv",
-    k,
-    draw,
-    run_id=(name, len(x), seed, k),
-    start_at_end=False,
-    frame_label=t("cv.round_shown"),
-    first_number=1,
-)
+st.markdown(t("cv.intro"))
+st.markdown(t("cv.analogy"))
 
 # --- scores: mean and spread, honest vs not reset --------------------------------------------
 groups = [(t("cv.group_honest"), honest)]
@@ -163,43 +201,38 @@ for group, record in groups:
     for f, s in enumerate(scores):
         if np.isfinite(s):
             jitter = (f - (k - 1) / 2) / max(k, 2)
-            score_rows.append({"group": group, "fold": fold_names[f], "score": s, "jitter": jitter})
+            score_rows.append(
+                {
+                    "group": group,
+                    "fold": fold_names[f],
+                    "fold_index": f,
+                    "score": s,
+                    "jitter": jitter,
+                }
+            )
     ok = scores[np.isfinite(scores)]
     if len(ok):
         mean, std = float(ok.mean()), float(ok.std())
         summary_rows.append({"group": group, "mean": mean, "low": mean - std, "high": mean + std})
 
-curve_col, score_col = st.columns([1.1, 1])
-with curve_col:
-    st.markdown(f"**{t('cv.curves_title')}**")
-    rows = [
-        {"fold": fold_names[f], "epoch": e + 1, "value": v}
-        for f, curve in enumerate(honest.curves)
-        for e, v in enumerate(curve.get("val_loss", []))
-    ]
-    plot(
-        st,
-        vc.fold_curves(
-            pd.DataFrame(rows, columns=["fold", "epoch", "value"]),
-            fold_names,
-            t("train.epoch_axis"),
-            t("train.metric_loss"),
-            t("cv.legend_fold"),
-        ),
-        width="stretch",
-    )
-    st.caption(t("cv.curves_caption"))
+st.markdown(f"**{t('cv.scores_title')}**")
+score_col, _ = st.columns([1, 1.2])
 with score_col:
-    st.markdown(f"**{t('cv.scores_title')}**")
     plot(
         st,
-        vc.score_spread(
-            pd.DataFrame(score_rows, columns=["group", "fold", "score", "jitter"]),
-            pd.DataFrame(summary_rows, columns=["group", "mean", "low", "high"]),
-            [g for g, _ in groups],
-            "",
-            t("cv.scores_axis"),
-            t("cv.legend_group"),
+        frames.bind(
+            vc.score_spread(
+                pd.DataFrame(
+                    score_rows, columns=["group", "fold", "fold_index", "score", "jitter"]
+                ),
+                pd.DataFrame(summary_rows, columns=["group", "mean", "low", "high"]),
+                [g for g, _ in groups],
+                "",
+                t("cv.scores_axis"),
+                t("cv.legend_group"),
+                height=260,
+                highlight=graded,
+            )
         ),
         width="stretch",
     )

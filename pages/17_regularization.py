@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import remedies, stopping
+from sim import caps, remedies, stopping
 from sim import remedy_charts as rc
 from sim.training import default_loss
-from ui import controls
+from ui import controls, remedy_frames
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -24,13 +24,27 @@ LAYERS = 2
 WIDTHS = (16, 32, 64, 128)
 L2_FACTORS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 GRID_CELLS = 30
-MAX_FRAMES = 20  # boundary snapshots per run (every k-th epoch beyond that)
-PANEL = (190, 160)  # pixels of one small-multiple boundary panel
-PER_ROW = 3  # panels per row
+# boundary pictures per network: five networks share the page's payload (~100 pictures of
+# ~3 KB), so each gets half of what a one-network animation may send
+PICTURES = caps.MAX_FRAME_PICTURES // 2
+PANEL = (150, 125)  # pixels of one boundary picture: two rows of three fit above the fold
+PANELS_PER_ROW = 3
+CURVES_PER_ROW = 3
+
+
+@st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
+def cached_pictures(predictions, n_classes, bounds, x, y, is_val) -> list[str]:
+    """``remedies.boundary_picture`` of each snapshot of one run (data URLs), cached: a
+    rerun that reuses a training (a remedy switched on or off) redraws nothing."""
+    return [
+        remedies.boundary_picture(p, GRID_CELLS, n_classes, bounds, x, y, is_val, PANEL)
+        for p in predictions
+    ]
+
 
 page = setup("remedies")
 t = page.t
-st.markdown(t("remedies.intro"))
+st.markdown(t("remedies.summary"))
 
 
 def pct(v: float | None) -> str:
@@ -38,10 +52,14 @@ def pct(v: float | None) -> str:
 
 
 def f3(v: float) -> str:
-    return f"{v:.3f}"
+    """Three decimals; a non-finite value (a diverging epoch) is a dash."""
+    return f"{v:.3f}" if math.isfinite(v) else "–"
 
 
-with st.container(border=True):
+# The boundaries and the player come first on screen; the settings below them are read first.
+chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+settings = st.container(border=True)
+with settings:
     left, right = st.columns([1, 1.25])
     with left:
         st.markdown(f"**{t('remedies.data_title')}**")
@@ -139,7 +157,8 @@ if n_epochs < int(epochs):
     page.notice(
         t("train.epochs_capped", requested=int(epochs), samples=len(x_train), epochs=n_epochs)
     )
-every = max(1, math.ceil(n_epochs / MAX_FRAMES))
+# snapshots at every k-th epoch and the last: at most PICTURES of them
+every = max(1, math.ceil(n_epochs / (PICTURES - 2)))
 fit = dict(
     learning_rate=LEARNING_RATE,
     batch_size=batch,
@@ -181,7 +200,100 @@ for v in runs:
     )
 trained = len(results[remedies.BASELINE].epochs)
 
-# --- learning curves: one panel per network, on one shared scale -------------------------
+# the frames follow the longest run (a diverged network stops early, keeps its last picture)
+longest = max(results.values(), key=lambda r: len(r.epochs))
+trained_frames = len(longest.epochs) + 1
+is_val = np.arange(len(x)) >= len(x_train)
+base_run = results[remedies.BASELINE]
+
+
+def panel_text(v: remedies.Variant, r, epoch: int) -> str:
+    """The network's validation numbers after ``epoch`` (0: before training), as Keras
+    reported them while training (the curves' values; with L2 the penalty is included)."""
+    losses = r.history.get("val_loss", [])
+    accs = r.history.get("val_accuracy", [])
+    if r.diverged and epoch >= r.diverged["epoch"]:
+        return t("remedies.panel_diverged", epoch=r.diverged["epoch"])
+    k = min(epoch, len(losses))  # a run cut short by the time budget keeps its last numbers
+    if k == 0:
+        return t("remedies.panel_start")
+    return t(
+        "remedies.panel_epoch_l2" if v.spec.l2 else "remedies.panel_epoch",
+        val_loss=f3(losses[k - 1]),
+        acc=pct(accs[k - 1] if len(accs) >= k and math.isfinite(accs[k - 1]) else None),
+    )
+
+
+panel_texts = {
+    v.key: [panel_text(v, results[v.key], e) for e in range(trained_frames)] for v in runs
+}
+text_lines = remedy_frames.line_count([s for texts in panel_texts.values() for s in texts])
+
+
+def frame_line(epoch: int) -> str:
+    """What the frame shows: the epoch, and the epoch its pictures are from (every run
+    takes them at the same epochs; a diverged one's panel says so itself)."""
+    if epoch == 0:
+        return t("remedies.frame_text_start")
+    taken = [e for e in longest.snapshot_epochs if e <= epoch]
+    shown = max(taken, default=0)
+    return t("remedies.frame_text", epoch=epoch, epochs=trained_frames - 1, shown=shown)
+
+
+frame_lines = [frame_line(e) for e in range(trained_frames)]
+with side_column:
+    frames = player(
+        page,
+        "remedies",
+        trained_frames,
+        run_id=(name, len(x), seed, float(x.sum()), n_epochs, tuple(v.spec for v in runs)),
+        unit=t("common.unit_epoch"),
+        fps=10,
+    )
+    plot(
+        st,
+        remedy_frames.frame_text(
+            remedy_frames.text_rows(frame_lines), frames, remedy_frames.line_count(frame_lines)
+        ),
+        width="stretch",
+    )
+    st.caption(t("remedies.boundary_legend"))
+    st.markdown(t("remedies.analogy"))
+
+with chart_column:
+    st.markdown(f"**{t('remedies.boundary_title')}**")
+    shown = "datum.shown_from <= remedies_frame && remedies_frame < datum.shown_until"
+    panels = []
+    for v in runs:
+        r = results[v.key]
+        urls = cached_pictures(tuple(r.grid_predictions), n_classes, r.grid_bounds, x, y, is_val)
+        spans = remedy_frames.picture_spans(r.snapshot_epochs[: len(urls)], trained_frames)
+        pictures = pd.DataFrame(
+            {
+                "url": urls,
+                "shown_from": [a for a, _ in spans],
+                "shown_until": [b for _, b in spans],
+            }
+        )
+        panels.append(
+            rc.boundary_frame_panel(
+                variant_name(v),
+                pictures,
+                remedy_frames.text_rows(panel_texts[v.key]),
+                PANEL,
+                shown,
+                frames.at("frame"),
+                text_lines,
+                subtitle=setting(v),
+            )
+        )
+    plot(
+        st,
+        frames.bind(rc.boundary_frame_panels(panels, columns=PANELS_PER_ROW)),
+        width="content",
+    )
+
+# --- learning curves: one panel per network, on one shared scale, marked at the frame ------
 series = [t("train.series_train"), t("train.series_val")]
 domain = remedies.shared_domain([results[v.key] for v in runs])
 st.markdown(f"**{t('remedies.curves_title')}**")
@@ -194,83 +306,28 @@ def panel_subtitle(v: remedies.Variant) -> str:
 
 plot(
     st,
-    rc.curve_panels(
-        [
-            (
-                panel_heading(v),
-                panel_subtitle(v),
-                remedies.curve_rows(results[v.key], tuple(series)),
-            )
-            for v in runs
-        ],
-        series,
-        t("train.epoch_axis"),
-        t("train.metric_loss"),
-        domain,
-        columns=PER_ROW,
+    frames.bind(
+        rc.curve_panels(
+            [
+                (
+                    panel_heading(v),
+                    panel_subtitle(v),
+                    remedies.curve_rows(results[v.key], tuple(series)),
+                )
+                for v in runs
+            ],
+            series,
+            t("train.epoch_axis"),
+            t("train.metric_loss"),
+            domain,
+            columns=CURVES_PER_ROW,
+            frame_at=frames.at("epoch"),
+        )
     ),
     width="content",
 )
 st.caption(t("remedies.curves_caption"))
-
-# --- decision boundaries over the epochs (the animated part) -----------------------------
-is_val = np.arange(len(x)) >= len(x_train)
-base_run = results[remedies.BASELINE]
-# the frames follow the longest run (a diverged network stops early and keeps its last picture)
-longest = max(results.values(), key=lambda r: len(r.snapshot_epochs))
-frames = len(longest.snapshot_epochs)
-# every boundary subtitle gets as many lines as the longest one in use, so the pictures of a
-# row line up and the chart keeps its height from frame to frame
-subtitle_keys = ["remedies.panel_start", "remedies.panel_epoch"]
-subtitle_keys += ["remedies.panel_epoch_l2"] if any(v.spec.l2 for v in runs) else []
-subtitle_keys += ["remedies.panel_diverged"] if any(r.diverged for r in results.values()) else []
-subtitle_lines = max(t(key).count("\n") + 1 for key in subtitle_keys)
-
-
-def draw(frame: int) -> None:
-    picture, words = st.columns([3, 1.1])
-    panels = []
-    for v in runs:
-        r = results[v.key]
-        i = min(frame, len(r.snapshot_epochs) - 1)
-        url = remedies.boundary_picture(
-            r.grid_predictions[i], GRID_CELLS, n_classes, r.grid_bounds, x, y, is_val, PANEL
-        )
-        losses = r.history.get("val_loss", [])
-        k = min(r.snapshot_epochs[i], len(losses))  # a diverged run has fewer (finite) epochs
-        if r.diverged and frame > i:  # past a diverged network's last picture: say so
-            subtitle = t("remedies.panel_diverged", epoch=r.diverged["epoch"])
-        elif k == 0:
-            subtitle = t("remedies.panel_start")
-        else:
-            accs = r.history.get("val_accuracy", [])
-            subtitle = t(
-                "remedies.panel_epoch_l2" if v.spec.l2 else "remedies.panel_epoch",
-                val_loss=f3(losses[k - 1]),
-                acc=pct(accs[k - 1] if len(accs) >= k else None),
-            )
-        # one line per figure: a panel is narrower than the sentence
-        lines = subtitle.split("\n")
-        lines += [" "] * (subtitle_lines - len(lines))
-        panels.append((panel_heading(v), lines, url, r.grid_bounds))
-    plot(picture, rc.boundary_panels(panels, PANEL, columns=PER_ROW), width="content")
-    epoch = longest.snapshot_epochs[min(frame, frames - 1)]
-    if epoch == 0:
-        words.markdown(t("remedies.frame_start"))
-    else:
-        words.markdown(t("remedies.frame_caption", epoch=epoch, epochs=len(longest.epochs)))
-    words.caption(t("remedies.boundary_legend"))
-    words.markdown(t("remedies.analogy"))
-
-
-st.markdown(f"**{t('remedies.boundary_title')}**")
-player(
-    page,
-    "remedies",
-    frames,
-    draw,
-    run_id=(name, len(x), seed, float(x.sum()), n_epochs, tuple(v.spec for v in runs)),
-)
+st.markdown(t("remedies.intro"))
 
 # --- the final scores ----------------------------------------------------------------------
 base = scores[remedies.BASELINE]

@@ -14,13 +14,21 @@ import pandas as pd
 
 from sim import charts
 
+MARKER_COLOUR = "#888888"  # the rule at an animation's frame
+
 
 def curve_marks(
-    series: Sequence[str], x_title: str, y_title: str, y_domain: tuple[float, float]
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    y_domain: tuple[float, float],
+    frame_at: str | None = None,
 ) -> list[alt.Chart]:
     """The line and dot layers of a network's training and validation curves ``series,
     epoch, value``, without data: every panel shares them (and the y scale ``y_domain``, so
-    the gaps compare at a glance)."""
+    the gaps compare at a glance). ``frame_at`` (a Vega predicate such as ``datum.epoch ==
+    remedies_frame``) adds a marker on the rows of an animation's frame: a dashed rule and
+    a larger dot on each curve."""
     colour, shape = charts.series_encodings(series, "")
     x = alt.X("epoch:Q", title=x_title)
     y = alt.Y(
@@ -31,10 +39,26 @@ def curve_marks(
     )
     base = alt.Chart().encode(x=x, y=y, color=colour.legend(None))
     tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")]
-    return [
+    layers = [
         base.mark_line(strokeWidth=2, clip=True),
         base.mark_point(size=14, filled=True, clip=True).encode(shape=shape, tooltip=tooltip),
     ]
+    if frame_at is not None:
+        # a rule with only x spans the plot's height; one per panel (the last series' row)
+        rule = (
+            alt.Chart()
+            .transform_filter(frame_at)
+            .transform_filter(alt.datum.series == series[-1])
+            .mark_rule(color=MARKER_COLOUR, strokeDash=[4, 3])
+            .encode(x=x)
+        )
+        layers += [
+            rule,
+            base.transform_filter(frame_at)
+            .mark_point(size=90, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True)
+            .encode(shape=shape, tooltip=tooltip),
+        ]
+    return layers
 
 
 def curve_panels(
@@ -46,6 +70,7 @@ def curve_panels(
     columns: int = 3,
     width: int = 215,
     height: int = 150,
+    frame_at: str | None = None,
 ) -> alt.ConcatChart:
     """Every network's curves in one chart, ``columns`` to a row; ``panels`` are ``(title,
     subtitle, frame)``. One chart of five panels reaches the screen sooner than five charts:
@@ -54,8 +79,9 @@ def curve_panels(
 
     The layers are encoded once for all panels, and each panel is made in one constructor:
     Altair re-validates every ``.encode()`` and deep-copies the chart on every
-    ``.properties()``: building this chart took 63 ms, now 20 ms (same spec)."""
-    marks = curve_marks(series, x_title, y_title, y_domain)
+    ``.properties()``: building this chart took 63 ms, now 20 ms (same spec). ``frame_at``:
+    see ``curve_marks``."""
+    marks = curve_marks(series, x_title, y_title, y_domain, frame_at)
     return alt.concat(
         *[
             alt.LayerChart(
@@ -71,48 +97,69 @@ def curve_panels(
     )
 
 
-def boundary_panel(image_url: str, bounds, size: tuple[int, int], **properties) -> alt.Chart:
-    """One decision-boundary picture (points burnt in) stretched over ``bounds`` at a fixed
-    pixel size. The picture and its corners are constants of the spec (``alt.value`` and
-    ``alt.datum``) over a one-datum sequence generator: as a data frame (or inline values),
-    Streamlit would send an Arrow table with 0.5-1.3 KB of schema per panel and frame. The
-    spec keeps its structure from frame to frame: only the picture changes. ``properties``
-    (a ``title``) join the size in one ``.properties()`` call, which deep-copies the chart."""
-    (x0, x1), (y0, y1) = bounds
-    xs = alt.Scale(domain=[x0, x1], nice=False, zero=False)
-    ys = alt.Scale(domain=[y0, y1], nice=False, zero=False)
-    axis = alt.Axis(tickCount=4, title=None)
-    return (
-        alt.Chart(alt.sequence(0, 1))  # a data generator with one datum: nothing to send
-        .mark_image(aspect=False, align="left", baseline="top")
+def boundary_frame_panel(
+    title: str,
+    pictures: pd.DataFrame,
+    texts: pd.DataFrame,
+    size: tuple[int, int],
+    picture_shown: str,
+    text_shown: str,
+    text_lines: int,
+    subtitle: str = "",
+) -> alt.LayerChart:
+    """One network's decision boundaries over an animation, in a ``size`` plot without
+    axes (the picture is the plot): ``pictures`` has one row per picture, ``url`` (a data
+    URL, points burnt in) and the frames it is shown on, ``shown_from <= frame <
+    shown_until`` (``picture_shown``, a Vega predicate: the picture it accepts is opaque);
+    ``texts`` one row per frame, ``frame, text`` (``text_shown`` picks the frame's row),
+    written between the title and
+    the picture in ``text_lines`` lines (the most any frame needs, so the panel keeps its
+    place while playing). ``subtitle``: the remedy's setting, under the title."""
+    width, height = size
+    line = 13
+    lines = line * max(int(text_lines), 1)  # pixels the text takes above the picture
+    # every picture is drawn all the time and only the frame's is opaque: a picture the
+    # filter brought back would be loaded again, blank for a frame or two while playing
+    picture = (
+        alt.Chart(pictures)
+        .mark_image(aspect=False, align="left", baseline="top", width=width, height=height)
         .encode(
-            x=alt.X(datum=x0, type="quantitative", scale=xs, axis=axis),
-            x2=alt.X2(datum=x1),
-            y=alt.Y(datum=y1, type="quantitative", scale=ys, axis=axis),
-            y2=alt.Y2(datum=y0),
-            url=alt.value(image_url),
+            x=alt.value(0),
+            y=alt.value(0),
+            url="url:N",
+            opacity=alt.condition(picture_shown, alt.value(1), alt.value(0)),
         )
-        .properties(width=size[0], height=size[1], **properties)
+    )
+    words = (
+        alt.Chart(texts)
+        .transform_filter(text_shown)
+        .mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n", lineHeight=line)
+        .encode(x=alt.value(0), y=alt.value(-lines - 3), text="text:N")
+    )
+    return alt.LayerChart(
+        layer=[picture, words],
+        width=width,
+        height=height,
+        title=alt.Title(
+            title,
+            subtitle=subtitle,
+            anchor="start",
+            fontSize=12,
+            subtitleFontSize=11,
+            offset=4,  # above the text: the group's bounds include it
+        ),
+        view=alt.ViewConfig(strokeWidth=0),
     )
 
 
-def boundary_panels(
-    panels: Sequence[tuple[str, str | list[str], str, tuple]],
-    size: tuple[int, int],
-    columns: int = 3,
+def boundary_frame_panels(
+    panels: Sequence[alt.LayerChart], columns: int = 3, spacing: int = 12
 ) -> alt.ConcatChart:
-    """Every network's ``boundary_panel`` in one chart, ``columns`` to a row; ``panels`` are
-    ``(title, subtitle, image_url, bounds)`` (a subtitle given as a list: one line each).
-    One chart per animation frame instead of one per network: the browser builds each chart
-    of a page (and of a frame: the pictures are in the spec) on its own."""
+    """The ``boundary_frame_panel`` of every network in one chart, ``columns`` to a row."""
     return alt.concat(
-        *[
-            boundary_panel(
-                url, bounds, size, title=alt.Title(title, subtitle=subtitle, anchor="start")
-            )
-            for title, subtitle, url, bounds in panels
-        ],
+        *panels,
         columns=columns,
-        # "pad": each plot is size[0] x size[1] and the axes and titles add to it
+        spacing=spacing,
+        # "pad": each plot keeps its size and the titles and texts add to it
         autosize=alt.AutoSizeParams(type="pad"),
     )

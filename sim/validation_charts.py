@@ -88,7 +88,8 @@ def fold_points(
     size: tuple[int, int] = (300, 290),
 ) -> alt.Chart:
     """Data points ``x1, x2, fold, label``: colour by fold, shape by class; with
-    ``highlight`` (a fold name) the other folds are drawn pale (the fold being graded)."""
+    ``highlight``, a Vega predicate (``"datum.fold_index == cv_frame"``: the fold an
+    animation's frame grades), the points it rejects are drawn pale."""
     colour = alt.Color(
         "fold:N",
         scale=alt.Scale(domain=list(folds), range=_palette(len(folds))),
@@ -107,7 +108,7 @@ def fold_points(
         ),
     )
     opacity = (
-        alt.condition(alt.datum.fold == highlight, alt.value(1.0), alt.value(0.18))
+        alt.condition(highlight, alt.value(1.0), alt.value(0.18))
         if highlight is not None
         else alt.value(0.9)
     )
@@ -136,7 +137,8 @@ def fold_curves(
     highlight: str | None = None,
     height: int = 300,
 ) -> alt.Chart:
-    """One validation curve per fold ``fold, epoch, value``; ``highlight`` drawn bold."""
+    """One validation curve per fold ``fold, epoch, value``; the curves ``highlight`` (a
+    Vega predicate, as in ``fold_points``) accepts are drawn bold, the others thin."""
     colour = alt.Color(
         "fold:N",
         scale=alt.Scale(domain=list(folds), range=_palette(len(folds))),
@@ -144,9 +146,14 @@ def fold_curves(
         legend=alt.Legend(orient="bottom", columns=min(len(folds), 5)),
     )
     width = (
-        alt.condition(alt.datum.fold == highlight, alt.value(3.2), alt.value(1.4))
+        alt.condition(highlight, alt.value(3.4), alt.value(1.2))
         if highlight is not None
         else alt.value(2.0)
+    )
+    opacity = (
+        alt.condition(highlight, alt.value(1.0), alt.value(0.45))
+        if highlight is not None
+        else alt.value(1.0)
     )
     return (
         alt.Chart(frame)
@@ -156,6 +163,7 @@ def fold_curves(
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=colour,
             strokeWidth=width,
+            opacity=opacity,
             tooltip=["fold:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
         )
         .properties(height=height)
@@ -170,10 +178,11 @@ def score_spread(
     y_title: str,
     legend_title: str,
     height: int = 300,
+    highlight: str | None = None,
 ) -> alt.LayerChart:
     """Per-fold scores ``group, fold, score`` as points per group (honest / not reset),
     with each group's mean as a tick and the mean ± std as a band (``summary``: ``group,
-    mean, low, high``)."""
+    mean, low, high``); the points ``highlight`` (a Vega predicate) accepts get a ring."""
     scale = alt.Scale(domain=list(groups), range=OKABE_ITO[: len(groups)])
     colour = alt.Color(
         "group:N", scale=scale, title=legend_title, legend=alt.Legend(orient="bottom")
@@ -216,7 +225,14 @@ def score_spread(
         )
     )
     _ = x_title
-    return alt.layer(band, mean, points).properties(height=height)
+    layers = [band, mean, points]
+    if highlight is not None:
+        layers.append(
+            points.transform_filter(highlight)
+            .mark_point(filled=False, size=260, strokeWidth=2.2)
+            .encode(color=alt.value(MARK_COLOUR))
+        )
+    return alt.layer(*layers).properties(height=height)
 
 
 def _palette(n: int) -> list[str]:

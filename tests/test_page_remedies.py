@@ -1,22 +1,32 @@
 """The remedies-for-overfitting lesson (B15): its statement matches the engine's runs in
 every branch reachable from the controls, the table and the Keras code show what was
-trained, a diverged network is explained, bad URL values fall back, Play advances the
-boundary animation and a frame stays small."""
+trained, a diverged network is explained, bad URL values fall back, and the player's frames
+(one per epoch) carry the engine's numbers and a bounded set of boundary pictures."""
 
 import dataclasses
 import functools
 import json
 
-from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_code,
+    open_page,
+    player_data,
+)
 
 import ui.train_view as train_view
-from sim import remedies, stopping
+from sim import caps, remedies, stopping
 from sim.datasets import make_dataset
 from sim.training import train
 
 FILE = "pages/17_regularization.py"
 ALL_OFF = {"dropout": "false", "batchnorm": "false", "augment": "false", "l2": "false"}
-FRAME_BYTES = 30_000  # what one animation frame may send
+PICTURES = caps.MAX_FRAME_PICTURES // 2  # boundary pictures per network (the page's share)
+PICTURE_BYTES = 4_000  # one 150 x 125 picture with the points burnt in (~2.5-3.3 KB seen)
 
 
 @functools.cache
@@ -47,9 +57,28 @@ def expected(seed=2, n=100, noise=0.3, rate=0.3, bn=True, std=0.2, l2=0.01, widt
 
 
 def boundary_chart(at):
-    """The one chart of the decision-boundary panels (pictures in the spec)."""
-    (chart,) = [c.proto for c in charts(at) if '"image"' in c.proto.spec]
+    """The one chart of the decision-boundary panels (pictures in its data)."""
+    (chart,) = [c for c in charts(at) if '"image"' in c.proto.spec]
     return chart
+
+
+def boundary_panels(at) -> list[dict]:
+    """Per network: its ``title`` and ``subtitle``, its ``pictures`` (``url, shown_from,
+    shown_until``) and its per-frame ``texts`` (``frame, text``), from the chart sent."""
+    chart = boundary_chart(at)
+    spec, data = json.loads(chart.proto.spec), chart_datasets(chart)
+    panels = []
+    for panel in spec["concat"]:
+        pictures, texts = (data[layer["data"]["name"]] for layer in panel["layer"])
+        panels.append(
+            {
+                "title": panel["title"]["text"],
+                "subtitle": panel["title"]["subtitle"],
+                "pictures": pictures,
+                "texts": texts.set_index("frame")["text"],
+            }
+        )
+    return panels
 
 
 def pct(v):
@@ -63,28 +92,27 @@ def test_default_statement_names_the_narrowest_gap_and_the_best_score():
     assert not verdict.too_strong and not verdict.worse
     at = open_page(FILE)
     assert_clean(at)
-    # one chart of the five networks' curves, one of their five decision boundaries
-    assert len(charts(at)) == 2
-    boundaries = json.loads(boundary_chart(at).spec)["concat"]
-    titles = [panel["title"]["text"] for panel in boundaries]
-    assert titles[0] == "Baseline" and len(titles) == 5
-    # the last epoch's validation loss and accuracy, one figure per line; every panel has
-    # the L2 panel's three lines, so the pictures of a row line up
-    subtitles = {t: panel["title"]["subtitle"] for t, panel in zip(titles, boundaries, strict=True)}
-    base_loss, base_acc = base_run.history["val_loss"][-1], base_run.history["val_accuracy"][-1]
-    assert subtitles["Baseline"] == [
-        f"validation loss {base_loss:.3f}",
-        f"accuracy {pct(base_acc)}",
-        " ",
+    # the five decision boundaries (one chart), the frame's line, the five networks' curves
+    assert len(charts(at)) == 3 and len(frame_charts(at, "remedies")) == 3
+    panels = boundary_panels(at)
+    names = ["Baseline", "Dropout", "Batch normalization", "Data augmentation"]
+    assert [p["title"] for p in panels] == [*names, "L2 weight decay"]
+    assert [p["subtitle"] for p in panels][1:] == [
+        "rate 0.3",
+        "after each hidden layer",
+        "σ = 0.2",
+        "λ = 0.01",
     ]
-    l2 = subtitles["L2 weight decay · λ = 0.01"]
+    # every frame's numbers are the engine's, epoch by epoch (frame 0: before training)
+    texts = panels[0]["texts"]
+    assert list(texts.index) == list(range(101))
+    assert texts[0] == "before training: random weights"
+    for epoch in (1, 9, 50, 100):
+        loss = base_run.history["val_loss"][epoch - 1]
+        acc = base_run.history["val_accuracy"][epoch - 1]
+        assert texts[epoch] == f"validation loss {loss:.3f}\naccuracy {pct(acc)}"
+    l2 = panels[4]["texts"][100].split("\n")
     assert l2[0].startswith("validation loss ") and l2[1] == "(including the L2 penalty)"
-    at.slider(key="remedies_shown").set_value(0).run()  # before training: as many lines
-    start = ["before training: random weights", " ", " "]
-    assert [p["title"]["subtitle"] for p in json.loads(boundary_chart(at).spec)["concat"]] == [
-        start
-    ] * 5
-    assert all(panel["mark"]["type"] == "image" for panel in boundaries)
     text = notice_text(at)
     base = scores["baseline"]
     low_epoch, low = remedies.lowest_validation(base_run)
@@ -139,7 +167,8 @@ def test_no_overfit_when_the_baseline_generalises():
 def test_all_remedies_off_asks_for_one():
     at = open_page(FILE, params=ALL_OFF)
     assert_clean(at)
-    assert len(charts(at)) == 2  # the baseline alone
+    assert len(charts(at)) == 3  # the baseline alone: its boundary, the line, its curves
+    assert len(boundary_panels(at)) == 1
     assert "Switch on a remedy" in notice_text(at)
 
 
@@ -224,11 +253,16 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
     assert "Left out of the comparison because training diverged: Dropout." in notice_text(at)
     table = at.table[0].value
     assert list(table.iloc[1])[2:7] == ["–"] * 5
-    # past its last picture (the last frame), its panel says it diverged, not a score
-    panels = json.loads(boundary_chart(at).spec)["concat"]
-    assert panels[1]["title"]["text"] == "Dropout · rate 0.3"
-    assert panels[1]["title"]["subtitle"] == ["diverged in epoch 7", "its last finite picture", " "]
-    assert panels[0]["title"]["subtitle"][0].startswith("validation loss ")
+    # from the epoch it diverged on, its panel says so and keeps its last finite picture
+    panels = boundary_panels(at)
+    dropout = panels[1]
+    assert (dropout["title"], dropout["subtitle"]) == ("Dropout", "rate 0.3")
+    assert dropout["texts"][6].startswith("validation loss ")
+    for epoch in (7, 50, 100):
+        assert dropout["texts"][epoch] == "diverged in epoch 7\nits last finite picture"
+    pictures = dropout["pictures"]
+    assert pictures["shown_from"].max() < 7 and pictures["shown_until"].max() == 101
+    assert panels[0]["texts"][100].startswith("validation loss ")
 
 
 def test_keras_code_of_each_network():
@@ -252,17 +286,44 @@ def test_bad_url_values_fall_back():
     assert "rate=abc" in notices and "factor=7" in notices
 
 
-def test_play_advances_and_a_frame_stays_small():
+def test_player_frames_and_a_bounded_payload():
+    """One frame per epoch (0: before training), shown from the last; every frame shows
+    exactly one picture per network, the latest taken at or before it, and the pictures
+    sent are at most the page's share of ``caps.MAX_FRAME_PICTURES`` per network."""
     at = open_page(FILE)
-    last = at.session_state["remedies_frame"]
-    assert last > 10  # starts on the last snapshot
-    at.button(key="remedies_play_btn").click().run()
+    data = player_data(at, "remedies")
+    assert (data["frames"], data["start"], data["first_number"]) == (101, 100, 0)
+    assert data["labels"]["unit"] == "Epoch"
+    (line,) = [
+        sets[0].set_index("frame")["text"]
+        for sets in (list(chart_datasets(c).values()) for c in charts(at))
+        if len(sets) == 1 and list(sets[0].columns) == ["frame", "text"]
+    ]  # the chart of the frame's line, beside the player (one data set)
+    assert line[0].startswith("Before training")
+    assert line[40] == "After epoch 40 of 100\n(boundaries as drawn after epoch 36)"
+    # snapshots every 6th epoch and the last one: 0, 6, ..., 96, 100
+    taken = [*range(0, 100, 6), 100]
+    assert len(taken) <= PICTURES
+    for panel in boundary_panels(at):
+        pictures = panel["pictures"]
+        assert list(pictures["shown_from"]) == taken
+        for frame in range(101):
+            shown = pictures[(pictures["shown_from"] <= frame) & (frame < pictures["shown_until"])]
+            assert len(shown) == 1 and shown["shown_from"].iloc[0] == max(
+                e for e in taken if e <= frame
+            )
+        assert pictures["url"].str.startswith("data:image/").all()
+    size = boundary_chart(at).proto.ByteSize()
+    assert size <= 5 * PICTURES * PICTURE_BYTES, size
+    # the curves mark the frame's epoch in every panel
+    curves = next(s for s in frame_charts(at, "remedies") if '"rule"' in json.dumps(s))
+    assert json.dumps(curves).count("datum.epoch == remedies_frame") == 10  # rule + dots
+
+
+def test_korean_frame_text():
+    at = open_page(FILE, lang="ko")
     assert_clean(at)
-    assert 0 < at.session_state["remedies_frame"] < last
-    assert at.session_state["remedies_playing"]
-    for frame in (0, 3, last):
-        at.slider(key="remedies_shown").set_value(frame).run()
-        panels = json.loads(boundary_chart(at).spec)["concat"]
-        assert len(panels) == 5
-        size = boundary_chart(at).ByteSize()
-        assert size <= FRAME_BYTES, (frame, size)
+    assert player_data(at, "remedies")["labels"]["unit"] == "에포크"
+    panels = boundary_panels(at)
+    assert panels[0]["title"] == "기준 모델" and panels[0]["texts"][0].startswith("학습 전")
+    assert panels[0]["texts"][100].startswith("검증 손실 ")

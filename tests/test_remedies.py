@@ -7,6 +7,7 @@ import io
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -14,6 +15,7 @@ from sim import caps, charts, remedies, stopping
 from sim import remedy_charts as rc
 from sim.datasets import make_dataset
 from sim.training import NetSpec, TrainResult, build_model, train
+from ui import remedy_frames as ui_frames
 
 HIDDEN = (16, 16)
 
@@ -224,23 +226,43 @@ def test_boundary_picture_burns_the_points_in():
     assert len(url) < 8000  # a small-multiple frame stays small
 
 
-def test_boundary_panel_sends_the_picture_in_the_spec():
-    chart = rc.boundary_panel("data:image/png;base64,AAAA", ((0, 1), (-1, 2)), (200, 170))
-    spec = chart.to_dict()
-    assert spec["encoding"]["url"] == {"value": "data:image/png;base64,AAAA"}
-    assert spec["encoding"]["x"]["datum"] == 0 and spec["encoding"]["x2"]["datum"] == 1
-    assert spec["encoding"]["y"]["datum"] == 2 and spec["encoding"]["y2"]["datum"] == -1
-    assert (spec["width"], spec["height"]) == (200, 170)
-    assert spec["data"] == {"sequence": {"start": 0, "stop": 1}}  # no table to send
-
-
-def test_boundary_panels_are_one_chart_with_a_titled_panel_per_network():
-    bounds = ((0, 1), (-1, 2))
-    panels = [(f"net {i}", f"epoch {i}", f"data:image/png;base64,{i}", bounds) for i in range(5)]
-    spec = rc.boundary_panels(panels, (190, 160), columns=3).to_dict()
+def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
+    pictures = pd.DataFrame(
+        {"url": ["data:image/webp;base64,A", "data:image/webp;base64,B"], "shown_from": [0, 6]}
+    )
+    pictures["shown_until"] = [6, 11]
+    texts = ui_frames.text_rows([f"epoch {e}" for e in range(11)])
+    shown = "datum.shown_from <= r_frame && r_frame < datum.shown_until"
+    panel = rc.boundary_frame_panel(
+        "Baseline", pictures, texts, (150, 125), shown, "datum.frame == r_frame", 3, "no remedy"
+    )
+    spec = rc.boundary_frame_panels([panel, panel], columns=3).to_dict()
     assert spec["columns"] == 3 and spec["autosize"] == {"type": "pad"}
-    assert len(spec["concat"]) == 5
-    for i, panel in enumerate(spec["concat"]):
-        assert panel["title"] == {"text": f"net {i}", "subtitle": f"epoch {i}", "anchor": "start"}
-        assert panel["encoding"]["url"] == {"value": f"data:image/png;base64,{i}"}
-        assert (panel["width"], panel["height"]) == (190, 160)
+    first = spec["concat"][0]
+    assert first["title"]["text"] == "Baseline" and first["title"]["subtitle"] == "no remedy"
+    assert (first["width"], first["height"]) == (150, 125)
+    image, words = first["layer"]
+    assert image["mark"]["type"] == "image" and image["encoding"]["url"]["field"] == "url"
+    assert image["encoding"]["opacity"] == {"condition": {"test": shown, "value": 1}, "value": 0}
+    assert "transform" not in image  # all pictures stay loaded: no blank frame on a change
+    assert words["transform"] == [{"filter": "datum.frame == r_frame"}]
+    assert words["encoding"]["y"] == {"value": -3 * 13 - 3}  # three lines above the picture
+
+
+def test_picture_spans_cover_every_frame_once():
+    spans = ui_frames.picture_spans([0, 6, 12, 15], 16)
+    assert spans == [(0, 6), (6, 12), (12, 15), (15, 16)]
+    covered = [f for a, b in spans for f in range(a, b)]
+    assert covered == list(range(16))
+
+
+def test_curve_marks_mark_the_frame():
+    plain = rc.curve_marks(["training", "validation"], "Epoch", "Loss", (0.0, 1.0))
+    marked = rc.curve_marks(
+        ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame"
+    )
+    assert len(plain) == 2 and len(marked) == 4
+    rule, dots = (layer.to_dict() for layer in marked[2:])
+    assert rule["mark"]["type"] == "rule" and "y" not in rule["encoding"]  # full height
+    assert {"filter": "datum.epoch == r_frame"} in rule["transform"]
+    assert dots["transform"] == [{"filter": "datum.epoch == r_frame"}]

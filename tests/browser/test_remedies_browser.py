@@ -1,63 +1,170 @@
 """Browser: the remedies-for-overfitting lesson (B15) opens by deep link on a fresh server,
-draws its curves and boundary panels, Play advances the frame, nothing raises; screenshots
-in English, in Korean (another state) and in a narrow window."""
+draws its boundaries with the player beside them above the fold, and the browser player
+plays, pauses, steps and resets the epochs in every chart (no rerun); in Korean, in
+another state, and in a narrow window; screenshots mid-play."""
 
-from helpers import CHART, EXCEPTION, slider_value, wait_for_app, wait_for_slider, watch_console
+import re
+
+from helpers import CHART, EXCEPTION, wait_for_app, watch_console
 
 from ui.lessons import by_key
 
 KEY = "remedies"
-FRAME_EN, FRAME_KO = "Step shown", "보고 있는 스텝"
+PLAYER = f".st-key-{KEY}_player .dl-player"
+SIGNAL = f"{KEY}_frame"
+LAST = 100  # the default run's epochs: frames 0 (before training) .. 100
 
 
 def _open(page, app_url, lang: str, extra: str = "") -> None:
     page.goto(f"{app_url}/{by_key(KEY).url_path}?lang={lang}{extra}")
-    wait_for_app(page, timeout=60_000)
+    wait_for_app(page, timeout=90_000)
     page.wait_for_selector(CHART, timeout=60_000)
+    page.wait_for_selector(f"{PLAYER}[data-ready='true']", timeout=30_000)
 
 
-def _screenshot(page, path, width: int = 1400) -> None:
-    """The whole page (Streamlit scrolls inside its own container, so the window is made as
-    tall as the content for the picture, then put back)."""
-    height = page.evaluate(
-        """() => { const m = document.querySelector('[data-testid="stMain"]');
-                    return m ? m.scrollHeight : 1000; }"""
+def _frame(page) -> int:
+    return int(page.locator(PLAYER).get_attribute("data-frame"))
+
+
+def _wait_frame(page, low: int, high: int = 10**9) -> None:
+    page.wait_for_function(
+        """([sel, low, high]) => { const p = document.querySelector(sel);
+             const f = p ? Number(p.dataset.frame) : NaN; return f >= low && f <= high; }""",
+        arg=[PLAYER, low, high],
+        timeout=20_000,
     )
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 7000)})
-    page.wait_for_timeout(500)
+
+
+def _charts_at(page) -> list[int]:
+    """The frame each chart holding the player's param shows (its hidden bound input)."""
+    return page.evaluate(
+        "(name) => [...document.querySelectorAll(`input[name='${name}']`)]"
+        ".map((i) => Number(i.value))",
+        SIGNAL,
+    )
+
+
+def _wait_charts_follow(page) -> None:
+    page.wait_for_function(
+        """([sel, name]) => { const f = Number(document.querySelector(sel).dataset.frame);
+             const ins = [...document.querySelectorAll(`input[name='${name}']`)];
+             return ins.length >= 3 && ins.every((i) => Number(i.value) === f); }""",
+        arg=[PLAYER, SIGNAL],
+        timeout=10_000,
+    )
+
+
+# While playing, count on every animation frame the boundary pictures that are visible and
+# loaded (an SVG <image> with its data URL, not made transparent): a picture brought back
+# by a filter used to be reloaded and stayed blank for a frame or two at each change.
+SHOWN_PICTURES_JS = """async (samples) => {
+  const out = [];
+  for (let i = 0; i < samples; i++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const chart = document.querySelector('[data-testid="stVegaLiteChart"]');
+    const shown = [...chart.querySelectorAll("image")].filter(
+      (im) => (im.getAttribute("href") || "").startsWith("data:image/")
+        && im.getAttribute("opacity") !== "0");
+    out.push(shown.length);
+  }
+  return out; }"""
+
+
+def _screenshot(page, path) -> None:
     page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": 1000 if width > 600 else 900})
 
 
-def test_plays_in_both_languages(page, app_url, artifacts):
+def test_player_drives_every_chart_without_a_rerun(browser, app_url, artifacts):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
     errors = watch_console(page)
     _open(page, app_url, "en")
     assert page.locator(EXCEPTION).count() == 0
-    # the five networks' curves (one chart) and their five boundary panels (one chart)
-    assert page.locator(CHART).count() == 2
-    page.get_by_role("button", name="Reset", exact=True).click()
-    wait_for_slider(page, FRAME_EN, 0, 0)
-    page.get_by_role("button", name="Play", exact=True).click()
-    wait_for_slider(page, FRAME_EN, 3)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=20_000)
-    wait_for_app(page)
-    assert slider_value(page, FRAME_EN) >= 3
-    assert page.get_by_text("narrowed the gap most").count() >= 1
+    # the five boundaries (one chart), the frame's line, the five networks' curves
+    assert page.locator(CHART).count() == 3
+    # reduced motion: no autoplay, a new run is shown complete
+    assert page.locator(PLAYER).get_attribute("data-playing") != "true"
+    assert _frame(page) == LAST
+    _wait_charts_follow(page)
+    assert len(_charts_at(page)) == 3
+    # the boundaries and the player are above the fold at 1400 x 900
+    boundaries = page.locator(CHART).first.bounding_box()
+    player = page.locator(PLAYER).bounding_box()
+    assert boundaries["y"] + boundaries["height"] <= 900, boundaries
+    assert player["y"] + player["height"] <= 900 and player["x"] > boundaries["x"]
+
+    play = page.get_by_role("button", name=re.compile("^Play"))
+    page.locator(f"{PLAYER} .dl-reset").click()
+    _wait_frame(page, 0, 0)
+    _wait_charts_follow(page)
+    play.click()
+    shown = page.evaluate(SHOWN_PICTURES_JS, 90)  # ~1.5 s: past several picture changes
+    assert shown == [5] * len(shown), shown
+    _wait_frame(page, 5)
+    assert page.locator(PLAYER).get_attribute("data-playing") == "true"
+    _screenshot(page, artifacts / f"{KEY}_playing.png")
+    page.get_by_role("button", name=re.compile("^Pause")).click()
+    page.wait_for_selector(f"{PLAYER}[data-playing='false']", timeout=10_000)
+    paused = _frame(page)
+    assert 5 <= paused < LAST
+    _wait_charts_follow(page)
+    # no rerun while playing: the script stays idle
+    assert (
+        page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+        == "notRunning"
+    )
+    # step, keyboard, scrub
+    page.locator(f"{PLAYER} .dl-forward").click()
+    _wait_frame(page, paused + 1, paused + 1)
+    page.locator(f"{PLAYER} .dl-back").click()
+    page.locator(f"{PLAYER} .dl-back").click()
+    _wait_frame(page, paused - 1, paused - 1)
+    page.locator(PLAYER).focus()
+    page.keyboard.press("ArrowRight")
+    _wait_frame(page, paused, paused)
+    page.locator(f"{PLAYER} .dl-scrub").fill("50")
+    _wait_frame(page, 50, 50)
+    _wait_charts_follow(page)
+    assert page.locator(f"{PLAYER} .dl-number").inner_text() == "50"  # epoch 50, from 0
+    page.wait_for_timeout(300)
     _screenshot(page, artifacts / f"{KEY}.png")
     assert page.locator(EXCEPTION).count() == 0
+    assert not errors, errors
+    context.close()
 
-    # Korean, with two remedies off and a stronger dropout: another state of the page
+
+def test_korean_other_state_and_narrow(browser, app_url, artifacts):
+    context = browser.new_context(viewport={"width": 420, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    errors = watch_console(page)
+    # Korean, with two remedies off and a stronger dropout: three networks
     _open(page, app_url, "ko", "&batchnorm=false&l2=false&rate=0.5")
     assert page.locator(EXCEPTION).count() == 0
-    assert page.locator(CHART).count() == 2  # three networks: curves and boundaries
-    page.get_by_role("button", name="처음으로", exact=True).click()
-    wait_for_slider(page, FRAME_KO, 0, 0)
-    page.get_by_role("button", name="재생", exact=True).click()
-    wait_for_slider(page, FRAME_KO, 2)
-    page.get_by_role("button", name="일시정지", exact=True).click()
-    page.get_by_role("button", name="재생", exact=True).wait_for(timeout=20_000)
-    wait_for_app(page)
-    _screenshot(page, artifacts / f"{KEY}_ko.png")
+    assert page.locator(CHART).count() == 3
+    assert page.locator(f"{PLAYER} .dl-unit").inner_text() == "에포크"
+    page.locator(f"{PLAYER} .dl-reset").click()
+    _wait_frame(page, 0, 0)
+    page.get_by_role("button", name=re.compile("^재생")).click()
+    _wait_frame(page, 4)
+    page.locator(PLAYER).scroll_into_view_if_needed()
+    page.locator(CHART).first.scroll_into_view_if_needed()
+    _screenshot(page, artifacts / f"{KEY}_ko_narrow_playing.png")
+    page.get_by_role("button", name=re.compile("^일시정지")).click()
+    page.wait_for_selector(f"{PLAYER}[data-playing='false']", timeout=10_000)
+    _wait_charts_follow(page)
+    # the language switch keeps the player working (a rerun with the same run)
+    frame = _frame(page)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.innerText.includes('Epoch')",
+        arg=f"{PLAYER} .dl-unit",
+        timeout=60_000,
+    )
+    wait_for_app(page, timeout=60_000)
+    assert frame >= 4
+    page.get_by_role("button", name=re.compile("^Play")).click()
+    _wait_frame(page, 1)
     assert page.locator(EXCEPTION).count() == 0
     assert not errors, errors
+    context.close()
