@@ -26,12 +26,10 @@ MAX_HIDDEN_LAYERS = 4
 MAX_FOLDS = 10
 MAX_SWEEP = 8  # settings trained by one sweep or search
 MAX_WALL_SECONDS = 20.0  # a run longer than this stops early and says so
-# decision-boundary pictures one network's animation sends with the page (~3 KB each; a
-# frame between two pictures shows the latest one before it)
-MAX_FRAME_PICTURES = 40
 
-# animations played in the browser
-MAX_FRAME_PICTURES = 40  # distinct pictures (e.g. decision boundaries) one chart sends
+# animations played in the browser: decision-boundary pictures one network's animation
+# sends with the page (~3 KB each; a frame between two pictures shows the latest before it)
+MAX_FRAME_PICTURES = 40
 
 # caching: entries kept per cached function
 CACHE_ENTRIES = 64
