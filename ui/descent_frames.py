@@ -245,7 +245,7 @@ def readout(
     height = LINE_HEIGHT * lines
     chart = (
         alt.Chart(rows)
-        .transform_filter(f"{frames.at(field)} && {frames.live_run()}")
+        .transform_filter(frames.at_live(field))
         .transform_calculate(line=expression)
         .mark_text(
             align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=LINE_HEIGHT

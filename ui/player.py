@@ -83,6 +83,12 @@ class Frames:
             return "true"
         return f"datum.{field} == {self.run_signal}"
 
+    def at_live(self, field: str = "step") -> str:
+        """Filter: rows of the frame shown, of the live run shown (``live=``)."""
+        if self.live_index is None:
+            return self.at(field)
+        return f"{self.at(field)} && {self.live_run()}"
+
     def params(self) -> list[alt.Parameter]:
         out = [range_param(self.signal, self.start, self.count)]
         if self.live_index is not None:
