@@ -83,6 +83,23 @@ def frame_charts(at: AppTest, key: str) -> list[dict]:
     return [s for s in specs if any(p.get("name") == f"{key}_frame" for p in s.get("params", []))]
 
 
+def frame_tables(at, key: str) -> list:
+    """The data frames of the charts that follow player ``key``."""
+    tables = []
+    for chart in charts(at):
+        params = json.loads(chart.proto.spec).get("params", [])
+        if any(p.get("name") == f"{key}_frame" for p in params):
+            tables += list(chart_datasets(chart).values())
+    return tables
+
+
+def table_with(at, key: str, columns: set):
+    """The first frame-following table holding ``columns``."""
+    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
+    assert found, f"no frame-following table with {columns}"
+    return found[0]
+
+
 def chart_datasets(chart) -> dict:
     """The data frames a chart element was sent with, by dataset name (``data-0``, ...)."""
     out = {}

@@ -2,18 +2,16 @@
 bad URL values fall back, and the player's frames (one per epoch) hold the engine's
 boundary pictures, losses and regions."""
 
-import json
-
 import numpy as np
 import pytest
 from apptest_utils import (
     assert_clean,
-    chart_datasets,
     charts,
     frame_charts,
     notice_text,
     open_page,
     player_data,
+    table_with,
 )
 
 from sim import caps
@@ -92,22 +90,6 @@ def test_bad_url_falls_back():
     at = open_page(FILE, params={"units": "7", "layers": "abc"})
     assert_clean(at)
     assert at.session_state["units"] == 64 and at.session_state["layers"] == 2
-
-
-def frame_tables(at, key: str) -> list:
-    """The data frames of the charts that follow player ``key``."""
-    tables = []
-    for chart in charts(at):
-        params = json.loads(chart.proto.spec).get("params", [])
-        if any(p.get("name") == f"{key}_frame" for p in params):
-            tables += list(chart_datasets(chart).values())
-    return tables
-
-
-def table_with(at, key: str, columns: set):
-    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
-    assert found, f"no frame-following table with {columns}"
-    return found[0]
 
 
 def test_player_and_frames_follow_the_run():

@@ -2,18 +2,17 @@
 branch, bad URL values fall back, and the player's frames (one per epoch of the run without
 early stopping) hold the engine's boundary pictures, numbers and early stopping's status."""
 
-import json
-
 import numpy as np
 import pytest
 from apptest_utils import (
     assert_clean,
-    chart_datasets,
     charts,
     frame_charts,
+    frame_tables,
     notice_text,
     open_page,
     player_data,
+    table_with,
 )
 
 from sim import caps, stopping
@@ -138,22 +137,6 @@ def test_bad_url_values_fall_back():
     assert at.session_state["monitor"] == "val_loss"
     assert at.slider(key="delta").value == 0.0
     assert "abc" in " ".join(i.value for i in at.info)
-
-
-def frame_tables(at, key: str) -> list:
-    """The data frames of the charts that follow player ``key``."""
-    tables = []
-    for chart in charts(at):
-        params = json.loads(chart.proto.spec).get("params", [])
-        if any(p.get("name") == f"{key}_frame" for p in params):
-            tables += list(chart_datasets(chart).values())
-    return tables
-
-
-def table_with(at, key: str, columns: set):
-    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
-    assert found, f"no frame-following table with {columns}"
-    return found[0]
 
 
 def frame_lines(at) -> list[str]:

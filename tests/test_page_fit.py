@@ -2,20 +2,20 @@
 calculator matches the run, bad URL values fall back, and the player's frames (one per
 epoch) hold the engine's mock exam, wrong-answer counts and numbers."""
 
-import json
 import math
 
 import numpy as np
 import pytest
 from apptest_utils import (
     assert_clean,
-    chart_datasets,
     charts,
     frame_charts,
+    frame_tables,
     notice_text,
     open_code,
     open_page,
     player_data,
+    table_with,
 )
 
 from sim import batch_lessons as bl
@@ -121,22 +121,6 @@ def test_calculator_partial_batch_and_bad_values():
     notices = " ".join(i.value for i in at.info)
     assert "cb=abc" in notices and "batch=7" in notices
     assert at.number_input(key="cb").value == 200
-
-
-def frame_tables(at, key: str) -> list:
-    """The data frames of the charts that follow player ``key``."""
-    tables = []
-    for chart in charts(at):
-        params = json.loads(chart.proto.spec).get("params", [])
-        if any(p.get("name") == f"{key}_frame" for p in params):
-            tables += list(chart_datasets(chart).values())
-    return tables
-
-
-def table_with(at, key: str, columns: set):
-    found = [t for t in frame_tables(at, key) if columns <= set(t.columns)]
-    assert found, f"no frame-following table with {columns}"
-    return found[0]
 
 
 def readout_lines(at, key: str) -> list[str]:

@@ -100,6 +100,7 @@ def wait_for_slider(
 # The player (ui/player.*) is a custom component in the container ".st-key-<key>_player";
 # its root ".dl-player" carries data-frame (0-based), data-playing and data-ready.
 PLAYER = ".dl-player[data-ready='true']"
+PLAYER_ROOT = ".st-key-{key}_player .dl-player"  # .format(key=...)
 PLAYER_KEY_JS = """() => {
   for (const el of document.querySelectorAll('[class*="st-key-"]')) {
     if (!el.querySelector('.dl-player')) continue;
@@ -172,6 +173,14 @@ def play_player(page, key: str, at_least: int = 1) -> None:
     frame = player_frame(page, key)
     assert frame >= at_least
     wait_for_frame(page, key, frame, frame)
+
+
+def play_some(page, key: str, at_least: int, min_charts: int = 3) -> None:
+    """``play_player``, and at least ``min_charts`` charts follow the player's frame."""
+    play_player(page, key, at_least)
+    shown = player_frame(page, key)
+    charts = chart_frames(page, key)
+    assert len(charts) >= min_charts and set(charts) == {shown}, (charts, shown)
 
 
 def open_lesson(page, app_url, key: str, lang: str, extra: str = "") -> None:

@@ -6,42 +6,14 @@ screenshots in English, Korean and a narrow window."""
 from helpers import (
     CHART,
     EXCEPTION,
+    PLAYER_ROOT,
+    chart_frames,
     full_screenshot,
     open_lesson,
+    play_some,
+    player_frame,
     watch_console,
 )
-
-# The player (ui/player.html): its root carries data-frame / data-playing / data-ready.
-ROOT = ".st-key-{key}_player .dl-player"
-CHART_FRAMES_JS = """(key) => [...document.querySelectorAll(`input[name="${key}_frame"]`)]
-  .map((input) => Number(input.value))"""
-
-
-def frame(page, key: str) -> int:
-    return int(page.locator(ROOT.format(key=key)).get_attribute("data-frame"))
-
-
-def play_some(page, key: str, at_least: int) -> None:
-    """Reset, play until frame ``at_least``, pause; every chart then shows the player's frame."""
-    root = ROOT.format(key=key)
-    page.wait_for_selector(f"{root}[data-ready]", timeout=60_000)
-    page.locator(f"{root} .dl-reset").click()
-    page.wait_for_function(
-        f"() => document.querySelector('{root}').dataset.frame === '0'", timeout=20_000
-    )
-    page.locator(f"{root} .dl-play").click()
-    page.wait_for_function(
-        f"() => Number(document.querySelector('{root}').dataset.frame) >= {at_least}",
-        timeout=20_000,
-    )
-    page.locator(f"{root} .dl-play").click()  # pause
-    page.wait_for_function(
-        f"() => document.querySelector('{root}').dataset.playing === 'false'", timeout=20_000
-    )
-    shown = frame(page, key)
-    assert shown >= at_least
-    charts = page.evaluate(CHART_FRAMES_JS, key)
-    assert len(charts) >= 3 and set(charts) == {shown}, (charts, shown)
 
 
 def open_paused(browser, width: int = 1400):
@@ -52,7 +24,7 @@ def open_paused(browser, width: int = 1400):
 
 def above_the_fold(page, key: str) -> None:
     """The first chart (the boundary) and the player fit in the first 900 pixels."""
-    for selector in (ROOT.format(key=key), CHART):
+    for selector in (PLAYER_ROOT.format(key=key), CHART):
         box = page.locator(selector).first.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 900, (selector, box)
 
@@ -63,8 +35,8 @@ def test_curves_plays(browser, app_url, artifacts):
     open_lesson(page, app_url, "curves", "en")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 3
-    page.wait_for_selector(f"{ROOT.format(key='curves')}[data-ready]", timeout=60_000)
-    assert frame(page, "curves") == 150  # paused on the last epoch
+    page.wait_for_selector(f"{PLAYER_ROOT.format(key='curves')}[data-ready]", timeout=60_000)
+    assert player_frame(page, "curves") == 150  # paused on the last epoch
     above_the_fold(page, "curves")
     play_some(page, "curves", 3)
     full_screenshot(page, artifacts / "curves.png")
@@ -87,20 +59,20 @@ def test_early_stopping_plays(browser, app_url, artifacts):
     open_lesson(page, app_url, "early", "en")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 3
-    page.wait_for_selector(f"{ROOT.format(key='early')}[data-ready]", timeout=60_000)
-    assert frame(page, "early") == 60
+    page.wait_for_selector(f"{PLAYER_ROOT.format(key='early')}[data-ready]", timeout=60_000)
+    assert player_frame(page, "early") == 60
     above_the_fold(page, "early")
     play_some(page, "early", 3)
     # keyboard: the arrow keys step the paused player
-    shown = frame(page, "early")
-    page.locator(f"{ROOT.format(key='early')} .dl-scrub").focus()
+    shown = player_frame(page, "early")
+    page.locator(f"{PLAYER_ROOT.format(key='early')} .dl-scrub").focus()
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(
         f"() => document.querySelector('.st-key-early_player .dl-player').dataset.frame"
         f" === '{shown - 1}'",
         timeout=10_000,
     )
-    assert set(page.evaluate(CHART_FRAMES_JS, "early")) == {shown - 1}
+    assert set(chart_frames(page, "early")) == {shown - 1}
     full_screenshot(page, artifacts / "early.png")
     open_lesson(page, app_url, "early", "ko", "&monitor=val_accuracy")
     assert page.locator(EXCEPTION).count() == 0

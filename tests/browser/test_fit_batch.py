@@ -6,43 +6,14 @@ from helpers import (
     CHART,
     CODE,
     EXCEPTION,
+    PLAYER_ROOT,
     full_screenshot,
     open_lesson,
+    play_some,
+    player_frame,
     wait_for_app,
     watch_console,
 )
-
-# The player (ui/player.html): its root carries data-frame / data-playing / data-ready.
-ROOT = ".st-key-{key}_player .dl-player"
-CHART_FRAMES_JS = """(key) => [...document.querySelectorAll(`input[name="${key}_frame"]`)]
-  .map((input) => Number(input.value))"""
-
-
-def frame(page, key: str) -> int:
-    return int(page.locator(ROOT.format(key=key)).get_attribute("data-frame"))
-
-
-def play_some(page, key: str, at_least: int) -> None:
-    """Reset, play until frame ``at_least``, pause; every chart then shows the player's frame."""
-    root = ROOT.format(key=key)
-    page.wait_for_selector(f"{root}[data-ready]", timeout=60_000)
-    page.locator(f"{root} .dl-reset").click()
-    page.wait_for_function(
-        f"() => document.querySelector('{root}').dataset.frame === '0'", timeout=20_000
-    )
-    page.locator(f"{root} .dl-play").click()
-    page.wait_for_function(
-        f"() => Number(document.querySelector('{root}').dataset.frame) >= {at_least}",
-        timeout=20_000,
-    )
-    page.locator(f"{root} .dl-play").click()  # pause
-    page.wait_for_function(
-        f"() => document.querySelector('{root}').dataset.playing === 'false'", timeout=20_000
-    )
-    shown = frame(page, key)
-    assert shown >= at_least
-    charts = page.evaluate(CHART_FRAMES_JS, key)
-    assert len(charts) >= 3 and set(charts) == {shown}, (charts, shown)
 
 
 def test_fit_plays_the_mock_exam(browser, app_url, artifacts):
@@ -53,12 +24,12 @@ def test_fit_plays_the_mock_exam(browser, app_url, artifacts):
     open_lesson(page, app_url, "fit", "en")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(CHART).count() >= 3
-    root = page.locator(ROOT.format(key="fit"))
+    root = page.locator(PLAYER_ROOT.format(key="fit"))
     root.wait_for(timeout=60_000)
-    assert root.get_attribute("data-playing") == "false" and frame(page, "fit") == 30
+    assert root.get_attribute("data-playing") == "false" and player_frame(page, "fit") == 30
     assert root.locator(".dl-play").inner_text().strip().endswith("Play")
     # the exam and its player are above the fold at 1400 x 900
-    for selector in (ROOT.format(key="fit"), CHART):
+    for selector in (PLAYER_ROOT.format(key="fit"), CHART):
         box = page.locator(selector).first.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 900, (selector, box)
     play_some(page, "fit", 3)
@@ -71,7 +42,12 @@ def test_fit_plays_the_mock_exam(browser, app_url, artifacts):
         "() => document.querySelector('.st-key-fit_player .dl-player').dataset.frame === '12'",
         timeout=30_000,
     )  # a new run: the player stops on its last epoch
-    assert page.locator(f"{ROOT.format(key='fit')} .dl-play").inner_text().strip().endswith("재생")
+    assert (
+        page.locator(f"{PLAYER_ROOT.format(key='fit')} .dl-play")
+        .inner_text()
+        .strip()
+        .endswith("재생")
+    )
     play_some(page, "fit", 2)
     wait_for_app(page)
     full_screenshot(page, artifacts / "fit_ko.png")
