@@ -375,7 +375,7 @@ def ravine_demo() -> None:
         across = across[across["step"].to_numpy() <= np.asarray(finite)]
         plot(
             st,
-            frames_view.fixed_axis_metric_layers(
+            frames_view.metric_layers(
                 across,
                 frames,
                 demo.series,
@@ -383,6 +383,7 @@ def ravine_demo() -> None:
                 t("common.step_axis"),
                 t("momentum.across_axis"),
                 height=200,
+                legend=True,
                 y_domain=(0.0, float(ravine.bounds[1][1])),
             ),
             width="stretch",

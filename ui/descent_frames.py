@@ -269,29 +269,67 @@ def loss_layers(
 ) -> alt.LayerChart:
     """Loss against step per series (the live run's, with ``live=``) and a marker at the
     frame shown: the chart beside the surface says where the ball is."""
-    colour, shape = charts.series_encodings(series, "")
-    data = balls[balls["loss"] > 0] if log_y else balls
-    live = frames.live_run()
-    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    return metric_layers(
+        balls, frames, series, "loss", x_title, y_title, log_y, height, legend=True
+    )
+
+
+def metric_layers(
+    rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    field: str,
+    x_title: str,
+    y_title: str,
+    log_y: bool = False,
+    height: int = 220,
+    extra_layers: Sequence = (),
+    legend: bool = False,
+    y_domain: tuple[float, float] | None = None,
+) -> alt.LayerChart:
+    """``field`` against step per series (the live run's, with ``live=``) and a marker at
+    the frame shown; ``extra_layers`` (a threshold line) go under the marker. Rows with a
+    true ``gone`` column (``mark_gone``: after a run diverged), non-finite values and, on a
+    log axis, values <= 0 are left out. ``y_domain`` fixes the axis (lines leaving it are
+    clipped: a diverging run does not flatten the others)."""
+    values = rows[field].to_numpy(dtype=float)
+    keep = np.isfinite(values)
+    if "gone" in rows:
+        keep &= ~rows["gone"].to_numpy(dtype=bool)
+    if log_y:
+        keep &= values > 0
+    if legend:
+        colour, shape = charts.series_encodings(series, "")
+    else:
+        colour, shape = _series_colour(series), _series_shape(series)
+    if log_y:
+        y_scale = alt.Scale(type="log")
+    elif y_domain is not None:
+        y_scale = alt.Scale(domain=list(y_domain))
+    else:
+        y_scale = alt.Scale(zero=False)
     base = (
-        alt.Chart(data)
-        .transform_filter(live)
+        alt.Chart(rows[keep])
+        .transform_filter(frames.live_run())
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y("loss:Q", title=y_title, scale=y_scale),
+            y=alt.Y(f"{field}:Q", title=y_title, scale=y_scale),
             color=colour,
         )
     )
     marker = base.transform_filter(frames.at())
+    rule = marker.mark_rule(strokeDash=[4, 3]).encode(
+        y=alt.value(0), y2=alt.value(height), color=alt.value("#888888")
+    )
+    point = marker.mark_point(
+        size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True
+    )
+    tooltip = ["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g", title=y_title)]
     layers = [
-        base.mark_line(strokeWidth=2),
-        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
-            y=alt.value(0), y2=alt.value(height)
-        ),
-        marker.mark_point(size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1).encode(
-            shape=shape,
-            tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
-        ),
+        base.mark_line(strokeWidth=2, clip=True),
+        *extra_layers,
+        rule,
+        point.encode(shape=shape, tooltip=tooltip),
     ]
     return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
 
@@ -361,57 +399,6 @@ def series_readout(
     if width is not None:
         chart = chart.properties(width=width)
     return frames.bind(chart)
-
-
-def metric_layers(
-    rows: pd.DataFrame,
-    frames: Frames,
-    series: Sequence[str],
-    field: str,
-    x_title: str,
-    y_title: str,
-    log_y: bool = False,
-    height: int = 220,
-    extra_layers: Sequence = (),
-    legend: bool = False,
-) -> alt.LayerChart:
-    """``field`` against step per series (rows of ``mark_gone``: a diverged run's line
-    stops at its last finite step) and a marker at the frame shown; ``extra_layers`` (a
-    threshold line) go under the marker. Non-finite values and, on a log axis, values
-    <= 0 are left out."""
-    values = rows[field].to_numpy(dtype=float)
-    keep = np.isfinite(values) & ~rows["gone"].to_numpy(dtype=bool)
-    if log_y:
-        keep &= values > 0
-    data = rows[keep]
-    if legend:
-        colour, shape = charts.series_encodings(series, "")
-    else:
-        colour, shape = _series_colour(series), _series_shape(series)
-    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
-    base = (
-        alt.Chart(data)
-        .transform_filter(frames.live_run())
-        .encode(
-            x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{field}:Q", title=y_title, scale=y_scale),
-            color=colour,
-        )
-    )
-    marker = base.transform_filter(frames.at())
-    rule = marker.mark_rule(strokeDash=[4, 3]).encode(
-        y=alt.value(0), y2=alt.value(height), color=alt.value("#888888")
-    )
-    layers = [
-        base.mark_line(strokeWidth=2),
-        *extra_layers,
-        rule,
-        marker.mark_point(size=110, filled=True, stroke="white", strokeWidth=1.5, opacity=1).encode(
-            shape=shape,
-            tooltip=["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g")],
-        ),
-    ]
-    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
 
 
 @dataclass(frozen=True)
@@ -581,44 +568,3 @@ def force_arrows(
         rows.insert(0, "series", tr.series)
         parts.append(rows[rows.pop("keep")])
     return pd.concat(parts, ignore_index=True)
-
-
-def fixed_axis_metric_layers(
-    rows: pd.DataFrame,
-    frames: Frames,
-    series: Sequence[str],
-    field: str,
-    x_title: str,
-    y_title: str,
-    height: int = 200,
-    y_domain: tuple[float, float] | None = None,
-) -> alt.LayerChart:
-    """Another per-step number ``field`` of ``rows`` (e.g. the distance from a ravine's
-    floor) against step per series, with a marker at the frame shown, as ``loss_layers``.
-    ``y_domain`` fixes the axis (lines leaving it are clipped: a diverging run does not
-    flatten the others)."""
-    colour, shape = charts.series_encodings(series, "")
-    scale = alt.Scale(zero=False) if y_domain is None else alt.Scale(domain=list(y_domain))
-    base = (
-        alt.Chart(rows)
-        .transform_filter(frames.live_run())
-        .encode(
-            x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{field}:Q", title=y_title, scale=scale),
-            color=colour,
-        )
-    )
-    marker = base.transform_filter(frames.at())
-    layers = [
-        base.mark_line(strokeWidth=2, clip=True),
-        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
-            y=alt.value(0), y2=alt.value(height)
-        ),
-        marker.mark_point(
-            size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True
-        ).encode(
-            shape=shape,
-            tooltip=["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g", title=y_title)],
-        ),
-    ]
-    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
