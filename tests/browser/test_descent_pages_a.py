@@ -53,7 +53,7 @@ def _script_runs(page) -> bool:
 @pytest.fixture
 def calm_page(browser, browser_context_args):
     """A page whose browser asks for reduced motion: the player starts paused."""
-    context = browser.new_context(**browser_context_args, reduced_motion="reduce")
+    context = browser.new_context(**{**browser_context_args, "reduced_motion": "reduce"})
     yield context.new_page()
     context.close()
 
