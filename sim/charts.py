@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -134,75 +133,6 @@ def series_encodings(series: Sequence[str], title: str):
         "series:N", scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]), legend=None
     )
     return colour, shape
-
-
-def path_layers(
-    paths: pd.DataFrame,
-    bounds,
-    series: Sequence[str],
-    legend_title: str = "",
-    line_width: float = 2.0,
-) -> alt.LayerChart:
-    """Paths (``series, step, x, y``) as lines with a marker at every row (the callers thin
-    them to one row per screen pixel); the last point of each series (the ball) is drawn
-    large. The markers are hidden from screen readers: the ball carries the tooltip."""
-    xs, ys = _scales(bounds)
-    colour, shape = series_encodings(series, legend_title)
-    base = alt.Chart(paths).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour)
-    line = base.mark_line(strokeWidth=line_width, clip=True).encode(
-        order="step:Q", detail="series:N"
-    )
-    dots = base.mark_point(size=14, filled=True, opacity=0.8, clip=True, aria=False).encode(
-        shape=shape
-    )
-    ball = (
-        base.transform_window(
-            rank="rank()", sort=[alt.SortField("step", order="descending")], groupby=["series"]
-        )
-        .transform_filter(alt.datum.rank == 1)
-        .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
-        .encode(
-            shape=shape,
-            tooltip=[
-                "series:N",
-                "step:Q",
-                alt.Tooltip("x:Q", format=".4g"),
-                alt.Tooltip("y:Q", format=".4g"),
-                alt.Tooltip("loss:Q", format=".4g"),
-            ]
-            if "loss" in paths
-            else ["series:N", "step:Q"],
-        )
-    )
-    return alt.layer(line, dots, ball)
-
-
-def arrow_frame(
-    x: float,
-    y: float,
-    dx: float,
-    dy: float,
-    kind: str,
-    bounds,
-    size: tuple[int, int],
-    max_fraction: float = 0.25,
-) -> pd.DataFrame:
-    """One arrow from (x, y) along (dx, dy) with its tip angle in screen degrees.
-
-    Arrows longer than ``max_fraction`` of the window are shortened to that length (the
-    direction stays true; the caption gives the real size)."""
-    (x0, x1), (y0, y1) = bounds
-    px, py = size[0] / (x1 - x0), size[1] / (y1 - y0)  # pixels per unit
-    length_px = math.hypot(dx * px, dy * py)
-    limit = max_fraction * min(size)
-    if not math.isfinite(length_px) or length_px == 0:
-        return pd.DataFrame(columns=["kind", "x", "y", "x2", "y2", "angle"])
-    scale = min(1.0, limit / length_px)
-    dx, dy = dx * scale, dy * scale
-    angle = math.degrees(math.atan2(dx * px, dy * py))  # clockwise from screen-up
-    return pd.DataFrame(
-        {"kind": [kind], "x": [x], "y": [y], "x2": [x + dx], "y2": [y + dy], "angle": [angle]}
-    )
 
 
 def arrow_layers(

@@ -12,6 +12,8 @@ from altair.vegalite.v6.schema.core import Root
 from sim import charts
 from sim.surfaces import get_surface
 from sim.vega import to_vega_lite
+from ui import descent_frames
+from ui.player import Frames
 
 
 def surface_chart(paths: pd.DataFrame) -> alt.LayerChart:
@@ -19,15 +21,20 @@ def surface_chart(paths: pd.DataFrame) -> alt.LayerChart:
     surface = get_surface("bowl")
     layers = [
         charts.minima_layer(surface, {"global": "global", "local": "local"}),
-        charts.path_layers(paths, surface.bounds, ["GD"], "run"),
+        descent_frames.path_layers(
+            paths, paths.assign(loss=0.0), FRAMES, surface.bounds, ["GD"], "run"
+        ),
         charts.click_grid(surface.bounds, size=(400, 400))[0],
     ]
     return charts.surface_view("data:image/png;base64,AAAA", surface.bounds, layers, (400, 400))
 
 
+FRAMES = Frames("gd", 31, 30)  # a player's frame param, as the lessons bind
+
+
 def path(steps: int) -> pd.DataFrame:
     k = np.arange(steps + 1)
-    return pd.DataFrame({"series": "GD", "step": k, "x": 2 * 0.8**k, "y": -(0.8**k)})
+    return pd.DataFrame({"series": "GD", "run": 0, "step": k, "x": 2 * 0.8**k, "y": -(0.8**k)})
 
 
 def canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
@@ -52,7 +59,8 @@ def test_same_spec_and_data_as_altair():
     ours, our_frames = canonical(to_vega_lite(chart))
     altairs, altair_frames = canonical(chart.to_dict())
     assert ours == altairs
-    assert len(our_frames) == len(altair_frames) == 4
+    # picture, minima, path, balls (every step, for the player), click grid
+    assert len(our_frames) == len(altair_frames) == 5
     for a, b in zip(our_frames, altair_frames, strict=True):
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
 

@@ -104,7 +104,7 @@ def ball_rows(tracks: Sequence[Track]) -> pd.DataFrame:
 def arrow_rows(
     x: np.ndarray, y: np.ndarray, dx: np.ndarray, dy: np.ndarray, kind: str, bounds, size
 ) -> pd.DataFrame:
-    """``charts.arrow_frame`` for many arrows at once: tips and screen angles, shortened to
+    """Arrows from (x, y) along (dx, dy), many at once: tips and screen angles, shortened to
     ``MAX_ARROW_FRACTION`` of the window; zero or non-finite arrows are left out (the
     returned ``keep`` column says which inputs survived)."""
     (x0, x1), (y0, y1) = bounds

@@ -238,10 +238,6 @@ def show_surface_chart(
         plot(st, chart, key=chart_key, width="content")
 
 
-def arrow(x, y, dx, dy, kind, surface: Surface) -> pd.DataFrame:
-    return charts.arrow_frame(x, y, dx, dy, kind, surface.bounds, chart_size(surface))
-
-
 def loss_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:
     parts = []
     for label, traj in runs.items():
