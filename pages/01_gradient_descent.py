@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from sim import descent, run_facts
-from ui import descent_frames as frames_view
+from charts import descent_frames as frames_view
+from lessons import descent_facts
+from sim import descent
 from ui import descent_view
 from ui.chart_view import plot
 from ui.page import setup
@@ -106,7 +107,7 @@ with st.container(border=True):
     elif reached >= 0:
         where = int(descent.basins(run, surface))
         m = surface.minima[where]
-        kind, deepest = run_facts.minimum_kind(surface, where)
+        kind, deepest = descent_facts.minimum_kind(surface, where)
         st.markdown(
             t(
                 "gd.notice_reached",

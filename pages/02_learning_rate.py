@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from sim import run_facts
+from charts import descent_frames as frames_view
+from lessons import descent_facts
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
@@ -148,14 +148,14 @@ st.markdown(t("lr.analogy"))
 # What to notice: one line per rate, then the critical rate, all read off the runs.
 lines = []
 outcomes = {
-    lr: run_facts.outcome(traj, surface) for lr, traj in zip(rates, runs.values(), strict=True)
+    lr: descent_facts.outcome(traj, surface) for lr, traj in zip(rates, runs.values(), strict=True)
 }
 for lr, out in outcomes.items():
     zigzag = out.reversals >= max(3, (out.step if out.kind != "diverged" else 0) // 4)
     if out.kind == "diverged":
         lines.append(t("lr.rate_diverged", lr=dv.fmt(lr), step=out.step))
     elif out.kind == "reached":
-        kind, deepest = run_facts.minimum_kind(surface, out.minimum)
+        kind, deepest = descent_facts.minimum_kind(surface, out.minimum)
         minimum = t(f"common.minimum_{kind}", n=deepest)
         key = "lr.rate_reached_zigzag" if zigzag else "lr.rate_reached"
         lines.append(t(key, lr=dv.fmt(lr), steps=out.step, minimum=minimum, rev=out.reversals))
@@ -173,13 +173,13 @@ if arrived:
 else:
     lines.append(t("lr.none_reached", steps=steps))
 
-critical = run_facts.critical_rate(surface, x0, y0)
+critical = descent_facts.critical_rate(surface, x0, y0)
 curvature = surface.curvature(x0, y0)
 if critical is None:
     lines.append(t("lr.critical_none", curv=dv.fmt(curvature, 3)))
 else:
-    below = [lr for lr in rates if run_facts.rate_regime(lr, critical) != "diverge"]
-    above = [lr for lr in rates if run_facts.rate_regime(lr, critical) == "diverge"]
+    below = [lr for lr in rates if descent_facts.rate_regime(lr, critical) != "diverge"]
+    above = [lr for lr in rates if descent_facts.rate_regime(lr, critical) == "diverge"]
     common = dict(
         curv=dv.fmt(curvature, 3),
         critical=dv.fmt(critical, 3),
@@ -187,11 +187,11 @@ else:
         below=mv.join_numbers(page, below, "lr.no_rates"),
         above=mv.join_numbers(page, above, "lr.no_rates"),
     )
-    if run_facts.is_quadratic(surface):
+    if descent_facts.is_quadratic(surface):
         lines.append(t("lr.critical_quadratic", **common))
     else:
         glob = next(m for m in surface.minima if m.kind == "global")
-        at_min = run_facts.critical_rate(surface, glob.x, glob.y)
+        at_min = descent_facts.critical_rate(surface, glob.x, glob.y)
         lines.append(t("lr.critical_local", at_min=dv.fmt(at_min, 3), **common))
 notice_box(page, lines)
 

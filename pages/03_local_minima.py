@@ -4,11 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import basins_map, caps, descent, run_facts
+from charts import basins as basin_charts
+from charts import descent_frames as frames_view
+from lessons import basins, descent_facts
+from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui.chart_view import plot
 from ui.download import csv_button, csv_bytes
@@ -29,19 +31,19 @@ def many_starts(surface, optimizer, lr, layout, side, seed, steps):
     """All starts as one vectorized run: starts, trajectory and destination codes."""
     s = get_surface(surface)
     if layout == "grid":
-        starts = run_facts.start_grid(s.bounds, side)
+        starts = descent_facts.start_grid(s.bounds, side)
     else:
-        starts = run_facts.start_cloud(s.bounds, side * side, seed)
+        starts = descent_facts.start_cloud(s.bounds, side * side, seed)
     opt = make_optimizer(optimizer, learning_rate=lr)
     traj = descent.run(s, opt, starts, int(caps.clamp(steps, 0, caps.MAX_STEPS)))
-    return starts, traj, run_facts.destinations(traj, s)
+    return starts, traj, descent_facts.destinations(traj, s)
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def map_picture(surface, optimizer, lr, layout, side, seed, steps):
     starts, _, dest = many_starts(surface, optimizer, lr, layout, side, seed, steps)
     s = get_surface(surface)
-    return basins_map.basin_url(starts, dest, s, size=dv.chart_size(s))
+    return basin_charts.basin_url(starts, dest, s, size=dv.chart_size(s))
 
 
 # The chart and its player come first on screen; the settings below it are read first.
@@ -99,8 +101,8 @@ for i, m in enumerate(surface.minima):
     labels[i] = t(
         f"basins.dest_{m.kind}", x=f"{round(m.x, 2) + 0.0:g}", y=f"{round(m.y, 2) + 0.0:g}"
     )
-labels[run_facts.NONE] = t("basins.dest_none")
-labels[run_facts.DIVERGED] = t("basins.dest_diverged")
+labels[descent_facts.NONE] = t("basins.dest_none")
+labels[descent_facts.DIVERGED] = t("basins.dest_diverged")
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -139,14 +141,14 @@ with side_column:
     mine_gone = frames_view.text_expr(t("basins.frame_probe_diverged"), where)
     text = f"{head} + '\\n' + (datum.gone ? ({mine_gone}) : ({mine}))"
     plot(st, frames_view.readout(probe_balls, frames, text), width="stretch")
-    codes = basins_map.destination_codes(surface)
+    codes = basins.destination_codes(surface)
     plot(
         st,
         frames_view.settled_chart(
             counts,
             frames,
             codes,
-            [basins_map.colour_of(c) for c in codes],
+            [basins.colour_of(c) for c in codes],
             t("common.step_axis"),
             t("basins.settled_axis"),
         ),
@@ -156,7 +158,7 @@ with side_column:
 
 with chart_column:
     size = dv.chart_size(surface)
-    swarm = basins_map.balls_layer(held, surface, labels, t("basins.legend"))
+    swarm = basin_charts.balls_layer(held, surface, labels, t("basins.legend"))
     layers = [
         swarm.transform_filter(frames_view.held_filter(frames)),
         frames_view.path_layers(
@@ -176,13 +178,13 @@ rows, compare = [], {}
 names = {o: t(f"basins.opt_{o}") for o in OPTIMIZERS}
 for o in OPTIMIZERS:
     _, _, d = many_starts(surface.name, o, lr, layout, side, seed, steps)
-    compare[o] = run_facts.shares(d, surface)
+    compare[o] = descent_facts.shares(d, surface)
     for code, count in compare[o]["counts"].items():
         rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
 st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
 plot(
     st,
-    basins_map.share_chart(
+    basin_charts.share_chart(
         pd.DataFrame(rows),
         surface,
         labels,
@@ -224,7 +226,7 @@ lines.append(
         lr=dv.fmt(lr),
     )
 )
-pout = run_facts.outcome(probe, surface)
+pout = descent_facts.outcome(probe, surface)
 where = dict(x=dv.fmt(x0, 3), y=dv.fmt(y0, 3), opt=names[optimizer])
 if pout.kind == "diverged":
     lines.append(t("basins.probe_diverged", step=pout.step, **where))
@@ -234,9 +236,9 @@ elif pout.kind == "reached":
 else:
     lines.append(t("basins.probe_moving", steps=probe.steps, **where))
 if mine["none"] > 0:
-    lines.append(t("basins.notice_none", count=mine["counts"][run_facts.NONE], steps=steps))
+    lines.append(t("basins.notice_none", count=mine["counts"][descent_facts.NONE], steps=steps))
 if mine["diverged"] > 0:
-    lines.append(t("basins.notice_diverged", count=mine["counts"][run_facts.DIVERGED]))
+    lines.append(t("basins.notice_diverged", count=mine["counts"][descent_facts.DIVERGED]))
 notice_box(page, lines)
 
 
@@ -248,9 +250,11 @@ def paths_csv(key, probe_start, dest_labels: tuple) -> bytes:
     surface_name, optimizer, lr, *_, steps = key
     s = get_surface(surface_name)
     own_run = dv.cached_run(surface_name, optimizer, (("learning_rate", lr),), probe_start, steps)
-    out = run_facts.outcome(own_run, s)
-    code = {"reached": out.minimum, "moving": run_facts.NONE}.get(out.kind, run_facts.DIVERGED)
-    table = basins_map.paths_table(traj, dest, dict(dest_labels), own_run, code)
+    out = descent_facts.outcome(own_run, s)
+    code = {"reached": out.minimum, "moving": descent_facts.NONE}.get(
+        out.kind, descent_facts.DIVERGED
+    )
+    table = basins.paths_table(traj, dest, dict(dest_labels), own_run, code)
     return csv_bytes(table)
 
 

@@ -3,10 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from sim import run_facts
+from charts import descent_frames as frames_view
+from lessons import descent_facts
 from sim.surfaces import get_surface
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import multi_view as mv
 from ui.chart_view import plot
@@ -117,12 +117,12 @@ with side_column:
             t("common.step_axis"),
             t("saddle.grad_axis"),
             log_y=True,
-            extra_layers=[mv.threshold_rule(run_facts.SLOW_GRADIENT)],
+            extra_layers=[mv.threshold_rule(descent_facts.SLOW_GRADIENT)],
             height=200,
         ),
         width="stretch",
     )
-    st.caption(t("saddle.grad_caption", thr=dv.fmt(run_facts.SLOW_GRADIENT)))
+    st.caption(t("saddle.grad_caption", thr=dv.fmt(descent_facts.SLOW_GRADIENT)))
 
 with chart_column:
     size = dv.chart_size(surface)
@@ -158,7 +158,7 @@ dims = controls.select(
     format_func=lambda v: f"{v:,}",
     kind="select_slider",
 )
-log_odds = run_facts.minimum_odds_log10(dims)
+log_odds = descent_facts.minimum_odds_log10(dims)
 if log_odds > -4:
     st.markdown(t("saddle.dims_plain", n=f"{dims:,}", chance=f"{10**log_odds:.3g}"))
 else:
@@ -168,10 +168,10 @@ else:
 lines = []
 settled = {}  # steps to settle per run, for the comparison below
 for label, traj in runs.items():
-    out = run_facts.outcome(traj, surface)
+    out = descent_facts.outcome(traj, surface)
     if out.kind == "reached":
         settled[label] = out.step
-    stall = run_facts.saddle_stall(traj, surface)
+    stall = descent_facts.saddle_stall(traj, surface)
     common = dict(
         name=label,
         slow=stall.slow_steps,

@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, run_facts
-from sim import momentum_lesson as ml
+from charts import descent_frames as frames_view
+from charts import momentum as momentum_charts
+from lessons import descent_facts
+from lessons import momentum as ml
+from sim import caps
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui.chart_view import plot
 from ui.page import notice_box, setup
@@ -223,10 +225,10 @@ def ranges_text(frame: pd.DataFrame, nesterov: bool, regime: str) -> str:
 
 def escape_line(label: str, traj, surface) -> str:
     """One "what to notice" sentence for a momentum or Nesterov run on the two valleys."""
-    out = run_facts.outcome(traj, surface)
+    out = descent_facts.outcome(traj, surface)
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=label, step=out.step)
-    facts = run_facts.momentum_regime(traj, surface)
+    facts = descent_facts.momentum_regime(traj, surface)
     common = dict(name=label, steps=out.step, f=dv.fmt(out.step_loss), passes=facts.passes)
     if facts.regime == "trapped":
         return t("momentum.run_trapped", **common)
@@ -242,7 +244,7 @@ def escape_line(label: str, traj, surface) -> str:
 
 
 def gd_line(traj, surface) -> str:
-    out = run_facts.outcome(traj, surface)
+    out = descent_facts.outcome(traj, surface)
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=t("momentum.series_gd"), step=out.step)
     common = dict(steps=out.step, f=dv.fmt(out.step_loss))
@@ -297,7 +299,7 @@ def escape_demo() -> None:
     sweep = cached_regimes(valleys.name, lr, start, steps, None)
     regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
     st.markdown(f"**{t('momentum.sweep_title')}**")
-    strip = ml.regime_strip(
+    strip = momentum_charts.regime_strip(
         sweep,
         row_labels,
         regime_labels,
@@ -395,7 +397,7 @@ def ravine_demo() -> None:
     st.markdown(t("momentum.ravine_intro"))
     rsweep = cached_regimes(ravine.name, rlr, rstart, rsteps, None if rnag else False)
     st.markdown(f"**{t('momentum.settle_title')}**")
-    settle = ml.settle_chart(
+    settle = momentum_charts.settle_chart(
         rsweep,
         {k: v for k, v in row_labels.items() if rnag or not k},
         rmu,
@@ -409,7 +411,7 @@ def ravine_demo() -> None:
     st.caption(t("momentum.settle_caption", steps=rsteps))
 
     def ravine_line(key: str, traj, gd_out=None) -> str:
-        out = run_facts.outcome(traj, ravine)
+        out = descent_facts.outcome(traj, ravine)
         turns = ml.cross_turns(traj)
         name = rnames[key]
         if out.kind == "diverged":
@@ -431,7 +433,7 @@ def ravine_demo() -> None:
             return t("momentum.ravine_faster", name=name, steps=out.step, turns=turns)
         return t("momentum.ravine_slower", name=name, steps=out.step, turns=turns, gd=gd_out.step)
 
-    rgd_out = run_facts.outcome(rruns[rnames["gd"]], ravine)
+    rgd_out = descent_facts.outcome(rruns[rnames["gd"]], ravine)
     rlines = [ravine_line("gd", rruns[rnames["gd"]]), ravine_line("mom", rmom, rgd_out)]
     if rnag:
         rlines.append(ravine_line("nag", rruns[rnames["nag"]], rgd_out))

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive
+from charts import descent_frames as frames_view
+from lessons import adaptive_rates
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import race_view as rv
 from ui.chart_view import plot
@@ -40,7 +40,11 @@ with st.container(border=True):
             page, "gd", t("adaptive.show_gd"), True, help=t("adaptive.show_gd_help")
         )
         show_adam = controls.toggle(
-            page, "adam", t("adaptive.show_adam"), True, help=t("adaptive.show_adam_help")
+            page,
+            "adam",
+            t("adaptive.show_adam"),
+            True,
+            help=t("adaptive.show_adam_help"),
         )
     with c3:
         x0, y0 = dv.start_controls(page, surface)
@@ -102,7 +106,7 @@ def readout_rows() -> pd.DataFrame:
     frames_at = np.arange(steps + 1)
     row = {"step": frames_at}
     for name, traj in (("a", ada), ("r", rms)):
-        applied = adaptive.applied_step_sizes(traj)
+        applied = adaptive_rates.applied_step_sizes(traj)
         held = applied[np.minimum(frames_at, len(applied) - 1)] if len(applied) else None
         for i, axis in enumerate("xy"):
             row[f"{name}{axis}"] = held[:, i] if held is not None else np.zeros(len(frames_at))
@@ -160,7 +164,7 @@ with chart_column:
     chart = rv.surface_chart(page, surface, runs, styles, frames)
     dv.show_surface_chart(chart, "adaptive_chart", surface.bounds)
 
-rates = adaptive.rates_frame(runs)
+rates = adaptive_rates.rates_frame(runs)
 positive = rates.loc[rates["rate"] > 0, "rate"]
 domain = (
     (float(positive.min()) / 1.3, float(positive.max()) * 1.3) if len(positive) else (0.001, 1.0)
@@ -197,7 +201,7 @@ if show_adam:
 st.markdown(t("adaptive.intro"))
 with st.container():
     st.markdown(f"**{t('adaptive.memory_title')}**")
-    memory = adaptive.memory_frame(
+    memory = adaptive_rates.memory_frame(
         {labels["adagrad"]: (ada, "accumulator"), labels["rmsprop"]: (rms, "mean_square")}
     )
     for axis in ("x", "y"):
@@ -216,8 +220,8 @@ with st.container():
 st.markdown(t("adaptive.analogy"))
 
 # What to notice: read off the runs.
-a = adaptive.summarize(labels["adagrad"], ada, surface)
-r = adaptive.summarize(labels["rmsprop"], rms, surface)
+a = adaptive_rates.summarize(labels["adagrad"], ada, surface)
+r = adaptive_rates.summarize(labels["rmsprop"], rms, surface)
 with st.container(border=True):
     st.markdown(f"**{t('common.notice_title')}**")
     ax0, ay0 = a.rate_first
@@ -255,7 +259,12 @@ with st.container(border=True):
         for s, name in ((a, "adagrad"), (r, "rmsprop")):
             if s.diverged_at is not None:
                 st.markdown(
-                    t("adaptive.notice_diverged", name=labels[name], step=s.diverged_at, **common)
+                    t(
+                        "adaptive.notice_diverged",
+                        name=labels[name],
+                        step=s.diverged_at,
+                        **common,
+                    )
                 )
     elif a.reached < 0 and r.reached >= 0:
         st.markdown(t("adaptive.notice_crawl", **common))
@@ -273,7 +282,7 @@ with st.container(border=True):
             t("adaptive.notice_rmsprop_hops", r_reach=r.reached, peak=dv.fmt(r.hop_peak, 2))
         )
     if show_adam:
-        d = adaptive.summarize(labels["adam"], runs[labels["adam"]], surface)
+        d = adaptive_rates.summarize(labels["adam"], runs[labels["adam"]], surface)
         if d.diverged_at is not None:
             st.markdown(t("adaptive.notice_adam_diverged", step=d.diverged_at, lr=dv.fmt(lr)))
         elif d.reached >= 0:
@@ -288,7 +297,7 @@ with st.container(border=True):
                 )
             )
     if show_gd:
-        g = adaptive.summarize(labels["sgd"], runs[labels["sgd"]], surface)
+        g = adaptive_rates.summarize(labels["sgd"], runs[labels["sgd"]], surface)
         if g.diverged_at is not None:
             st.markdown(t("adaptive.notice_gd_diverged", step=g.diverged_at, lr=dv.fmt(lr)))
         elif g.reached >= 0:

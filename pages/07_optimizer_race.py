@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive, descent, run_facts
-from sim.adaptive import OPTIMIZER_NAMES
+from charts import descent_frames as frames_view
+from lessons import adaptive_rates, descent_facts
+from lessons.adaptive_rates import OPTIMIZER_NAMES
+from sim import descent
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui import race_view as rv
 from ui.chart_view import plot
@@ -121,7 +122,7 @@ with st.container(border=True):
         if code_open:
             st.code(
                 "\n".join(
-                    f"{adaptive.keras_call(name, hyper[name])}  # {t(f'race.name_{name}')}"
+                    f"{adaptive_rates.keras_call(name, hyper[name])}  # {t(f'race.name_{name}')}"
                     for name in OPTIMIZER_NAMES
                 ),
                 language="python",
@@ -136,8 +137,8 @@ runs = {
     if name in shown
 }
 styles = {labels[name]: name for name in OPTIMIZER_NAMES if name in shown}
-summaries = {label: adaptive.summarize(label, traj, surface) for label, traj in runs.items()}
-order = adaptive.race_table(list(summaries.values()))
+summaries = {label: adaptive_rates.summarize(label, traj, surface) for label, traj in runs.items()}
+order = adaptive_rates.race_table(list(summaries.values()))
 sep = t("race.list_sep")
 n_frames = steps + 1
 
@@ -261,7 +262,7 @@ with st.container(border=True):
         first = reached[0]
         where = int(descent.basins(runs[first.label], surface))
         m = surface.minima[where]
-        kind, deepest = run_facts.minimum_kind(surface, where)
+        kind, deepest = descent_facts.minimum_kind(surface, where)
         st.markdown(
             t(
                 "race.notice_winner",

@@ -5,11 +5,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import batch_lessons as bl
+from charts import training_frames
+from lessons import batches as bl
 from sim import caps
 from sim.nn.batching import updates_per_epoch
 from sim.training import NetSpec, default_loss
-from ui import controls, training_frames
+from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -24,7 +25,7 @@ RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
 def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> bl.AnsweredRun:
-    """``sim.batch_lessons.train_with_answers`` cached on its inputs, with a progress bar
+    """``lessons.batches.train_with_answers`` cached on its inputs, with a progress bar
     (``ui.train_view.cached_train`` cannot carry the answer sheet: a callback's record is
     not part of its cached result)."""
     kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)

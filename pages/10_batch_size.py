@@ -5,8 +5,9 @@ epoch, updates per epoch and memory per batch."""
 import pandas as pd
 import streamlit as st
 
-from sim import batch_lessons as bl
-from sim import charts
+from charts import batches as batch_charts
+from charts import curves
+from lessons import batches as bl
 from sim.training import NetSpec, default_loss
 from ui import controls
 from ui import train_view as tv
@@ -92,7 +93,7 @@ with c1:
     st.markdown(f"**{t('batch.epoch_chart_title')}**")
     plot(
         st,
-        charts.loss_chart(
+        curves.loss_chart(
             epoch_frame,
             series,
             t("train.epoch_axis"),
@@ -108,7 +109,7 @@ with c2:
     st.markdown(f"**{t('batch.update_chart_title')}**")
     plot(
         st,
-        bl.update_chart(
+        batch_charts.update_chart(
             bl.update_frame(by_label),
             series,
             t("batch.update_axis"),
@@ -137,12 +138,14 @@ b2.caption(t("batch.updates_title"))
 b3.caption(t("batch.memory_title"))
 plot(
     b1,
-    bl.cost_bar(bars, "ms", series, t("batch.time_title"), t("batch.legend"), fmt=".2f", **axis),
+    batch_charts.cost_bar(
+        bars, "ms", series, t("batch.time_title"), t("batch.legend"), fmt=".2f", **axis
+    ),
     width="stretch",
 )
 plot(
     b2,
-    bl.cost_bar(
+    batch_charts.cost_bar(
         bars,
         "updates_per_epoch",
         series,
@@ -156,7 +159,9 @@ plot(
 )
 plot(
     b3,
-    bl.cost_bar(bars, "kb", series, t("batch.memory_title"), t("batch.legend"), fmt=".1f", **axis),
+    batch_charts.cost_bar(
+        bars, "kb", series, t("batch.memory_title"), t("batch.legend"), fmt=".1f", **axis
+    ),
     width="stretch",
 )
 shown = pd.DataFrame(

@@ -1,15 +1,16 @@
 """B6 -- Forward and backward pass: one training step of a 2-3-1 network, number by number,
-with the engine's own arrays (``sim.backprop_trace`` reads the ``Dense`` layers' caches)."""
+with the engine's own arrays (``lessons.backprop`` reads the ``Dense`` layers' caches)."""
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import backprop_trace as bt
+from charts import backprop_frames
+from charts import curves as lc
+from lessons import backprop as bt
 from sim import caps
-from sim import lesson_charts as lc
-from ui import backprop_frames, controls
+from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button

@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from charts import curves as lc
+from charts import descent_frames, loss_frames
+from charts.palette import OKABE_ITO
+from lessons import loss_functions as ll
 from sim import caps
-from sim import lesson_charts as lc
-from sim import loss_lesson as ll
-from sim.charts import OKABE_ITO
 from sim.training import NetSpec
-from ui import controls, descent_frames, loss_frames
+from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button

@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts
-from sim import fit_regions as fr
+from charts import fit_regions as fit_region_charts
+from charts import layout, training_frames
+from lessons import fit_regions as fr
+from sim import caps
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import controls, training_frames
+from ui import controls, pictures
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.page import setup
@@ -140,7 +142,7 @@ with side_col:
     )
     axis = fr.loss_axis(hist["loss"], hist["val_loss"])
     # the regions' legend above the plot: two legends side by side below it overflow the column
-    bands = fr.band_chart(regions, labels).encode(
+    bands = fit_region_charts.band_chart(regions, labels).encode(
         color=alt.Color(
             "label:N",
             scale=alt.Scale(
@@ -155,7 +157,7 @@ with side_col:
     )
     plot(
         st,
-        charts.fit_width(alt.layer(bands, curves).resolve_scale(color="independent")),
+        layout.fit_width(alt.layer(bands, curves).resolve_scale(color="independent")),
         width="stretch",
     )
 
@@ -164,7 +166,15 @@ with chart_col:
     plot(
         st,
         training_frames.boundary_chart(
-            t, result, frames, x_all, y_all, n_classes, split, split_names
+            t,
+            result,
+            frames,
+            x_all,
+            y_all,
+            n_classes,
+            split,
+            split_names,
+            pictures=pictures.boundary_urls,
         ),
         width="content",
     )

@@ -4,10 +4,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import charts, stopping
-from sim import validation_charts as vc
+from charts import layout, training_frames
+from charts import validation as vc
+from lessons import early_stopping
 from sim.training import NetSpec, default_loss
-from ui import controls, training_frames
+from ui import controls, pictures
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.page import setup
@@ -93,7 +94,7 @@ stopper = {
     "restore_best_weights": bool(restore),
     "start_from_epoch": int(start_from),
 }
-_, _, x_val, y_val = stopping.validation_tail(x, y, SPLIT)
+_, _, x_val, y_val = early_stopping.validation_tail(x, y, SPLIT)
 fit = dict(
     learning_rate=LEARNING_RATE,
     batch_size=BATCH,
@@ -168,7 +169,7 @@ def curves_chart(frames) -> alt.LayerChart:
         marks.append({"epoch": stop, "label": t("early.marker_stop", epoch=stop), "row": 1})
     if marks:
         layers.append(vc.markers(pd.DataFrame(marks)))
-    return frames.bind(charts.fit_width(alt.layer(*layers)))
+    return frames.bind(layout.fit_width(alt.layer(*layers)))
 
 
 split = ["train"] * (len(x) - len(x_val)) + ["val"] * len(x_val)
@@ -229,6 +230,7 @@ with chart_col:
             split,
             split_names,
             keep=[e for e in (best, stop) if e is not None],
+            pictures=pictures.boundary_urls,
         ),
         width="content",
     )
@@ -257,7 +259,9 @@ if ended:
     # What to notice: read off the two runs.
     with st.container(border=True):
         st.markdown(f"**{t('common.notice_title')}**")
-        extreme = t("early.extreme_high" if stopping.maximise(monitor) else "early.extreme_low")
+        extreme = t(
+            "early.extreme_high" if early_stopping.maximise(monitor) else "early.extreme_low"
+        )
         no_gain = (
             t("early.no_gain_delta", d=f"{min_delta:g}") if min_delta > 0 else t("early.no_gain")
         )
@@ -277,9 +281,11 @@ if ended:
         if stop is not None:
             template = "early.notice_stopped_restore" if restore else "early.notice_stopped_keep"
             st.markdown(t(template, stop=stop, stop_value=f3(values[stop - 1]), **common))
-            true_best, true_value = stopping.best_of(full_values, monitor)
+            true_best, true_value = early_stopping.best_of(full_values, monitor)
             better = (
-                true_value > best_value if stopping.maximise(monitor) else true_value < best_value
+                true_value > best_value
+                if early_stopping.maximise(monitor)
+                else true_value < best_value
             )
             if true_best > stop and better:
                 st.markdown(

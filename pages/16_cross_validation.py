@@ -5,10 +5,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, crossval
-from sim import validation_charts as vc
+from charts import remedy_frames
+from charts import validation as vc
+from lessons import cross_validation
+from sim import caps
 from sim.training import NetSpec, default_loss
-from ui import controls, remedy_frames
+from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -23,10 +25,10 @@ STEADY = 0.05  # a std below this (accuracy points) counts as a steady model
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
-    """``crossval.run`` cached on its inputs, with a progress bar over all k fits."""
+    """``cross_validation.run`` cached on its inputs, with a progress bar over all k fits."""
     return tv.run_with_progress(
         _label,
-        crossval.run,
+        cross_validation.run,
         x,
         y,
         spec,
@@ -43,11 +45,11 @@ def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def cached_timed(x, y, spec, task, n_classes, k, epochs, seed, _label):
-    """``crossval.run_timed`` cached on its inputs: the honest record together with the
+    """``cross_validation.run_timed`` cached on its inputs: the honest record together with the
     warm time of one training measured next to it (never a figure from another run)."""
     return tv.run_with_progress(
         _label,
-        crossval.run_timed,
+        cross_validation.run_timed,
         x,
         y,
         spec,

@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, remedies, stopping
-from sim import remedy_charts as rc
+from charts import remedies as rc
+from charts import remedy_frames
+from lessons import early_stopping, remedies
+from sim import caps
 from sim.training import default_loss
-from ui import controls, remedy_frames
+from ui import controls
 from ui import train_view as tv
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -34,10 +36,10 @@ CURVES_PER_ROW = 3
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
 def cached_pictures(predictions, n_classes, bounds, x, y, is_val) -> list[str]:
-    """``remedies.boundary_picture`` of each snapshot of one run (data URLs), cached: a
+    """``rc.boundary_picture`` of each snapshot of one run (data URLs), cached: a
     rerun that reuses a training (a remedy switched on or off) redraws nothing."""
     return [
-        remedies.boundary_picture(p, GRID_CELLS, n_classes, bounds, x, y, is_val, PANEL)
+        rc.boundary_picture(p, GRID_CELLS, n_classes, bounds, x, y, is_val, PANEL)
         for p in predictions
     ]
 
@@ -150,7 +152,7 @@ runs = remedies.variants(
     input_noise=float(std) if on_aug else 0.0,
     l2=float(factor) if on_l2 else 0.0,
 )
-x_train, y_train, x_val, y_val = stopping.validation_tail(x, y, SPLIT)
+x_train, y_train, x_val, y_val = early_stopping.validation_tail(x, y, SPLIT)
 n_epochs = remedies.epochs_for(int(epochs), len(x_train))
 batch = remedies.even_batch(len(x_train), BATCH)
 if n_epochs < int(epochs):

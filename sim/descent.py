@@ -232,7 +232,7 @@ def nearest_minimum(surface: Surface, xy: np.ndarray, tolerance: float | None = 
     closest to, or -1 where none lies within ``tolerance`` (default: ``REACH_FRACTION`` of
     the window's diagonal)."""
     if tolerance is None:
-        tolerance = REACH_FRACTION * _window_size(surface)
+        tolerance = REACH_FRACTION * window_size(surface)
     centres = np.array([[m.x, m.y] for m in surface.minima])
     dist = np.linalg.norm(np.asarray(xy)[..., None, :] - centres, axis=-1)
     index = np.argmin(dist, axis=-1)
@@ -261,6 +261,6 @@ def steps_to_reach(
     return first
 
 
-def _window_size(surface: Surface) -> float:
+def window_size(surface: Surface) -> float:
     (x0, x1), (y0, y1) = surface.bounds
     return float(np.hypot(x1 - x0, y1 - y0))

@@ -141,7 +141,7 @@ class LineFitLoss:
 
     @property
     def minima(self) -> list[Minimum]:
-        """The one (global) minimum, as ``sim.charts.minima_layer`` reads surfaces."""
+        """The one (global) minimum, as ``charts.surface_charts.minima_layer`` reads surfaces."""
         w, b = self.minimum
         return [Minimum(w, b, self.min_value, "global")]
 

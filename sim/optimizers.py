@@ -9,7 +9,7 @@ or a layer's kernel)::
 
 The rules and the defaults are those of Keras 3 (``keras.optimizers``); PyTorch's
 ``torch.optim`` computes the same steps (momentum and Nesterov exactly, the adaptive ones up
-to where epsilon is added), which ``tests/test_reference.py`` checks against values recorded
+to where epsilon is added), which ``tests/sim/test_reference.py`` checks against values recorded
 from both.
 
 ``update`` never changes its inputs: it returns new arrays and a new state dict. The state

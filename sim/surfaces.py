@@ -210,7 +210,7 @@ def _beale_hess(x, y):
 # f = c (x^2 + y^2) - sum_i A_i exp(-((x - x_i)^2 + (y - y_i)^2) / (2 s_i^2))
 # The shallow well sits between the start and the deep one, downhill of the start, so a
 # ball without inertia settles in it; with momentum 0.9 it rolls over the rim. The story
-# holds at the lesson's default learning rate LOCAL_MINIMA_LR (tests/test_surfaces.py).
+# holds at the lesson's default learning rate LOCAL_MINIMA_LR (tests/sim/test_surfaces.py).
 LOCAL_MINIMA_LR = 0.1
 _LM_BOWL = 0.05
 _LM_WELLS = ((2.0, 0.0, 2.0, 1.0), (-1.5, 0.5, 1.0, 0.6))  # (x_i, y_i, A_i, s_i): global, local

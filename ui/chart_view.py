@@ -1,5 +1,5 @@
 """Every chart of the app is drawn here: ``plot(where, chart, ...)`` is
-``where.altair_chart(chart, ...)`` with the spec made by ``sim.vega.to_vega_lite``.
+``where.altair_chart(chart, ...)`` with the spec made by ``ui.vega.to_vega_lite``.
 
 Streamlit's own Altair conversion names each dataset by a hash of its content (the browser
 then compiles a new chart for every animation frame), validates the spec on every run and
@@ -9,7 +9,7 @@ converts under a process-wide lock (visitors' charts wait for each other). ``whe
 
 from __future__ import annotations
 
-from sim.vega import to_vega_lite
+from ui.vega import to_vega_lite
 
 
 def plot(where, chart, **kwargs):

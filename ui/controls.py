@@ -21,7 +21,7 @@ OPTIONS_PREFIX = "_options_"
 VIEWS_PREFIX = "_views_"
 
 
-def _raw(key: str) -> str | None:
+def url_value(key: str) -> str | None:
     try:
         values = st.query_params.get_all(key)
     except Exception:
@@ -29,7 +29,7 @@ def _raw(key: str) -> str | None:
     return values[-1] if values else None
 
 
-def _reject(page: Page, key: str, raw: str, default_text: str) -> None:
+def reject_url_value(page: Page, key: str, raw: str, default_text: str) -> None:
     page.notice(
         page.t("common.bad_param", name=key, value=raw[:MAX_SHOWN], default=default_text),
         icon=":material/link_off:",
@@ -54,13 +54,13 @@ def _on_grid(value: float, low: float, step: float | None) -> bool:
 
 
 def _check_number(page, key, low, high, default, step, integer) -> None:
-    raw = _raw(key)
+    raw = url_value(key)
     if raw is None or key in st.session_state:
         return
     value = _parse_number(raw, integer)
     if value is None or not (low <= value <= high) or not _on_grid(value, low, step):
         st.session_state[key] = default
-        _reject(page, key, raw, str(default))
+        reject_url_value(page, key, raw, str(default))
 
 
 def _bound_number(
@@ -177,13 +177,13 @@ def select(
     # the real options, so tests and the hostile-input sweep can try every one
     ss[OPTIONS_PREFIX + key] = tuple(options)
     if key not in ss or ss[key] not in options:
-        raw = _raw(key)
+        raw = url_value(key)
         if raw is not None and raw in ids:
             ss[key] = options[ids.index(raw)]
         else:
             ss[key] = default
             if raw is not None:
-                _reject(page, key, raw, format_func(default))
+                reject_url_value(page, key, raw, format_func(default))
                 del st.query_params[key]
     where = container or st
     common = dict(key=key, help=help, format_func=format_func, on_change=_sync_choice(key, default))
@@ -230,10 +230,10 @@ def toggle(
     page: Page, key: str, label: str, default: bool, help: str | None = None, container=None
 ) -> bool:
     """An on/off switch bound to ``?key=`` (``true``/``false``)."""
-    raw = _raw(key)
+    raw = url_value(key)
     if raw is not None and key not in st.session_state and raw.lower() not in ("true", "false"):
         st.session_state[key] = default
-        _reject(page, key, raw, str(default).lower())
+        reject_url_value(page, key, raw, str(default).lower())
     where = container or st
     return where.toggle(label, value=default, key=key, help=help, bind="query-params")
 
@@ -253,10 +253,10 @@ def lazy_tabs(
     ss = st.session_state
     ss[VIEWS_PREFIX + key] = dict(zip(views, labels, strict=True))  # for the tests' sweep
     if ss.get(key) not in labels:  # first run, or the language changed
-        raw = _raw(key)
+        raw = url_value(key)
         chosen = raw if raw in views else default
         if raw is not None and raw not in views:
-            _reject(page, key, raw, default)
+            reject_url_value(page, key, raw, default)
             del st.query_params[key]
         ss[key] = labels[views.index(chosen)]
 

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts, descent
+from charts import surface_charts
+from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import SURFACES, Surface, get_surface
 from ui import controls
@@ -46,7 +47,7 @@ def chart_size(surface: Surface) -> tuple[int, int]:
 def surface_picture(name: str) -> str:
     """The surface's picture (an image data URL), made once per surface and process."""
     surface = get_surface(name)
-    return charts.surface_url(surface, size=chart_size(surface))
+    return surface_charts.surface_url(surface, size=chart_size(surface))
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -172,7 +173,7 @@ def steps_control(page: Page, default: int = 60, key: str = "steps", container=N
 
 def clicked_point(chart_key: str) -> tuple[float, float] | None:
     """The data coordinates of the last click on a chart drawn with ``selection_mode="place"``
-    (``charts.click_grid``), or None."""
+    (``surface_charts.click_grid``), or None."""
     state = st.session_state.get(chart_key)
     try:
         point = state["selection"]["place"][0]
@@ -208,13 +209,15 @@ def surface_view(
     the ball) goes on top, so a click anywhere lands on a cell."""
     t = page.t
     size = chart_size(surface)
-    minima = charts.minima_layer(
+    minima = surface_charts.minima_layer(
         surface, {"global": t("common.global_min"), "local": t("common.local_min")}
     )
     out = [minima, *layers]
     if clickable:
-        out.append(charts.click_grid(surface.bounds, size=size)[0])
-    return charts.surface_view(image or surface_picture(surface.name), surface.bounds, out, size)
+        out.append(surface_charts.click_grid(surface.bounds, size=size)[0])
+    return surface_charts.surface_view(
+        image or surface_picture(surface.name), surface.bounds, out, size
+    )
 
 
 def show_surface_chart(

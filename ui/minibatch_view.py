@@ -23,13 +23,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts, line_fit
+from charts import descent_frames, layout, palette, surface_charts
+from charts.frames import Frames
+from sim import caps, line_fit
 from sim.datasets import make_dataset
-from ui import descent_frames
 from ui import descent_view as dv
 from ui.download import csv_button
 from ui.page import Page
-from ui.player import FPS_OPTIONS, Frames
+from ui.player import FPS_OPTIONS
 
 CHART_SIZE = (320, 320)  # the (w, b) window is square: equal units on both axes
 DATA_SIZE = (320, 260)
@@ -57,7 +58,7 @@ def surface_picture(n: int, noise: float, seed: int) -> str:
     problem = line_fit.LineFitLoss(*cached_data(n, noise, seed))
     Z = problem.grid(CHART_SIZE)
     heights = np.sqrt(np.maximum(Z - Z.min(), 0.0))
-    return charts.surface_url(Z=heights, size=CHART_SIZE, levels=LEVELS)
+    return surface_charts.surface_url(Z=heights, size=CHART_SIZE, levels=LEVELS)
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
@@ -160,7 +161,7 @@ def path_rows(comp: line_fit.Comparison) -> pd.DataFrame:
     parts = []
     for name, run in comp.runs.items():
         xy = run.xy[: run.last_finite + 1]
-        keep = charts.thin_path(xy, comp.problem.bounds, CHART_SIZE, PIXEL)
+        keep = surface_charts.thin_path(xy, comp.problem.bounds, CHART_SIZE, PIXEL)
         parts.append(
             pd.DataFrame(
                 {
@@ -297,7 +298,7 @@ def _colour(labels: dict, title: str = "", legend: bool = True) -> alt.Color:
     series = list(labels.values())
     return alt.Color(
         "series:N",
-        scale=alt.Scale(domain=series, range=charts.OKABE_ITO[: len(series)]),
+        scale=alt.Scale(domain=series, range=palette.OKABE_ITO[: len(series)]),
         title=title,
         legend=alt.Legend(orient="bottom", columns=1, symbolSize=70) if legend else None,
     )
@@ -306,7 +307,7 @@ def _colour(labels: dict, title: str = "", legend: bool = True) -> alt.Color:
 def _shape(labels: dict) -> alt.Shape:
     series = list(labels.values())
     return alt.Shape(
-        "series:N", scale=alt.Scale(domain=series, range=charts.SHAPES[: len(series)]), legend=None
+        "series:N", scale=alt.Scale(domain=series, range=palette.SHAPES[: len(series)]), legend=None
     )
 
 
@@ -326,7 +327,7 @@ def surface_chart(
     top."""
     t = page.t
     problem = comp.problem
-    xs, ys = charts._scales(problem.bounds)
+    xs, ys = surface_charts.scales(problem.bounds)
     colour = _colour(labels, t("minibatch.legend_runs"))
     shape = _shape(labels)
 
@@ -356,13 +357,13 @@ def surface_chart(
             ],
         )
     )
-    grid, _ = charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
+    grid, _ = surface_charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
     layers = [
-        charts.minima_layer(problem, {"global": t("minibatch.best_line")}),
+        surface_charts.minima_layer(problem, {"global": t("minibatch.best_line")}),
         alt.layer(line, dots, ball),
         grid,
     ]
-    chart = charts.surface_view(
+    chart = surface_charts.surface_view(
         picture, problem.bounds, layers, CHART_SIZE, t("minibatch.w_axis"), t("minibatch.b_axis")
     )
     return frames.bind(chart)
@@ -402,7 +403,7 @@ def data_chart(
         "sgd": t("minibatch.role_sgd"),
     }
     role_scale = alt.Scale(
-        domain=list(roles.values()), range=[GREY, charts.OKABE_ITO[1], charts.OKABE_ITO[2]]
+        domain=list(roles.values()), range=[GREY, palette.OKABE_ITO[1], palette.OKABE_ITO[2]]
     )
     x_enc = alt.X("x:Q", scale=xs, title=t("minibatch.x_axis"))
     y_enc = alt.Y("y:Q", scale=ys, title=t("minibatch.y_axis"))
@@ -432,10 +433,10 @@ def data_chart(
     )
     in_use = alt.Chart(used).transform_filter(frames.at("frame")).encode(x=x_enc, y=y_enc)
     batch = in_use.transform_filter(alt.datum.role == "batch").mark_circle(
-        size=80, opacity=1, color=charts.OKABE_ITO[1]
+        size=80, opacity=1, color=palette.OKABE_ITO[1]
     )
     ring = in_use.transform_filter(alt.datum.role == "sgd").mark_point(
-        size=200, strokeWidth=2.5, filled=False, opacity=1, color=charts.OKABE_ITO[2]
+        size=200, strokeWidth=2.5, filled=False, opacity=1, color=palette.OKABE_ITO[2]
     )
     w_star, b_star = problem.minimum
     ends = pd.DataFrame({"x": [x_lo, x_hi], "y": [w_star * x_lo + b_star, w_star * x_hi + b_star]})
@@ -515,7 +516,7 @@ def loss_chart(
         )
     )
     chart = alt.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
-    return frames.bind(charts.fit_width(chart))
+    return frames.bind(layout.fit_width(chart))
 
 
 def readout(

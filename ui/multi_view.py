@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import charts
+from charts import surface_charts
 from sim.surfaces import Surface
 from ui import descent_view as dv
 from ui.page import Page
@@ -38,7 +38,7 @@ def join_numbers(page: Page, values: Sequence[float], empty_key: str) -> str:
 
 def saddles_layer(surface: Surface, label: str) -> alt.Chart:
     """The surface's saddle points as open diamonds, with a tooltip."""
-    xs, ys = charts._scales(surface.bounds)
+    xs, ys = surface_charts.scales(surface.bounds)
     frame = pd.DataFrame(
         [{"x": x, "y": y, "kind": label} for x, y in surface.saddles], columns=["x", "y", "kind"]
     )

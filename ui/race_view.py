@@ -15,15 +15,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import adaptive, caps, charts, descent
-from sim import optimizer_charts as oc
+from charts import descent_frames as frames_view
+from charts import layout, surface_charts
+from charts import optimizer_paths as oc
+from charts.frames import Frames
+from lessons import adaptive_rates
+from sim import caps, descent
 from sim.surfaces import Surface
-from sim.vega import to_vega_lite
 from ui import controls
-from ui import descent_frames as frames_view
 from ui import descent_view as dv
 from ui.page import Page
-from ui.player import Frames
+from ui.vega import to_vega_lite
 
 
 def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[frames_view.Track]:
@@ -32,10 +34,10 @@ def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[frames_view.Tra
 
 
 def stopped_rows(runs: Mapping[str, descent.Trajectory]) -> pd.DataFrame:
-    """``adaptive.stopped_points`` of the whole run: each diverged racer's last finite
+    """``adaptive_rates.stopped_points`` of the whole run: each diverged racer's last finite
     point, ``step`` = the step it diverged at (a ring from that frame on)."""
     steps = max((traj.steps for traj in runs.values()), default=0)
-    return adaptive.stopped_points(dict(runs), steps)
+    return adaptive_rates.stopped_points(dict(runs), steps)
 
 
 def step_arrows(tracks, surface: Surface) -> pd.DataFrame:
@@ -90,7 +92,7 @@ def styled_path_layers(
 ) -> alt.LayerChart:
     """``oc.styled_paths`` following the player: paths up to the frame, the balls and each
     racer's next step (a thin arrow in its colour) at the frame."""
-    xs, ys = charts._scales(surface.bounds)
+    xs, ys = surface_charts.scales(surface.bounds)
     colour, shape, _ = oc.style_encodings(styles, t("common.legend_run"))
     plain, _, _ = oc.style_encodings(styles, legend=False)  # one legend: the lines'
 
@@ -185,7 +187,7 @@ def styled_frame_lines(
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
         ),
     ]
-    return frames.bind(charts.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
 
 
 def stopped_text(
@@ -226,14 +228,16 @@ def multi_select(
     ss = st.session_state
     ss[controls.OPTIONS_PREFIX + key] = tuple(options)
     if key not in ss:
-        raw = controls._raw(key)
+        raw = controls.url_value(key)
         chosen = list(default)
         if raw is not None:
             parts = [p for p in raw.split(",") if p]
             if parts and all(p in options for p in parts):
                 chosen = [o for o in options if o in parts]
             else:
-                controls._reject(page, key, raw, ", ".join(format_func(o) for o in default))
+                controls.reject_url_value(
+                    page, key, raw, ", ".join(format_func(o) for o in default)
+                )
                 del st.query_params[key]
         ss[key] = chosen
 
@@ -262,11 +266,11 @@ def multi_select(
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple) -> dict:
-    """The Vega-Lite spec (``sim.vega.to_vega_lite``, as every chart of the app) of an
+    """The Vega-Lite spec (``ui.vega.to_vega_lite``, as every chart of the app) of an
     ``optimizer_charts`` line chart, built by Altair once per input: building the chart
     objects is most of a page rerun's cost."""
     make = {"styled_lines": oc.styled_lines, "axis_lines": oc.axis_lines}[builder]
-    return to_vega_lite(charts.fit_width(make(frame, dict(styles), **dict(options))))
+    return to_vega_lite(layout.fit_width(make(frame, dict(styles), **dict(options))))
 
 
 def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) -> None:

@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import caps, charts
+from charts import boundary, curves, surface_charts, training_frames
+from charts.frames import Frames
+from sim import caps
 from sim.datasets import DATASETS, make_dataset
 from sim.training import NetSpec, TrainResult, class_count, train
-from ui import controls, training_frames
+from ui import controls
 from ui.download import csv_button
 from ui.page import Page
-from ui.player import Frames
 
 BOUNDARY_SIZE = training_frames.BOUNDARY_SIZE
 CLASSIFICATION_SETS = ("moons", "circles", "xor", "spiral", "blobs")
@@ -238,7 +239,7 @@ def history_chart(
             ]
     frame = pd.DataFrame(rows, columns=["series", "epoch", "value"])
     y_title = t(f"train.metric_{metric}")
-    chart = charts.loss_chart(
+    chart = curves.loss_chart(
         frame,
         series,
         t("train.epoch_axis"),
@@ -257,7 +258,7 @@ def history_chart(
         chart = alt.layer(chart, *marker).properties(height=height)
     layers = [chart]
     if markers is not None and len(markers):
-        layers.append(charts.epoch_markers(markers))
+        layers.append(curves.epoch_markers(markers))
     out = alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
     return out if frames is None else frames.bind(out)
 
@@ -278,9 +279,9 @@ def boundary_chart(
     in a ``size`` plot (smaller where two sit side by side). A picture that follows a
     player: ``training_frames.boundary_chart``."""
     cells = round(np.sqrt(len(result.grid)))
-    url = charts.boundary_url(result.grid_predictions[snapshot], cells, n_classes, size)
+    url = boundary.boundary_url(result.grid_predictions[snapshot], cells, n_classes, size)
     layer = training_frames.points_layer(page.t, result, x, y, n_classes, split, split_names)
-    return charts.surface_view(url, result.grid_bounds, [layer], size, "x₁", "x₂")
+    return surface_charts.surface_view(url, result.grid_bounds, [layer], size, "x₁", "x₂")
 
 
 def download_history(page: Page, result: TrainResult, file_name: str, key: str | None = None):

@@ -37,13 +37,13 @@ def memory_estimate(model, batch_size: int, optimizer=None) -> dict[str, int]:
     ``optimizer`` defaults to the compiled one (else Adam)."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    model._require_built()
+    model.require_built()
     if optimizer is None:
         optimizer = model.optimizer if model.optimizer is not None else "adam"
     activations = batch_size * model.input_dim
     activations += sum(layer.cached_floats(batch_size) for layer in model.layers)
     params = model.count_params()
-    trainable = sum(getattr(layer, p).size for layer, p, _ in model._trainable_slots())
+    trainable = sum(getattr(layer, p).size for layer, p, _ in model.trainable_slots())
     state = trainable * _state_arrays_per_param(optimizer)
     out = {
         "activations": activations * BYTES_PER_FLOAT,

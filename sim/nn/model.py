@@ -110,10 +110,10 @@ class Sequential:
 
     @property
     def output_dim(self) -> int:
-        self._require_built()
+        self.require_built()
         return self.layers[-1].output_dim
 
-    def _require_built(self) -> None:
+    def require_built(self) -> None:
         if not self.built:
             raise ValueError(
                 "this model has not been built yet: give the first layer input_dim=..., "
@@ -145,11 +145,11 @@ class Sequential:
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array in Keras order (layer by layer; Dense: kernel
         ``(in, out)``, bias; BatchNormalization: gamma, beta, moving_mean, moving_variance)."""
-        self._require_built()
+        self.require_built()
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights) -> None:
-        self._require_built()
+        self.require_built()
         weights = list(weights)
         expected = sum(len(layer.weight_names) for layer in self.layers)
         if len(weights) != expected:
@@ -161,13 +161,13 @@ class Sequential:
             i += k
 
     def count_params(self) -> int:
-        self._require_built()
+        self.require_built()
         return sum(layer.count_params() for layer in self.layers)
 
     def _weight_slots(self) -> list[tuple[Layer, str]]:
         return [(layer, w) for layer in self.layers for w in layer.weight_names]
 
-    def _trainable_slots(self) -> list[tuple[Layer, str, str]]:
+    def trainable_slots(self) -> list[tuple[Layer, str, str]]:
         return [
             (layer, p, g)
             for layer in self.layers
@@ -176,7 +176,7 @@ class Sequential:
 
     def summary(self, print_fn=None) -> str:
         """A Keras-like table (layer, output shape, parameter count) as text."""
-        self._require_built()
+        self.require_built()
         rows = [
             (
                 f"{layer.name} ({type(layer).__name__})",
@@ -191,7 +191,7 @@ class Sequential:
         rule = "-" * max(len(line), sum(widths))
         body = ["".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         total = self.count_params()
-        trainable = sum(getattr(layer, n).size for layer, n, _ in self._trainable_slots())
+        trainable = sum(getattr(layer, n).size for layer, n, _ in self.trainable_slots())
         text = "\n".join(
             [
                 f'Model: "{self.name}"',
@@ -320,7 +320,7 @@ class Sequential:
     def _ensure_optimizer_states(self) -> None:
         if self.optimizer_states is None:
             self.optimizer_states = [
-                self.optimizer.init(getattr(layer, p)) for layer, p, _ in self._trainable_slots()
+                self.optimizer.init(getattr(layer, p)) for layer, p, _ in self.trainable_slots()
             ]
 
     def _output_fused(self) -> bool:
@@ -347,7 +347,7 @@ class Sequential:
         y = self._check_y(y, len(x))
         self._ensure_optimizer_states()
         fused, plan = self._backward_plan()
-        slots = self._trainable_slots()
+        slots = self.trainable_slots()
         with _quiet():
             z, a = self._forward_with_logits(x, True)
             loss = self._loss_value(y, z, a, fused) + self._penalty()
@@ -518,7 +518,7 @@ class _Run:
         self.x, self.y, self.batch_size = x, y, batch_size
         self.begin_cbs, self.end_cbs = begin_cbs, end_cbs
         self.weight_slots = model._weight_slots()
-        self.trainable_slots = model._trainable_slots()
+        self.trainable_slots = model.trainable_slots()
         self.fused, self.plan = model._backward_plan()
         self.penalized = [
             layer

@@ -16,7 +16,7 @@ from helpers import (
     watch_console,
 )
 
-from sim.momentum_lesson import LIVE_MOMENTA
+from lessons.momentum import LIVE_MOMENTA
 from ui.lessons import by_key
 
 URL_PATH = by_key("momentum").url_path

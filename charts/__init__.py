@@ -1,0 +1,1 @@
+"""Every Altair/Pillow chart builder: data in, chart out; no Streamlit."""

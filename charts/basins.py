@@ -1,0 +1,138 @@
+"""Charts of the basins lesson: data in (from ``lessons.basins``), chart out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import contourpy
+import numpy as np
+import pandas as pd
+from PIL import Image, ImageDraw
+
+from charts import palette, surface_charts
+from lessons.basins import TINT, colour_of, destination_codes, nearest_start
+from sim.surfaces import Surface
+
+
+def basin_url(
+    starts: np.ndarray,
+    dest: np.ndarray,
+    surface: Surface,
+    size: tuple[int, int] = (480, 400),
+    cells: tuple[int, int] = (120, 100),
+    levels: int = 10,
+) -> str:
+    """The map as an image data URL (``surface_charts.image_url``): each pixel tinted by the
+    destination of its nearest start, the surface's contour lines drawn over it."""
+    starts = np.asarray(starts, float).reshape(-1, 2)
+    dest = np.asarray(dest).reshape(-1)
+    idx = nearest_start(starts, surface.bounds, cells)
+    codes = destination_codes(surface)
+    lookup = {c: i for i, c in enumerate(codes)}
+    band = np.vectorize(lookup.get)(dest[idx]).astype(np.uint8)
+    tints = [255 * (1 - TINT) + palette.hex_rgb(colour_of(c)) * TINT for c in codes]
+    line_index = len(codes)
+    img = Image.fromarray(band[::-1], "P")
+    flat = [int(v) for colour in tints for v in colour] + [70, 80, 92]
+    img.putpalette(flat)
+    img = img.resize(size, Image.Resampling.NEAREST)
+    # contour lines of the surface (display heights as in the surface picture)
+    (x0, x1), (y0, y1) = surface.bounds
+    gx, gy = size[0] // 2, size[1] // 2
+    X, Y = np.meshgrid(np.linspace(x0, x1, gx), np.linspace(y0, y1, gy))
+    H = surface_charts.display_heights(surface, surface.f(X, Y))
+    lo, hi = float(np.min(H)), float(np.percentile(H, 98))
+    edges = np.linspace(lo, hi if hi > lo else lo + 1, levels + 1)[1:-1]
+    draw = ImageDraw.Draw(img)
+    sx, sy = (size[0] - 1) / (gx - 1), (size[1] - 1) / (gy - 1)
+    gen = contourpy.contour_generator(z=H, line_type=contourpy.LineType.Separate)
+    for level in edges:
+        for line in gen.lines(level):
+            if len(line) > 1:
+                draw.line([(c * sx, (gy - 1 - r) * sy) for c, r in line], fill=line_index)
+    return surface_charts.image_url(img)
+
+
+def _legend_labels(codes, labels: dict[int, str]) -> str:
+    """A Vega ``labelExpr`` naming each destination code in the learner's language."""
+    return " : ".join(
+        [f"datum.label == '{c}' ? {surface_charts.js_string(labels.get(c, str(c)))}" for c in codes]
+        + ["datum.label"]
+    )
+
+
+def balls_layer(
+    balls: pd.DataFrame, surface: Surface, labels: dict[int, str], title: str = ""
+) -> alt.Chart:
+    """The balls, coloured (and shaped) by destination code, with a legend of ``labels``."""
+    codes = destination_codes(surface)
+    xs, ys = surface_charts.scales(surface.bounds)
+    expr = _legend_labels(codes, labels)
+    colour = alt.Color(
+        "d:N",
+        scale=alt.Scale(domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]),
+        title=title,
+        legend=alt.Legend(orient="bottom", columns=1, labelExpr=expr, labelLimit=260),
+    )
+    shape = alt.Shape(
+        "d:N",
+        scale=alt.Scale(
+            domain=[str(c) for c in codes],
+            range=[palette.SHAPES[i % len(palette.SHAPES)] for i in range(len(codes))],
+        ),
+        legend=None,
+    )
+    data = balls.assign(d=balls["d"].astype(str))
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=40, opacity=1, stroke="#333333", strokeWidth=0.6, clip=True)
+        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour, shape=shape)
+    )
+
+
+def share_chart(
+    rows: pd.DataFrame,
+    surface: Surface,
+    labels: dict[int, str],
+    x_title: str,
+    y_title: str,
+    legend_title: str = "",
+    order: Sequence[str] = (),
+) -> alt.Chart:
+    """Stacked horizontal bars, one per optimizer: rows ``optimizer, d, share`` (0..1)."""
+    codes = destination_codes(surface)
+    data = rows.assign(
+        d=rows["d"].astype(str), label=rows["d"].map(lambda c: labels.get(int(c), str(c)))
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "share:Q",
+                stack="zero",
+                title=x_title,
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=alt.Y("optimizer:N", title=y_title, sort=list(order) or None),
+            color=alt.Color(
+                "d:N",
+                scale=alt.Scale(
+                    domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]
+                ),
+                # the map beside it has the legend of these colours: a legend here would
+                # be fitted into the stretched chart's height and squash the bars
+                legend=None,
+            ),
+            order=alt.Order("d_order:Q"),
+            tooltip=[
+                "optimizer:N",
+                alt.Tooltip("label:N", title=legend_title),
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+        .transform_calculate(d_order="indexof(" + str([str(c) for c in codes]) + ", datum.d)")
+        .properties(height=36 * max(len(order), 1) + 40)
+    )

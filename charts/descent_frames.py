@@ -1,0 +1,571 @@
+"""Descent runs as tables the browser plays: every step of every run, sent once.
+
+A descent lesson's animated chart holds, per run (``series``, and ``run``: the option of a
+live slider it belongs to), the thinned path and one row per step for the ball, its
+arrows and its numbers. The player's param picks the step (``Frames.upto``/``at``) and the
+live slider's param the run (``Frames.live_run``), so the browser redraws without the
+server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from charts import layout, palette, surface_charts
+from charts.frames import Frames
+from sim import descent
+from sim.surfaces import Surface
+
+LINE_HEIGHT = 18  # pixels per line of chart text (readout)
+MAX_ARROW_FRACTION = 0.25  # arrows longer than this share of the window are shortened
+
+
+@dataclass(frozen=True)
+class Track:
+    """One run's arrays: ``xy`` ``(steps + 1, 2)``, ``loss``, ``grad``; ``last`` is its last
+    finite step (the ball stays there after a divergence)."""
+
+    series: str
+    run: int
+    xy: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    last: int
+
+    @property
+    def steps(self) -> int:
+        return len(self.loss) - 1
+
+
+def track(traj: descent.Trajectory, series: str, run: int = 0, row: int | None = None) -> Track:
+    """The ``Track`` of a single run, or of row ``row`` of a many-start run or a sweep."""
+    if row is None:
+        last = traj.steps if traj.diverged_at is None else int(traj.diverged_at) - 1
+        return Track(series, run, traj.xy, traj.loss, traj.grad, last)
+    div = int(np.asarray(traj.diverged_at)[row])
+    last = traj.steps if div < 0 else div - 1
+    return Track(series, run, traj.xy[row], traj.loss[row], traj.grad[row], last)
+
+
+def sweep_tracks(traj: descent.Trajectory, series: str) -> list[Track]:
+    """One track per row of ``descent.sweep``, ``run`` numbering the swept values."""
+    return [track(traj, series, run=i, row=i) for i in range(traj.n_starts)]
+
+
+def path_rows(tracks: Sequence[Track], surface: Surface, size: tuple[int, int]) -> pd.DataFrame:
+    """Rows ``series, run, step, x, y`` of each finite path, thinned to one per pixel."""
+    parts = []
+    for tr in tracks:
+        xy = tr.xy[: tr.last + 1]
+        keep = surface_charts.thin_path(xy, surface.bounds, size)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": tr.series,
+                    "run": np.int16(tr.run),
+                    "step": keep.astype(np.int32),
+                    "x": xy[keep, 0],
+                    "y": xy[keep, 1],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def ball_rows(tracks: Sequence[Track]) -> pd.DataFrame:
+    """One row per step and run, ``series, run, step, x, y, loss, gx, gy``: the ball (held at
+    the last finite point once a run diverged) and the gradient there."""
+    parts = []
+    for tr in tracks:
+        k = np.minimum(np.arange(tr.steps + 1), tr.last)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": tr.series,
+                    "run": np.int16(tr.run),
+                    "step": np.arange(tr.steps + 1, dtype=np.int32),
+                    "x": tr.xy[k, 0],
+                    "y": tr.xy[k, 1],
+                    "loss": tr.loss[k],
+                    "gx": tr.grad[k, 0],
+                    "gy": tr.grad[k, 1],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def arrow_rows(
+    x: np.ndarray, y: np.ndarray, dx: np.ndarray, dy: np.ndarray, kind: str, bounds, size
+) -> pd.DataFrame:
+    """Arrows from (x, y) along (dx, dy), many at once: tips and screen angles, shortened to
+    ``MAX_ARROW_FRACTION`` of the window; zero or non-finite arrows are left out (the
+    returned ``keep`` column says which inputs survived)."""
+    (x0, x1), (y0, y1) = bounds
+    px, py = size[0] / (x1 - x0), size[1] / (y1 - y0)
+    with np.errstate(all="ignore"):
+        length = np.hypot(dx * px, dy * py)
+        scale = np.minimum(1.0, MAX_ARROW_FRACTION * min(size) / length)
+        dx, dy = dx * scale, dy * scale
+        angle = np.degrees(np.arctan2(dx * px, dy * py))
+    keep = np.isfinite(length) & (length > 0) & np.isfinite(angle)
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "x": x,
+            "y": y,
+            "x2": x + dx,
+            "y2": y + dy,
+            "angle": angle,
+            "keep": keep,
+        }
+    )
+
+
+def descent_arrows(
+    tracks: Sequence[Track], surface: Surface, size, kinds: Sequence[str] = ("gradient", "step")
+) -> pd.DataFrame:
+    """Rows ``series, run, step, kind, x, y, x2, y2, angle`` at every step: ``gradient`` is
+    −∇f, ``step`` the move to the next point (none at the last finite step)."""
+    parts = []
+    for tr in tracks:
+        steps = np.arange(tr.last + 1)
+        x, y = tr.xy[steps, 0], tr.xy[steps, 1]
+        found = {}
+        if "gradient" in kinds:
+            found["gradient"] = (-tr.grad[steps, 0], -tr.grad[steps, 1])
+        if "step" in kinds:
+            nxt = np.minimum(steps + 1, tr.last)
+            found["step"] = (tr.xy[nxt, 0] - x, tr.xy[nxt, 1] - y)
+        for kind, (dx, dy) in found.items():
+            rows = arrow_rows(x, y, dx, dy, kind, surface.bounds, size)
+            rows.insert(0, "step", steps.astype(np.int32))
+            rows.insert(0, "run", np.int16(tr.run))
+            rows.insert(0, "series", tr.series)
+            parts.append(rows[rows.pop("keep")])
+    if not parts:
+        return pd.DataFrame(columns=["series", "run", "step", "kind", "x", "y", "x2", "y2"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def path_layers(
+    paths: pd.DataFrame,
+    balls: pd.DataFrame,
+    frames: Frames,
+    bounds,
+    series: Sequence[str],
+    legend_title: str = "",
+    line_width: float = 2.0,
+) -> alt.LayerChart:
+    """Each path up to the frame shown (line and small markers) and its ball at the frame,
+    with the ball's numbers in its tooltip."""
+    xs, ys = surface_charts.scales(bounds)
+    colour, shape = palette.series_encodings(series, legend_title)
+    live = frames.live_run()
+
+    def base(frame: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(frame).encode(
+            x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour
+        )
+
+    shown = base(paths).transform_filter(f"{frames.upto()} && {live}")
+    line = shown.mark_line(strokeWidth=line_width, clip=True).encode(
+        order="step:Q", detail="series:N"
+    )
+    dots = shown.mark_point(size=14, filled=True, opacity=0.8, clip=True, aria=False).encode(
+        shape=shape
+    )
+    ball = (
+        base(balls)
+        .transform_filter(f"{frames.at()} && {live}")
+        .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(
+            shape=shape,
+            tooltip=[
+                "series:N",
+                "step:Q",
+                alt.Tooltip("x:Q", format=".4g"),
+                alt.Tooltip("y:Q", format=".4g"),
+                alt.Tooltip("loss:Q", format=".4g"),
+            ],
+        )
+    )
+    return alt.layer(line, dots, ball)
+
+
+def arrow_layers(
+    arrows: pd.DataFrame, frames: Frames, bounds, kinds: dict[str, str], legend="bottom"
+):
+    """``surface_charts.arrow_layers`` showing the frame's arrows only."""
+    layer = surface_charts.arrow_layers(arrows, bounds, kinds, legend)
+    where = f"{frames.at()} && {frames.live_run()}"
+    # Altair hoists the data both layers share to their layer: keep it with the filtered ones
+    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def text_expr(template: str, fields: dict[str, str]) -> str:
+    """A catalog template as a Vega expression: each ``{name}`` becomes the expression
+    ``fields[name]`` (e.g. ``format(datum.loss, '.4~g')``), the rest string literals."""
+    parts, pos = [], 0
+    for match in _FIELD.finditer(template):
+        if match.start() > pos:
+            parts.append(json.dumps(template[pos : match.start()]))
+        parts.append(f"({fields[match.group(1)]})")
+        pos = match.end()
+    if pos < len(template):
+        parts.append(json.dumps(template[pos:]))
+    return " + ".join(parts) or "''"
+
+
+def number(field: str, digits: int = 4) -> str:
+    """A Vega expression printing ``datum.<field>`` to ``digits`` significant digits."""
+    return f"format(datum.{field}, '.{digits}~g')"
+
+
+def readout(
+    rows: pd.DataFrame,
+    frames: Frames,
+    expression: str,
+    lines: int = 2,
+    width=None,
+    field: str = "step",
+) -> alt.Chart:
+    """A line or two of text that follows the frame: ``expression`` (``text_expr``, or
+    ``"datum.line"`` for text made on the server) over the row of ``rows`` whose ``field``
+    is the frame shown (and of the live run); a newline in it breaks the line."""
+    height = LINE_HEIGHT * lines
+    chart = (
+        alt.Chart(rows)
+        .transform_filter(frames.at_live(field))
+        .transform_calculate(line=expression)
+        .mark_text(
+            align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=LINE_HEIGHT
+        )
+        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
+        .properties(height=height, view=alt.ViewConfig(strokeWidth=0))
+    )
+    if width is not None:
+        chart = chart.properties(width=width)
+    return frames.bind(chart)
+
+
+def loss_layers(
+    balls: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    log_y: bool = False,
+    height: int = 240,
+) -> alt.LayerChart:
+    """Loss against step per series (the live run's, with ``live=``) and a marker at the
+    frame shown: the chart beside the surface says where the ball is."""
+    return metric_layers(
+        balls, frames, series, "loss", x_title, y_title, log_y, height, legend=True
+    )
+
+
+def metric_layers(
+    rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    field: str,
+    x_title: str,
+    y_title: str,
+    log_y: bool = False,
+    height: int = 220,
+    extra_layers: Sequence = (),
+    legend: bool = False,
+    y_domain: tuple[float, float] | None = None,
+) -> alt.LayerChart:
+    """``field`` against step per series (the live run's, with ``live=``) and a marker at
+    the frame shown; ``extra_layers`` (a threshold line) go under the marker. Rows with a
+    true ``gone`` column (``mark_gone``: after a run diverged), non-finite values and, on a
+    log axis, values <= 0 are left out. ``y_domain`` fixes the axis (lines leaving it are
+    clipped: a diverging run does not flatten the others)."""
+    values = rows[field].to_numpy(dtype=float)
+    keep = np.isfinite(values)
+    if "gone" in rows:
+        keep &= ~rows["gone"].to_numpy(dtype=bool)
+    if log_y:
+        keep &= values > 0
+    if legend:
+        colour, shape = palette.series_encodings(series, "")
+    else:
+        colour, shape = _series_colour(series), _series_shape(series)
+    if log_y:
+        y_scale = alt.Scale(type="log")
+    elif y_domain is not None:
+        y_scale = alt.Scale(domain=list(y_domain))
+    else:
+        y_scale = alt.Scale(zero=False)
+    base = (
+        alt.Chart(rows[keep])
+        .transform_filter(frames.live_run())
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y(f"{field}:Q", title=y_title, scale=y_scale),
+            color=colour,
+        )
+    )
+    marker = base.transform_filter(frames.at())
+    rule = marker.mark_rule(strokeDash=[4, 3]).encode(
+        y=alt.value(0), y2=alt.value(height), color=alt.value("#888888")
+    )
+    point = marker.mark_point(
+        size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True
+    )
+    tooltip = ["series:N", "step:Q", alt.Tooltip(f"{field}:Q", format=".4g", title=y_title)]
+    layers = [
+        base.mark_line(strokeWidth=2, clip=True),
+        *extra_layers,
+        rule,
+        point.encode(shape=shape, tooltip=tooltip),
+    ]
+    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+
+
+# --- several runs on one surface (learning rate, local minima, saddle points) -------------
+
+
+def mark_gone(balls: pd.DataFrame, tracks: Sequence[Track]) -> pd.DataFrame:
+    """``balls`` (``ball_rows``) with a column ``gone``: the step lies past its run's last
+    finite point (the run diverged there; the ball is only held at its last place)."""
+    last = {(tr.series, tr.run): tr.last for tr in tracks}
+    limit = np.array([last[key] for key in zip(balls["series"], balls["run"], strict=True)])
+    return balls.assign(gone=balls["step"].to_numpy() > limit)
+
+
+def _series_colour(series: Sequence[str]) -> alt.Color:
+    """The series' colours as in ``palette.series_encodings``, without a legend."""
+    domain = list(series)
+    return alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=palette.OKABE_ITO[: len(domain)]),
+        legend=None,
+    )
+
+
+def _series_shape(series: Sequence[str]) -> alt.Shape:
+    domain = list(series)
+    return alt.Shape(
+        "series:N", scale=alt.Scale(domain=domain, range=palette.SHAPES[: len(domain)]), legend=None
+    )
+
+
+def series_readout(
+    rows: pd.DataFrame,
+    frames: Frames,
+    header: str,
+    line: str,
+    series: Sequence[str],
+    width=None,
+) -> alt.LayerChart:
+    """Per-frame numbers of several runs: a ``header`` line (a ``text_expr`` over the first
+    series' row of the frame), then one line per series (``line`` over its row), each after
+    a marker in the series' colour and shape, so the text doubles as the legend."""
+    series = list(series)
+    where = f"{frames.at()} && {frames.live_run()}"
+    base = alt.Chart(rows).transform_filter(where)
+    order = f"indexof({json.dumps(series)}, datum.series)"
+    head = (
+        base.transform_filter(f"datum.series == {json.dumps(series[0])}")
+        .transform_calculate(line=header)
+        .mark_text(align="left", baseline="top", fontSize=13)
+        .encode(text="line:N", x=alt.value(0), y=alt.value(0))
+    )
+    each = base.transform_filter(f"{order} >= 0").transform_calculate(
+        line=line, ypix=f"27 + 19 * {order}"
+    )
+    colour, shape = _series_colour(series), _series_shape(series)
+    marks = each.mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.value(6), y=alt.Y("ypix:Q", scale=None), color=colour, shape=shape
+    )
+    texts = each.mark_text(align="left", baseline="middle", fontSize=13, color="#262730").encode(
+        text="line:N", x=alt.value(16), y=alt.Y("ypix:Q", scale=None)
+    )
+    chart = alt.layer(head, marks, texts).properties(
+        height=20 + 19 * len(series), view=alt.ViewConfig(strokeWidth=0)
+    )
+    if width is not None:
+        chart = chart.properties(width=width)
+    return frames.bind(chart)
+
+
+@dataclass(frozen=True)
+class PartlyLive(Frames):
+    """``Frames`` for charts where only some series follow the live slider: rows with a
+    true ``live`` column hold a run per option (the one under the thumb is shown); the
+    other rows hold one fixed run each and are always shown."""
+
+    def live_run(self, field: str = "run") -> str:
+        return f"(!datum.live || {super().live_run(field)})"
+
+
+def partly_live(frames: Frames) -> PartlyLive:
+    """``frames`` whose live filter spares the rows whose ``live`` column is false."""
+    return PartlyLive(frames.key, frames.count, frames.start, frames.live_index, frames.live_count)
+
+
+# --- many balls at once (local minima) ----------------------------------------------------
+
+
+def held_balls(
+    xy: np.ndarray, last: np.ndarray, bounds, size: tuple[int, int], pixel: float = 1.0
+) -> pd.DataFrame:
+    """Rows ``ball, shown_from, shown_until, x, y`` of many balls (``xy``: ``(n, steps + 1,
+    2)``; ``last``: each ball's last finite step): a ball gets a row at step 0 and whenever
+    it has moved ``pixel`` screen pixels from its previous row; the row is shown for frames
+    ``shown_from <= frame < shown_until`` (``Frames`` filter ``held_filter``). A settled ball
+    then costs one row however long the run; a diverged ball leaves after its last finite
+    step. Positions are the engine's (not rounded)."""
+    xy = np.asarray(xy, float)
+    n, count = xy.shape[0], xy.shape[1]
+    last = np.asarray(last, int)
+    (x0, x1), (y0, y1) = bounds
+    scaled = xy * np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
+    keep = np.zeros((n, count), bool)
+    keep[:, 0] = True
+    anchor = scaled[:, 0].copy()
+    with np.errstate(invalid="ignore"):
+        for k in range(1, count):
+            moved = (np.hypot(*(scaled[:, k] - anchor).T) >= pixel) & (k <= last)
+            keep[moved, k] = True
+            anchor[moved] = scaled[moved, k]
+    ball, step = np.nonzero(keep)  # row-major: by ball, then step
+    until = np.empty_like(step)
+    same_next = np.append(ball[1:] == ball[:-1], False)
+    until[same_next] = step[1:][same_next[:-1]]
+    until[~same_next] = last[ball[~same_next]] + 1
+    return pd.DataFrame(
+        {
+            "ball": ball.astype(np.int32),
+            "shown_from": step.astype(np.int32),
+            "shown_until": until.astype(np.int32),
+            "x": xy[ball, step, 0],
+            "y": xy[ball, step, 1],
+        }
+    )
+
+
+def held_filter(frames: Frames) -> str:
+    """Filter: ``held_balls`` rows shown at the frame."""
+    return f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
+
+
+def settled_counts(traj: descent.Trajectory, surface: Surface, dest: np.ndarray) -> pd.DataFrame:
+    """Rows ``step, d, count``: per step and destination code (``run_facts.destinations``),
+    how many balls have arrived for good (within reach of their minimum from that step to
+    the end, ``descent.steps_to_reach``), for code -2 have diverged by then, and for code
+    -1 neither (still on their way): the counts of a step add up to the number of balls."""
+    dest = np.asarray(dest)
+    steps = np.arange(traj.steps + 1)
+    reach = np.asarray(descent.steps_to_reach(traj, surface))
+    diverged = np.asarray(traj.diverged_at)
+    parts = []
+    for i in range(len(surface.minima)):
+        mine = reach[(dest == i) & (reach >= 0)]
+        parts.append(pd.DataFrame({"step": steps, "d": i, "count": _arrived(mine, steps)}))
+    gone = diverged[diverged >= 0]
+    parts.append(pd.DataFrame({"step": steps, "d": -2, "count": _arrived(gone, steps)}))
+    done = np.sum([part["count"].to_numpy() for part in parts], axis=0)
+    parts.insert(-1, pd.DataFrame({"step": steps, "d": -1, "count": len(dest) - done}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _arrived(at: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """How many of the events at steps ``at`` happened at or before each of ``steps``."""
+    return np.searchsorted(np.sort(at), steps, side="right").astype(np.int32)
+
+
+def settled_chart(
+    counts: pd.DataFrame,
+    frames: Frames,
+    codes: Sequence[int],
+    colours: Sequence[str],
+    x_title: str,
+    y_title: str,
+    height: int = 200,
+) -> alt.LayerChart:
+    """``settled_counts`` as areas stacked in the order of ``codes`` (coloured like the
+    map's balls, whose legend names them) and a rule at the frame shown."""
+    domain = [str(c) for c in codes]
+    data = counts.assign(d=counts["d"].astype(str))
+    order = f"indexof({json.dumps(domain)}, datum.d)"
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title))
+    area = (
+        base.transform_calculate(d_order=order)
+        .mark_area(opacity=0.85)
+        .encode(
+            y=alt.Y("count:Q", stack="zero", title=y_title),
+            color=alt.Color(
+                "d:N", scale=alt.Scale(domain=domain, range=list(colours)), legend=None
+            ),
+            order=alt.Order("d_order:Q"),
+        )
+    )
+    rule = (
+        base.transform_filter(f"{frames.at()} && datum.d == {json.dumps(domain[0])}")
+        .mark_rule(color="#444444", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(y=alt.value(0), y2=alt.value(height))
+    )
+    return frames.bind(layout.fit_width(alt.layer(area, rule).properties(height=height)))
+
+
+# --- several series of which only some follow a live slider (momentum, the race) ----------
+
+
+@dataclass(frozen=True)
+class FixedRuns(Frames):
+    """``Frames`` whose live filter also keeps rows with a negative ``run``: a series the
+    live slider does not change (plain GD beside the momentum runs) is sent once, with
+    ``run = -1``, instead of once per option."""
+
+    def live_run(self, field: str = "run") -> str:
+        if self.live_index is None:
+            return "true"
+        return f"(datum.{field} == {self.run_signal} || datum.{field} < 0)"
+
+
+def with_fixed_runs(frames: Frames) -> FixedRuns:
+    """``frames`` as ``FixedRuns``: the same params, the live filter keeping ``run < 0``."""
+    return FixedRuns(frames.key, frames.count, frames.start, frames.live_index, frames.live_count)
+
+
+def force_arrows(
+    tr: Track,
+    velocity: np.ndarray,
+    momentum: float,
+    learning_rate: float,
+    scale: float,
+    surface: Surface,
+    size,
+) -> pd.DataFrame:
+    """Rows ``series, run, step, kind, x, y, x2, y2, angle`` at every finite step of a
+    momentum run: ``velocity`` is the carried speed ``mu * v_(k-1)`` (0 at the start; ``v``
+    the optimizer's recorded velocity, ``(steps, 2)``), ``gradient`` the slope's push
+    ``-lr * grad f(p_k)``; both drawn ``scale`` times longer. For classical momentum their
+    sum is the next step."""
+    steps = np.arange(tr.last + 1)
+    carried = np.zeros((len(steps), 2))
+    carried[1:] = momentum * np.asarray(velocity, float)[: len(steps) - 1]
+    push = -learning_rate * tr.grad[steps]
+    x, y = tr.xy[steps, 0], tr.xy[steps, 1]
+    parts = []
+    for kind, (dx, dy) in (("velocity", carried.T), ("gradient", push.T)):
+        rows = arrow_rows(x, y, scale * dx, scale * dy, kind, surface.bounds, size)
+        rows.insert(0, "step", steps.astype(np.int32))
+        rows.insert(0, "run", np.int16(tr.run))
+        rows.insert(0, "series", tr.series)
+        parts.append(rows[rows.pop("keep")])
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,188 @@
+"""Altair builders of the optimizer lessons (adaptive rates, the race, mini-batches): pure
+functions, data in, chart out; every title and label comes from the caller.
+
+Each optimizer keeps one colour and one marker shape wherever it appears (Okabe-Ito), so
+"Adam is the black triangle" holds across pages, whichever runs are switched on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from charts.surface_charts import scales
+
+# optimizer name -> (colour, marker shape, stroke dash)
+OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
+    "sgd": ("#555555", "circle", [1, 0]),
+    "momentum": ("#009E73", "square", [6, 3]),
+    "nesterov": ("#56B4E9", "diamond", [2, 2]),
+    "adagrad": ("#D55E00", "triangle-down", [8, 3, 2, 3]),
+    "rmsprop": ("#0072B2", "triangle-right", [1, 0]),  # the cross marks minima
+    "adam": ("#CC79A7", "triangle-up", [4, 2]),
+}
+
+
+def style_encodings(
+    styles: Mapping[str, str], title: str = "", legend: bool = True, orient: str = "bottom"
+):
+    """Colour, shape and dash encodings of field ``series`` for ``styles``: label ->
+    optimizer name (so each label gets its optimizer's fixed look).
+
+    Streamlit fits a chart's legend and axes *into* its height: leave ~80 px for them."""
+    labels = list(styles)
+    looks = [OPTIMIZER_STYLE.get(styles[k], ("#000000", "circle", [1, 0])) for k in labels]
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=labels, range=[c for c, _, _ in looks]),
+        title=title,
+        legend=alt.Legend(orient=orient, columns=min(len(labels), 3)) if legend else None,
+    )
+    shape = alt.Shape(
+        "series:N", scale=alt.Scale(domain=labels, range=[s for _, s, _ in looks]), legend=None
+    )
+    dash = alt.StrokeDash(
+        "series:N", scale=alt.Scale(domain=labels, range=[d for _, _, d in looks]), legend=None
+    )
+    return colour, shape, dash
+
+
+def styled_paths(
+    paths: pd.DataFrame, bounds, styles: Mapping[str, str], legend_title: str = ""
+) -> alt.LayerChart:
+    """Paths (``series, step, x, y[, loss]``) with each optimizer's colour and marker; the
+    newest point of each series (the ball) is drawn large."""
+    xs, ys = scales(bounds)
+    colour, shape, _ = style_encodings(styles, legend_title)
+    base = alt.Chart(paths).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour)
+    line = base.mark_line(strokeWidth=2, clip=True).encode(order="step:Q", detail="series:N")
+    dots = base.mark_point(size=12, filled=True, opacity=0.7, clip=True, aria=False).encode(
+        shape=shape
+    )
+    tooltip = [
+        "series:N",
+        "step:Q",
+        alt.Tooltip("x:Q", format=".4g"),
+        alt.Tooltip("y:Q", format=".4g"),
+    ]
+    if "loss" in paths:
+        tooltip.append(alt.Tooltip("loss:Q", format=".4g"))
+    ball = (
+        base.transform_window(
+            rank="rank()", sort=[alt.SortField("step", order="descending")], groupby=["series"]
+        )
+        .transform_filter(alt.datum.rank == 1)
+        .mark_point(size=170, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
+        .encode(shape=shape, tooltip=tooltip)
+    )
+    return alt.layer(line, dots, ball)
+
+
+def stopped_layer(
+    points: pd.DataFrame, bounds, styles: Mapping[str, str], tooltip_title: str = ""
+) -> alt.Chart:
+    """A dashed ring in the optimizer's colour around each point where a run stopped
+    (``series, step, x, y``: the last finite point of a diverged run), moved just inside
+    the window's edge when that point lies outside. Empty rows draw nothing, so the layer can
+    stay in the spec from the first frame on."""
+    xs, ys = scales(bounds)
+    labels = list(styles)
+    colours = [OPTIMIZER_STYLE.get(styles[k], ("#000000",))[0] for k in labels]
+    (x0, x1), (y0, y1) = bounds
+    # a run that flew off the window is ringed where it left it, just inside the edge
+    mx, my = 0.04 * (x1 - x0), 0.04 * (y1 - y0)
+    points = points.assign(
+        x=points["x"].clip(x0 + mx, x1 - mx), y=points["y"].clip(y0 + my, y1 - my)
+    )
+    return (
+        alt.Chart(points)
+        .mark_point(
+            shape="circle", size=700, filled=False, strokeWidth=2.5, strokeDash=[4, 3], clip=True
+        )
+        .encode(
+            x=alt.X("x:Q", scale=xs),
+            y=alt.Y("y:Q", scale=ys),
+            color=alt.Color("series:N", scale=alt.Scale(domain=labels, range=colours), legend=None),
+            tooltip=[alt.Tooltip("series:N", title=tooltip_title), "step:Q"],
+        )
+    )
+
+
+def styled_lines(
+    frame: pd.DataFrame,
+    styles: Mapping[str, str],
+    x_title: str,
+    y_title: str,
+    legend_title: str = "",
+    y_field: str = "value",
+    log_y: bool = False,
+    height: int = 220,
+    y_domain: Sequence[float] | None = None,
+    legend: bool = True,
+    title: str | None = None,
+    legend_orient: str = "bottom",
+) -> alt.Chart:
+    """Lines ``series, step, <y_field>`` in each optimizer's colour and dash (log scale drops
+    rows that are not positive)."""
+    colour, _, dash = style_encodings(styles, legend_title, legend, legend_orient)
+    data = frame[frame[y_field] > 0] if log_y else frame
+    scale_kw = {"type": "log"} if log_y else {"zero": False}
+    if y_domain is not None:
+        scale_kw["domain"] = list(y_domain)
+    chart = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(**scale_kw)),
+            color=colour,
+            strokeDash=dash,
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
+        )
+        .properties(height=height)
+    )
+    if title:
+        chart = chart.properties(title=title)
+    return chart
+
+
+def axis_lines(
+    frame: pd.DataFrame,
+    styles: Mapping[str, tuple[str, str]],
+    x_title: str,
+    y_title: str,
+    legend_title: str = "",
+    y_field: str = "value",
+    height: int = 220,
+) -> alt.Chart:
+    """Lines ``series, step, <y_field>`` on a log scale; ``styles`` maps each label to
+    ``(optimizer name, axis)``: colour = the optimizer, solid for axis x, dashed for y."""
+    labels = list(styles)
+    colours = [OPTIMIZER_STYLE.get(styles[k][0], ("#000000",))[0] for k in labels]
+    dashes = [[1, 0] if styles[k][1] == "x" else [6, 3] for k in labels]
+    legend = alt.Legend(orient="bottom", columns=2, symbolType="stroke", symbolStrokeWidth=2.5)
+    data = frame[frame[y_field] > 0]
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2.2)
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=labels, range=colours),
+                title=legend_title,
+                legend=legend,
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=labels, range=dashes),
+                title=legend_title,
+                legend=legend,
+            ),
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
+        )
+        .properties(height=height)
+    )

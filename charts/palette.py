@@ -1,0 +1,41 @@
+"""The one palette: Okabe-Ito colours (safe for the common colour-vision deficiencies)
+and a marker shape per series, so colour is never the only cue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+
+OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
+ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"}
+
+
+def series_encodings(series: Sequence[str], title: str):
+    """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart."""
+    domain = list(series)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]),
+        title=title,
+        legend=alt.Legend(orient="bottom", columns=min(len(domain), 4)) if domain else None,
+    )
+    shape = alt.Shape(
+        "series:N", scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]), legend=None
+    )
+    return colour, shape
+
+
+# --- training lessons ---------------------------------------------------------------------
+
+
+def class_colours(n_classes: int) -> list[str]:
+    """One Okabe-Ito colour per class (blue, vermillion, green, ...)."""
+    order = [1, 0, 2, 3, 4, 5, 6]
+    return [OKABE_ITO[order[i % len(order)]] for i in range(n_classes)]
+
+
+def hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)

@@ -1,0 +1,142 @@
+"""The loss-function lesson's numbers (B7) against the formulas, finite differences and the
+engine."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lessons import loss_functions as ll
+from sim.datasets import make_dataset
+from sim.training import NetSpec, build_model, train
+
+P = np.array([0.01, 0.2, 0.5, 0.8, 0.99])
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_loss_values_are_the_formulas(label):
+    values = ll.loss_values(label, P)
+    q = P if label == 1 else 1 - P
+    np.testing.assert_allclose(values["binary_crossentropy"], -np.log(q))
+    np.testing.assert_allclose(values["mse"], (P - label) ** 2)
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_output_gradients_are_the_chain_rule(label):
+    grads = ll.output_gradients(label, P)
+    np.testing.assert_allclose(grads["binary_crossentropy"], P - label)
+    np.testing.assert_allclose(grads["mse"], 2 * (P - label) * P * (1 - P))
+    # and a finite difference through the sigmoid
+    z = np.log(P) - np.log1p(-P)
+    eps = 1e-6
+
+    def loss_at(zz, name):
+        return ll.loss_values(label, 1 / (1 + np.exp(-zz)))[name]
+
+    for name in ll.LOSS_NAMES:
+        fd = (loss_at(z + eps, name) - loss_at(z - eps, name)) / (2 * eps)
+        np.testing.assert_allclose(grads[name], fd, rtol=1e-5, atol=1e-9)
+
+
+def test_confident_wrong_costs_most_and_mse_gradient_vanishes():
+    r = ll.readout(1, 0.01)
+    assert r["wrong"] and r["bce"] == pytest.approx(-np.log(0.01))
+    assert r["bce"] > 4 * r["mse"]
+    assert ll.gradient_ratio(1, 0.01) == pytest.approx(1 / (2 * 0.01 * 0.99))
+    assert not ll.readout(1, 0.5)["wrong"] and not ll.readout(0, 0.5)["wrong"]
+    assert ll.readout(0, 0.7)["wrong"] and not ll.readout(0, 0.3)["wrong"]
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_confident_wrong_costs_more_without_a_cap(label):
+    """Far past the old clip at p = 1e-7 (cost 16.12) the cost keeps growing as -log of the
+    probability given to the true label, and the cross-entropy gradient stays p - y."""
+    right = np.array([1e-3, 1e-7, 1e-9, 1e-12, 1e-15])  # probability given to the label
+    p = right if label == 1 else 1 - right
+    values = ll.loss_values(label, p)
+    expected = -np.log(p) if label == 1 else -np.log1p(-p)
+    np.testing.assert_allclose(values["binary_crossentropy"], expected, rtol=1e-12)
+    assert np.all(np.diff(values["binary_crossentropy"]) > 0)
+    assert values["binary_crossentropy"][-1] > 34 > -np.log(1e-7)
+    np.testing.assert_allclose(ll.output_gradients(label, p)["binary_crossentropy"], p - label)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ll.readout(label, 0.0)
+
+
+def test_curve_frame():
+    frame = ll.curve_frame(1, {"binary_crossentropy": "ce", "mse": "m"}, points=11)
+    assert list(frame.columns) == ["p", "series", "loss", "grad"]
+    assert len(frame) == 22 and np.isfinite(frame[["loss", "grad"]].to_numpy()).all()
+    assert (frame["grad"] >= 0).all()
+
+
+def test_small_helpers():
+    np.testing.assert_array_equal(ll.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]])
+    assert ll.first_epoch_at([0.5, 0.8, 0.95, 0.9], 0.9) == 3
+    assert ll.first_epoch_at([0.5], 0.9) is None
+    table = ll.combined_history({"a": {"loss": [1, 2]}, "b": {"loss": [3]}}, [1, 2])
+    assert list(table.columns) == ["epoch", "a_loss", "b_loss"]
+    assert pd.isna(table["b_loss"][1])
+
+
+def test_regression_misses():
+    facts = ll.regression_misses([0.0, 0.0, 0.0, 0.0], [0.1, -0.1, 0.0, 0.4])
+    assert facts["mse"] == pytest.approx((0.01 + 0.01 + 0.16) / 4)
+    assert facts["worst"] == pytest.approx(0.4) and facts["worst_index"] == 3
+    assert facts["share"] == pytest.approx(0.16 / 0.18)
+    assert ll.regression_misses([1.0], [1.0])["share"] == 0.0
+
+
+def test_predictions_from_weights_rebuild_the_model():
+    x, y = make_dataset("sine", 30, noise=0.1, seed=0)
+    spec = NetSpec(hidden=(8,), activation="tanh")
+    result = train(x, y, spec, "regression", None, epochs=5, seed=0, grid_cells=None)
+    pred = ll.predictions_from_weights(spec, result.weights, x, "regression")
+    model = build_model(spec, 1, "regression")
+    model.set_weights(result.weights)
+    np.testing.assert_allclose(pred, model.predict(x))
+    assert ll.regression_misses(y, pred)["mse"] == pytest.approx(model.evaluate(x, y), rel=1e-12)
+
+
+def test_picture_frames_are_capped_and_cover_every_frame():
+    from charts import loss_frames
+    from sim import caps
+
+    np.testing.assert_array_equal(loss_frames.picture_frames(7), np.arange(7))
+    shown = loss_frames.picture_frames(151)
+    assert len(shown) <= caps.MAX_FRAME_PICTURES
+    assert shown[0] == 0 and shown[-1] == 150 and (np.diff(shown) > 0).all()
+    assert list(loss_frames.picture_frames(1)) == [0]
+
+
+def test_boundary_pictures_and_markers_follow_the_engine():
+    """A run that stopped early (3 epochs of a 5-frame player) holds its last snapshot; each
+    picture is the engine's boundary at the snapshot its frame shows."""
+    from charts import boundary, loss_frames
+
+    x, y = make_dataset("moons", 60, noise=0.2, seed=1)
+    short = train(
+        x,
+        y,
+        NetSpec(hidden=(4,)),
+        "binary",
+        2,
+        optimizer="sgd",
+        learning_rate=0.5,
+        loss="mse",
+        batch_size=20,
+        epochs=3,
+        seed=1,
+        grid_cells=12,
+    )
+    assert short.snapshot_epochs == [0, 1, 2, 3]
+    pictures = loss_frames.boundary_pictures(short, 6, 2, (40, 30), cap=3)
+    assert list(pictures["picture"]) == [0, 2, 5] and list(pictures["shown_until"]) == [2, 5, 6]
+    assert list(pictures["epoch"]) == [0, 2, 3]  # frame 5 holds the last snapshot (epoch 3)
+    assert pictures["url"].iloc[2] == boundary.boundary_url(
+        short.grid_predictions[3], 12, 2, (40, 30)
+    )
+    epochs = loss_frames.frame_epochs([short], 6)
+    np.testing.assert_array_equal(epochs, [0, 1, 2, 3, 3, 3])
+    markers = loss_frames.epoch_marker_rows({"mse": short}, epochs)
+    assert list(markers["step"]) == [1, 2, 3, 4, 5]
+    assert markers["value"].iloc[-1] == short.history["accuracy"][-1]

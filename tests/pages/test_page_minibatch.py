@@ -1,0 +1,326 @@
+"""The batch / mini-batch / SGD lesson (A9): the statements of every outcome branch match runs
+computed with sim directly, the updates-per-epoch numbers follow ceil(N / batch), the epoch
+budget is announced, the player and every chart that follows it hold the engine's values at
+each frame (one mini-batch), the whole run is sent once within a bound, bad URL values fall
+back. (Every widget at its extremes and hostile URL values: tests/pages/test_all_pages.py.)"""
+
+import json
+
+import numpy as np
+import pytest
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_code,
+    open_page,
+    player_data,
+)
+
+from sim import line_fit
+from sim.datasets import make_dataset
+from ui import minibatch_view as mv
+
+FILE = "pages/08_minibatch.py"
+
+
+def comparison(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1, start=None):
+    """The three runs as the page makes them."""
+    x, y = make_dataset("line", n, noise=noise, seed=seed)
+    problem = line_fit.LineFitLoss(x, y)
+    start = problem.default_start if start is None else start
+    comp = line_fit.compare_batches(x, y, mini, epochs, lr, start, seed=seed)
+    return comp, {name: line_fit.run_facts(comp, name) for name in mv.RUNS}
+
+
+def g(value, digits=4):
+    return f"{value:.{digits}g}"
+
+
+def infos(at) -> str:
+    return " ".join(i.value for i in at.info)
+
+
+def chart_with(at, *columns):
+    """The chart element holding a dataset with ``columns`` and that dataset."""
+    for chart in charts(at):
+        for frame in chart_datasets(chart).values():
+            if set(columns) <= set(frame.columns):
+                return chart, frame
+    raise AssertionError(f"no chart with a dataset holding {columns}")
+
+
+def readout_expression(at) -> str:
+    """The Vega expression of the per-frame text (the readout chart's calculate)."""
+    chart, _ = chart_with(at, "seen", "question")
+    spec = json.loads(chart.proto.spec)
+    return next(step["calculate"] for step in spec["transform"] if "calculate" in step)
+
+
+def test_default_statement_batch_gd_slow_sgd_jitters():
+    at = open_page(FILE, lang="en")
+    assert_clean(at)
+    assert len(charts(at)) == 4  # surface, readout, data, loss
+    comp, f = comparison()
+    text = notice_text(at)
+    assert f["full"].kind == "moving" and f["mini"].kind == "settled" and f["sgd"].kind == "jitter"
+    assert (
+        f"**Batch GD (batch 100)** made 10 updates and is still on its way: distance "
+        f"{g(f['full'].final_distance, 2)} from the best line" in text
+    )
+    tol = g(comp.problem.tolerance, 2)
+    assert (
+        f"**Mini-batch (batch 10)** made 100 updates and came within {tol} of the best line "
+        f"after **{g(f['mini'].first_near_epoch, 3)} epochs** (update {f['mini'].first_near})"
+        in text
+    )
+    assert (
+        f"**SGD (batch 1)** made 1000 updates and first came within {tol} of the best line "
+        f"after **{g(f['sgd'].first_near_epoch, 3)} epochs**" in text
+    )
+    assert f"jittering at a mean distance of {g(f['sgd'].spread, 2)}, and {f['sgd'].uphill}" in text
+    assert (
+        "In the same 10 epochs batch GD made only 10 exact steps, while SGD made 1000 rough "
+        "ones" in text
+    )
+    assert f"{f['mini'].uphill} of the mini-batch's and {f['sgd'].uphill} of SGD's" in text
+
+
+def test_sgd_diverges_where_batch_gd_does_not():
+    at = open_page(FILE, lang="en", params={"lr": "0.5"})
+    assert_clean(at)
+    comp, f = comparison(lr=0.5)
+    sgd = f["sgd"]
+    assert sgd.kind == "diverged" and f["full"].kind == "settled"
+    text = notice_text(at)
+    assert (
+        f"**SGD (batch 1)** diverged at update {sgd.diverged_at} (after "
+        f"{g(sgd.diverged_epoch, 3)} epochs of data): the steepest batch it met had curvature "
+        f"{g(sgd.steepest, 3)}, and learning rate 0.5 × {g(sgd.steepest, 3)} = "
+        f"{g(0.5 * sgd.steepest, 3)} > 2" in text
+    )
+    p = comp.problem
+    sample = 2 / max(p.curvature([i]) for i in range(p.n))
+    assert (
+        f"fine for batch GD (stable below 2 / {g(p.curvature(), 3)} = "
+        f"{g(p.critical_rate(), 3)})" in text
+    )
+    assert f"SGD is only safe below **{g(sample, 3)}**" in text
+    # the per-frame text says so from the frame at which SGD has made that update on
+    first = int(np.searchsorted(comp.updates["sgd"], sgd.diverged_at))
+    assert comp.updates["sgd"][first] >= sgd.diverged_at > comp.updates["sgd"][first - 1]
+    expression = readout_expression(at)
+    assert (
+        f'(datum.frame >= {first} ? "\\nSGD (batch 1): diverged at update {sgd.diverged_at}" : '
+        in expression
+    )
+    # SGD's count of updates stops at the one that diverged (the clock goes on)
+    _, clock = chart_with(at, "seen", "question")
+    assert clock["sgd"].max() == sgd.diverged_at < comp.updates["sgd"][-1]
+    assert (clock[clock["frame"] >= first]["sgd"] == sgd.diverged_at).all()
+    # after its divergence SGD's ball stays at its last finite point and its batch is gone
+    _, balls = chart_with(at, "frame", "update", "loss", "x")
+    held = balls[(balls["series"] == "SGD (batch 1)") & (balls["frame"] >= first)]
+    last = comp.runs["sgd"].last_finite
+    np.testing.assert_array_equal(held["x"], comp.runs["sgd"].xy[last, 0])
+    _, used = chart_with(at, "frame", "role", "x")
+    ring = used[used["role"] == "sgd"]
+    assert ring["frame"].max() == first  # the question that made it diverge, then none
+    question = comp.runs["sgd"].batch(sgd.diverged_at - 1)[0]
+    shown = ring[ring["frame"] == first]
+    assert shown["x"].tolist() == [np.float32(p.x[question])]
+    assert shown["y"].tolist() == [np.float32(p.y[question])]
+    for chart in charts(at):
+        assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
+
+
+def test_rate_too_large_for_the_whole_data_set_in_korean():
+    at = open_page(FILE, lang="ko", params={"lr": "0.7"})
+    assert_clean(at)
+    comp, f = comparison(lr=0.7)
+    assert f["full"].kind == "growing"
+    text = notice_text(at)
+    p = comp.problem
+    assert (
+        f"**배치 GD (배치 100)**: 10번 갱신했는데 손실이 오히려 {g(f['full'].final_loss)}" in text
+    )
+    assert f"**2 / {g(p.curvature(), 3)} = {g(p.critical_rate(), 3)}** 보다" in text
+
+
+def test_all_arrive_and_none_arrive():
+    at = open_page(FILE, params={"lr": "0.2"})
+    _, f = comparison(lr=0.2)
+    assert all(f[k].first_near >= 0 for k in mv.RUNS)
+    assert (
+        f"Epochs of data needed: batch GD {g(f['full'].first_near_epoch, 3)}, mini-batch "
+        f"{g(f['mini'].first_near_epoch, 3)}, SGD {g(f['sgd'].first_near_epoch, 3)}"
+        in notice_text(at)
+    )
+    at = open_page(FILE, params={"lr": "0.001"})
+    _, f = comparison(lr=0.001)
+    assert all(f[k].kind == "moving" for k in mv.RUNS)
+    assert "In 10 epochs none of the runs came close with learning rate 0.001" in notice_text(at)
+
+
+def test_no_noise_sgd_settles():
+    at = open_page(FILE, params={"noise": "0.0"})
+    _, f = comparison(noise=0.0)
+    assert f["sgd"].kind == "settled"
+    text = notice_text(at)
+    assert "With no noise in the answers every question agrees on the same line" in text
+    assert "**SGD (batch 1)** made 1000 updates and came within" in text
+
+
+@pytest.mark.parametrize(
+    ("n", "batch", "per_epoch"), [(100, 10, (1, 10, 100)), (50, 32, (1, 2, 50))]
+)
+def test_updates_per_epoch(n, batch, per_epoch):
+    """The 100-question story: ceil(N / batch) updates per epoch (a partial last batch too)."""
+    at = open_page(FILE, params={"n": str(n), "batch": str(batch)})
+    assert_clean(at)
+    values = [m.value for m in at.metric]
+    assert values == [f"{k} per epoch" for k in per_epoch]
+    labels = [m.label for m in at.metric]
+    assert labels == [f"Batch GD (batch {n})", f"Mini-batch (batch {batch})", "SGD (batch 1)"]
+    captions = " ".join(c.value for c in at.caption)
+    assert f"⌈{n} / {batch}⌉ = {per_epoch[1]}; {10 * per_epoch[1]} updates in 10 epochs" in captions
+    code = open_code(at)
+    assert f"model.fit(x, y, batch_size={batch}, epochs=10)" in code
+    assert f"model.fit(x, y, batch_size={n}, epochs=10)" in code
+
+
+def test_epoch_budget_is_announced():
+    at = open_page(FILE, params={"n": "200", "epochs": "20"})
+    assert_clean(at)
+    assert "20 epochs of 200 questions would be 4000 SGD updates" in infos(at)
+    assert "shows **5 epochs**" in infos(at)
+    assert at.metric[2].value == "200 per epoch"
+    # the run is shown complete: its last frame has answered 5 epochs of 200 questions
+    data = player_data(at, "mb")
+    _, clock = chart_with(at, "seen", "question")
+    end = clock[clock["frame"] == data["start"]].iloc[0]
+    assert (end["seen"], end["epoch"], end["question"]) == (1000, 5, 200)
+    expression = readout_expression(at)
+    assert '"Questions answered: " + (datum.seen) + " of " + (1000)' in expression
+
+
+def test_player_and_frames_follow_the_run():
+    """One frame = one mini-batch: the player counts batches, and at every frame each chart
+    that follows it shows what the engine computed by then: questions answered and
+    updates, each run's point and loss, the mini-batch of that update and SGD's latest
+    question, each path up to that point."""
+    at = open_page(FILE)
+    assert_clean(at)
+    comp, _ = comparison()
+    data = player_data(at, "mb")
+    assert data["frames"] == comp.frames == 101 and data["start"] == 100
+    assert data["labels"]["unit"] == "Batch" and data["first_number"] == 0
+    assert data["labels"]["play"] == "Play" and data["live"] is None
+    assert len(frame_charts(at, "mb")) == 4  # surface, readout, data, loss: one frame
+
+    _, clock = chart_with(at, "seen", "question")
+    row = clock[clock["frame"] == 14].iloc[0]
+    # 14 mini-batches of 10: 140 questions, epoch 2, question 40; batch GD 1 update, SGD 140
+    assert (row["seen"], row["epoch"], row["question"]) == (140, 2, 40)
+    assert (row["full"], row["mini"], row["sgd"]) == (1, 14, 140)
+    np.testing.assert_array_equal(clock["seen"], comp.clock)
+    for name in mv.RUNS:
+        np.testing.assert_array_equal(clock[name], comp.updates[name])
+    expression = readout_expression(at)
+    assert "Epoch " in expression and "(datum.epoch)" in expression
+    readout, _ = chart_with(at, "seen", "question")
+    assert "datum.frame == mb_frame" in readout.proto.spec  # one row: the frame's
+
+    labels = {
+        "full": "Batch GD (batch 100)",
+        "mini": "Mini-batch (batch 10)",
+        "sgd": "SGD (batch 1)",
+    }
+    surface, balls = chart_with(at, "frame", "update", "loss", "x")
+    _, paths = chart_with(at, "step", "frame", "x", "y")
+    for name, label in labels.items():
+        run = comp.runs[name]
+        mine = balls[balls["series"] == label].sort_values("frame")
+        assert len(mine) == comp.frames
+        np.testing.assert_array_equal(mine["update"], comp.updates[name])
+        points = np.array([comp.point(name, f) for f in range(comp.frames)])
+        np.testing.assert_array_equal(mine[["x", "y"]].to_numpy(), points)
+        np.testing.assert_array_equal(mine["loss"], run.loss[comp.updates[name]])
+        # the path drawn by each frame holds exactly the updates the run has made by then
+        kept = paths[paths["series"] == label]
+        for frame in (0, 1, 14, 57, comp.frames - 1):
+            made = comp.updates[name][frame]
+            assert ((kept["frame"] <= frame) == (kept["step"] <= made)).all()
+        path = kept[kept["frame"] <= 14]
+        on_path = run.xy[path["step"].to_numpy()]
+        np.testing.assert_allclose(path[["x", "y"]].to_numpy(), on_path, rtol=1e-6, atol=1e-6)
+    # the loss marker at frame 14 sits at 1.4 epochs of data
+    loss_chart, markers = chart_with(at, "frame", "update", "epoch", "loss")
+    at_14 = markers[markers["frame"] == 14]
+    np.testing.assert_allclose(at_14["epoch"], 1.4, rtol=1e-6)
+
+    _, used = chart_with(at, "frame", "role", "x")
+    batch = used[(used["frame"] == 14) & (used["role"] == "batch")]
+    np.testing.assert_array_equal(
+        np.sort(batch["x"].to_numpy()),
+        np.sort(comp.problem.x[comp.runs["mini"].batch(13)].astype(np.float32)),
+    )
+    ring = used[(used["frame"] == 14) & (used["role"] == "sgd")]
+    assert ring["x"].tolist() == [np.float32(comp.problem.x[comp.runs["sgd"].batch(139)[0]])]
+    assert used["frame"].min() == 1  # nothing answered yet at frame 0
+
+    # what each chart shows is chosen by the frame: rows up to it, or rows of it
+    specs = {key: chart.proto.spec for key, chart in (("surface", surface), ("loss", loss_chart))}
+    assert "datum.frame <= mb_frame" in specs["surface"]
+    assert "datum.frame == mb_frame" in specs["surface"]
+    assert "datum.frame == mb_frame" in specs["loss"]
+
+
+def test_starting_speed_plays_a_run_in_about_20_seconds():
+    """The slowest frames/s that plays the run within mv.PLAY_SECONDS (20 s)."""
+    assert [mv.starting_fps(f) for f in (1, 21, 101, 201, 501)] == [1, 2, 10, 20, 30]
+
+
+def test_korean_player_speaks_korean():
+    at = open_page(FILE, lang="ko")
+    assert_clean(at)
+    data = player_data(at, "mb")
+    assert data["labels"]["play"] == "재생" and data["labels"]["unit"] == "배치"
+    # the catalog's text, as a string literal of the Vega expression
+    assert json.dumps("푼 문항: ") in readout_expression(at)
+
+
+def test_the_heaviest_run_is_sent_once_and_small():
+    """The heaviest setting (200 questions, batch 2: 500 frames, SGD's 1000 updates): all
+    frames of all charts go in one message, bounded (measured 220 KB), with nothing that
+    is not a number."""
+    at = open_page(FILE, params={"n": "200", "batch": "2", "noise": "2.0"})
+    assert_clean(at)
+    comp, _ = comparison(n=200, mini=2, noise=2.0)
+    data = player_data(at, "mb")
+    assert data["frames"] == comp.frames == 5 * 100 + 1 and data["start"] == 500
+    size = sum(chart.proto.ByteSize() for chart in charts(at))
+    assert size < 250_000, size
+    for chart in charts(at):
+        for frame in chart_datasets(chart).values():
+            numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+            assert np.isfinite(numbers).all()
+
+
+@pytest.mark.parametrize(
+    ("params", "key", "default"),
+    [
+        ({"batch": "7"}, "batch", 10),
+        ({"n": "abc"}, "n", 100),
+        ({"w0": "99"}, "w0", -1.0),
+        ({"epochs": "-5"}, "epochs", 10),
+        ({"seed": "x" * 300}, "seed", 0),
+    ],
+)
+def test_bad_url_values_fall_back_with_notice(params, key, default):
+    at = open_page(FILE, params=params)
+    assert_clean(at)
+    assert at.session_state[key] == default
+    assert "cannot use" in infos(at)

@@ -1,0 +1,330 @@
+"""The remedies-for-overfitting lesson (B15): its statement matches the engine's runs in
+every branch reachable from the controls, the table and the Keras code show what was
+trained, a diverged network is explained, bad URL values fall back, and the player's frames
+(one per epoch) carry the engine's numbers and a bounded set of boundary pictures."""
+
+import dataclasses
+import functools
+import json
+
+from apptest_utils import (
+    assert_clean,
+    chart_datasets,
+    charts,
+    frame_charts,
+    notice_text,
+    open_code,
+    open_page,
+    player_data,
+)
+
+import ui.train_view as train_view
+from lessons import early_stopping, remedies
+from sim import caps
+from sim.datasets import make_dataset
+from sim.training import train
+
+FILE = "pages/17_regularization.py"
+ALL_OFF = {"dropout": "false", "batchnorm": "false", "augment": "false", "l2": "false"}
+PICTURES = caps.MAX_FRAME_PICTURES // 2  # boundary pictures per network (the page's share)
+PICTURE_BYTES = 4_000  # one 150 x 125 picture with the points burnt in (~2.5-3.3 KB seen)
+
+
+@functools.cache
+def expected(seed=2, n=100, noise=0.3, rate=0.3, bn=True, std=0.2, l2=0.01, width=64):
+    """The page's runs, computed with sim directly: ``{variant: Score}`` and the baseline."""
+    x, y = make_dataset("moons", n, noise=noise, seed=seed)
+    xt, yt, xv, yv = early_stopping.validation_tail(x, y, 0.5)
+    scores, base = {}, None
+    for v in remedies.variants((width, width), dropout=rate, batchnorm=bn, input_noise=std, l2=l2):
+        r = train(
+            x,
+            y,
+            v.spec,
+            "binary",
+            2,
+            learning_rate=0.01,
+            batch_size=remedies.even_batch(len(xt)),
+            epochs=100,
+            validation_split=0.5,
+            seed=seed,
+            grid_cells=None,
+            track={"train": (xt, yt), "val": (xv, yv)},
+        )
+        scores[v.key] = remedies.score(r, v.spec)
+        if v.key == "baseline":
+            base = r
+    return scores, base
+
+
+def boundary_chart(at):
+    """The one chart of the decision-boundary panels (pictures in its data)."""
+    (chart,) = [c for c in charts(at) if '"image"' in c.proto.spec]
+    return chart
+
+
+def boundary_panels(at) -> list[dict]:
+    """Per network: its ``title`` and ``subtitle``, its ``pictures`` (``url, shown_from,
+    shown_until``) and its per-frame ``texts`` (``frame, text``), from the chart sent."""
+    chart = boundary_chart(at)
+    spec, data = json.loads(chart.proto.spec), chart_datasets(chart)
+    panels = []
+    for panel in spec["concat"]:
+        pictures, texts = (data[layer["data"]["name"]] for layer in panel["layer"])
+        panels.append(
+            {
+                "title": panel["title"]["text"],
+                "subtitle": panel["title"]["subtitle"],
+                "pictures": pictures,
+                "texts": texts.set_index("frame")["text"],
+            }
+        )
+    return panels
+
+
+def pct(v):
+    return f"{100 * v:.0f}%"
+
+
+def test_default_statement_names_the_narrowest_gap_and_the_best_score():
+    scores, base_run = expected()
+    verdict = remedies.verdict(scores)
+    assert verdict.kind == "narrowed" and verdict.better_val
+    assert not verdict.too_strong and not verdict.worse
+    at = open_page(FILE)
+    assert_clean(at)
+    # the five decision boundaries (one chart), the frame's line, the five networks' curves
+    assert len(charts(at)) == 3 and len(frame_charts(at, "remedies")) == 3
+    panels = boundary_panels(at)
+    names = ["Baseline", "Dropout", "Batch normalization", "Data augmentation"]
+    assert [p["title"] for p in panels] == [*names, "L2 weight decay"]
+    assert [p["subtitle"] for p in panels][1:] == [
+        "rate 0.3",
+        "after each hidden layer",
+        "σ = 0.2",
+        "λ = 0.01",
+    ]
+    # every frame's numbers are the engine's, epoch by epoch (frame 0: before training)
+    texts = panels[0]["texts"]
+    assert list(texts.index) == list(range(101))
+    assert texts[0] == "before training: random weights"
+    for epoch in (1, 9, 50, 100):
+        loss = base_run.history["val_loss"][epoch - 1]
+        acc = base_run.history["val_accuracy"][epoch - 1]
+        assert texts[epoch] == f"validation loss {loss:.3f}\naccuracy {pct(acc)}"
+    l2 = panels[4]["texts"][100].split("\n")
+    assert l2[0].startswith("validation loss ") and l2[1] == "(including the L2 penalty)"
+    text = notice_text(at)
+    base = scores["baseline"]
+    low_epoch, low = remedies.lowest_validation(base_run)
+    assert (
+        f"training loss of {base.train_loss:.3f} but a validation loss of {base.val_loss:.3f} "
+        f"(a gap of {base.gap:.3f}" in text
+    )
+    assert f"lowest at epoch {low_epoch} ({low:.3f}) and rose to" in text
+    names = {"dropout": "Dropout", "batchnorm": "Batch normalization"}
+    names |= {"augment": "Data augmentation", "l2": "L2 weight decay"}
+    n = scores[verdict.narrowest]
+    assert (
+        f"**{names[verdict.narrowest]}** narrowed the gap most: from {base.gap:.3f} (baseline) "
+        f"to {n.gap:.3f}, {base.gap - n.gap:.3f} smaller" in text
+    )
+    b = scores[verdict.best_val]
+    assert (
+        f"**{names[verdict.best_val]}** with {pct(b.val_accuracy)} of the validation questions "
+        f"right, against the baseline's {pct(base.val_accuracy)}" in text
+    )
+    # the table holds the same numbers
+    table = at.table[0].value
+    assert list(table.iloc[:, 0]) == ["Baseline", *(names[k] for k in list(scores)[1:])]
+    assert list(table["Gap"]) == [f"{s.gap:.3f}" for s in scores.values()]
+    assert list(table["Validation accuracy"]) == [pct(s.val_accuracy) for s in scores.values()]
+
+
+def test_korean_statement():
+    scores, _ = expected()
+    verdict = remedies.verdict(scores)
+    at = open_page(FILE, lang="ko")
+    assert_clean(at)
+    text = notice_text(at)
+    base, n = scores["baseline"], scores[verdict.narrowest]
+    assert f"기준 모델의 {base.gap:.3f}에서 {n.gap:.3f}까지" in text
+    assert "기준 모델이 과적합되었습니다" in text
+    assert "파란색 네모: 검증 손실" in " ".join(c.value for c in at.caption)
+
+
+def test_no_overfit_when_the_baseline_generalises():
+    scores, _ = expected(seed=7, bn=False, std=0.0, l2=0.0)
+    base = scores["baseline"]
+    assert remedies.verdict(scores).kind == "no_overfit"
+    at = open_page(FILE, params={"seed": "7", "batchnorm": "false", "augment": "false"})
+    assert_clean(at)
+    text = notice_text(at)
+    assert "baseline did not overfit" in text
+    assert f"validation loss {base.val_loss:.3f} (a gap of only {base.gap:.3f}" in text
+    assert "use fewer samples or more noise" in text
+
+
+def test_all_remedies_off_asks_for_one():
+    at = open_page(FILE, params=ALL_OFF)
+    assert_clean(at)
+    assert len(charts(at)) == 3  # the baseline alone: its boundary, the line, its curves
+    assert len(boundary_panels(at)) == 1
+    assert "Switch on a remedy" in notice_text(at)
+
+
+def test_none_narrowed_and_no_better_score():
+    params = {**ALL_OFF, "seed": "10", "dropout": "true", "rate": "0.1"}
+    scores, _ = expected(seed=10, rate=0.1, bn=False, std=0.0, l2=0.0)
+    verdict = remedies.verdict(scores)
+    assert verdict.kind == "none_narrowed" and not verdict.better_val
+    at = open_page(FILE, params=params)
+    text = notice_text(at)
+    base, d = scores["baseline"], scores["dropout"]
+    assert f"the smallest was Dropout's {d.gap:.3f}, against the baseline's {base.gap:.3f}" in text
+    acc = pct(base.val_accuracy)
+    assert f"No remedy got more validation questions right than the baseline ({acc})" in text
+    assert "one question is 2 points" in text  # 50 validation questions
+
+
+def test_worse_score_is_called_luck(monkeypatch):
+    """Averaged over a quarter of the run, a lower score without a lower training score
+    (luck) no longer turns up at the lesson's settings (seeds 0-24 searched), so the branch
+    is checked by handing the page that verdict."""
+    scores, _ = expected(seed=20, rate=0.0, bn=False, std=0.05, l2=0.0)
+    real = remedies.verdict
+
+    def worse(found):
+        return dataclasses.replace(real(found), worse=("augment",))
+
+    monkeypatch.setattr(remedies, "verdict", worse)
+    at = open_page(FILE, params={**ALL_OFF, "seed": "20", "augment": "true", "std": "0.05"})
+    text = notice_text(at)
+    assert (
+        f"Data augmentation got fewer validation questions right than the baseline "
+        f"({pct(scores['baseline'].val_accuracy)})" in text
+    )
+    assert "try another seed" in text
+
+
+def test_too_strong_l2_and_lagging_batchnorm():
+    scores, _ = expected(seed=0, rate=0.0, bn=False, std=0.0, l2=0.1)
+    assert remedies.verdict(scores).too_strong == ("l2",)
+    at = open_page(FILE, params={**ALL_OFF, "seed": "0", "l2": "true", "factor": "0.1"})
+    text = notice_text(at)
+    s = scores["l2"]
+    assert (
+        f"Too strong, now underfitting: L2 weight decay ({pct(s.val_accuracy)} on validation, "
+        f"{pct(s.train_accuracy)} on training)" in text
+    )
+    # seed 11: 11 points lower on validation, 9 on training (the old seed 1 sat within a
+    # point of the line, and its last epoch flipped with the CPU's BLAS kernel)
+    scores, _ = expected(seed=11, rate=0.0, bn=True, std=0.0, l2=0.0)
+    assert remedies.verdict(scores).too_strong == ("batchnorm",)
+    at = open_page(FILE, params={**ALL_OFF, "seed": "11", "batchnorm": "true"})
+    bn = scores["batchnorm"]
+    text = notice_text(at)
+    assert f"({pct(bn.val_accuracy)} on validation, {pct(bn.train_accuracy)} on training)" in text
+    assert "running averages of the batch statistics" in text
+    assert "Too strong" not in text  # batch normalization has no strength to lower
+
+
+def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
+    real = train_view.cached_train
+
+    def fake(x, y, spec, *args, **kwargs):
+        result = real(x, y, spec, *args, **kwargs)
+        if spec.dropout:  # pretend the dropout network blew up in epoch 7
+            kept = sum(1 for e in result.snapshot_epochs if e < 7)  # its pictures before
+            result = type(result)(
+                **{
+                    **result.__dict__,
+                    "diverged": {"epoch": 7, "batch": 3},
+                    "snapshot_epochs": result.snapshot_epochs[:kept],
+                    "grid_predictions": result.grid_predictions[:kept],
+                }
+            )
+        return result
+
+    monkeypatch.setattr(train_view, "cached_train", fake)
+    at = open_page(FILE)
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Dropout: training diverged in epoch 7 (batch 3)" in warnings
+    assert "Left out of the comparison because training diverged: Dropout." in notice_text(at)
+    table = at.table[0].value
+    assert list(table.iloc[1])[2:7] == ["–"] * 5
+    # from the epoch it diverged on, its panel says so and keeps its last finite picture
+    panels = boundary_panels(at)
+    dropout = panels[1]
+    assert (dropout["title"], dropout["subtitle"]) == ("Dropout", "rate 0.3")
+    assert dropout["texts"][6].startswith("validation loss ")
+    for epoch in (7, 50, 100):
+        assert dropout["texts"][epoch] == "diverged in epoch 7\nits last finite picture"
+    pictures = dropout["pictures"]
+    assert pictures["shown_from"].max() < 7 and pictures["shown_until"].max() == 101
+    assert panels[0]["texts"][100].startswith("validation loss ")
+
+
+def test_keras_code_of_each_network():
+    at = open_page(FILE)
+    code = open_code(at)
+    assert "Dropout(0.3)," in code
+    assert "BatchNormalization()," in code
+    assert "GaussianNoise(0.2, input_shape=(2,))," in code
+    assert 'Dense(1, activation="sigmoid", kernel_regularizer=l2(0.01)),' in code
+    assert "model.fit(x, y, batch_size=13, epochs=100, validation_split=0.5)" in code
+    assert len(at.get("download_button")) == 1
+
+
+def test_bad_url_values_fall_back():
+    at = open_page(FILE, params={"rate": "abc", "factor": "7", "width": "x" * 300, "std": "5"})
+    assert_clean(at)
+    assert at.slider(key="rate").value == 0.3 and at.slider(key="std").value == 0.2
+    assert at.select_slider(key="factor").value == 0.01
+    assert at.select_slider(key="width").value == 64
+    notices = " ".join(i.value for i in at.info)
+    assert "rate=abc" in notices and "factor=7" in notices
+
+
+def test_player_frames_and_a_bounded_payload():
+    """One frame per epoch (0: before training), shown from the last; every frame shows
+    exactly one picture per network, the latest taken at or before it, and the pictures
+    sent are at most the page's share of ``caps.MAX_FRAME_PICTURES`` per network."""
+    at = open_page(FILE)
+    data = player_data(at, "remedies")
+    assert (data["frames"], data["start"], data["first_number"]) == (101, 100, 0)
+    assert data["labels"]["unit"] == "Epoch"
+    (line,) = [
+        sets[0].set_index("frame")["text"]
+        for sets in (list(chart_datasets(c).values()) for c in charts(at))
+        if len(sets) == 1 and list(sets[0].columns) == ["frame", "text"]
+    ]  # the chart of the frame's line, beside the player (one data set)
+    assert line[0].startswith("Before training")
+    assert line[40] == "After epoch 40 of 100\n(boundaries as drawn after epoch 36)"
+    # snapshots every 6th epoch and the last one: 0, 6, ..., 96, 100
+    taken = [*range(0, 100, 6), 100]
+    assert len(taken) <= PICTURES
+    for panel in boundary_panels(at):
+        pictures = panel["pictures"]
+        assert list(pictures["shown_from"]) == taken
+        for frame in range(101):
+            shown = pictures[(pictures["shown_from"] <= frame) & (frame < pictures["shown_until"])]
+            assert len(shown) == 1 and shown["shown_from"].iloc[0] == max(
+                e for e in taken if e <= frame
+            )
+        assert pictures["url"].str.startswith("data:image/").all()
+    size = boundary_chart(at).proto.ByteSize()
+    assert size <= 5 * PICTURES * PICTURE_BYTES, size
+    # the curves mark the frame's epoch in every panel
+    curves = next(s for s in frame_charts(at, "remedies") if '"rule"' in json.dumps(s))
+    assert json.dumps(curves).count("datum.epoch == remedies_frame") == 10  # rule + dots
+
+
+def test_korean_frame_text():
+    at = open_page(FILE, lang="ko")
+    assert_clean(at)
+    assert player_data(at, "remedies")["labels"]["unit"] == "에포크"
+    panels = boundary_panels(at)
+    assert panels[0]["title"] == "기준 모델" and panels[0]["texts"][0].startswith("학습 전")
+    assert panels[0]["texts"][100].startswith("검증 손실 ")
