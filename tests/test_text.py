@@ -147,6 +147,7 @@ def test_superscript_exponents_read_as_seung():
         ("57.8%가 0.1에서 {lr}(으)로", []),  # joined
         ("3 이상, 5 개월, 100 문항", []),  # not particles: words of their own
         ("{n} 에포크, 1 에포크의", []),
+        ("μ = 0 이면, < {thr} 인 스텝", ["0 이면", "{thr} 인"]),
         ("Adam 으로", []),  # a word, not a number: not this scanner's business
     ],
 )
@@ -270,3 +271,14 @@ def test_korean_names_overfitting_as_the_tutorials_do():
             assert "과적합(오버피팅)" in text, table
         if "과소적합" in text:
             assert "과소적합(언더피팅)" in text, table
+
+
+def test_korean_bold_words_keep_their_particles():
+    """ "**안장점**(saddle point)입니다", not "**안장점(saddle point)** 입니다": a closing ``**``
+    after a bracket cannot be followed by a letter in Markdown, so the bracket goes outside
+    the bold and the particle joins it."""
+    split = re.compile(
+        r"[^\s*]\*\* (?:이|가|을|를|은|는|으로|로|에서|에|의|와|과|도|입니다)(?![가-힣])"
+    )
+    found = {k: split.findall(v) for k, v in _catalog_items("ko") if split.search(v)}
+    assert not found
