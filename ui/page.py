@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
+from streamlit.elements.widgets.button import ButtonMixin
 
 from ui.lessons import GROUPS, available
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
@@ -104,9 +105,7 @@ def _sidebar(t: Translator, current_key: str) -> None:
             on_change=_switch_language,
         )
         link_params = {LANG_PARAM: t.lang}
-        st.page_link(
-            "app.py", label=t("home.nav"), icon=":material/home:", query_params=link_params
-        )
+        _home_link(t("home.nav"), link_params)
         lessons = available()
         for group in GROUPS:
             members = [lesson for lesson in lessons if lesson.group == group]
@@ -120,6 +119,45 @@ def _sidebar(t: Translator, current_key: str) -> None:
                     icon=lesson.icon,
                     query_params=link_params,
                 )
+
+
+def home_path() -> str:
+    """The home page's URL path: the server's root, under its base path if it has one
+    (``server.baseUrlPath = "lab"`` -> ``/lab/``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+class _HomeHref:
+    """Stands in for the sidebar while ``st.page_link`` builds the Home link, and sends the
+    link with the home page's path as its href.
+
+    ``st.page_link("app.py")`` writes the main page's href as its URL path, which is empty,
+    followed by the query: ``?lang=en``. A browser resolves that against the current page,
+    so opening Home in a new tab (or copying its address) gave the current lesson. A click
+    is unchanged: the front end navigates by the page's script hash, not by the href.
+    """
+
+    def __init__(self, target: st.delta_generator.DeltaGenerator, href: str):
+        self.dg = self  # st.page_link's implementation sends its element through ``self.dg``
+        self._target = target
+        self._href = href
+
+    def _enqueue(self, delta_type: str, element_proto, **kwargs):
+        if delta_type == "page_link" and not element_proto.external:
+            element_proto.page = self._href
+        return self._target._enqueue(delta_type, element_proto, **kwargs)
+
+
+def _home_link(label: str, query_params: dict[str, str]) -> None:
+    """The sidebar's Home link: in-app navigation on a click, ``/?lang=..`` as its href."""
+    kwargs = dict(label=label, icon=":material/home:", query_params=query_params)
+    try:
+        build = ButtonMixin._page_link  # Streamlit's own validation, label and icon
+    except AttributeError:  # a Streamlit without it: a working link with the old href
+        st.page_link("app.py", **kwargs)
+        return
+    build(_HomeHref(st.sidebar, home_path()), "app.py", **kwargs)
 
 
 def setup(key: str) -> Page:

@@ -75,9 +75,11 @@ _PARTICLES = MappingProxyType(
 )
 _PARTICLE = re.compile("|".join(re.escape(p) for p in _PARTICLES))
 _SKIPPED = frozenset("*_`'\"’)]")  # markdown and closing marks between a word and its particle
-# how a digit or a Latin letter is read aloud ends: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔; 엘 엠 엔 알
+# how a digit or a Latin letter is read aloud ends: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔; 엘 엠 엔 알.
+# A superscript is an exponent, read "10의 -6승": 승 ends in ㅇ whatever the digit.
 _DIGIT_ENDS = MappingProxyType(
-    dict(zip("0123456789" + "⁰¹²³⁴⁵⁶⁷⁸⁹", (2, 1, 0, 2, 0, 0, 2, 1, 1, 0) * 2, strict=True))
+    dict(zip("0123456789", (2, 1, 0, 2, 0, 0, 2, 1, 1, 0), strict=True))
+    | dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", 2)
 )
 _LETTER_ENDS = MappingProxyType({"l": 1, "m": 2, "n": 2, "r": 1})
 _RIEUL = 8  # the final-consonant index of ㄹ in a Hangul syllable
