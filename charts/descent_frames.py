@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, palette, surface_charts
+from charts import layout, numbers, palette, surface_charts
 from charts.frames import Frames
 from sim import descent
 from sim.surfaces import Surface
@@ -229,7 +229,7 @@ def text_expr(template: str, fields: dict[str, str]) -> str:
 
 def number(field: str, digits: int = 4) -> str:
     """A Vega expression printing ``datum.<field>`` to ``digits`` significant digits."""
-    return f"format(datum.{field}, '.{digits}~g')"
+    return numbers.vega(f"datum.{field}", digits)
 
 
 def readout(

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from charts import numbers
 from ui.page import Page
 
 MAX_SHOWN = 40  # characters of a rejected URL value echoed back in a notice
@@ -210,7 +211,7 @@ def value_slider(
     container=None,
 ) -> float:
     """A slider over a few chosen numbers (learning rates, factors), shown short
-    (``0.001``, ``1e-06``) and bound to ``?key=`` like ``select``."""
+    (``0.001``, ``1 × 10⁻⁶``) and bound to ``?key=`` like ``select``."""
     return float(
         select(
             page,
@@ -218,7 +219,7 @@ def value_slider(
             label,
             options,
             default,
-            format_func=lambda v: f"{v:g}",
+            format_func=numbers.plain,
             help=help,
             kind="select_slider",
             container=container,

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import surface_charts
+from charts import numbers, surface_charts
 from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import SURFACES, Surface, get_surface
@@ -267,7 +267,5 @@ def download_runs(page: Page, runs: dict[str, descent.Trajectory], file_name: st
 
 
 def fmt(value: float, digits: int = 4) -> str:
-    """A number for a sentence: short, never 'nan'."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:.{digits}g}"
+    """A number for a sentence, in the learners' style (``charts.numbers.plain``)."""
+    return numbers.plain(value, digits)

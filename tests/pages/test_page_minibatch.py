@@ -19,6 +19,7 @@ from apptest_utils import (
     player_data,
 )
 
+from charts import numbers
 from sim import line_fit
 from sim.datasets import make_dataset
 from ui import minibatch_view as mv
@@ -36,7 +37,7 @@ def comparison(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1, start=None)
 
 
 def g(value, digits=4):
-    return f"{value:.{digits}g}"
+    return numbers.plain(value, digits)
 
 
 def infos(at) -> str:
@@ -144,7 +145,8 @@ def test_rate_too_large_for_the_whole_data_set_in_korean():
     text = notice_text(at)
     p = comp.problem
     assert (
-        f"**배치 GD (배치 100)**: 10번 갱신했는데 손실이 오히려 {g(f['full'].final_loss)}" in text
+        f"**배치 경사 하강법 (배치 100)**: 10번 갱신했는데 손실이 오히려 {g(f['full'].final_loss)}"
+        in text
     )
     assert f"**2 / {g(p.curvature(), 3)} = {g(p.critical_rate(), 3)}** 보다" in text
 

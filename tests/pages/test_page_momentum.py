@@ -22,6 +22,7 @@ from apptest_utils import (
     player_data,
 )
 
+from charts import numbers
 from lessons import descent_facts
 from lessons import momentum as ml
 from sim import descent
@@ -40,7 +41,7 @@ def run(surface, mu=0.0, nesterov=False, lr=LOCAL_MINIMA_LR, start=None, steps=1
 
 
 def g(x: float) -> str:
-    return f"{x:.4g}"
+    return numbers.plain(x, 4)
 
 
 RAVINE = {"demo": "ravine"}

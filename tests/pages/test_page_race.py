@@ -188,7 +188,7 @@ def test_choose_runners_and_korean():
     assert_clean(at)
     assert len(charts(at)) >= 2
     assert len(at.table[0].value) == 2
-    assert "아담" in notice_text(at)
+    assert "Adam" in notice_text(at)
 
 
 def test_each_optimizer_has_its_own_hyperparameters():

@@ -23,6 +23,7 @@ from lessons import early_stopping, remedies
 from sim import caps
 from sim.datasets import make_dataset
 from sim.training import train
+from ui.text import translate
 
 FILE = "pages/17_regularization.py"
 ALL_OFF = {"dropout": "false", "batchnorm": "false", "augment": "false", "l2": "false"}
@@ -260,7 +261,7 @@ def test_a_diverged_network_is_explained_and_left_out(monkeypatch):
     assert (dropout["title"], dropout["subtitle"]) == ("Dropout", "rate 0.3")
     assert dropout["texts"][6].startswith("validation loss ")
     for epoch in (7, 50, 100):
-        assert dropout["texts"][epoch] == "diverged in epoch 7\nits last finite picture"
+        assert dropout["texts"][epoch] == translate("en", "remedies.panel_diverged", epoch=7)
     pictures = dropout["pictures"]
     assert pictures["shown_from"].max() < 7 and pictures["shown_until"].max() == 101
     assert panels[0]["texts"][100].startswith("validation loss ")

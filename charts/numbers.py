@@ -1,0 +1,52 @@
+"""One number style for learners, in Python (sentences, tables, slider labels) and as a Vega
+expression (text that follows the player's frame):
+
+- between 0.001 and 100 000: ``digits`` significant digits in plain decimals, no trailing
+  zeros (``0.0651``, ``61.02``, ``12300``);
+- outside it: ``2.3 × 10⁻¹¹`` (never ``2.3e-11``);
+- zero is ``0``; nan and inf are ``–``.
+"""
+
+from __future__ import annotations
+
+import math
+
+PLAIN_LOW, PLAIN_HIGH = 1e-3, 1e5
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+MISSING = "–"
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain(value: float | None, digits: int = 3) -> str:
+    """``value`` for a learner: ``plain(2.292e-11) == "2.29 × 10⁻¹¹"``, ``plain(61.02) == "61"``."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if value == 0:
+        return "0"
+    size = abs(value)
+    exponent = math.floor(math.log10(size))
+    if PLAIN_LOW <= size < PLAIN_HIGH:
+        decimals = digits - 1 - exponent
+        return _trim(f"{round(value, decimals):.{max(decimals, 0)}f}")
+    mantissa = value / 10.0**exponent
+    if round(abs(mantissa), digits - 1) >= 10:  # 9.996 rounds up to the next power
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{_trim(f'{mantissa:.{digits - 1}f}')} × 10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+def vega(expression: str, digits: int = 3) -> str:
+    """A Vega expression printing ``expression`` as ``plain`` does."""
+    x = f"({expression})"
+    exponent = f"floor(log(abs({x})) / LN10)"
+    superscript = f"'' + {exponent}"
+    for plain_char, sup in zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True):
+        superscript = f"replace({superscript}, regexp('{plain_char}', 'g'), '{sup}')"
+    scientific = f"format({x} / pow(10, {exponent}), '.{digits - 1}~f') + ' × 10' + {superscript}"
+    return (
+        f"(!isFinite({x}) ? '{MISSING}' : {x} == 0 ? '0' : "
+        f"abs({x}) >= {PLAIN_LOW} && abs({x}) < {PLAIN_HIGH:.0f} ? format({x}, '.{digits}~r') : "
+        f"{scientific})"
+    )
