@@ -464,7 +464,7 @@ def held_filter(frames: Frames) -> str:
 
 
 def settled_counts(traj: descent.Trajectory, surface: Surface, dest: np.ndarray) -> pd.DataFrame:
-    """Rows ``step, d, count``: per step and destination code (``run_facts.destinations``),
+    """Rows ``step, d, count``: per step and destination code (``descent_facts.destinations``),
     how many balls have arrived for good (within reach of their minimum from that step to
     the end, ``descent.steps_to_reach``), for code -2 have diverged by then, and for code
     -1 neither (still on their way): the counts of a step add up to the number of balls."""

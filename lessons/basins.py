@@ -1,7 +1,7 @@
 """The basins-of-attraction map of the local-minima lesson (A3): pure builders, no Streamlit.
 
 Many starts run at once (``descent.run`` with an ``(n, 2)`` start array); each start gets a
-destination code (``run_facts.destinations``: a minimum's index, -1 none, -2 diverged). The
+destination code (``descent_facts.destinations``: a minimum's index, -1 none, -2 diverged). The
 map colours every pixel by the destination of its nearest start (for a grid of starts: its
 cell) in a pale tint, with the surface's contour lines on top, as one small picture. The balls
 are one ``mark_point`` layer of rows ``x, y, d`` (the page sends every frame's rows once).

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from lessons import descent_facts
 from sim import descent
 from ui import descent_view
@@ -31,9 +31,9 @@ run = descent_view.cached_run(surface.name, "sgd", (("learning_rate", lr),), (x0
 rates = descent_view.LEARNING_RATES
 sweep = descent_view.cached_sweep(surface.name, "sgd", "learning_rate", rates, (x0, y0), steps)
 label = t("gd.series")
-tracks = frames_view.sweep_tracks(sweep, label)
+tracks = descent_frames.sweep_tracks(sweep, label)
 size = descent_view.chart_size(surface)
-balls = frames_view.ball_rows(tracks)
+balls = descent_frames.ball_rows(tracks)
 balls["lr"] = np.asarray(rates)[balls["run"]]
 
 with side_column:
@@ -46,23 +46,23 @@ with side_column:
         fps=20,
         live=live_options(rates, lr, "lr"),
     )
-    readout = frames_view.text_expr(
+    readout = descent_frames.text_expr(
         t("gd.frame_caption"),
         {
             "step": "datum.step",
-            "f": frames_view.number("loss"),
-            "gx": frames_view.number("gx", 3),
-            "gy": frames_view.number("gy", 3),
+            "f": descent_frames.number("loss"),
+            "gx": descent_frames.number("gx", 3),
+            "gy": descent_frames.number("gy", 3),
             "norm": "format(sqrt(datum.gx * datum.gx + datum.gy * datum.gy), '.3~g')",
             "lr": "format(datum.lr, '~g')",
             "sx": "format(-datum.lr * datum.gx, '.3~g')",
             "sy": "format(-datum.lr * datum.gy, '.3~g')",
         },
     )
-    plot(st, frames_view.readout(balls, frames, readout), width="stretch")
+    plot(st, descent_frames.readout(balls, frames, readout), width="stretch")
     plot(
         st,
-        frames_view.loss_layers(
+        descent_frames.loss_layers(
             balls, frames, [label], t("common.step_axis"), t("common.loss_axis"), height=200
         ),
         width="stretch",
@@ -70,16 +70,16 @@ with side_column:
 
 with chart_column:
     layers = [
-        frames_view.path_layers(
-            frames_view.path_rows(tracks, surface, size),
+        descent_frames.path_layers(
+            descent_frames.path_rows(tracks, surface, size),
             balls,
             frames,
             surface.bounds,
             [label],
             t("common.legend_run"),
         ),
-        frames_view.arrow_layers(
-            frames_view.descent_arrows(tracks, surface, size),
+        descent_frames.arrow_layers(
+            descent_frames.descent_arrows(tracks, surface, size),
             frames,
             surface.bounds,
             {"gradient": t("gd.arrow_gradient"), "step": t("gd.arrow_step")},

@@ -5,13 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from charts import basins as basin_charts
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from lessons import basins, descent_facts
 from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
-from ui import controls
-from ui import descent_view as dv
+from ui import controls, descent_view
 from ui.chart_view import plot
 from ui.download import csv_button, csv_bytes
 from ui.page import notice_box, setup
@@ -43,17 +42,19 @@ def many_starts(surface, optimizer, lr, layout, side, seed, steps):
 def map_picture(surface, optimizer, lr, layout, side, seed, steps):
     starts, _, dest = many_starts(surface, optimizer, lr, layout, side, seed, steps)
     s = get_surface(surface)
-    return basin_charts.basin_url(starts, dest, s, size=dv.chart_size(s))
+    return basin_charts.basin_url(starts, dest, s, size=descent_view.chart_size(s))
 
 
 # The chart and its player come first on screen; the settings below it are read first.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
-    surface = dv.surface_select(page, options=SURFACES, default="local_minima", container=c1)
+    surface = descent_view.surface_select(
+        page, options=SURFACES, default="local_minima", container=c1
+    )
     with c1:
         st.markdown(f"**{t('basins.probe_title')}**")
-        x0, y0 = dv.start_controls(page, surface)
+        x0, y0 = descent_view.start_controls(page, surface)
     with c2:
         optimizer = controls.select(
             page,
@@ -65,8 +66,8 @@ with st.container(border=True):
             kind="segmented",
             help=t("basins.optimizer_help"),
         )
-        lr = dv.learning_rate_control(page, default=0.1)
-        steps = dv.steps_control(page, default=150)
+        lr = descent_view.learning_rate_control(page, default=0.1)
+        steps = descent_view.steps_control(page, default=150)
     with c3:
         layout = controls.select(
             page,
@@ -95,7 +96,7 @@ starts, traj, dest = many_starts(*key)
 picture = map_picture(*key)
 # the learner's own ball (placed by clicking the map): one run with the same optimizer
 probe_label = t("basins.probe_series")
-probe = dv.cached_run(surface.name, optimizer, (("learning_rate", lr),), (x0, y0), steps)
+probe = descent_view.cached_run(surface.name, optimizer, (("learning_rate", lr),), (x0, y0), steps)
 labels = {}
 for i, m in enumerate(surface.minima):
     labels[i] = t(
@@ -113,14 +114,14 @@ def frame_tables(surface, optimizer, lr, layout, side, seed, steps):
     s = get_surface(surface)
     diverged = np.asarray(traj.diverged_at)
     last = np.where(diverged < 0, traj.steps, diverged - 1)
-    held = frames_view.held_balls(traj.xy, last, s.bounds, dv.chart_size(s))
+    held = descent_frames.held_balls(traj.xy, last, s.bounds, descent_view.chart_size(s))
     held["d"] = dest[held["ball"]]
-    return held, frames_view.settled_counts(traj, s, dest)
+    return held, descent_frames.settled_counts(traj, s, dest)
 
 
 held, counts = frame_tables(*key)
-probe_track = frames_view.track(probe, probe_label)
-probe_balls = frames_view.mark_gone(frames_view.ball_rows([probe_track]), [probe_track])
+probe_track = descent_frames.track(probe, probe_label)
+probe_balls = descent_frames.mark_gone(descent_frames.ball_rows([probe_track]), [probe_track])
 arrived = counts[counts["d"] >= 0].groupby("step")["count"].sum()
 probe_balls["settled"] = arrived.reindex(probe_balls["step"]).to_numpy()
 
@@ -129,22 +130,22 @@ with side_column:
         page, "balls", traj.steps + 1, run_id=(*key, x0, y0), unit=t("common.unit_step"), fps=20
     )
     where = {
-        "x": frames_view.number("x", 3),
-        "y": frames_view.number("y", 3),
-        "f": frames_view.number("loss"),
+        "x": descent_frames.number("x", 3),
+        "y": descent_frames.number("y", 3),
+        "f": descent_frames.number("loss"),
     }
-    head = frames_view.text_expr(
+    head = descent_frames.text_expr(
         t("basins.frame_caption"),
         {"step": "datum.step", "settled": "datum.settled", "n": str(len(dest))},
     )
-    mine = frames_view.text_expr(t("basins.frame_probe"), where)
-    mine_gone = frames_view.text_expr(t("basins.frame_probe_diverged"), where)
+    mine = descent_frames.text_expr(t("basins.frame_probe"), where)
+    mine_gone = descent_frames.text_expr(t("basins.frame_probe_diverged"), where)
     text = f"{head} + '\\n' + (datum.gone ? ({mine_gone}) : ({mine}))"
-    plot(st, frames_view.readout(probe_balls, frames, text), width="stretch")
+    plot(st, descent_frames.readout(probe_balls, frames, text), width="stretch")
     codes = basins.destination_codes(surface)
     plot(
         st,
-        frames_view.settled_chart(
+        descent_frames.settled_chart(
             counts,
             frames,
             codes,
@@ -157,20 +158,20 @@ with side_column:
     st.caption(t("basins.settled_caption"))
 
 with chart_column:
-    size = dv.chart_size(surface)
+    size = descent_view.chart_size(surface)
     swarm = basin_charts.balls_layer(held, surface, labels, t("basins.legend"))
     layers = [
-        swarm.transform_filter(frames_view.held_filter(frames)),
-        frames_view.path_layers(
-            frames_view.path_rows([probe_track], surface, size),
+        swarm.transform_filter(descent_frames.held_filter(frames)),
+        descent_frames.path_layers(
+            descent_frames.path_rows([probe_track], surface, size),
             probe_balls,
             frames,
             surface.bounds,
             [probe_label],
         ),
     ]
-    chart = frames.bind(dv.surface_view(page, surface, layers, image=picture))
-    dv.show_surface_chart(chart, "basins_chart", surface.bounds)
+    chart = frames.bind(descent_view.surface_view(page, surface, layers, image=picture))
+    descent_view.show_surface_chart(chart, "basins_chart", surface.bounds)
     st.caption(t("basins.map_caption"))
 
 st.markdown(t("basins.intro"))
@@ -181,7 +182,7 @@ for o in OPTIMIZERS:
     compare[o] = descent_facts.shares(d, surface)
     for code, count in compare[o]["counts"].items():
         rows.append({"optimizer": names[o], "d": code, "share": count / len(d)})
-st.markdown(f"**{t('basins.compare_title', lr=dv.fmt(lr))}**")
+st.markdown(f"**{t('basins.compare_title', lr=descent_view.fmt(lr))}**")
 plot(
     st,
     basin_charts.share_chart(
@@ -200,14 +201,14 @@ st.markdown(t("basins.analogy"))
 
 # What to notice, read off the runs.
 mine = compare[optimizer]
-pct = {k: dv.fmt(100 * mine[k], 3) for k in ("global", "local", "none", "diverged")}
+pct = {k: descent_view.fmt(100 * mine[k], 3) for k in ("global", "local", "none", "diverged")}
 has_local = any(m.kind == "local" for m in surface.minima)
 lines = [
     t(
         "basins.notice_shares" if has_local else "basins.notice_shares_all_global",
         n=mine["n"],
         opt=names[optimizer],
-        lr=dv.fmt(lr),
+        lr=descent_view.fmt(lr),
         minima=len(surface.minima),
         **pct,
     )
@@ -220,14 +221,14 @@ lines.append("\n".join(f"- {item}" for item in per_min))
 lines.append(
     t(
         "basins.notice_compare",
-        gd=dv.fmt(100 * compare["sgd"]["global"], 3),
-        momentum=dv.fmt(100 * compare["momentum"]["global"], 3),
-        adam=dv.fmt(100 * compare["adam"]["global"], 3),
-        lr=dv.fmt(lr),
+        gd=descent_view.fmt(100 * compare["sgd"]["global"], 3),
+        momentum=descent_view.fmt(100 * compare["momentum"]["global"], 3),
+        adam=descent_view.fmt(100 * compare["adam"]["global"], 3),
+        lr=descent_view.fmt(lr),
     )
 )
 pout = descent_facts.outcome(probe, surface)
-where = dict(x=dv.fmt(x0, 3), y=dv.fmt(y0, 3), opt=names[optimizer])
+where = dict(x=descent_view.fmt(x0, 3), y=descent_view.fmt(y0, 3), opt=names[optimizer])
 if pout.kind == "diverged":
     lines.append(t("basins.probe_diverged", step=pout.step, **where))
 elif pout.kind == "reached":
@@ -249,7 +250,9 @@ def paths_csv(key, probe_start, dest_labels: tuple) -> bytes:
     _, traj, dest = many_starts(*key)
     surface_name, optimizer, lr, *_, steps = key
     s = get_surface(surface_name)
-    own_run = dv.cached_run(surface_name, optimizer, (("learning_rate", lr),), probe_start, steps)
+    own_run = descent_view.cached_run(
+        surface_name, optimizer, (("learning_rate", lr),), probe_start, steps
+    )
     out = descent_facts.outcome(own_run, s)
     code = {"reached": out.minimum, "moving": descent_facts.NONE}.get(
         out.kind, descent_facts.DIVERGED

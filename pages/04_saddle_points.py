@@ -3,12 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from lessons import descent_facts
 from sim.surfaces import get_surface
-from ui import controls
-from ui import descent_view as dv
-from ui import multi_view as mv
+from ui import controls, descent_view, multi_view
 from ui.chart_view import plot
 from ui.page import notice_box, setup
 from ui.player import player
@@ -45,8 +43,8 @@ with st.container(border=True):
         )
         st.caption(t("common.click_to_place"))
     with c2:
-        lr = dv.learning_rate_control(page, default=0.1)
-        steps = dv.steps_control(page, default=200)
+        lr = descent_view.learning_rate_control(page, default=0.1)
+        steps = descent_view.steps_control(page, default=200)
     with c3:
         noise = controls.value_slider(
             page,
@@ -69,18 +67,22 @@ with st.container(border=True):
 start = (float(x0), float(y0))
 names = {
     "gd": t("saddle.series_gd"),
-    "noise": t("saddle.series_noise", noise=dv.fmt(noise)),
-    "momentum": t("saddle.series_momentum", mu=dv.fmt(mu)),
+    "noise": t("saddle.series_noise", noise=descent_view.fmt(noise)),
+    "momentum": t("saddle.series_momentum", mu=descent_view.fmt(mu)),
 }
 hyper = (("learning_rate", lr),)
 runs = {
-    names["gd"]: dv.cached_run(surface.name, "sgd", hyper, start, steps),
-    names["noise"]: dv.cached_run(surface.name, "sgd", hyper, start, steps, noise, int(seed)),
-    names["momentum"]: dv.cached_run(surface.name, "sgd", (*hyper, ("momentum", mu)), start, steps),
+    names["gd"]: descent_view.cached_run(surface.name, "sgd", hyper, start, steps),
+    names["noise"]: descent_view.cached_run(
+        surface.name, "sgd", hyper, start, steps, noise, int(seed)
+    ),
+    names["momentum"]: descent_view.cached_run(
+        surface.name, "sgd", (*hyper, ("momentum", mu)), start, steps
+    ),
 }
 labels = list(runs)
-tracks = [frames_view.track(traj, label) for label, traj in runs.items()]
-balls = frames_view.mark_gone(frames_view.ball_rows(tracks), tracks)
+tracks = [descent_frames.track(traj, label) for label, traj in runs.items()]
+balls = descent_frames.mark_gone(descent_frames.ball_rows(tracks), tracks)
 balls["g"] = np.hypot(balls["gx"], balls["gy"])
 
 with side_column:
@@ -92,16 +94,16 @@ with side_column:
         unit=t("common.unit_step"),
         fps=20,
     )
-    item = frames_view.text_expr(
-        t("saddle.frame_item"), {"name": "datum.series", "g": frames_view.number("g", 3)}
+    item = descent_frames.text_expr(
+        t("saddle.frame_item"), {"name": "datum.series", "g": descent_frames.number("g", 3)}
     )
-    gone = frames_view.text_expr(t("saddle.frame_item_diverged"), {"name": "datum.series"})
+    gone = descent_frames.text_expr(t("saddle.frame_item_diverged"), {"name": "datum.series"})
     plot(
         st,
-        frames_view.series_readout(
+        descent_frames.series_readout(
             balls,
             frames,
-            frames_view.text_expr(t("saddle.frame_caption"), {"step": "datum.step"}),
+            descent_frames.text_expr(t("saddle.frame_caption"), {"step": "datum.step"}),
             f"datum.gone ? ({gone}) : ({item})",
             labels,
         ),
@@ -109,7 +111,7 @@ with side_column:
     )
     plot(
         st,
-        frames_view.metric_layers(
+        descent_frames.metric_layers(
             balls.assign(g=np.maximum(balls["g"], 1e-12)),
             frames,
             labels,
@@ -117,19 +119,19 @@ with side_column:
             t("common.step_axis"),
             t("saddle.grad_axis"),
             log_y=True,
-            extra_layers=[mv.threshold_rule(descent_facts.SLOW_GRADIENT)],
+            extra_layers=[multi_view.threshold_rule(descent_facts.SLOW_GRADIENT)],
             height=200,
         ),
         width="stretch",
     )
-    st.caption(t("saddle.grad_caption", thr=dv.fmt(descent_facts.SLOW_GRADIENT)))
+    st.caption(t("saddle.grad_caption", thr=descent_view.fmt(descent_facts.SLOW_GRADIENT)))
 
 with chart_column:
-    size = dv.chart_size(surface)
+    size = descent_view.chart_size(surface)
     layers = [
-        mv.saddles_layer(surface, t("saddle.saddle_label")),
-        frames_view.path_layers(
-            frames_view.path_rows(tracks, surface, size),
+        multi_view.saddles_layer(surface, t("saddle.saddle_label")),
+        descent_frames.path_layers(
+            descent_frames.path_rows(tracks, surface, size),
             balls,
             frames,
             surface.bounds,
@@ -137,12 +139,12 @@ with chart_column:
             t("common.legend_run"),
         ),
     ]
-    chart = frames.bind(dv.surface_view(page, surface, layers))
+    chart = frames.bind(descent_view.surface_view(page, surface, layers))
     plot(
         st,
         chart,
         key="saddle_chart",
-        on_select=mv.on_click_snap("saddle_chart", surface, OFFSETS),
+        on_select=multi_view.on_click_snap("saddle_chart", surface, OFFSETS),
         selection_mode="place",
         width="content",
     )
@@ -175,8 +177,8 @@ for label, traj in runs.items():
     common = dict(
         name=label,
         slow=stall.slow_steps,
-        thr=dv.fmt(stall.threshold),
-        ming=dv.fmt(stall.min_gradient, 2),
+        thr=descent_view.fmt(stall.threshold),
+        ming=descent_view.fmt(stall.min_gradient, 2),
         reach=out.step,
         steps=traj.steps,
     )
@@ -208,5 +210,5 @@ elif gd_steps is not None and len(settled) == len(runs):
     )
 notice_box(page, lines)
 
-dv.download_runs(page, runs, "saddle_points.csv")
+descent_view.download_runs(page, runs, "saddle_points.csv")
 page.finish()

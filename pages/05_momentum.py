@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from charts import momentum as momentum_charts
 from lessons import descent_facts
-from lessons import momentum as ml
+from lessons import momentum as momentum_lesson
 from sim import caps
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
-from ui import controls
-from ui import descent_view as dv
+from ui import controls, descent_view
 from ui.chart_view import plot
 from ui.page import notice_box, setup
 from ui.player import live_options, player
@@ -25,18 +24,18 @@ st.markdown(t("momentum.summary"))
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def cached_regimes(name: str, lr: float, start: tuple, steps: int, nesterov) -> pd.DataFrame:
-    return ml.sweep(get_surface(name), lr, start, steps, nesterov=nesterov)
+    return momentum_lesson.sweep(get_surface(name), lr, start, steps, nesterov=nesterov)
 
 
 def momentum_control(key: str, default: float, container=None) -> float:
-    """μ from the grid the browser holds runs for (``ml.LIVE_MOMENTA``), bound to ``?key=``;
-    a link with another value falls back to ``default`` with a notice."""
+    """μ from the grid the browser holds runs for (``momentum_lesson.LIVE_MOMENTA``), bound to
+    ``?key=``; a link with another value falls back to ``default`` with a notice."""
     return float(
         controls.value_slider(
             page,
             key,
             t("momentum.momentum"),
-            ml.LIVE_MOMENTA,
+            momentum_lesson.LIVE_MOMENTA,
             default,
             help=t("momentum.momentum_help"),
             container=container,
@@ -58,7 +57,7 @@ def demo_runs(surface, lr, mu, start, steps, nesterov: bool = True) -> tuple[dic
     }
     settings = {"gd": (0.0, False), "mom": (mu, False), "nag": (mu, True)}
     runs = {
-        names[key]: dv.cached_run(surface.name, "sgd", hyper(lr, m, nag), start, steps)
+        names[key]: descent_view.cached_run(surface.name, "sgd", hyper(lr, m, nag), start, steps)
         for key, (m, nag) in settings.items()
         if nesterov or key != "nag"
     }
@@ -67,8 +66,8 @@ def demo_runs(surface, lr, mu, start, steps, nesterov: bool = True) -> tuple[dic
 
 class LiveDemo:
     """A demo's runs as the browser plays them: plain GD once (``run = -1``) and momentum
-    (and Nesterov) for every μ of ``ml.LIVE_MOMENTA`` (``run`` = its index), each row of a
-    vectorized sweep equal to the single run with that μ. Holds the tables the charts draw:
+    (and Nesterov) for every μ of ``momentum_lesson.LIVE_MOMENTA`` (``run`` = its index), each
+    row of a vectorized sweep equal to the single run with that μ. Holds the tables the charts draw:
     ``balls`` (every step), ``arrows`` (carried speed and slope's push at the momentum
     ball, ``scale`` times longer) and ``readout`` (the frame's numbers)."""
 
@@ -81,14 +80,16 @@ class LiveDemo:
         }
         self.series = [self.labels[k] for k in ("gd", "mom", "nag") if nesterov or k != "nag"]
         rate = (("learning_rate", lr),)
-        grid = ml.LIVE_MOMENTA
-        mom = dv.cached_sweep(surface.name, "sgd", "momentum", grid, start, steps, hyper=rate)
+        grid = momentum_lesson.LIVE_MOMENTA
+        mom = descent_view.cached_sweep(
+            surface.name, "sgd", "momentum", grid, start, steps, hyper=rate
+        )
         # momentum 0 is plain gradient descent: the sweep's first row is the GD run
-        gd = frames_view.track(mom, self.labels["gd"], run=-1, row=0)
-        self.mom = frames_view.sweep_tracks(mom, self.labels["mom"])
+        gd = descent_frames.track(mom, self.labels["gd"], run=-1, row=0)
+        self.mom = descent_frames.sweep_tracks(mom, self.labels["mom"])
         self.nag = []
         if nesterov:
-            nag = dv.cached_sweep(
+            nag = descent_view.cached_sweep(
                 surface.name,
                 "sgd",
                 "momentum",
@@ -97,17 +98,20 @@ class LiveDemo:
                 steps,
                 hyper=(*rate, ("nesterov", True)),
             )
-            self.nag = frames_view.sweep_tracks(nag, self.labels["nag"])
+            self.nag = descent_frames.sweep_tracks(nag, self.labels["nag"])
         self.tracks = [gd, *self.mom, *self.nag]
-        self.size = dv.chart_size(surface)
+        self.size = descent_view.chart_size(surface)
         # what the surface's balls and their tooltips need (the arrows carry the gradient)
-        balls = frames_view.ball_rows(self.tracks)
+        balls = descent_frames.ball_rows(self.tracks)
         self.balls = balls[["series", "run", "step", "x", "y", "loss"]]
-        self.scales = [ml.arrow_scale(ml.row(mom, i), surface.bounds) for i in range(len(grid))]
+        self.scales = [
+            momentum_lesson.arrow_scale(momentum_lesson.row(mom, i), surface.bounds)
+            for i in range(len(grid))
+        ]
         velocity = mom.internals["velocity"]
         self.arrows = pd.concat(
             [
-                frames_view.force_arrows(
+                descent_frames.force_arrows(
                     tr, velocity[i], grid[i], lr, self.scales[i], surface, self.size
                 )
                 for i, tr in enumerate(self.mom)
@@ -129,12 +133,12 @@ class LiveDemo:
         for i, tr in enumerate(self.mom):
             k = np.minimum(steps, tr.last)
             carried = np.zeros((len(steps), 2))
-            carried[1:] = ml.LIVE_MOMENTA[i] * velocity[i]
+            carried[1:] = momentum_lesson.LIVE_MOMENTA[i] * velocity[i]
             f_mom, out_mom = loss(tr)
             row = {
                 "run": np.int16(i),
                 "step": steps.astype(np.int32),
-                "mu": ml.LIVE_MOMENTA[i],
+                "mu": momentum_lesson.LIVE_MOMENTA[i],
                 "scale": self.scales[i],
                 "f_gd": f_gd,
                 "out_gd": out_gd,
@@ -153,22 +157,22 @@ class LiveDemo:
 
         def item(key: str) -> str:
             name = json.dumps(self.labels[key])
-            gone = frames_view.text_expr(t("momentum.frame_item_diverged"), {"name": name})
-            shown = frames_view.text_expr(
-                t("momentum.frame_item"), {"name": name, "f": frames_view.number(f"f_{key}")}
+            gone = descent_frames.text_expr(t("momentum.frame_item_diverged"), {"name": name})
+            shown = descent_frames.text_expr(
+                t("momentum.frame_item"), {"name": name, "f": descent_frames.number(f"f_{key}")}
             )
             return f"(datum.out_{key} ? {gone} : {shown})"
 
         keys = ["gd", "mom", "nag"] if self.nag else ["gd", "mom"]
-        return frames_view.text_expr(
+        return descent_frames.text_expr(
             t("momentum.frame_caption"),
             {
                 "step": "datum.step",
                 "mu": "format(datum.mu, '.2f')",
                 # one line per series: side by side they are wider than a phone
                 "items": " + '\\n' + ".join(item(k) for k in keys),
-                "v": frames_view.number("v", 3),
-                "g": frames_view.number("g", 3),
+                "v": descent_frames.number("v", 3),
+                "g": descent_frames.number("g", 3),
                 "scale": "format(datum.scale, '~g')",
             },
         )
@@ -180,8 +184,8 @@ class LiveDemo:
     def surface_chart(self, frames, chart_key: str, start_keys) -> None:
         kinds = {"velocity": t("momentum.arrow_velocity"), "gradient": t("momentum.arrow_push")}
         layers = [
-            frames_view.path_layers(
-                frames_view.path_rows(self.tracks, self.surface, self.size),
+            descent_frames.path_layers(
+                descent_frames.path_rows(self.tracks, self.surface, self.size),
                 self.balls,
                 frames,
                 self.surface.bounds,
@@ -189,10 +193,10 @@ class LiveDemo:
                 t("common.legend_run"),
             ),
             # the arrows' legend above the plot: beside the runs' it is wider than the column
-            frames_view.arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
+            descent_frames.arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
         ]
-        chart = frames.bind(dv.surface_view(page, self.surface, layers))
-        dv.show_surface_chart(chart, chart_key, self.surface.bounds, keys=start_keys)
+        chart = frames.bind(descent_view.surface_view(page, self.surface, layers))
+        descent_view.show_surface_chart(chart, chart_key, self.surface.bounds, keys=start_keys)
 
 
 def play(demo: LiveDemo, key: str, mu_key: str, mu: float, steps: int, run_id) -> object:
@@ -205,19 +209,19 @@ def play(demo: LiveDemo, key: str, mu_key: str, mu: float, steps: int, run_id) -
         run_id=run_id,
         unit=t("common.unit_step"),
         fps=20,
-        live=live_options(ml.LIVE_MOMENTA, mu, mu_key),
+        live=live_options(momentum_lesson.LIVE_MOMENTA, mu, mu_key),
     )
-    frames = frames_view.with_fixed_runs(frames)
+    frames = descent_frames.with_fixed_runs(frames)
     plot(
         st,
-        frames_view.readout(demo.readout, frames, demo.readout_text(), lines=demo.readout_lines),
+        descent_frames.readout(demo.readout, frames, demo.readout_text(), lines=demo.readout_lines),
         width="stretch",
     )
     return frames
 
 
 def ranges_text(frame: pd.DataFrame, nesterov: bool, regime: str) -> str:
-    spans = ml.regime_ranges(frame, nesterov, regime)
+    spans = momentum_lesson.regime_ranges(frame, nesterov, regime)
     if not spans:
         return t("momentum.no_momenta")
     return ", ".join(f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}" for lo, hi in spans)
@@ -229,7 +233,9 @@ def escape_line(label: str, traj, surface) -> str:
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=label, step=out.step)
     facts = descent_facts.momentum_regime(traj, surface)
-    common = dict(name=label, steps=out.step, f=dv.fmt(out.step_loss), passes=facts.passes)
+    common = dict(
+        name=label, steps=out.step, f=descent_view.fmt(out.step_loss), passes=facts.passes
+    )
     if facts.regime == "trapped":
         return t("momentum.run_trapped", **common)
     if facts.regime == "enough":
@@ -247,7 +253,7 @@ def gd_line(traj, surface) -> str:
     out = descent_facts.outcome(traj, surface)
     if out.kind == "diverged":
         return t("momentum.run_diverged", name=t("momentum.series_gd"), step=out.step)
-    common = dict(steps=out.step, f=dv.fmt(out.step_loss))
+    common = dict(steps=out.step, f=descent_view.fmt(out.step_loss))
     if out.kind == "reached" and surface.minima[out.minimum].kind == "local":
         return t("momentum.gd_local", **common)
     if out.kind == "reached":
@@ -266,10 +272,10 @@ def escape_demo() -> None:
     with st.container(border=True):
         c1, c2 = st.columns([1, 1.1])
         with c1:
-            lr = dv.learning_rate_control(page, default=LOCAL_MINIMA_LR)
-            steps = dv.steps_control(page, default=150)
+            lr = descent_view.learning_rate_control(page, default=LOCAL_MINIMA_LR)
+            steps = descent_view.steps_control(page, default=150)
         with c2:
-            x0, y0 = dv.start_sliders(page, valleys.bounds, valleys.default_start)
+            x0, y0 = descent_view.start_sliders(page, valleys.bounds, valleys.default_start)
     with side_column:
         mu = momentum_control("mu", 0.9)
         st.caption(t("momentum.momentum_caption"))
@@ -282,7 +288,7 @@ def escape_demo() -> None:
         frames = play(demo, "mom", "mu", mu, steps, run_id=(start, lr, steps))
         plot(
             st,
-            frames_view.loss_layers(
+            descent_frames.loss_layers(
                 demo.balls[["series", "run", "step", "loss"]],
                 frames,
                 demo.series,
@@ -293,11 +299,11 @@ def escape_demo() -> None:
             width="stretch",
         )
     with chart_column:
-        demo.surface_chart(frames, "momentum_chart", dv.START_KEYS)
+        demo.surface_chart(frames, "momentum_chart", descent_view.START_KEYS)
 
     st.markdown(t("momentum.escape_intro"))
     sweep = cached_regimes(valleys.name, lr, start, steps, None)
-    regime_labels = {r: t(f"momentum.regime_{r}") for r in ml.REGIMES}
+    regime_labels = {r: t(f"momentum.regime_{r}") for r in momentum_lesson.REGIMES}
     st.markdown(f"**{t('momentum.sweep_title')}**")
     strip = momentum_charts.regime_strip(
         sweep,
@@ -306,11 +312,11 @@ def escape_demo() -> None:
         mu,
         t("momentum.momentum"),
         t("momentum.outcome_legend"),
-        live_values=ml.LIVE_MOMENTA,
+        live_values=momentum_lesson.LIVE_MOMENTA,
         live_filter=frames.live_run(),
     )
     plot(st, frames.bind(strip), width="stretch")
-    st.caption(t("momentum.sweep_caption", steps=steps, lr=dv.fmt(lr)))
+    st.caption(t("momentum.sweep_caption", steps=steps, lr=descent_view.fmt(lr)))
     st.markdown(t("momentum.intro"))
     st.markdown(t("momentum.analogy"))
 
@@ -324,9 +330,9 @@ def escape_demo() -> None:
             )
         )
     ]
-    reg_mom, reg_nag = ml.regime(mom, valleys), ml.regime(nag, valleys)
+    reg_mom, reg_nag = momentum_lesson.regime(mom, valleys), momentum_lesson.regime(nag, valleys)
     if reg_mom == "enough" and reg_nag == "trapped":
-        need = ml.regime_ranges(sweep, True, "enough")
+        need = momentum_lesson.regime_ranges(sweep, True, "enough")
         if need:
             lines.append(t("momentum.nesterov_brakes", need=f"{need[0][0]:.2f}"))
         else:
@@ -343,9 +349,9 @@ def escape_demo() -> None:
         )
     )
     if (sweep["regime"] == "diverged").any():
-        lines.append(t("momentum.sweep_diverged", lr=dv.fmt(lr)))
+        lines.append(t("momentum.sweep_diverged", lr=descent_view.fmt(lr)))
     notice_box(page, lines)
-    dv.download_runs(page, runs, "momentum_two_valleys.csv")
+    descent_view.download_runs(page, runs, "momentum_two_valleys.csv")
 
 
 def ravine_demo() -> None:
@@ -355,10 +361,12 @@ def ravine_demo() -> None:
     with st.container(border=True):
         c1, c2 = st.columns([1, 1.1])
         with c1:
-            rlr = dv.learning_rate_control(page, key="rlr", default=0.9)
-            rsteps = dv.steps_control(page, default=100, key="rsteps")
+            rlr = descent_view.learning_rate_control(page, key="rlr", default=0.9)
+            rsteps = descent_view.steps_control(page, default=100, key="rsteps")
         with c2:
-            rx0, ry0 = dv.start_sliders(page, ravine.bounds, ravine.default_start, ("rx0", "ry0"))
+            rx0, ry0 = descent_view.start_sliders(
+                page, ravine.bounds, ravine.default_start, ("rx0", "ry0")
+            )
     with side_column:
         rmu = momentum_control("rmu", 0.5)
         rnag = controls.toggle(page, "rnag", t("momentum.add_nesterov"), False)
@@ -377,7 +385,7 @@ def ravine_demo() -> None:
         across = across[across["step"].to_numpy() <= np.asarray(finite)]
         plot(
             st,
-            frames_view.metric_layers(
+            descent_frames.metric_layers(
                 across,
                 frames,
                 demo.series,
@@ -404,7 +412,7 @@ def ravine_demo() -> None:
         t("momentum.momentum"),
         t("momentum.settle_axis"),
         t("common.legend_run"),
-        live_values=ml.LIVE_MOMENTA,
+        live_values=momentum_lesson.LIVE_MOMENTA,
         live_filter=frames.live_run(),
     )
     plot(st, frames.bind(settle), width="stretch")
@@ -412,18 +420,18 @@ def ravine_demo() -> None:
 
     def ravine_line(key: str, traj, gd_out=None) -> str:
         out = descent_facts.outcome(traj, ravine)
-        turns = ml.cross_turns(traj)
+        turns = momentum_lesson.cross_turns(traj)
         name = rnames[key]
         if out.kind == "diverged":
             mu_here = 0.0 if key == "gd" else rmu
             kind = {"gd": "gd", "mom": "momentum", "nag": "nesterov"}[key]
-            limit = ml.stability_limit(kind, mu_here, ravine.curvature(rx0, ry0))
+            limit = momentum_lesson.stability_limit(kind, mu_here, ravine.curvature(rx0, ry0))
             return t(
                 f"momentum.ravine_diverged_{key}",
                 name=name,
                 step=out.step,
-                lr=dv.fmt(rlr),
-                limit=dv.fmt(limit, 3),
+                lr=descent_view.fmt(rlr),
+                limit=descent_view.fmt(limit, 3),
             )
         if out.kind != "reached":
             return t("momentum.ravine_moving", name=name, steps=out.step, turns=turns)
@@ -447,7 +455,7 @@ def ravine_demo() -> None:
             t("momentum.ravine_best", mu=f"{top['momentum']:.2f}", steps=int(top["settle"]))
         )
     notice_box(page, rlines)
-    dv.download_runs(page, rruns, "momentum_ravine.csv")
+    descent_view.download_runs(page, rruns, "momentum_ravine.csv")
 
 
 # one demo at a time: each is a player, its charts and its own controls

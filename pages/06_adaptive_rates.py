@@ -6,11 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from lessons import adaptive_rates
-from ui import controls
-from ui import descent_view as dv
-from ui import race_view as rv
+from ui import controls, descent_view, race_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -33,9 +31,9 @@ st.markdown(t("adaptive.summary"))
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
-    surface = dv.surface_select(page, default="ravine", container=c1)
+    surface = descent_view.surface_select(page, default="ravine", container=c1)
     with c2:
-        steps = dv.steps_control(page, default=200)
+        steps = descent_view.steps_control(page, default=200)
         show_gd = controls.toggle(
             page, "gd", t("adaptive.show_gd"), True, help=t("adaptive.show_gd_help")
         )
@@ -47,7 +45,7 @@ with st.container(border=True):
             help=t("adaptive.show_adam_help"),
         )
     with c3:
-        x0, y0 = dv.start_controls(page, surface)
+        x0, y0 = descent_view.start_controls(page, surface)
     with controls.settings_popover(t("adaptive.hyper_title")):
         h2, h3 = st.columns(2)
         rho = controls.slider(
@@ -71,17 +69,17 @@ with st.container(border=True):
             container=h3,
         )
 with side_column:
-    lr = dv.learning_rate_control(page, default=DEFAULT_RATE)
+    lr = descent_view.learning_rate_control(page, default=DEFAULT_RATE)
 
 start = (x0, y0)
-ada = dv.cached_run(
+ada = descent_view.cached_run(
     surface.name,
     "adagrad",
     (("initial_accumulator_value", float(acc0)), ("learning_rate", lr)),
     start,
     steps,
 )
-rms = dv.cached_run(
+rms = descent_view.cached_run(
     surface.name, "rmsprop", (("learning_rate", lr), ("rho", float(rho))), start, steps
 )
 labels = {
@@ -92,9 +90,11 @@ labels = {
 }
 runs = {labels["adagrad"]: ada, labels["rmsprop"]: rms}
 if show_gd:
-    runs[labels["sgd"]] = dv.cached_run(surface.name, "sgd", (("learning_rate", lr),), start, steps)
+    runs[labels["sgd"]] = descent_view.cached_run(
+        surface.name, "sgd", (("learning_rate", lr),), start, steps
+    )
 if show_adam:
-    runs[labels["adam"]] = dv.cached_run(
+    runs[labels["adam"]] = descent_view.cached_run(
         surface.name, "adam", (("learning_rate", lr),), start, steps
     )
 styles = {label: name for name, label in labels.items() if label in runs}
@@ -110,7 +110,7 @@ def readout_rows() -> pd.DataFrame:
         held = applied[np.minimum(frames_at, len(applied) - 1)] if len(applied) else None
         for i, axis in enumerate("xy"):
             row[f"{name}{axis}"] = held[:, i] if held is not None else np.zeros(len(frames_at))
-    row["stopped"] = rv.stopped_text(page, runs, steps + 1, "adaptive")
+    row["stopped"] = race_view.stopped_text(page, runs, steps + 1, "adaptive")
     return pd.DataFrame(row)
 
 
@@ -131,24 +131,24 @@ with side_column:
         unit=t("common.unit_step"),
         fps=20,
     )
-    readout = frames_view.text_expr(
+    readout = descent_frames.text_expr(
         t("adaptive.frame_caption"),
         {
             "step": "datum.step",
             **{
-                f"{name}{axis}": frames_view.number(f"{name}{axis}", 3)
+                f"{name}{axis}": descent_frames.number(f"{name}{axis}", 3)
                 for name in "ar"
                 for axis in "xy"
             },
             "stopped": "datum.stopped",
         },
     )
-    plot(st, frames_view.readout(readout_rows(), frames, readout, lines=4), width="stretch")
-    losses = dv.loss_frame(runs)
+    plot(st, descent_frames.readout(readout_rows(), frames, readout, lines=4), width="stretch")
+    losses = descent_view.loss_frame(runs)
     log_loss = bool((losses["loss"] > 0).all())
     plot(
         st,
-        rv.styled_frame_lines(
+        race_view.styled_frame_lines(
             losses,
             frames,
             styles,
@@ -161,8 +161,8 @@ with side_column:
         width="stretch",
     )
 with chart_column:
-    chart = rv.surface_chart(page, surface, runs, styles, frames)
-    dv.show_surface_chart(chart, "adaptive_chart", surface.bounds)
+    chart = race_view.surface_chart(page, surface, runs, styles, frames)
+    descent_view.show_surface_chart(chart, "adaptive_chart", surface.bounds)
 
 rates = adaptive_rates.rates_frame(runs)
 positive = rates.loc[rates["rate"] > 0, "rate"]
@@ -177,7 +177,7 @@ for axis, where in (("x", r1), ("y", r2)):
     # one legend (above the first chart) serves both
     plot(
         where,
-        rv.styled_frame_lines(
+        race_view.styled_frame_lines(
             framed_rates[framed_rates["axis"] == axis],
             frames,
             styles,
@@ -207,7 +207,7 @@ with st.container():
     for axis in ("x", "y"):
         memory.loc[memory["axis"] == axis, "series"] = memory["series"] + " · " + axis
     mem_styles = {f"{labels[n]} · {a}": (n, a) for n in ("adagrad", "rmsprop") for a in ("x", "y")}
-    rv.show_lines(
+    race_view.show_lines(
         "axis_lines",
         memory,
         mem_styles,
@@ -226,32 +226,38 @@ with st.container(border=True):
     st.markdown(f"**{t('common.notice_title')}**")
     ax0, ay0 = a.rate_first
     if max(ax0, ay0) / max(min(ax0, ay0), 1e-300) < EQUAL_RATIO or min(ax0, ay0) <= 0:
-        st.markdown(t("adaptive.notice_axes_equal", ax=dv.fmt(ax0, 3), ay=dv.fmt(ay0, 3)))
+        st.markdown(
+            t(
+                "adaptive.notice_axes_equal",
+                ax=descent_view.fmt(ax0, 3),
+                ay=descent_view.fmt(ay0, 3),
+            )
+        )
     else:
         small, large = ("y", "x") if ay0 < ax0 else ("x", "y")
         st.markdown(
             t(
                 "adaptive.notice_axes",
-                ax=dv.fmt(ax0, 3),
-                ay=dv.fmt(ay0, 3),
+                ax=descent_view.fmt(ax0, 3),
+                ay=descent_view.fmt(ay0, 3),
                 small=small,
                 large=large,
-                ratio=dv.fmt(max(ax0, ay0) / min(ax0, ay0), 2),
-                lr=dv.fmt(lr),
+                ratio=descent_view.fmt(max(ax0, ay0) / min(ax0, ay0), 2),
+                lr=descent_view.fmt(lr),
             )
         )
     common = dict(
         steps=steps,
-        lr=dv.fmt(lr),
-        rho=dv.fmt(float(rho), 3),
-        ax0=dv.fmt(ax0, 2),
-        ax_end=dv.fmt(a.rate_last[0], 2),
-        ay0=dv.fmt(ay0, 2),
-        ay_end=dv.fmt(a.rate_last[1], 2),
-        rx_min=dv.fmt(r.rate_min[0], 2),
-        rx_end=dv.fmt(r.rate_last[0], 2),
-        adist=dv.fmt(a.distance, 2),
-        rdist=dv.fmt(r.distance, 2),
+        lr=descent_view.fmt(lr),
+        rho=descent_view.fmt(float(rho), 3),
+        ax0=descent_view.fmt(ax0, 2),
+        ax_end=descent_view.fmt(a.rate_last[0], 2),
+        ay0=descent_view.fmt(ay0, 2),
+        ay_end=descent_view.fmt(a.rate_last[1], 2),
+        rx_min=descent_view.fmt(r.rate_min[0], 2),
+        rx_end=descent_view.fmt(r.rate_last[0], 2),
+        adist=descent_view.fmt(a.distance, 2),
+        rdist=descent_view.fmt(r.distance, 2),
         a_reach=a.reached,
         r_reach=r.reached,
     )
@@ -279,43 +285,51 @@ with st.container(border=True):
         st.markdown(t("adaptive.notice_neither", **common))
     if r.hops and r.diverged_at is None:
         st.markdown(
-            t("adaptive.notice_rmsprop_hops", r_reach=r.reached, peak=dv.fmt(r.hop_peak, 2))
+            t(
+                "adaptive.notice_rmsprop_hops",
+                r_reach=r.reached,
+                peak=descent_view.fmt(r.hop_peak, 2),
+            )
         )
     if show_adam:
         d = adaptive_rates.summarize(labels["adam"], runs[labels["adam"]], surface)
         if d.diverged_at is not None:
-            st.markdown(t("adaptive.notice_adam_diverged", step=d.diverged_at, lr=dv.fmt(lr)))
+            st.markdown(
+                t("adaptive.notice_adam_diverged", step=d.diverged_at, lr=descent_view.fmt(lr))
+            )
         elif d.reached >= 0:
-            st.markdown(t("adaptive.notice_adam_reached", step=d.reached, lr=dv.fmt(lr)))
+            st.markdown(t("adaptive.notice_adam_reached", step=d.reached, lr=descent_view.fmt(lr)))
         else:
             st.markdown(
                 t(
                     "adaptive.notice_adam_moving",
                     steps=steps,
-                    lr=dv.fmt(lr),
-                    dist=dv.fmt(d.distance, 2),
+                    lr=descent_view.fmt(lr),
+                    dist=descent_view.fmt(d.distance, 2),
                 )
             )
     if show_gd:
         g = adaptive_rates.summarize(labels["sgd"], runs[labels["sgd"]], surface)
         if g.diverged_at is not None:
-            st.markdown(t("adaptive.notice_gd_diverged", step=g.diverged_at, lr=dv.fmt(lr)))
+            st.markdown(
+                t("adaptive.notice_gd_diverged", step=g.diverged_at, lr=descent_view.fmt(lr))
+            )
         elif g.reached >= 0:
-            st.markdown(t("adaptive.notice_gd_reached", step=g.reached, lr=dv.fmt(lr)))
+            st.markdown(t("adaptive.notice_gd_reached", step=g.reached, lr=descent_view.fmt(lr)))
         else:
             st.markdown(
                 t(
                     "adaptive.notice_gd_moving",
                     steps=steps,
-                    lr=dv.fmt(lr),
-                    dist=dv.fmt(g.distance, 2),
+                    lr=descent_view.fmt(lr),
+                    dist=descent_view.fmt(g.distance, 2),
                 )
             )
 
 
 def paths_table() -> pd.DataFrame:
     """Every path with the step size of the update leaving each point, per axis."""
-    paths = dv.paths_frame(runs)
+    paths = descent_view.paths_frame(runs)
     wide = rates.pivot_table(index=["series", "step"], columns="axis", values="rate")
     wide = wide.reset_index().rename(columns={"x": "step_size_x", "y": "step_size_y"})
     wide["step"] = wide["step"] - 1  # the rate of the update leaving point `step`

@@ -7,13 +7,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames as frames_view
+from charts import descent_frames
 from lessons import adaptive_rates, descent_facts
 from lessons.adaptive_rates import OPTIMIZER_NAMES
 from sim import descent
-from ui import controls
-from ui import descent_view as dv
-from ui import race_view as rv
+from ui import controls, descent_view, race_view
 from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
@@ -23,7 +21,7 @@ from ui.player import player
 # long curved valley most racers are still under way when 300 steps run out
 DEFAULT_SURFACE = "ravine"
 SURFACE_OPTIONS = ("rosenbrock", "himmelblau", "beale", "ravine", "local_minima", "saddle", "bowl")
-RATES = (0.0001, 0.0002, 0.0005, *dv.LEARNING_RATES)
+RATES = (0.0001, 0.0002, 0.0005, *descent_view.LEARNING_RATES)
 # per surface: a learning rate per optimizer that makes the race worth watching
 DEFAULT_RATES = {
     "rosenbrock": (0.001, 0.001, 0.001, 0.1, 0.05, 0.1),
@@ -57,14 +55,14 @@ ss = st.session_state
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.2, 1, 1])
-    surface = dv.surface_select(
+    surface = descent_view.surface_select(
         page, options=SURFACE_OPTIONS, default=DEFAULT_SURFACE, container=c1
     )
     with c2:
-        steps = dv.steps_control(page, default=300)
+        steps = descent_view.steps_control(page, default=300)
     with c3:
-        x0, y0 = dv.start_controls(page, surface)
-    shown = rv.multi_select(
+        x0, y0 = descent_view.start_controls(page, surface)
+    shown = race_view.multi_select(
         page,
         "show",
         t("race.show"),
@@ -132,7 +130,7 @@ start = (x0, y0)
 labels = {name: t(f"race.name_{name}") for name in OPTIMIZER_NAMES}
 # one cached run per racer: changing one optimizer's settings reruns only that one
 runs = {
-    labels[name]: dv.cached_run(surface.name, name, hyper[name], start, steps)
+    labels[name]: descent_view.cached_run(surface.name, name, hyper[name], start, steps)
     for name in OPTIMIZER_NAMES
     if name in shown
 }
@@ -152,7 +150,7 @@ def readout_rows() -> pd.DataFrame:
         last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
         row[f"f{i}"] = traj.loss[np.minimum(frames_at, last)]
         row[f"out{i}"] = frames_at > last
-    row["stopped"] = rv.stopped_text(page, runs, n_frames, "race")
+    row["stopped"] = race_view.stopped_text(page, runs, n_frames, "race")
     return pd.DataFrame(row)
 
 
@@ -161,14 +159,14 @@ def readout_text() -> str:
     items = []
     for i, label in enumerate(runs):
         name = json.dumps(label)
-        gone = frames_view.text_expr(t("race.item_gone"), {"name": name})
-        shown = frames_view.text_expr(
-            t("race.item_loss"), {"name": name, "f": frames_view.number(f"f{i}")}
+        gone = descent_frames.text_expr(t("race.item_gone"), {"name": name})
+        shown = descent_frames.text_expr(
+            t("race.item_loss"), {"name": name, "f": descent_frames.number(f"f{i}")}
         )
         items.append(f"(datum.out{i} ? {gone} : {shown})")
     sep_expr = json.dumps(t("race.item_sep"))
     lines = [f" + {sep_expr} + ".join(items[k : k + 3]) for k in range(0, len(items), 3)]
-    return frames_view.text_expr(
+    return descent_frames.text_expr(
         t("race.frame_caption"),
         {
             "step": "datum.step",
@@ -190,10 +188,10 @@ with side_column:
     lines = 2 + -(-len(runs) // 3)
     plot(
         st,
-        frames_view.readout(readout_rows(), frames, readout_text(), lines=lines),
+        descent_frames.readout(readout_rows(), frames, readout_text(), lines=lines),
         width="stretch",
     )
-    losses = dv.loss_frame(runs)
+    losses = descent_view.loss_frame(runs)
     log_y = bool(len(losses)) and bool((losses["loss"] > 0).all())
     starts = [float(traj.loss[0]) for traj in runs.values()]
     lo = float(losses["loss"].min()) if len(losses) else 0.0
@@ -204,7 +202,7 @@ with side_column:
         domain = (lo - 0.05 * (hi - lo + 1e-9), hi + 0.25 * (hi - lo + 1e-9))
     plot(
         st,
-        rv.styled_frame_lines(
+        race_view.styled_frame_lines(
             losses,
             frames,
             styles,
@@ -219,8 +217,8 @@ with side_column:
     )
     st.caption(t("race.loss_caption_log" if log_y else "race.loss_caption_linear"))
 with chart_column:
-    chart = rv.surface_chart(page, surface, runs, styles, frames)
-    dv.show_surface_chart(chart, "race_chart", surface.bounds)
+    chart = race_view.surface_chart(page, surface, runs, styles, frames)
+    descent_view.show_surface_chart(chart, "race_chart", surface.bounds)
     st.caption(t("race.markers_caption"))
 
 st.markdown(t("race.intro"))
@@ -244,13 +242,13 @@ for place, s in enumerate(order, start=1):
             t("race.col_optimizer"): s.label,
             t("race.col_lr"): f"{rates[styles[s.label]]:g}",
             t("race.col_steps"): str(s.reached) if s.reached >= 0 else "-",
-            t("race.col_loss"): dv.fmt(s.final_loss, 3),
-            t("race.col_dist"): dv.fmt(s.distance, 2),
+            t("race.col_loss"): descent_view.fmt(s.final_loss, 3),
+            t("race.col_dist"): descent_view.fmt(s.distance, 2),
             t("race.col_status"): status,
         }
     )
 st.table(pd.DataFrame(rows), hide_index=True)
-st.caption(t("race.table_caption", tol=dv.fmt(tolerance, 2), steps=steps))
+st.caption(t("race.table_caption", tol=descent_view.fmt(tolerance, 2), steps=steps))
 
 # What to notice: read off the race.
 with st.container(border=True):
@@ -269,8 +267,8 @@ with st.container(border=True):
                 name=first.label,
                 step=first.reached,
                 minimum=t(f"common.minimum_{kind}", n=deepest),
-                x=dv.fmt(m.x, 3),
-                y=dv.fmt(m.y, 3),
+                x=descent_view.fmt(m.x, 3),
+                y=descent_view.fmt(m.y, 3),
             )
         )
         if len(reached) > 1:
@@ -286,11 +284,16 @@ with st.container(border=True):
     elif moving:
         best = min(moving, key=lambda s: s.final_loss)
         st.markdown(
-            t("race.notice_none", steps=steps, name=best.label, loss=dv.fmt(best.final_loss, 3))
+            t(
+                "race.notice_none",
+                steps=steps,
+                name=best.label,
+                loss=descent_view.fmt(best.final_loss, 3),
+            )
         )
     if moving:
         items = sep.join(
-            t("race.item_dist", name=s.label, dist=dv.fmt(s.distance, 2)) for s in moving
+            t("race.item_dist", name=s.label, dist=descent_view.fmt(s.distance, 2)) for s in moving
         )
         st.markdown(t("race.notice_moving", steps=steps, items=items))
     if diverged:
@@ -304,6 +307,8 @@ with st.container(border=True):
         elif a.reached >= 0:
             st.markdown(t("race.notice_adam_reached", lr=lr_adam, step=a.reached))
         else:
-            st.markdown(t("race.notice_adam_moving", lr=lr_adam, dist=dv.fmt(a.distance, 2)))
-dv.download_runs(page, runs, f"optimizer_race_{surface.name}.csv")
+            st.markdown(
+                t("race.notice_adam_moving", lr=lr_adam, dist=descent_view.fmt(a.distance, 2))
+            )
+descent_view.download_runs(page, runs, f"optimizer_race_{surface.name}.csv")
 page.finish()

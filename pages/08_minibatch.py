@@ -4,9 +4,7 @@ of it, so its gradient is noisy. Three runs on the MSE of a line fit over (w, b)
 import streamlit as st
 
 from sim import line_fit
-from ui import controls
-from ui import descent_view as dv
-from ui import minibatch_view as mv
+from ui import controls, descent_view, minibatch_view
 from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
@@ -64,7 +62,7 @@ with settings:
                 help=t("minibatch.batch_help"),
             )
         )
-        lr = dv.learning_rate_control(page, default=0.1)
+        lr = descent_view.learning_rate_control(page, default=0.1)
         epochs_asked = int(
             controls.slider(
                 page,
@@ -76,10 +74,10 @@ with settings:
                 help=t("minibatch.epochs_help", cap=line_fit.MAX_SAMPLE_UPDATES),
             )
         )
-    x, y = mv.cached_data(n, noise, seed)
+    x, y = minibatch_view.cached_data(n, noise, seed)
     problem = line_fit.LineFitLoss(x, y)
     with c3:
-        w0, b0 = mv.start_controls(page, problem)
+        w0, b0 = minibatch_view.start_controls(page, problem)
 
 epochs = line_fit.budget_epochs(n, epochs_asked)
 if epochs < epochs_asked:
@@ -95,9 +93,9 @@ if epochs < epochs_asked:
     )
 
 inputs = (n, noise, seed, mini, epochs, lr, (w0, b0))
-comp = mv.cached_comparison(*inputs)
-tables = mv.frame_tables(*inputs)
-picture = mv.surface_picture(n, noise, seed)
+comp = minibatch_view.cached_comparison(*inputs)
+tables = minibatch_view.frame_tables(*inputs)
+picture = minibatch_view.surface_picture(n, noise, seed)
 labels = {
     "full": t("minibatch.series_full", n=n),
     "mini": t("minibatch.series_mini", b=mini),
@@ -113,20 +111,20 @@ with side_column:
         comp.frames,
         run_id=inputs,
         unit=t("common.unit_batch"),
-        fps=mv.starting_fps(comp.frames),
+        fps=minibatch_view.starting_fps(comp.frames),
     )
-    plot(st, mv.readout(page, comp, tables, labels, frames), width="stretch")
+    plot(st, minibatch_view.readout(page, comp, tables, labels, frames), width="stretch")
     st.caption(t("minibatch.data_title"))
-    plot(st, mv.data_chart(page, comp, tables, labels, frames), width="content")
+    plot(st, minibatch_view.data_chart(page, comp, tables, labels, frames), width="content")
     st.caption(t("minibatch.frame_help", b=mini))
 
 with chart_column:
     st.caption(t("minibatch.surface_title"))
-    chart = mv.surface_chart(page, comp, picture, tables, labels, frames)
-    mv.show_surface_chart(chart, "mb_chart", problem.bounds)
+    chart = minibatch_view.surface_chart(page, comp, picture, tables, labels, frames)
+    minibatch_view.show_surface_chart(chart, "mb_chart", problem.bounds)
 with loss_column:
-    plot(st, mv.loss_chart(page, tables, labels, frames, epochs), width="stretch")
-    st.caption(t("minibatch.loss_caption", fmin=dv.fmt(problem.min_value)))
+    plot(st, minibatch_view.loss_chart(page, tables, labels, frames, epochs), width="stretch")
+    st.caption(t("minibatch.loss_caption", fmin=descent_view.fmt(problem.min_value)))
 with analogy_column:
     st.markdown(t("minibatch.analogy"))
 
@@ -136,7 +134,7 @@ st.markdown(t("minibatch.intro"))
 with st.container(border=True):
     st.markdown(t("minibatch.updates_title", n=n))
     cols = st.columns(3)
-    for col, name in zip(cols, mv.RUNS, strict=True):
+    for col, name in zip(cols, minibatch_view.RUNS, strict=True):
         run = runs[name]
         col.metric(
             labels[name],
@@ -157,24 +155,27 @@ with st.container(border=True):
         if code_open:
             st.caption(t("minibatch.code_caption"))
             st.code(
-                "\n".join(mv.fit_call(runs[name].batch_size, epochs) for name in mv.RUNS),
+                "\n".join(
+                    minibatch_view.fit_call(runs[name].batch_size, epochs)
+                    for name in minibatch_view.RUNS
+                ),
                 language="python",
             )
 
 # What to notice: read off the three runs.
-facts = {name: line_fit.run_facts(comp, name) for name in mv.RUNS}
+facts = {name: line_fit.run_facts(comp, name) for name in minibatch_view.RUNS}
 lines = []
-for name in mv.RUNS:
+for name in minibatch_view.RUNS:
     f = facts[name]
     common = dict(
         name=labels[name],
         updates=f.updates,
         up=f.uphill,
-        loss=dv.fmt(f.final_loss),
-        dist=dv.fmt(f.final_distance, 2),
-        spread=dv.fmt(f.spread, 2),
-        tol=dv.fmt(problem.tolerance, 2),
-        epoch=dv.fmt(f.first_near_epoch, 3),
+        loss=descent_view.fmt(f.final_loss),
+        dist=descent_view.fmt(f.final_distance, 2),
+        spread=descent_view.fmt(f.spread, 2),
+        tol=descent_view.fmt(problem.tolerance, 2),
+        epoch=descent_view.fmt(f.first_near_epoch, 3),
         k=f.first_near,
     )
     if f.kind == "diverged":
@@ -182,10 +183,10 @@ for name in mv.RUNS:
             t(
                 "minibatch.run_diverged",
                 step=f.diverged_at,
-                epoch=dv.fmt(f.diverged_epoch, 3),
-                curv=dv.fmt(f.steepest, 3),
-                prod=dv.fmt(lr * f.steepest, 3),
-                lr=dv.fmt(lr),
+                epoch=descent_view.fmt(f.diverged_epoch, 3),
+                curv=descent_view.fmt(f.steepest, 3),
+                prod=descent_view.fmt(lr * f.steepest, 3),
+                lr=descent_view.fmt(lr),
                 name=labels[name],
             )
         )
@@ -198,17 +199,17 @@ sample_critical = 2 / max(problem.curvature([i]) for i in range(problem.n))
 if full.kind in ("diverged", "growing"):
     summary = t(
         "minibatch.summary_too_large",
-        lr=dv.fmt(lr),
-        curv=dv.fmt(problem.curvature(), 3),
-        critical=dv.fmt(critical, 3),
+        lr=descent_view.fmt(lr),
+        curv=descent_view.fmt(problem.curvature(), 3),
+        critical=descent_view.fmt(critical, 3),
     )
 elif sgd.kind == "diverged" or small.kind == "diverged":
     summary = t(
         "minibatch.summary_small_diverged",
-        lr=dv.fmt(lr),
-        critical=dv.fmt(critical, 3),
-        sample=dv.fmt(sample_critical, 3),
-        curv=dv.fmt(problem.curvature(), 3),
+        lr=descent_view.fmt(lr),
+        critical=descent_view.fmt(critical, 3),
+        sample=descent_view.fmt(sample_critical, 3),
+        curv=descent_view.fmt(problem.curvature(), 3),
     )
 elif full.first_near < 0 and (small.first_near >= 0 or sgd.first_near >= 0):
     summary = t(
@@ -222,15 +223,15 @@ elif full.first_near < 0 and (small.first_near >= 0 or sgd.first_near >= 0):
 elif full.first_near >= 0:
     summary = t(
         "minibatch.summary_all_arrived",
-        e_full=dv.fmt(full.first_near_epoch, 3),
-        e_mini=dv.fmt(small.first_near_epoch, 3) if small.first_near >= 0 else "-",
-        e_sgd=dv.fmt(sgd.first_near_epoch, 3) if sgd.first_near >= 0 else "-",
-        s_full=dv.fmt(full.spread, 2),
-        s_mini=dv.fmt(small.spread, 2),
-        s_sgd=dv.fmt(sgd.spread, 2),
+        e_full=descent_view.fmt(full.first_near_epoch, 3),
+        e_mini=descent_view.fmt(small.first_near_epoch, 3) if small.first_near >= 0 else "-",
+        e_sgd=descent_view.fmt(sgd.first_near_epoch, 3) if sgd.first_near >= 0 else "-",
+        s_full=descent_view.fmt(full.spread, 2),
+        s_mini=descent_view.fmt(small.spread, 2),
+        s_sgd=descent_view.fmt(sgd.spread, 2),
     )
 else:
-    summary = t("minibatch.summary_none", epochs=epochs, lr=dv.fmt(lr))
+    summary = t("minibatch.summary_none", epochs=epochs, lr=descent_view.fmt(lr))
 if noise == 0 and sgd.kind != "diverged":
     summary += " " + t("minibatch.summary_no_noise")
 
@@ -239,5 +240,5 @@ with st.container(border=True):
     st.markdown("\n".join(f"- {line}" for line in lines))
     st.markdown(summary)
 
-mv.download(page, comp, f"minibatch_n{n}_batch{mini}_lr{lr:g}.csv")
+minibatch_view.download(page, comp, f"minibatch_n{n}_batch{mini}_lr{lr:g}.csv")
 page.finish()

@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from charts import training_frames
-from lessons import batches as bl
+from lessons import batches
 from sim import caps
 from sim.nn.batching import updates_per_epoch
 from sim.training import NetSpec, default_loss
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -24,13 +23,13 @@ RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
-def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> bl.AnsweredRun:
+def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> batches.AnsweredRun:
     """``lessons.batches.train_with_answers`` cached on its inputs, with a progress bar
     (``ui.train_view.cached_train`` cannot carry the answer sheet: a callback's record is
     not part of its cached result)."""
     kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
-    return tv.run_with_progress(
-        _progress_label, bl.train_with_answers, x, y, spec, task, n_classes, **kwargs
+    return train_view.run_with_progress(
+        _progress_label, batches.train_with_answers, x, y, spec, task, n_classes, **kwargs
     )
 
 
@@ -44,7 +43,7 @@ with st.container(border=True):
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('fit.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=100, n_max=1000, noise_default=0.2
         )
     with right:
@@ -73,14 +72,14 @@ with st.container(border=True):
 n = len(x)
 batch, epochs, lr = int(batch), int(epochs), float(lr)
 per_epoch = updates_per_epoch(n, batch)
-run_epochs = bl.epochs_for_updates(epochs, n, batch)
+run_epochs = batches.epochs_for_updates(epochs, n, batch)
 if run_epochs < epochs:
     page.notice(
         t(
             "fit.epochs_capped",
             requested=epochs,
             per_epoch=per_epoch,
-            cap=bl.MAX_UPDATES,
+            cap=batches.MAX_UPDATES,
             epochs=run_epochs,
         )
     )
@@ -98,25 +97,25 @@ run = answered_run(
     grid_cells=None,
 )
 result = run.result
-tv.explain_stop(page, result)
+train_view.explain_stop(page, result)
 counts = run.counts
 done = len(counts) - 1  # completed epochs
-fall = bl.describe_fall(counts)
-shown = min(n, bl.GRID_MAX)
+fall = batches.describe_fall(counts)
+shown = min(n, batches.GRID_MAX)
 
 
 # --- the animation: one frame per round (epoch), 0 = before training -----------------------
 grids = pd.concat(
     [
         # the colours of frame 0 show how round 1 will split the questions
-        bl.exam_grid(n, batch, max(epoch, 1) - 1, seed, run.wrong[epoch])
+        batches.exam_grid(n, batch, max(epoch, 1) - 1, seed, run.wrong[epoch])
         .assign(epoch=epoch)[["epoch", "question", "batch", "wrong"]]
         .astype({"epoch": "int16", "question": "int16", "batch": "int16", "wrong": "int8"})
         for epoch in range(done + 1)
     ],
     ignore_index=True,
 )  # up to 400 questions x 101 rounds: small integers keep the chart light
-grid_first = bl.exam_grid(n, batch, 0, seed, run.wrong[0])  # the layout every frame shares
+grid_first = batches.exam_grid(n, batch, 0, seed, run.wrong[0])  # the layout every frame shares
 lines = [t("fit.frame_start", wrong=counts[0], n=n, batches=per_epoch)]
 last_batch = n - (per_epoch - 1) * min(batch, n)  # the remainder when batch does not divide n
 for epoch in range(1, done + 1):
@@ -147,7 +146,7 @@ with side_col:
     plot(
         st,
         training_frames.count_chart(
-            counts, frames, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n, bl.WRONG_COLOUR
+            counts, frames, t("fit.wrong_round_axis"), t("fit.wrong_axis"), n, batches.WRONG_COLOUR
         ),
         width="stretch",
     )
@@ -164,11 +163,12 @@ with chart_col:
             t("fit.wrong_mark"),
             t("fit.question"),
             label_cells=shown <= 100,
-            wrong_colour=bl.WRONG_COLOUR,
+            wrong_colour=batches.WRONG_COLOUR,
         ),
         width="content",
         # the plot is square cells; the room below is for the legends
-        height=int(grid_first["row"].max() + 1) * bl.grid_cell(grid_first) + GRID_LEGEND_HEIGHT,
+        height=int(grid_first["row"].max() + 1) * batches.grid_cell(grid_first)
+        + GRID_LEGEND_HEIGHT,
     )
     if shown < n:
         st.caption(t("fit.grid_more", shown=shown, n=n))
@@ -276,7 +276,7 @@ with st.container(border=True):
     if result.diverged:
         st.markdown(t("fit.notice_diverged", epoch=result.diverged["epoch"]))
 
-code = tv.keras_code(
+code = train_view.keras_code(
     SPEC,
     x.shape[1],
     task,
@@ -286,7 +286,7 @@ code = tv.keras_code(
     default_loss(task),
     f"x, y, batch_size={batch}, epochs={run_epochs}",
 )
-tv.show_keras_code(page, code)
+train_view.show_keras_code(page, code)
 
 
 def history_table() -> pd.DataFrame:

@@ -7,10 +7,9 @@ import streamlit as st
 
 from charts import batches as batch_charts
 from charts import curves
-from lessons import batches as bl
+from lessons import batches
 from sim.training import NetSpec, default_loss
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -27,7 +26,7 @@ with st.container(border=True):
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('batch.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=200, n_max=600, noise_default=0.2
         )
     with right:
@@ -46,11 +45,11 @@ with st.container(border=True):
 
 n = len(x)
 epochs, lr = int(epochs), float(lr)
-sizes = bl.sweep_sizes(n)
-run_epochs = bl.sweep_epochs(epochs, n, sizes)
+sizes = batches.sweep_sizes(n)
+run_epochs = batches.sweep_epochs(epochs, n, sizes)
 if run_epochs < epochs:
     page.notice(
-        t("batch.epochs_capped", n=n, requested=epochs, cap=bl.MAX_UPDATES, epochs=run_epochs)
+        t("batch.epochs_capped", n=n, requested=epochs, cap=batches.MAX_UPDATES, epochs=run_epochs)
     )
 
 
@@ -60,7 +59,7 @@ def label(bs: int) -> str:
 
 results = {}
 for bs in sizes:  # each run cached on its own inputs
-    results[bs] = tv.cached_train(
+    results[bs] = train_view.cached_train(
         x,
         y,
         SPEC,
@@ -75,10 +74,10 @@ for bs in sizes:  # each run cached on its own inputs
     )
 for result in results.values():
     if result.stopped_reason == "time_budget":
-        tv.explain_stop(page, result)
+        train_view.explain_stop(page, result)
 series = [label(bs) for bs in sizes]
 by_label = {label(bs): results[bs] for bs in sizes}
-table = bl.cost_rows(results, SPEC, x.shape[1], task, n_classes, n)
+table = batches.cost_rows(results, SPEC, x.shape[1], task, n_classes, n)
 table["series"] = series
 
 # --- curves -----------------------------------------------------------------------------------
@@ -110,7 +109,7 @@ with c2:
     plot(
         st,
         batch_charts.update_chart(
-            bl.update_frame(by_label),
+            batches.update_frame(by_label),
             series,
             t("batch.update_axis"),
             t("train.metric_loss"),
@@ -178,7 +177,7 @@ shown = pd.DataFrame(
     }
 )
 st.table(shown, hide_index=True)
-st.caption(t("batch.costs_caption", window=bl.NOISE_WINDOW))
+st.caption(t("batch.costs_caption", window=batches.NOISE_WINDOW))
 
 # --- what to notice ---------------------------------------------------------------------------
 small, big = sizes[0], sizes[-1]
@@ -272,7 +271,7 @@ with st.container(border=True):
         page.warn(text)
         st.markdown(text)
 
-base = tv.keras_code(
+base = train_view.keras_code(
     SPEC,
     x.shape[1],
     task,
@@ -289,7 +288,7 @@ code = "\n".join(
         *("    " + line for line in base.splitlines()),
     ]
 ).replace("    history = model.fit", "    histories[batch_size] = model.fit")
-tv.show_keras_code(page, code)
+train_view.show_keras_code(page, code)
 
 
 def with_times(bs: int, result) -> pd.DataFrame:

@@ -6,12 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import backprop_frames
-from charts import curves as lc
-from lessons import backprop as bt
+from charts import backprop_frames, curves
+from lessons import backprop
 from sim import caps
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -22,8 +20,8 @@ LOSS_SHORT = {"binary_crossentropy": "bce", "mse": "mse"}
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
-def cached_trace(x1, x2, y, activation, loss, lr, seed) -> bt.StepTrace:
-    return bt.trace_step(x1, x2, y, activation, loss, lr, seed)
+def cached_trace(x1, x2, y, activation, loss, lr, seed) -> backprop.StepTrace:
+    return backprop.trace_step(x1, x2, y, activation, loss, lr, seed)
 
 
 def f3(v: float) -> str:
@@ -85,7 +83,7 @@ with settings:
             page,
             "act",
             t("backprop.activation"),
-            bt.ACTIVATIONS,
+            backprop.ACTIVATIONS,
             "tanh",
             format_func=lambda a: t(f"backprop.act_{a}"),
             help=t("backprop.activation_help"),
@@ -95,7 +93,7 @@ with settings:
             page,
             "loss",
             t("backprop.loss"),
-            bt.LOSSES,
+            backprop.LOSSES,
             "binary_crossentropy",
             format_func=lambda name: t(f"backprop.loss_{LOSS_SHORT[name]}"),
             help=t("backprop.loss_help"),
@@ -112,7 +110,7 @@ with settings:
 
 x1, x2, target, seed, lr = float(x1), float(x2), int(target), int(seed), float(lr)
 trace = cached_trace(x1, x2, target, activation, loss, lr, seed)
-last_stage = len(bt.STAGES) - 1
+last_stage = len(backprop.STAGES) - 1
 
 # --- the traced step, stage by stage: one frame per stage ------------------------------------
 with side_column:
@@ -121,7 +119,7 @@ with side_column:
     frames = player(
         page,
         "backprop",
-        len(bt.STAGES),
+        len(backprop.STAGES),
         run_id=(x1, x2, target, activation, loss, lr, seed),
         start_at_end=False,
         unit=t("common.unit_stage"),
@@ -132,7 +130,7 @@ with side_column:
     # every stage's words and formulas are sent once; the player shows the current stage's.
     # No gap between the panels: a hidden panel would still leave its gap behind.
     stage_panels = st.container(gap=None)
-    for index, stage in enumerate(bt.STAGES):
+    for index, stage in enumerate(backprop.STAGES):
         with stage_panels.container(key=f"backprop_panel_{index}"):
             st.markdown(
                 f"**{t('backprop.stage_counter', k=index, n=last_stage)} · "
@@ -140,7 +138,7 @@ with side_column:
             )
             st.markdown(t(f"backprop.stage_{stage}_text"))
             # the blocks one under another: each is a short derivation that fits this column
-            for row in bt.latex_rows(trace, stage):
+            for row in backprop.latex_rows(trace, stage):
                 for block in row:
                     st.latex(block)
             st.markdown(t(f"backprop.stage_{stage}_analogy"))
@@ -159,8 +157,8 @@ steps = controls.slider(
     page, "steps", t("backprop.steps"), 1, 100, 30, help=t("backprop.steps_help")
 )
 xb, yb = np.array([[x1, x2]]), np.array([target])
-spec = bt.spec(activation)
-run = tv.cached_train(
+spec = backprop.spec(activation)
+run = train_view.cached_train(
     xb,
     yb,
     spec,
@@ -175,7 +173,7 @@ run = tv.cached_train(
     seed=seed,
     grid_cells=None,
 )
-tv.explain_stop(page, run)
+train_view.explain_stop(page, run)
 losses = run.history.get("loss", [])
 series = [t("backprop.series_loss")]
 frame = pd.DataFrame(
@@ -183,7 +181,7 @@ frame = pd.DataFrame(
     columns=["series", "epoch", "value"],
 )
 layers = [
-    lc.curves(
+    curves.curves(
         frame,
         series,
         t("train.update_axis"),
@@ -192,7 +190,7 @@ layers = [
         x_domain=(1, max(int(steps), 2)),
         height=300,
     ),
-    lc.markers(
+    curves.markers(
         pd.DataFrame(
             [{"epoch": 1, "label": t("backprop.marker_traced"), "row": 0, "colour": "#444444"}]
         )
@@ -206,9 +204,13 @@ with side_col:
     st.markdown(t("backprop.repeat_analogy"))
 
 # --- what to notice ---------------------------------------------------------------------------
-h_mean, o_mean = bt.gradient_sizes(trace)
-big = bt.biggest_change(trace)
-name = f"v{bt.SUB[big['i']]}" if big["layer"] == 2 else f"w{bt.SUB[big['i']]}{bt.SUB[big['j']]}"
+h_mean, o_mean = backprop.gradient_sizes(trace)
+big = backprop.biggest_change(trace)
+name = (
+    f"v{backprop.SUB[big['i']]}"
+    if big["layer"] == 2
+    else f"w{backprop.SUB[big['i']]}{backprop.SUB[big['j']]}"
+)
 dz = float(trace.output.dz[0, 0])
 change = trace.loss_after - trace.loss
 with st.container(border=True):
@@ -240,7 +242,7 @@ with st.container(border=True):
         )
     )
     if activation == "relu" and (trace.hidden.z[0] <= 0).any():
-        dead = ", ".join(f"h{bt.SUB[j + 1]}" for j in np.flatnonzero(trace.hidden.z[0] <= 0))
+        dead = ", ".join(f"h{backprop.SUB[j + 1]}" for j in np.flatnonzero(trace.hidden.z[0] <= 0))
         st.markdown(t("backprop.notice_dead", units=dead))
     elif o_mean > 0 and h_mean < 0.5 * o_mean:
         st.markdown(
@@ -265,7 +267,7 @@ with st.container(border=True):
         st.markdown(t("backprop.notice_diverged", epoch=run.diverged["epoch"]))
 
 # --- the Keras program and the numbers ---------------------------------------------------------
-code = tv.keras_code(
+code = train_view.keras_code(
     spec,
     2,
     "binary",
@@ -276,11 +278,11 @@ code = tv.keras_code(
     f"x, y, batch_size=1, epochs={int(steps)}",
 )
 code = f"x = np.array([[{x1:g}, {x2:g}]])\ny = np.array([{target}])\n" + code
-tv.show_keras_code(page, code)
+train_view.show_keras_code(page, code)
 st.caption(t("backprop.keras_note"))
 d1, d2 = st.columns(2)
 with d1:
     csv_button(t("backprop.download_trace"), trace.frame, "backprop_step.csv")
 with d2:
-    tv.download_history(page, run, "backprop_repeated_history.csv")
+    train_view.download_history(page, run, "backprop_repeated_history.csv")
 page.finish()

@@ -6,14 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import curves as lc
-from charts import descent_frames, loss_frames
+from charts import curves, descent_frames, loss_frames
 from charts.palette import OKABE_ITO
-from lessons import loss_functions as ll
+from lessons import loss_functions
 from sim import caps
 from sim.training import NetSpec
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -61,7 +59,7 @@ settings = st.container(border=True)
 with settings:
     left, right = st.columns([1, 1])
     with left:
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=200, n_max=600, noise_default=0.2
         )
     with right:
@@ -99,7 +97,7 @@ with settings:
         )
 
 ce_loss = CE_NAME[task]
-targets = y if task == "binary" else ll.one_hot(y, n_classes)
+targets = y if task == "binary" else loss_functions.one_hot(y, n_classes)
 fit = dict(
     optimizer=optimizer,
     learning_rate=float(lr),
@@ -110,7 +108,7 @@ fit = dict(
 )
 runs = {}
 for loss in (ce_loss, "mse"):
-    runs[loss] = tv.cached_train(
+    runs[loss] = train_view.cached_train(
         x,
         targets,
         SPEC,
@@ -122,7 +120,7 @@ for loss in (ce_loss, "mse"):
     )
 run_names = {ce_loss: t(f"losses.series_{ce_loss}"), "mse": t("losses.series_mse")}
 for loss, result in runs.items():
-    tv.explain_stop(page, result, "losses.diverged", loss=run_names[loss])
+    train_view.explain_stop(page, result, "losses.diverged", loss=run_names[loss])
 ce_run, mse_run = runs[ce_loss], runs["mse"]
 
 # --- the boundaries epoch by epoch: frame f is the state after epoch f (0: before training)
@@ -205,10 +203,10 @@ with st.container(border=True):
         container=c2,
     )
 label, p = int(label), float(p)
-r = ll.readout(label, p)
+r = loss_functions.readout(label, p)
 names = {"binary_crossentropy": t("losses.series_bce"), "mse": t("losses.series_mse")}
-series = [names[n] for n in ll.LOSS_NAMES]
-curve = ll.curve_frame(label, names)
+series = [names[n] for n in loss_functions.LOSS_NAMES]
+curve = loss_functions.curve_frame(label, names)
 
 chart_col, side_col = st.columns([1.5, 1])
 with chart_col:
@@ -222,7 +220,7 @@ with chart_col:
     )
     plot(
         st,
-        lc.probability_chart(
+        curves.probability_chart(
             curve,
             series,
             "loss",
@@ -254,7 +252,7 @@ with chart_col:
     )
     plot(
         st,
-        lc.probability_chart(
+        curves.probability_chart(
             curve,
             series,
             "grad",
@@ -273,7 +271,7 @@ with side_col:
     st.markdown(t("losses.grad_text"))
 
 if r["wrong"]:
-    ratio = ll.gradient_ratio(label, p)
+    ratio = loss_functions.gradient_ratio(label, p)
     prob_notice = t(
         "losses.notice_wrong",
         p=f2(p),
@@ -300,7 +298,9 @@ else:
 
 # --- 3. the same classifier trained with each loss -----------------------------------------
 st.subheader(t("losses.section_train"))
-first = {loss: ll.first_epoch_at(res.history["accuracy"], goal) for loss, res in runs.items()}
+first = {
+    loss: loss_functions.first_epoch_at(res.history["accuracy"], goal) for loss, res in runs.items()
+}
 acc_rows = [
     {"series": run_names[loss], "epoch": e, "value": v}
     for loss, res in runs.items()
@@ -320,7 +320,7 @@ marks = [
     if first[loss] is not None
 ]
 layers = [
-    lc.curves(
+    curves.curves(
         pd.DataFrame(acc_rows, columns=["series", "epoch", "value"]),
         acc_series,
         t("train.epoch_axis"),
@@ -330,10 +330,10 @@ layers = [
         x_domain=(1, int(epochs)),
         height=340,
     ),
-    lc.target_rule(goal),
+    curves.target_rule(goal),
 ]
 if marks:
-    layers.append(lc.markers(pd.DataFrame(marks)))
+    layers.append(curves.markers(pd.DataFrame(marks)))
 # where the boundaries above are: a rule at the frame's epoch and each run's accuracy there
 frame_markers = loss_frames.epoch_marker_rows(
     {run_names[loss]: res for loss, res in runs.items()}, epoch_of_frame
@@ -350,7 +350,7 @@ with side_col:
 
 # --- 4. MSE for regression ----------------------------------------------------------------
 st.subheader(t("losses.section_reg"))
-reg_x, reg_y = tv.cached_dataset("sine", REG_N, REG_NOISE, seed)
+reg_x, reg_y = train_view.cached_dataset("sine", REG_N, REG_NOISE, seed)
 reg_fit = dict(
     optimizer="adam",
     learning_rate=REG_LR,
@@ -359,11 +359,11 @@ reg_fit = dict(
     seed=seed,
     grid_cells=1,
 )
-reg = tv.cached_train(
+reg = train_view.cached_train(
     reg_x, reg_y, REG_SPEC, "regression", None, t("losses.progress", loss="mse"), **reg_fit
 )
-reg_pred = ll.predictions_from_weights(REG_SPEC, reg.weights, reg_x, "regression")[:, 0]
-reg_facts = ll.regression_misses(reg_y, reg_pred)
+reg_pred = loss_functions.predictions_from_weights(REG_SPEC, reg.weights, reg_x, "regression")[:, 0]
+reg_facts = loss_functions.regression_misses(reg_y, reg_pred)
 chart_col, side_col = st.columns([1.5, 1])
 with chart_col:
     points = pd.DataFrame({"x": reg_x[:, 0], "y": reg_y, "pred": reg_pred})
@@ -371,7 +371,7 @@ with chart_col:
     curve_pred = reg.grid_predictions[-1][:, 0].astype(float)
     plot(
         st,
-        lc.regression_chart(
+        curves.regression_chart(
             points,
             pd.DataFrame({"x": curve_x, "pred": curve_pred}),
             (
@@ -397,7 +397,7 @@ reg_notice = t(
     share=pct(reg_facts["share"]),
     even=pct(1 / REG_N),
 )
-tv.explain_stop(page, reg, "losses.diverged", loss=t("losses.series_mse"))
+train_view.explain_stop(page, reg, "losses.diverged", loss=t("losses.series_mse"))
 
 # --- what to notice ------------------------------------------------------------------------
 data_name = t(f"train.data_{name}")
@@ -447,13 +447,13 @@ with controls.code_expander(t("train.keras_title")) as code_open:
         st.caption(t("train.keras_caption"))
         code_cols = st.columns(2)
         for col, loss in zip(code_cols, (ce_loss, "mse"), strict=True):
-            code = tv.keras_code(
+            code = train_view.keras_code(
                 SPEC, x.shape[1], task, n_classes, optimizer, float(lr), loss, fit_args, extra
             )
             col.code(code, language="python")
         st.caption(t("losses.regression_note"))
         st.code(
-            tv.keras_code(
+            train_view.keras_code(
                 REG_SPEC,
                 1,
                 "regression",
@@ -469,7 +469,7 @@ with controls.code_expander(t("train.keras_title")) as code_open:
 longest = ce_run if len(ce_run.epochs) >= len(mse_run.epochs) else mse_run
 csv_button(
     t("train.download_history"),
-    lambda: ll.combined_history(
+    lambda: loss_functions.combined_history(
         {"crossentropy": ce_run.history, "mse": mse_run.history}, longest.epochs
     ),
     "loss_functions_history.csv",

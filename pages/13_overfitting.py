@@ -8,12 +8,11 @@ import streamlit as st
 
 from charts import fit_regions as fit_region_charts
 from charts import layout, training_frames
-from lessons import fit_regions as fr
+from lessons import fit_regions
 from sim import caps
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import controls, pictures
-from ui import train_view as tv
+from ui import controls, pictures, train_view
 from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
@@ -34,7 +33,7 @@ with settings:
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('curves.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=100, n_max=600, noise_default=0.3
         )
     with right:
@@ -71,7 +70,7 @@ with settings:
 spec = NetSpec(hidden=(int(units),) * int(layers))
 parts = train_val_test_split(x, y, VAL, 0.0, seed=seed)
 xt, yt, xv, yv = parts["x_train"], parts["y_train"], parts["x_val"], parts["y_val"]
-result = tv.cached_train(
+result = train_view.cached_train(
     xt,
     yt,
     spec,
@@ -85,16 +84,16 @@ result = tv.cached_train(
     seed=seed,
     snapshot_every=max(SNAP, training_frames.picture_every(int(epochs))),
 )
-tv.explain_stop(page, result)
+train_view.explain_stop(page, result)
 if len(result.epochs) < int(epochs) and result.stopped_reason is None:
     page.notice(
         t("train.epochs_capped", requested=int(epochs), samples=len(xt), epochs=len(result.epochs))
     )
 
 hist = result.history
-chance = fr.chance_loss(yt, task)
-regions = fr.regions(hist["loss"], hist["val_loss"], hist.get("accuracy"), chance=chance)
-labels = {r: t(f"curves.region_{r}") for r in fr.REGION_COLOURS}
+chance = fit_regions.chance_loss(yt, task)
+regions = fit_regions.regions(hist["loss"], hist["val_loss"], hist.get("accuracy"), chance=chance)
+labels = {r: t(f"curves.region_{r}") for r in fit_regions.REGION_COLOURS}
 
 
 def f3(v: float) -> str:
@@ -140,19 +139,19 @@ with side_col:
     marks = pd.DataFrame(
         [{"epoch": regions.best, "label": t("curves.marker_best", epoch=regions.best)}]
     )
-    axis = fr.loss_axis(hist["loss"], hist["val_loss"])
+    axis = fit_regions.loss_axis(hist["loss"], hist["val_loss"])
     # the regions' legend above the plot: two legends side by side below it overflow the column
     bands = fit_region_charts.band_chart(regions, labels).encode(
         color=alt.Color(
             "label:N",
             scale=alt.Scale(
-                domain=[labels[r] for r in fr.REGION_COLOURS],
-                range=list(fr.REGION_COLOURS.values()),
+                domain=[labels[r] for r in fit_regions.REGION_COLOURS],
+                range=list(fit_regions.REGION_COLOURS.values()),
             ),
             legend=alt.Legend(orient="top", title=None),
         )
     )
-    curves = tv.history_chart(
+    curves = train_view.history_chart(
         page, result, "loss", markers=marks, y_domain=axis, height=220, frames=frames
     )
     plot(
@@ -208,7 +207,7 @@ with st.container(border=True):
     )
     st.markdown(t(f"curves.notice_{regions.outcome}", **numbers))
 
-code = tv.keras_code(
+code = train_view.keras_code(
     spec,
     x.shape[1],
     task,
@@ -219,6 +218,6 @@ code = tv.keras_code(
     f"x_train, y_train, batch_size={BATCH}, epochs={len(result.epochs)}, "
     "validation_data=(x_val, y_val)",
 )
-tv.show_keras_code(page, code)
-tv.download_history(page, result, "overfitting_history.csv")
+train_view.show_keras_code(page, code)
+train_view.download_history(page, result, "overfitting_history.csv")
 page.finish()

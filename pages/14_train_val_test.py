@@ -9,8 +9,7 @@ import streamlit as st
 from sim import caps
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -29,7 +28,7 @@ with st.container(border=True):
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('splits.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=200, n_max=600, noise_default=0.3
         )
     with right:
@@ -70,7 +69,7 @@ rows = []
 progress = st.empty()
 for i, (units, lr) in enumerate((u, r) for u in UNITS for r in RATES):
     progress.caption(t("splits.search_progress", i=i + 1, n=len(UNITS) * len(RATES)))
-    run = tv.cached_train(
+    run = train_view.cached_train(
         xt,
         yt,
         NetSpec(hidden=(units,)),
@@ -105,7 +104,7 @@ pick = usable[key].idxmax() if metric == "accuracy" else usable[key].idxmin()
 win_units, win_lr = int(table.loc[pick, "units"]), float(table.loc[pick, "lr"])
 win_spec = NetSpec(hidden=(win_units,))
 fit = dict(learning_rate=win_lr, batch_size=BATCH, epochs=int(epochs), seed=seed)
-winner = tv.cached_train(
+winner = train_view.cached_train(
     xt,
     yt,
     win_spec,
@@ -117,10 +116,10 @@ winner = tv.cached_train(
     evaluate={"val": (xv, yv), "test": (xs, ys)},
     **fit,
 )
-blind = tv.cached_train(
+blind = train_view.cached_train(
     xt, yt, win_spec, task, n_classes, t("train.progress"), grid_cells=None, **fit
 )
-tv.explain_stop(page, winner)
+train_view.explain_stop(page, winner)
 if table["diverged"].any():
     page.notice(t("splits.some_diverged", n=int(table["diverged"].sum())))
 
@@ -133,7 +132,7 @@ with pic_col:
     st.markdown(f"**{t('splits.split_title')}**")
     plot(
         st,
-        tv.boundary_chart(
+        train_view.boundary_chart(
             page, winner, len(winner.snapshot_epochs) - 1, x_all, y_all, n_classes, split, names
         ),
         width="content",
@@ -231,7 +230,7 @@ with st.container(border=True):
     )
     st.markdown(t("splits.notice_unseen"))
 
-code = tv.keras_code(
+code = train_view.keras_code(
     win_spec,
     x.shape[1],
     task,
@@ -242,10 +241,10 @@ code = tv.keras_code(
     f"x_train, y_train, batch_size={BATCH}, epochs={int(epochs)}, validation_data=(x_val, y_val)",
     extra_lines=(t("splits.code_comment"),),
 )
-tv.show_keras_code(page, code + "\nmodel.evaluate(x_test, y_test)")
+train_view.show_keras_code(page, code + "\nmodel.evaluate(x_test, y_test)")
 c1, c2 = st.columns(2)
 with c1:
-    tv.download_history(page, winner, "train_val_test_winner.csv")
+    train_view.download_history(page, winner, "train_val_test_winner.csv")
 with c2:
     csv_button(t("splits.download_search"), lambda: table, "hyperparameter_search.csv")
 page.finish()

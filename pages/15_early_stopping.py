@@ -5,11 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from charts import layout, training_frames
-from charts import validation as vc
+from charts import validation as validation_charts
 from lessons import early_stopping
 from sim.training import NetSpec, default_loss
-from ui import controls, pictures
-from ui import train_view as tv
+from ui import controls, pictures, train_view
 from ui.chart_view import plot
 from ui.page import setup
 from ui.player import player
@@ -30,7 +29,7 @@ with st.container(border=True):
     left, right = st.columns([1, 1.3])
     with left:
         st.markdown(f"**{t('early.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=200, n_max=600, noise_default=0.25
         )
         epochs = controls.slider(
@@ -103,8 +102,8 @@ fit = dict(
     seed=seed,
     evaluate={"val": (x_val, y_val)},
 )
-full = tv.cached_train(x, y, SPEC, task, n_classes, t("train.progress"), **fit)
-run = tv.cached_train(
+full = train_view.cached_train(x, y, SPEC, task, n_classes, t("train.progress"), **fit)
+run = train_view.cached_train(
     x,
     y,
     SPEC,
@@ -115,7 +114,7 @@ run = tv.cached_train(
     grid_cells=None,
     **fit,
 )
-tv.explain_stop(page, full)
+train_view.explain_stop(page, full)
 
 metric = monitor.removeprefix("val_")  # the curve family shown: loss or accuracy
 metric_name = t(f"early.metric_name_{monitor}")
@@ -150,8 +149,8 @@ def curves_chart(frames) -> alt.LayerChart:
     layers = []
     if best is not None and stop is not None:
         window = {"start": best, "end": stop, "label": t("early.window_label", n=stop - best)}
-        layers.append(vc.window(pd.DataFrame([window])))
-    curves = vc.curves(
+        layers.append(validation_charts.window(pd.DataFrame([window])))
+    curves = validation_charts.curves(
         long(run),
         series,
         t("train.epoch_axis"),
@@ -168,7 +167,7 @@ def curves_chart(frames) -> alt.LayerChart:
     if stop is not None:
         marks.append({"epoch": stop, "label": t("early.marker_stop", epoch=stop), "row": 1})
     if marks:
-        layers.append(vc.markers(pd.DataFrame(marks)))
+        layers.append(validation_charts.markers(pd.DataFrame(marks)))
     return frames.bind(layout.fit_width(alt.layer(*layers)))
 
 
@@ -317,7 +316,7 @@ if ended:
                 st.markdown(t("early.notice_accuracy_loss"))
 
 loss = default_loss(task)
-code = tv.keras_code(
+code = train_view.keras_code(
     SPEC,
     x.shape[1],
     task,
@@ -333,6 +332,6 @@ code = tv.keras_code(
         f"start_from_epoch={int(start_from)})",
     ),
 )
-tv.show_keras_code(page, code)
-tv.download_history(page, run, "early_stopping_history.csv")
+train_view.show_keras_code(page, code)
+train_view.download_history(page, run, "early_stopping_history.csv")
 page.finish()

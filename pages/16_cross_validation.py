@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from charts import remedy_frames
-from charts import validation as vc
+from charts import validation as validation_charts
 from lessons import cross_validation
 from sim import caps
 from sim.training import NetSpec, default_loss
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -26,7 +25,7 @@ STEADY = 0.05  # a std below this (accuracy points) counts as a steady model
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
     """``cross_validation.run`` cached on its inputs, with a progress bar over all k fits."""
-    return tv.run_with_progress(
+    return train_view.run_with_progress(
         _label,
         cross_validation.run,
         x,
@@ -47,7 +46,7 @@ def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label):
 def cached_timed(x, y, spec, task, n_classes, k, epochs, seed, _label):
     """``cross_validation.run_timed`` cached on its inputs: the honest record together with the
     warm time of one training measured next to it (never a figure from another run)."""
-    return tv.run_with_progress(
+    return train_view.run_with_progress(
         _label,
         cross_validation.run_timed,
         x,
@@ -74,7 +73,7 @@ with settings:
     left, right = st.columns([1, 1])
     with left:
         st.markdown(f"**{t('cv.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=60, n_max=400, noise_default=0.3, seed_default=1
         )
     with right:
@@ -166,7 +165,7 @@ with side_column:
     plot(
         st,
         frames.bind(
-            vc.fold_curves(
+            validation_charts.fold_curves(
                 pd.DataFrame(rows, columns=["fold", "fold_index", "epoch", "value"]),
                 fold_names,
                 t("train.epoch_axis"),
@@ -180,7 +179,7 @@ with side_column:
     )
     st.caption(t("cv.curves_caption"))
 with chart_column:
-    chart = vc.fold_points(
+    chart = validation_charts.fold_points(
         points,
         fold_names,
         t("cv.legend_fold"),
@@ -223,7 +222,7 @@ with score_col:
     plot(
         st,
         frames.bind(
-            vc.score_spread(
+            validation_charts.score_spread(
                 pd.DataFrame(
                     score_rows, columns=["group", "fold", "fold_index", "score", "jitter"]
                 ),
@@ -291,7 +290,7 @@ if len(finite):
                     st.markdown(t("cv.notice_leak_same", leak=f3(d_mean), mean=f3(mean), k=k))
 
 # --- the code and the record -----------------------------------------------------------------
-model_code = tv.keras_code(
+model_code = train_view.keras_code(
     SPEC, x.shape[1], task, n_classes, "adam", LEARNING_RATE, default_loss(task), ""
 ).splitlines()[:-1]
 reset_line = (
@@ -315,6 +314,6 @@ code = "\n".join(
         "print(np.mean(scores), np.std(scores))",
     ]
 )
-tv.show_keras_code(page, code)
+train_view.show_keras_code(page, code)
 csv_button(t("train.download_history"), honest.frame, "cross_validation_history.csv")
 page.finish()

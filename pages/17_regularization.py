@@ -7,13 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import remedies as rc
+from charts import remedies as remedy_charts
 from charts import remedy_frames
 from lessons import early_stopping, remedies
 from sim import caps
 from sim.training import default_loss
-from ui import controls
-from ui import train_view as tv
+from ui import controls, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import setup
@@ -36,10 +35,10 @@ CURVES_PER_ROW = 3
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
 def cached_pictures(predictions, n_classes, bounds, x, y, is_val) -> list[str]:
-    """``rc.boundary_picture`` of each snapshot of one run (data URLs), cached: a
+    """``remedy_charts.boundary_picture`` of each snapshot of one run (data URLs), cached: a
     rerun that reuses a training (a remedy switched on or off) redraws nothing."""
     return [
-        rc.boundary_picture(p, GRID_CELLS, n_classes, bounds, x, y, is_val, PANEL)
+        remedy_charts.boundary_picture(p, GRID_CELLS, n_classes, bounds, x, y, is_val, PANEL)
         for p in predictions
     ]
 
@@ -65,7 +64,7 @@ with settings:
     left, right = st.columns([1, 1.25])
     with left:
         st.markdown(f"**{t('remedies.data_title')}**")
-        name, x, y, task, n_classes, seed = tv.dataset_controls(
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
             page, default="moons", n_default=100, n_max=300, noise_default=0.3, seed_default=2
         )
         c1, c2 = st.columns(2)
@@ -190,14 +189,14 @@ def panel_heading(v: remedies.Variant) -> str:
 
 
 results = {
-    v.key: tv.cached_train(
+    v.key: train_view.cached_train(
         x, y, v.spec, task, n_classes, t("remedies.progress", name=variant_name(v)), **fit
     )
     for v in runs
 }
 scores = {v.key: remedies.score(results[v.key], v.spec) for v in runs}
 for v in runs:
-    tv.explain_stop(
+    train_view.explain_stop(
         page, results[v.key], "remedies.diverged", "remedies.time_budget", name=variant_name(v)
     )
 trained = len(results[remedies.BASELINE].epochs)
@@ -278,7 +277,7 @@ with chart_column:
             }
         )
         panels.append(
-            rc.boundary_frame_panel(
+            remedy_charts.boundary_frame_panel(
                 variant_name(v),
                 pictures,
                 remedy_frames.text_rows(panel_texts[v.key]),
@@ -291,7 +290,7 @@ with chart_column:
         )
     plot(
         st,
-        frames.bind(rc.boundary_frame_panels(panels, columns=PANELS_PER_ROW)),
+        frames.bind(remedy_charts.boundary_frame_panels(panels, columns=PANELS_PER_ROW)),
         width="content",
     )
 
@@ -309,7 +308,7 @@ def panel_subtitle(v: remedies.Variant) -> str:
 plot(
     st,
     frames.bind(
-        rc.curve_panels(
+        remedy_charts.curve_panels(
             [
                 (
                     panel_heading(v),
@@ -484,7 +483,7 @@ with controls.code_expander(t("train.keras_title")) as code_open:
     if code_open:
         st.caption(t("train.keras_caption"))
         for v, tab in zip(runs, st.tabs([variant_name(v) for v in runs]), strict=True):
-            code = tv.keras_code(
+            code = train_view.keras_code(
                 v.spec, x.shape[1], task, n_classes, "adam", LEARNING_RATE, loss, fit_args
             )
             tab.code(code, language="python")

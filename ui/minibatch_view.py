@@ -27,7 +27,7 @@ from charts import descent_frames, layout, palette, surface_charts
 from charts.frames import Frames
 from sim import caps, line_fit
 from sim.datasets import make_dataset
-from ui import descent_view as dv
+from ui import descent_view
 from ui.download import csv_button
 from ui.page import Page
 from ui.player import FPS_OPTIONS
@@ -73,7 +73,7 @@ def start_controls(page: Page, problem: line_fit.LineFitLoss, container=None):
     """The start (w0, b0), bound to ``?w0=&b0=``; clicking the surface also sets it."""
     t = page.t
     labels = (t("minibatch.start_w"), t("minibatch.start_b"))
-    return dv.start_sliders(
+    return descent_view.start_sliders(
         page, problem.bounds, problem.default_start, START_KEYS, labels, container
     )
 
@@ -371,7 +371,7 @@ def surface_chart(
 
 def show_surface_chart(chart, chart_key: str, bounds) -> None:
     """Draw the (w, b) chart; a click puts the start there."""
-    dv.show_surface_chart(chart, chart_key, bounds, keys=START_KEYS)
+    descent_view.show_surface_chart(chart, chart_key, bounds, keys=START_KEYS)
 
 
 def data_domain(comp: line_fit.Comparison) -> tuple[tuple[float, float], tuple[float, float]]:

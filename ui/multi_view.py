@@ -16,7 +16,7 @@ import streamlit as st
 
 from charts import surface_charts
 from sim.surfaces import Surface
-from ui import descent_view as dv
+from ui import descent_view
 from ui.page import Page
 
 
@@ -33,7 +33,7 @@ def join_numbers(page: Page, values: Sequence[float], empty_key: str) -> str:
     """``0.01, 0.1 and 0.9`` style list of numbers, or the catalog's word for none."""
     if not values:
         return page.t(empty_key)
-    return ", ".join(dv.fmt(v) for v in values)
+    return ", ".join(descent_view.fmt(v) for v in values)
 
 
 def saddles_layer(surface: Surface, label: str) -> alt.Chart:
@@ -54,7 +54,7 @@ def on_click_snap(chart_key: str, surface: Surface, y_options: Sequence[float]):
     option of ``y0`` nearest to the clicked y (for pages whose y0 is a choice of offsets)."""
 
     def place() -> None:
-        point = dv.clicked_point(chart_key)
+        point = descent_view.clicked_point(chart_key)
         if point is None:
             return
         (x_lo, x_hi), _ = surface.bounds

@@ -15,22 +15,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames as frames_view
-from charts import layout, surface_charts
-from charts import optimizer_paths as oc
+from charts import descent_frames, layout, optimizer_paths, surface_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
 from sim import caps, descent
 from sim.surfaces import Surface
-from ui import controls
-from ui import descent_view as dv
+from ui import controls, descent_view
 from ui.page import Page
 from ui.vega import to_vega_lite
 
 
-def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[frames_view.Track]:
+def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[descent_frames.Track]:
     """One ``Track`` per racer (label -> single-start run)."""
-    return [frames_view.track(traj, label) for label, traj in runs.items()]
+    return [descent_frames.track(traj, label) for label, traj in runs.items()]
 
 
 def stopped_rows(runs: Mapping[str, descent.Trajectory]) -> pd.DataFrame:
@@ -43,8 +40,8 @@ def stopped_rows(runs: Mapping[str, descent.Trajectory]) -> pd.DataFrame:
 def step_arrows(tracks, surface: Surface) -> pd.DataFrame:
     """Each racer's next step (the move from the ball to its next point) at every step,
     drawn to scale (``descent_frames.descent_arrows``, kind ``step``)."""
-    size = dv.chart_size(surface)
-    return frames_view.descent_arrows(tracks, surface, size, kinds=("step",))
+    size = descent_view.chart_size(surface)
+    return descent_frames.descent_arrows(tracks, surface, size, kinds=("step",))
 
 
 def surface_chart(
@@ -58,16 +55,16 @@ def surface_chart(
     """The surface with every racer's path up to the frame shown in its optimizer's look
     (``styles``: label -> optimizer name), its ball and its next step at the frame, a
     dashed ring where a diverged run stopped (from the step it diverged at), and the click
-    grid on top (a click anywhere places the ball). Sized by ``dv.chart_size`` (equal x
+    grid on top (a click anywhere places the ball). Sized by ``descent_view.chart_size`` (equal x
     and y units). ``balls``: ``descent_frames.ball_rows`` of the racers, if already made."""
     t = page.t
     tracks = racer_tracks(runs)
     layers = []
     if tracks:
-        size = dv.chart_size(surface)
-        paths = frames_view.path_rows(tracks, surface, size)
+        size = descent_view.chart_size(surface)
+        paths = descent_frames.path_rows(tracks, surface, size)
         if balls is None:
-            balls = frames_view.ball_rows(tracks)
+            balls = descent_frames.ball_rows(tracks)
         balls = balls[["series", "step", "x", "y", "loss"]]
         layers.append(
             styled_path_layers(
@@ -76,9 +73,11 @@ def surface_chart(
         )
         stopped = stopped_rows(runs)
         if len(stopped):
-            ring = oc.stopped_layer(stopped, surface.bounds, styles, t("common.legend_run"))
+            ring = optimizer_paths.stopped_layer(
+                stopped, surface.bounds, styles, t("common.legend_run")
+            )
             layers.append(ring.transform_filter(frames.upto()))
-    return frames.bind(dv.surface_view(page, surface, layers))
+    return frames.bind(descent_view.surface_view(page, surface, layers))
 
 
 def styled_path_layers(
@@ -90,11 +89,11 @@ def styled_path_layers(
     styles: Mapping[str, str],
     t,
 ) -> alt.LayerChart:
-    """``oc.styled_paths`` following the player: paths up to the frame, the balls and each
-    racer's next step (a thin arrow in its colour) at the frame."""
+    """``optimizer_paths.styled_paths`` following the player: paths up to the frame, the balls
+    and each racer's next step (a thin arrow in its colour) at the frame."""
     xs, ys = surface_charts.scales(surface.bounds)
-    colour, shape, _ = oc.style_encodings(styles, t("common.legend_run"))
-    plain, _, _ = oc.style_encodings(styles, legend=False)  # one legend: the lines'
+    colour, shape, _ = optimizer_paths.style_encodings(styles, t("common.legend_run"))
+    plain, _, _ = optimizer_paths.style_encodings(styles, legend=False)  # one legend: the lines'
 
     def base(frame: pd.DataFrame) -> alt.Chart:
         return alt.Chart(frame).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
@@ -146,9 +145,9 @@ def styled_frame_lines(
     legend_orient: str = "bottom",
     frame_field: str = "step",
 ) -> alt.LayerChart:
-    """``oc.styled_lines`` (``series, step, <y_field>``) with a dashed rule and each
+    """``optimizer_paths.styled_lines`` (``series, step, <y_field>``) with a dashed rule and each
     racer's marker at the frame shown (rows whose ``frame_field`` equals it)."""
-    lines = oc.styled_lines(
+    lines = optimizer_paths.styled_lines(
         rows,
         styles,
         x_title,
@@ -161,9 +160,9 @@ def styled_frame_lines(
         legend=legend,
         legend_orient=legend_orient,
     )
-    colour, shape, _ = oc.style_encodings(styles, legend=False)
+    colour, shape, _ = optimizer_paths.style_encodings(styles, legend=False)
     data = rows[rows[y_field] > 0] if log_y else rows
-    scale = {"type": "log"} if log_y else {"zero": False}  # as oc.styled_lines
+    scale = {"type": "log"} if log_y else {"zero": False}  # as optimizer_paths.styled_lines
     if y_domain is not None:
         scale["domain"] = list(y_domain)
     marker = (
@@ -267,14 +266,16 @@ def multi_select(
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
 def _line_spec(builder: str, frame: pd.DataFrame, styles: tuple, options: tuple) -> dict:
     """The Vega-Lite spec (``ui.vega.to_vega_lite``, as every chart of the app) of an
-    ``optimizer_charts`` line chart, built by Altair once per input: building the chart
+    ``charts.optimizer_paths`` line chart, built by Altair once per input: building the chart
     objects is most of a page rerun's cost."""
-    make = {"styled_lines": oc.styled_lines, "axis_lines": oc.axis_lines}[builder]
+    make = {"styled_lines": optimizer_paths.styled_lines, "axis_lines": optimizer_paths.axis_lines}[
+        builder
+    ]
     return to_vega_lite(layout.fit_width(make(frame, dict(styles), **dict(options))))
 
 
 def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) -> None:
-    """Draw ``oc.styled_lines`` or ``oc.axis_lines`` (a static chart: not in a fragment)
+    """Draw ``optimizer_paths.styled_lines`` or ``optimizer_paths.axis_lines`` (a static chart)
     from a cached spec, stretched to the column."""
     spec = _line_spec(builder, frame, tuple(styles.items()), tuple(sorted(options.items())))
     st.vega_lite_chart(spec=spec, width="stretch")

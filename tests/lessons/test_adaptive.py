@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from charts import optimizer_paths as oc
+from charts import optimizer_paths
 from lessons import adaptive_rates
 from sim import descent
 from sim.optimizers import make_optimizer
@@ -180,17 +180,20 @@ def _scale(spec, channel):
 
 def test_each_optimizer_keeps_its_look_whatever_is_shown():
     frame = pd.DataFrame({"series": ["B", "A"], "step": [0, 0], "value": [1.0, 2.0]})
-    both = oc.styled_lines(frame, {"A": "adam", "B": "sgd"}, "step", "v").to_dict()
-    alone = oc.styled_lines(frame[:1], {"B": "sgd"}, "step", "v").to_dict()
+    both = optimizer_paths.styled_lines(frame, {"A": "adam", "B": "sgd"}, "step", "v").to_dict()
+    alone = optimizer_paths.styled_lines(frame[:1], {"B": "sgd"}, "step", "v").to_dict()
     scale = _scale(both, "color")
     colours = dict(zip(scale["domain"], scale["range"], strict=True))
-    assert colours == {"A": oc.OPTIMIZER_STYLE["adam"][0], "B": oc.OPTIMIZER_STYLE["sgd"][0]}
-    assert _scale(alone, "color")["range"] == [oc.OPTIMIZER_STYLE["sgd"][0]]
+    assert colours == {
+        "A": optimizer_paths.OPTIMIZER_STYLE["adam"][0],
+        "B": optimizer_paths.OPTIMIZER_STYLE["sgd"][0],
+    }
+    assert _scale(alone, "color")["range"] == [optimizer_paths.OPTIMIZER_STYLE["sgd"][0]]
 
 
 def test_log_lines_drop_values_that_are_not_positive():
     frame = pd.DataFrame({"series": "A", "step": [0, 1, 2], "value": [1.0, 0.0, -1.0]})
-    chart = oc.styled_lines(frame, {"A": "rmsprop"}, "step", "v", log_y=True)
+    chart = optimizer_paths.styled_lines(frame, {"A": "rmsprop"}, "step", "v", log_y=True)
     assert len(chart.data) == 1
     assert chart.to_dict()["encoding"]["y"]["scale"]["type"] == "log"
 
@@ -198,15 +201,15 @@ def test_log_lines_drop_values_that_are_not_positive():
 def test_stopped_layer_and_paths_serialise_finite():
     bounds = RAVINE.bounds
     empty = adaptive_rates.stopped_points({}, 0)
-    spec = json.dumps(oc.stopped_layer(empty, bounds, {"GD": "sgd"}).to_dict())
+    spec = json.dumps(optimizer_paths.stopped_layer(empty, bounds, {"GD": "sgd"}).to_dict())
     assert "NaN" not in spec
     far = pd.DataFrame({"series": ["GD"], "step": [3], "x": [1e6], "y": [-50.0]})
-    ring = oc.stopped_layer(far, bounds, {"GD": "sgd"})
+    ring = optimizer_paths.stopped_layer(far, bounds, {"GD": "sgd"})
     # just inside the window's bottom-right corner, where it flew off
     assert ring.data[["x", "y"]].to_numpy()[0] == pytest.approx([8 - 0.64, -3 + 0.24])
     traj = run("adagrad", steps=5, learning_rate=0.1)
     paths = traj.to_frame().drop(columns="start").assign(series="A")
-    spec = json.dumps(oc.styled_paths(paths, bounds, {"A": "adagrad"}).to_dict())
+    spec = json.dumps(optimizer_paths.styled_paths(paths, bounds, {"A": "adagrad"}).to_dict())
     assert "NaN" not in spec and "triangle-down" in spec
 
 
@@ -215,7 +218,9 @@ def test_styled_paths_announce_the_ball_not_every_dot():
     step."""
     traj = run("adam", steps=5, learning_rate=0.1)
     paths = traj.to_frame().drop(columns="start").assign(series="A")
-    line, dots, ball = oc.styled_paths(paths, ((-8, 8), (-3, 3)), {"A": "adam"}).to_dict()["layer"]
+    line, dots, ball = optimizer_paths.styled_paths(
+        paths, ((-8, 8), (-3, 3)), {"A": "adam"}
+    ).to_dict()["layer"]
     assert dots["mark"]["aria"] is False and dots["mark"]["size"] == 12
     assert "aria" not in ball["mark"] and "tooltip" in ball["encoding"]
     assert "aria" not in line["mark"]

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lessons import loss_functions as ll
+from lessons import loss_functions
 from sim.datasets import make_dataset
 from sim.training import NetSpec, build_model, train
 
@@ -14,7 +14,7 @@ P = np.array([0.01, 0.2, 0.5, 0.8, 0.99])
 
 @pytest.mark.parametrize("label", [0, 1])
 def test_loss_values_are_the_formulas(label):
-    values = ll.loss_values(label, P)
+    values = loss_functions.loss_values(label, P)
     q = P if label == 1 else 1 - P
     np.testing.assert_allclose(values["binary_crossentropy"], -np.log(q))
     np.testing.assert_allclose(values["mse"], (P - label) ** 2)
@@ -22,7 +22,7 @@ def test_loss_values_are_the_formulas(label):
 
 @pytest.mark.parametrize("label", [0, 1])
 def test_output_gradients_are_the_chain_rule(label):
-    grads = ll.output_gradients(label, P)
+    grads = loss_functions.output_gradients(label, P)
     np.testing.assert_allclose(grads["binary_crossentropy"], P - label)
     np.testing.assert_allclose(grads["mse"], 2 * (P - label) * P * (1 - P))
     # and a finite difference through the sigmoid
@@ -30,20 +30,22 @@ def test_output_gradients_are_the_chain_rule(label):
     eps = 1e-6
 
     def loss_at(zz, name):
-        return ll.loss_values(label, 1 / (1 + np.exp(-zz)))[name]
+        return loss_functions.loss_values(label, 1 / (1 + np.exp(-zz)))[name]
 
-    for name in ll.LOSS_NAMES:
+    for name in loss_functions.LOSS_NAMES:
         fd = (loss_at(z + eps, name) - loss_at(z - eps, name)) / (2 * eps)
         np.testing.assert_allclose(grads[name], fd, rtol=1e-5, atol=1e-9)
 
 
 def test_confident_wrong_costs_most_and_mse_gradient_vanishes():
-    r = ll.readout(1, 0.01)
+    r = loss_functions.readout(1, 0.01)
     assert r["wrong"] and r["bce"] == pytest.approx(-np.log(0.01))
     assert r["bce"] > 4 * r["mse"]
-    assert ll.gradient_ratio(1, 0.01) == pytest.approx(1 / (2 * 0.01 * 0.99))
-    assert not ll.readout(1, 0.5)["wrong"] and not ll.readout(0, 0.5)["wrong"]
-    assert ll.readout(0, 0.7)["wrong"] and not ll.readout(0, 0.3)["wrong"]
+    assert loss_functions.gradient_ratio(1, 0.01) == pytest.approx(1 / (2 * 0.01 * 0.99))
+    assert (
+        not loss_functions.readout(1, 0.5)["wrong"] and not loss_functions.readout(0, 0.5)["wrong"]
+    )
+    assert loss_functions.readout(0, 0.7)["wrong"] and not loss_functions.readout(0, 0.3)["wrong"]
 
 
 @pytest.mark.parametrize("label", [0, 1])
@@ -52,49 +54,55 @@ def test_confident_wrong_costs_more_without_a_cap(label):
     probability given to the true label, and the cross-entropy gradient stays p - y."""
     right = np.array([1e-3, 1e-7, 1e-9, 1e-12, 1e-15])  # probability given to the label
     p = right if label == 1 else 1 - right
-    values = ll.loss_values(label, p)
+    values = loss_functions.loss_values(label, p)
     expected = -np.log(p) if label == 1 else -np.log1p(-p)
     np.testing.assert_allclose(values["binary_crossentropy"], expected, rtol=1e-12)
     assert np.all(np.diff(values["binary_crossentropy"]) > 0)
     assert values["binary_crossentropy"][-1] > 34 > -np.log(1e-7)
-    np.testing.assert_allclose(ll.output_gradients(label, p)["binary_crossentropy"], p - label)
+    np.testing.assert_allclose(
+        loss_functions.output_gradients(label, p)["binary_crossentropy"], p - label
+    )
     with pytest.raises(ValueError, match="between 0 and 1"):
-        ll.readout(label, 0.0)
+        loss_functions.readout(label, 0.0)
 
 
 def test_curve_frame():
-    frame = ll.curve_frame(1, {"binary_crossentropy": "ce", "mse": "m"}, points=11)
+    frame = loss_functions.curve_frame(1, {"binary_crossentropy": "ce", "mse": "m"}, points=11)
     assert list(frame.columns) == ["p", "series", "loss", "grad"]
     assert len(frame) == 22 and np.isfinite(frame[["loss", "grad"]].to_numpy()).all()
     assert (frame["grad"] >= 0).all()
 
 
 def test_small_helpers():
-    np.testing.assert_array_equal(ll.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]])
-    assert ll.first_epoch_at([0.5, 0.8, 0.95, 0.9], 0.9) == 3
-    assert ll.first_epoch_at([0.5], 0.9) is None
-    table = ll.combined_history({"a": {"loss": [1, 2]}, "b": {"loss": [3]}}, [1, 2])
+    np.testing.assert_array_equal(
+        loss_functions.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]]
+    )
+    assert loss_functions.first_epoch_at([0.5, 0.8, 0.95, 0.9], 0.9) == 3
+    assert loss_functions.first_epoch_at([0.5], 0.9) is None
+    table = loss_functions.combined_history({"a": {"loss": [1, 2]}, "b": {"loss": [3]}}, [1, 2])
     assert list(table.columns) == ["epoch", "a_loss", "b_loss"]
     assert pd.isna(table["b_loss"][1])
 
 
 def test_regression_misses():
-    facts = ll.regression_misses([0.0, 0.0, 0.0, 0.0], [0.1, -0.1, 0.0, 0.4])
+    facts = loss_functions.regression_misses([0.0, 0.0, 0.0, 0.0], [0.1, -0.1, 0.0, 0.4])
     assert facts["mse"] == pytest.approx((0.01 + 0.01 + 0.16) / 4)
     assert facts["worst"] == pytest.approx(0.4) and facts["worst_index"] == 3
     assert facts["share"] == pytest.approx(0.16 / 0.18)
-    assert ll.regression_misses([1.0], [1.0])["share"] == 0.0
+    assert loss_functions.regression_misses([1.0], [1.0])["share"] == 0.0
 
 
 def test_predictions_from_weights_rebuild_the_model():
     x, y = make_dataset("sine", 30, noise=0.1, seed=0)
     spec = NetSpec(hidden=(8,), activation="tanh")
     result = train(x, y, spec, "regression", None, epochs=5, seed=0, grid_cells=None)
-    pred = ll.predictions_from_weights(spec, result.weights, x, "regression")
+    pred = loss_functions.predictions_from_weights(spec, result.weights, x, "regression")
     model = build_model(spec, 1, "regression")
     model.set_weights(result.weights)
     np.testing.assert_allclose(pred, model.predict(x))
-    assert ll.regression_misses(y, pred)["mse"] == pytest.approx(model.evaluate(x, y), rel=1e-12)
+    assert loss_functions.regression_misses(y, pred)["mse"] == pytest.approx(
+        model.evaluate(x, y), rel=1e-12
+    )
 
 
 def test_picture_frames_are_capped_and_cover_every_frame():

@@ -11,10 +11,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from charts import palette
-from charts import remedies as rc
+from charts import palette, remedy_frames
 from charts import remedies as remedy_charts
-from charts import remedy_frames as ui_frames
 from lessons import early_stopping, remedies
 from sim import caps
 from sim.datasets import make_dataset
@@ -234,12 +232,12 @@ def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
         {"url": ["data:image/webp;base64,A", "data:image/webp;base64,B"], "shown_from": [0, 6]}
     )
     pictures["shown_until"] = [6, 11]
-    texts = ui_frames.text_rows([f"epoch {e}" for e in range(11)])
+    texts = remedy_frames.text_rows([f"epoch {e}" for e in range(11)])
     shown = "datum.shown_from <= r_frame && r_frame < datum.shown_until"
-    panel = rc.boundary_frame_panel(
+    panel = remedy_charts.boundary_frame_panel(
         "Baseline", pictures, texts, (150, 125), shown, "datum.frame == r_frame", 3, "no remedy"
     )
-    spec = rc.boundary_frame_panels([panel, panel], columns=3).to_dict()
+    spec = remedy_charts.boundary_frame_panels([panel, panel], columns=3).to_dict()
     assert spec["columns"] == 3 and spec["autosize"] == {"type": "pad"}
     first = spec["concat"][0]
     assert first["title"]["text"] == "Baseline" and first["title"]["subtitle"] == "no remedy"
@@ -253,15 +251,15 @@ def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
 
 
 def test_picture_spans_cover_every_frame_once():
-    spans = ui_frames.picture_spans([0, 6, 12, 15], 16)
+    spans = remedy_frames.picture_spans([0, 6, 12, 15], 16)
     assert spans == [(0, 6), (6, 12), (12, 15), (15, 16)]
     covered = [f for a, b in spans for f in range(a, b)]
     assert covered == list(range(16))
 
 
 def test_curve_marks_mark_the_frame():
-    plain = rc.curve_marks(["training", "validation"], "Epoch", "Loss", (0.0, 1.0))
-    marked = rc.curve_marks(
+    plain = remedy_charts.curve_marks(["training", "validation"], "Epoch", "Loss", (0.0, 1.0))
+    marked = remedy_charts.curve_marks(
         ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame"
     )
     assert len(plain) == 2 and len(marked) == 4

@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 def _click(point, keys):
     import streamlit as st
 
-    from ui import descent_view as dv
+    from ui import descent_view
 
     st.session_state["chart"] = {"selection": {"place": [] if point is None else [point]}}
-    dv.on_click_place("chart", ((-2.0, 2.0), (-1.0, 1.0)), tuple(keys))()
+    descent_view.on_click_place("chart", ((-2.0, 2.0), (-1.0, 1.0)), tuple(keys))()
 
 
 def _run(point, keys=("x0", "y0")) -> AppTest:

@@ -17,7 +17,7 @@ from apptest_utils import (
     player_data,
 )
 
-from lessons import backprop as bt
+from lessons import backprop
 from sim.training import train
 from ui.text import translate
 
@@ -25,7 +25,7 @@ FILE = "pages/11_forward_backward.py"
 
 
 def trace(y=1, act="tanh", loss="binary_crossentropy", lr=0.5, seed=0, x1=1.0, x2=-0.5):
-    return bt.trace_step(x1, x2, y, act, loss, lr, seed)
+    return backprop.trace_step(x1, x2, y, act, loss, lr, seed)
 
 
 def t_en(key: str) -> str:
@@ -80,7 +80,7 @@ def test_renders_with_formulas(lang):
     data = player_data(at, "backprop")
     # the stages, numbered 0 (the question) to 6 (the update) as the page numbers them; a
     # new input starts at the question, one stage a second
-    assert data["frames"] == len(bt.STAGES) and data["first_number"] == 0
+    assert data["frames"] == len(backprop.STAGES) and data["first_number"] == 0
     assert data["start"] == 0 and data["fps"] == 1 and data["panels"] is True
     assert data["labels"]["unit"] == ("Stage" if lang == "en" else "단계")
     assert "1.000" in latex(at) and "-0.500" in latex(at)
@@ -91,7 +91,7 @@ def test_every_stage_panel_holds_the_engines_numbers():
     at = open_page(FILE)
     assert_clean(at)
     shown = panels(at)
-    assert sorted(shown) == list(range(len(bt.STAGES)))
+    assert sorted(shown) == list(range(len(backprop.STAGES)))
     expected = {
         0: f"{tr.x[0]:.3f}",
         1: f"{tr.hidden.z[0, 0]:.3f}",
@@ -101,13 +101,13 @@ def test_every_stage_panel_holds_the_engines_numbers():
         5: f"{tr.hidden.dz[0, 1]:.3f}",
         6: f"{tr.hidden.W_new[0, 0]:.3f}",
     }
-    for k, stage in enumerate(bt.STAGES):
+    for k, stage in enumerate(backprop.STAGES):
         formulas = panel_latex(shown[k])
         # the panel of stage k holds exactly that stage's formulas, with the engine's numbers
-        assert formulas == "\n".join(bt.latex(tr, stage)), stage
+        assert formulas == "\n".join(backprop.latex(tr, stage)), stage
         assert expected[k] in formulas, (k, expected[k])
         words = panel_markdown(shown[k])
-        assert f"Stage {k} / {len(bt.STAGES) - 1}" in words
+        assert f"Stage {k} / {len(backprop.STAGES) - 1}" in words
         assert t_en(f"backprop.stage_{stage}_title") in words
         assert t_en(f"backprop.stage_{stage}_text") in words
     assert f"{tr.loss:.3f} \\to {tr.loss_after:.3f}" in panel_latex(shown[6])
@@ -131,16 +131,16 @@ def test_diagram_follows_the_stage():
     data = list(chart_datasets(diagram).values())
     nodes = next(d for d in data if "node" in d)
     edges = next(d for d in data if "kind" in d)
-    assert sorted(nodes["stage"].unique()) == list(range(len(bt.STAGES)))
-    for k, stage in enumerate(bt.STAGES):
-        want_nodes, want_edges = bt.diagram_frames(tr, stage)
+    assert sorted(nodes["stage"].unique()) == list(range(len(backprop.STAGES)))
+    for k, stage in enumerate(backprop.STAGES):
+        want_nodes, want_edges = backprop.diagram_frames(tr, stage)
         mine = nodes[nodes["stage"] == k].drop(columns="stage").reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, want_nodes, check_dtype=False)
         mine = edges[edges["stage"] == k].drop(columns="stage").reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, want_edges, check_dtype=False)
     # the output's error appears in the backward stages only
     out = nodes[nodes["node"] == "out"].set_index("stage")["grad"]
-    assert out[3] == "" and out[4] == "δ " + bt.short(tr.output.dz[0, 0], 3)
+    assert out[3] == "" and out[4] == "δ " + backprop.short(tr.output.dz[0, 0], 3)
 
 
 def test_default_statement_matches_the_step():
@@ -149,15 +149,15 @@ def test_default_statement_matches_the_step():
     text = notice_text(at)
     assert f"from {tr.p:.3f} to {tr.p_after:.3f}" in text
     assert f"fell from {tr.loss:.3f} to {tr.loss_after:.3f}" in text
-    big = bt.biggest_change(tr)
+    big = backprop.biggest_change(tr)
     assert f"from {big['before']:.3f} to {big['after']:.3f}" in text
     assert f"δ = {tr.output.dz[0, 0]:.3f} is negative" in text
-    h, o = bt.gradient_sizes(tr)
+    h, o = backprop.gradient_sizes(tr)
     assert f"{o / h:.1f} times smaller" in text
     run = train(
         np.array([[1.0, -0.5]]),
         np.array([1]),
-        bt.spec("tanh"),
+        backprop.spec("tanh"),
         "binary",
         2,
         optimizer="sgd",
@@ -196,10 +196,10 @@ def test_flat_dead_and_large_hidden_branches():
     at = open_page(FILE, params={"act": "relu"})
     tr = trace(act="relu")
     dead = [j for j in range(3) if tr.hidden.z[0, j] <= 0]
-    assert dead and f"h{bt.SUB[dead[0] + 1]}" in notice_text(at)
+    assert dead and f"h{backprop.SUB[dead[0] + 1]}" in notice_text(at)
     assert "dead unit" in notice_text(at)
     tr = trace(seed=2)
-    h, o = bt.gradient_sizes(tr)
+    h, o = backprop.gradient_sizes(tr)
     assert h >= 0.5 * o
     at = open_page(FILE, params={"seed": "2"})
     assert f"mean size {h:.3f}" in notice_text(at)

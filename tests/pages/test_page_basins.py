@@ -21,7 +21,7 @@ from lessons import descent_facts
 from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
-from ui import descent_view as dv
+from ui import descent_view
 
 FILE = "pages/03_local_minima.py"
 
@@ -174,7 +174,7 @@ def test_player_and_balls_follow_the_run():
     held = rows_of(charts(at)[0], {"ball", "shown_from", "shown_until", "x", "y", "d"})
     assert len(held) < 100 * 81  # settled balls cost nothing per frame
     (x0, x1), (y0, y1) = s.bounds
-    width, height = dv.chart_size(s)
+    width, height = descent_view.chart_size(s)
     for frame in (0, 1, 5, 40, 80):
         shown = shown_at(held, frame).sort_values("ball")
         assert list(shown["ball"]) == list(range(100))
@@ -225,5 +225,5 @@ def test_most_balls_longest_run_stay_bounded():
     traj = descent.run(s, make_optimizer("momentum", learning_rate=0.01), starts, 500)
     div = np.asarray(traj.diverged_at)
     last = np.where(div < 0, traj.steps, div - 1)
-    held = descent_frames.held_balls(traj.xy, last, s.bounds, dv.chart_size(s))
+    held = descent_frames.held_balls(traj.xy, last, s.bounds, descent_view.chart_size(s))
     assert len(held) < 0.2 * 400 * 501  # measured 29.8k rows: 15% of every ball x step

@@ -5,7 +5,7 @@ import math
 
 from apptest_utils import assert_clean, charts, notice_text, open_code, open_page
 
-from lessons import batches as bl
+from lessons import batches
 from sim.datasets import make_dataset
 from sim.training import NetSpec, train
 
@@ -15,8 +15,8 @@ SPEC = NetSpec(hidden=(16, 16))
 
 def expected(n=200, epochs=20, lr=0.01):
     x, y = make_dataset("moons", n, noise=0.2, seed=0)
-    sizes = bl.sweep_sizes(n)
-    epochs = bl.sweep_epochs(epochs, n, sizes)
+    sizes = batches.sweep_sizes(n)
+    epochs = batches.sweep_epochs(epochs, n, sizes)
     runs = {
         bs: train(
             x,
@@ -49,11 +49,14 @@ def test_default_sweep_statements_match_the_runs():
     assert best != 200
     assert f"batch size **{best}** reached the lowest training loss ({losses[best]:.3f})" in text
     assert f"batch N ended at {losses[200]:.3f}" in text
-    noise1, noise_n = bl.curve_noise(runs[1].batch_losses), bl.curve_noise(runs[200].batch_losses)
+    noise1, noise_n = (
+        batches.curve_noise(runs[1].batch_losses),
+        batches.curve_noise(runs[200].batch_losses),
+    )
     assert noise1 > 10 * noise_n
     assert f"**{noise1:.3f}** for batch size 1 against **{noise_n:.3f}**" in text
-    mem1 = bl.memory_bytes(SPEC, 2, "binary", 2, 1)["total"] / 1024
-    mem_n = bl.memory_bytes(SPEC, 2, "binary", 2, 200)["total"] / 1024
+    mem1 = batches.memory_bytes(SPEC, 2, "binary", 2, 1)["total"] / 1024
+    mem_n = batches.memory_bytes(SPEC, 2, "binary", 2, 200)["total"] / 1024
     assert f"**{mem1:.1f} KB** for batch size 1, **{mem_n:.1f} KB** for 200" in text
     table = at.table[0].value
     assert table["updates in all"].tolist() == [epochs * math.ceil(200 / bs) for bs in sizes]
@@ -77,12 +80,12 @@ def test_high_learning_rate_in_korean():
 def test_sweep_is_capped_and_says_so():
     at = open_page(FILE, params={"n": "600", "epochs": "60"})
     assert_clean(at)
-    capped = bl.MAX_UPDATES // 600
+    capped = batches.MAX_UPDATES // 600
     info = " ".join(i.value for i in at.info)
     assert f"every batch size trains {capped} epochs" in info
     table = at.table[0].value
     assert table["updates in all"].tolist()[0] == capped * 600
-    assert len(table) <= bl.caps.MAX_SWEEP
+    assert len(table) <= batches.caps.MAX_SWEEP
 
 
 def test_bad_url_values_fall_back():

@@ -18,7 +18,7 @@ from apptest_utils import (
     table_with,
 )
 
-from lessons import batches as bl
+from lessons import batches
 from sim.datasets import make_dataset
 from sim.training import NetSpec
 
@@ -28,8 +28,8 @@ SPEC = NetSpec(hidden=(16, 16))
 
 def expected(n=100, noise=0.2, batch=10, epochs=30, lr=0.01, seed=0):
     x, y = make_dataset("moons", n, noise=noise, seed=seed)
-    epochs = bl.epochs_for_updates(epochs, n, batch)
-    return bl.train_with_answers(
+    epochs = batches.epochs_for_updates(epochs, n, batch)
+    return batches.train_with_answers(
         x,
         y,
         SPEC,
@@ -49,7 +49,7 @@ def metric_values(at) -> dict:
 
 def test_default_run_fast_then_slow():
     run = expected()
-    fall = bl.describe_fall(run.counts)
+    fall = batches.describe_fall(run.counts)
     assert fall.kind == "fast_then_slow"
     at = open_page(FILE)
     assert_clean(at)
@@ -83,7 +83,7 @@ def test_default_run_fast_then_slow():
 )
 def test_other_outcomes(params, kwargs, kind, phrase):
     run = expected(**kwargs)
-    fall = bl.describe_fall(run.counts)
+    fall = batches.describe_fall(run.counts)
     assert fall.kind == kind
     at = open_page(FILE, params=params)
     assert_clean(at)
@@ -106,7 +106,7 @@ def test_one_batch_and_korean():
 def test_epoch_cap_notice():
     at = open_page(FILE, params={"n": "1000", "batch": "1", "epochs": "30"})
     assert_clean(at)
-    capped = bl.MAX_UPDATES // 1000
+    capped = batches.MAX_UPDATES // 1000
     assert f"training {capped} epochs" in " ".join(i.value for i in at.info)
     assert f"batch_size=1, epochs={capped})" in open_code(at)
 
@@ -147,7 +147,7 @@ def test_player_and_frames_follow_the_run():
     grids, marks = sorted(cells, key=len, reverse=True)
     assert len(grids) == 31 * 100 and len(marks) == sum(counts)
     for epoch in (0, 1, 17, 30):
-        grid = bl.exam_grid(100, 10, max(epoch, 1) - 1, 0, run.wrong[epoch])
+        grid = batches.exam_grid(100, 10, max(epoch, 1) - 1, 0, run.wrong[epoch])
         mine = grids[grids["epoch"] == epoch].sort_values("question")
         np.testing.assert_array_equal(mine["question"], grid["question"])
         np.testing.assert_array_equal(mine["batch"], grid["batch"])

@@ -20,7 +20,7 @@ from apptest_utils import (
 )
 
 from charts import boundary
-from lessons import loss_functions as ll
+from lessons import loss_functions
 from sim import caps
 from sim.datasets import make_dataset
 from sim.training import NetSpec, train
@@ -78,7 +78,10 @@ def first_epochs(opt="sgd", lr=0.5, goal=0.9, data="moons"):
             seed=0,
             grid_cells=None,
         )
-        out[loss] = (ll.first_epoch_at(r.history["accuracy"], goal), max(r.history["accuracy"]))
+        out[loss] = (
+            loss_functions.first_epoch_at(r.history["accuracy"], goal),
+            max(r.history["accuracy"]),
+        )
     return out
 
 
@@ -92,9 +95,9 @@ def test_renders(lang):
 def test_default_statements():
     at = open_page(FILE)
     text = notice_text(at)
-    r = ll.readout(1, 0.01)
+    r = loss_functions.readout(1, 0.01)
     assert f"Cross-entropy charges {r['bce']:.2f}, MSE only {r['mse']:.2f}" in text
-    assert f"{ll.gradient_ratio(1, 0.01):.0f} times weaker" in text
+    assert f"{loss_functions.gradient_ratio(1, 0.01):.0f} times weaker" in text
     fe = first_epochs()
     (a, _), (b, _) = fe["binary_crossentropy"], fe["mse"]
     assert a < b
@@ -115,14 +118,16 @@ def test_default_statements():
         seed=0,
         grid_cells=None,
     )
-    facts = ll.regression_misses(y, ll.predictions_from_weights(spec, reg.weights, x, "regression"))
+    facts = loss_functions.regression_misses(
+        y, loss_functions.predictions_from_weights(spec, reg.weights, x, "regression")
+    )
     assert f"the MSE is {facts['mse']:.4f}" in text
     assert f"The largest miss, {facts['worst']:.2f} away" in text
 
 
 def test_probability_branches():
     at = open_page(FILE, params={"p": "0.99"})
-    r = ll.readout(1, 0.99)
+    r = loss_functions.readout(1, 0.99)
     assert f"the answer is right. Both losses are small (cross-entropy {r['bce']:.2f}" in (
         notice_text(at)
     )

@@ -22,7 +22,7 @@ from apptest_utils import (
 from charts import numbers
 from sim import line_fit
 from sim.datasets import make_dataset
-from ui import minibatch_view as mv
+from ui import minibatch_view
 
 FILE = "pages/08_minibatch.py"
 
@@ -33,7 +33,7 @@ def comparison(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1, start=None)
     problem = line_fit.LineFitLoss(x, y)
     start = problem.default_start if start is None else start
     comp = line_fit.compare_batches(x, y, mini, epochs, lr, start, seed=seed)
-    return comp, {name: line_fit.run_facts(comp, name) for name in mv.RUNS}
+    return comp, {name: line_fit.run_facts(comp, name) for name in minibatch_view.RUNS}
 
 
 def g(value, digits=4):
@@ -154,7 +154,7 @@ def test_rate_too_large_for_the_whole_data_set_in_korean():
 def test_all_arrive_and_none_arrive():
     at = open_page(FILE, params={"lr": "0.2"})
     _, f = comparison(lr=0.2)
-    assert all(f[k].first_near >= 0 for k in mv.RUNS)
+    assert all(f[k].first_near >= 0 for k in minibatch_view.RUNS)
     assert (
         f"Epochs of data needed: batch GD {g(f['full'].first_near_epoch, 3)}, mini-batch "
         f"{g(f['mini'].first_near_epoch, 3)}, SGD {g(f['sgd'].first_near_epoch, 3)}"
@@ -162,7 +162,7 @@ def test_all_arrive_and_none_arrive():
     )
     at = open_page(FILE, params={"lr": "0.001"})
     _, f = comparison(lr=0.001)
-    assert all(f[k].kind == "moving" for k in mv.RUNS)
+    assert all(f[k].kind == "moving" for k in minibatch_view.RUNS)
     assert "In 10 epochs none of the runs came close with learning rate 0.001" in notice_text(at)
 
 
@@ -228,7 +228,7 @@ def test_player_and_frames_follow_the_run():
     assert (row["seen"], row["epoch"], row["question"]) == (140, 2, 40)
     assert (row["full"], row["mini"], row["sgd"]) == (1, 14, 140)
     np.testing.assert_array_equal(clock["seen"], comp.clock)
-    for name in mv.RUNS:
+    for name in minibatch_view.RUNS:
         np.testing.assert_array_equal(clock[name], comp.updates[name])
     expression = readout_expression(at)
     assert "Epoch " in expression and "(datum.epoch)" in expression
@@ -281,8 +281,8 @@ def test_player_and_frames_follow_the_run():
 
 
 def test_starting_speed_plays_a_run_in_about_20_seconds():
-    """The slowest frames/s that plays the run within mv.PLAY_SECONDS (20 s)."""
-    assert [mv.starting_fps(f) for f in (1, 21, 101, 201, 501)] == [1, 2, 10, 20, 30]
+    """The slowest frames/s that plays the run within minibatch_view.PLAY_SECONDS (20 s)."""
+    assert [minibatch_view.starting_fps(f) for f in (1, 21, 101, 201, 501)] == [1, 2, 10, 20, 30]
 
 
 def test_korean_player_speaks_korean():

@@ -24,7 +24,7 @@ from apptest_utils import (
 
 from charts import numbers
 from lessons import descent_facts
-from lessons import momentum as ml
+from lessons import momentum as momentum_lesson
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
@@ -131,11 +131,13 @@ def test_default_escape_statement(default_page):
     )
     assert "**Nesterov 0.9** is **too little**: like GD it stopped in the **local**" in text
     # the look-ahead explanation, with the smallest momentum that gets Nesterov out
-    sweep = ml.sweep(V, LOCAL_MINIMA_LR, V.default_start, 150)
-    need = ml.regime_ranges(sweep, True, "enough")[0][0]
+    sweep = momentum_lesson.sweep(V, LOCAL_MINIMA_LR, V.default_start, 150)
+    need = momentum_lesson.regime_ranges(sweep, True, "enough")[0][0]
     assert "Why Nesterov stays behind here: it looks ahead." in text
     assert f"it needs momentum **{need:.2f}** or more" in text
-    spans = {r: ml.regime_ranges(sweep, False, r) for r in ("trapped", "enough", "too_much")}
+    spans = {
+        r: momentum_lesson.regime_ranges(sweep, False, r) for r in ("trapped", "enough", "too_much")
+    }
     lo, hi = spans["enough"][0]
     assert f"escapes for **{lo:.2f}–{hi:.2f}**" in text
     assert lo <= 0.9 <= hi
@@ -145,13 +147,17 @@ def test_default_ravine_statement(ravine_page):
     text = notice_text(ravine_page)
     gd, mom = run(R, lr=0.9, steps=100), run(R, 0.5, lr=0.9, steps=100)
     o_gd, o_mom = descent_facts.outcome(gd, R), descent_facts.outcome(mom, R)
-    assert o_mom.step < o_gd.step and ml.cross_turns(mom) < ml.cross_turns(gd)
+    assert o_mom.step < o_gd.step and momentum_lesson.cross_turns(
+        mom
+    ) < momentum_lesson.cross_turns(gd)
     assert (
-        f"**GD** zig-zagged: it turned back across the valley **{ml.cross_turns(gd)} times** "
+        "**GD** zig-zagged: it turned back across the valley "
+        f"**{momentum_lesson.cross_turns(gd)} times** "
         f"and reached the bottom after **{o_gd.step} steps**" in text
     )
     assert (
-        f"**momentum 0.5** damped it: {ml.cross_turns(mom)} turns across the valley and at "
+        f"**momentum 0.5** damped it: {momentum_lesson.cross_turns(mom)} turns across the valley "
+        "and at "
         f"the bottom after **{o_mom.step} steps**" in text
     )
 
@@ -208,11 +214,12 @@ def test_ravine_too_much_and_nesterov_diverges():
     assert o_mom.step > o_gd.step
     assert (
         f"**momentum 0.9** is **too much** here: it swings back and forth "
-        f"({ml.cross_turns(mom)} turns across) and needed **{o_mom.step} steps**, more than "
+        f"({momentum_lesson.cross_turns(mom)} turns across) "
+        f"and needed **{o_mom.step} steps**, more than "
         f"GD's {o_gd.step}" in text
     )
     limit = 2 * 1.9 / (2.8 * R.curvature(-7, 2))  # 2(1+mu)/((1+2mu) c), c = 2
-    assert ml.stability_limit("nesterov", 0.9, 2.0) == pytest.approx(limit)
+    assert momentum_lesson.stability_limit("nesterov", 0.9, 2.0) == pytest.approx(limit)
     assert f"**Nesterov 0.9** **diverged at step {nag.diverged_at}**: Nesterov applies" in text
     assert f"stable only below learning rate **{limit:.3g}**" in text
 
@@ -276,9 +283,9 @@ def test_players_hold_every_live_momentum(params, key, widget, surface, lr, step
     assert_clean(at)
     data = player_data(at, key)
     assert data["frames"] == steps + 1 and data["start"] == steps
-    index = ml.LIVE_MOMENTA.index(mu)
+    index = momentum_lesson.LIVE_MOMENTA.index(mu)
     assert data["live"] == {"widget": widget, "signal": f"{key}_run", "index": index}
-    assert at.select_slider(key=widget).options == [f"{m:g}" for m in ml.LIVE_MOMENTA]
+    assert at.select_slider(key=widget).options == [f"{m:g}" for m in momentum_lesson.LIVE_MOMENTA]
     specs = frame_charts(at, key)
     assert len(specs) == 4  # surface, readout, loss or |y|, the sweep's μ rule
     surface_chart, readout = charts(at)[0], charts(at)[1]
@@ -291,7 +298,7 @@ def test_players_hold_every_live_momentum(params, key, widget, surface, lr, step
     assert (mine["series"] == "GD").all()
     np.testing.assert_array_equal(mine["x"].to_numpy(), gd.xy[:, 0])
     for m in (0.0, 0.5, mu, 0.95):
-        i = ml.LIVE_MOMENTA.index(m)
+        i = momentum_lesson.LIVE_MOMENTA.index(m)
         for series, nag in (("momentum", False), ("Nesterov", True)):
             if nag and not nesterov:
                 assert not ((balls["series"] == series) & (balls["run"] == i)).any()
@@ -306,9 +313,9 @@ def test_players_hold_every_live_momentum(params, key, widget, surface, lr, step
             )
             assert np.isfinite(rows[["x", "y", "loss"]].to_numpy()).all()
         traj = run(surface, m, lr=lr, steps=steps)
-        scale = ml.arrow_scale(traj, surface.bounds)
+        scale = momentum_lesson.arrow_scale(traj, surface.bounds)
         row = numbers[(numbers["run"] == i) & (numbers["step"] == 7)].iloc[0]
-        carried, push = ml.forces(traj, 7, m, lr)
+        carried, push = momentum_lesson.forces(traj, 7, m, lr)
         assert row["mu"] == m and row["scale"] == scale
         assert row["f_mom"] == traj.loss[7] and row["f_gd"] == gd.loss[7]
         assert row["v"] == pytest.approx(np.hypot(*carried))
@@ -324,12 +331,12 @@ def test_players_hold_every_live_momentum(params, key, widget, surface, lr, step
 
 def test_a_momentum_off_the_grid_falls_back_with_a_notice():
     """Old links kept any μ in 0.00 .. 0.99; the slider now offers the live grid only."""
-    assert 0.42 not in ml.LIVE_MOMENTA
+    assert 0.42 not in momentum_lesson.LIVE_MOMENTA
     at = open_page(FILE, params={"mu": "0.42"})
     assert_clean(at)
     assert at.session_state["mu"] == 0.9
     assert "`mu=0.42`" in " ".join(i.value for i in at.info)
-    assert player_data(at, "mom")["live"]["index"] == ml.LIVE_MOMENTA.index(0.9)
+    assert player_data(at, "mom")["live"]["index"] == momentum_lesson.LIVE_MOMENTA.index(0.9)
 
 
 def test_too_few_steps_is_not_called_too_much():
@@ -337,7 +344,7 @@ def test_too_few_steps_is_not_called_too_much():
     assert_clean(at)
     text = notice_text(at)
     mom = run(V, 0.9, steps=5)
-    assert ml.regime(mom, V) == "moving"
+    assert momentum_lesson.regime(mom, V) == "moving"
     assert f"**GD** was still on its way after 5 steps (f = {g(run(V, steps=5).loss[-1])})" in text
     assert (
         f"**momentum 0.9** was still on its way after 5 steps (f = {g(mom.loss[-1])}): "
