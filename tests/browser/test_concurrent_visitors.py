@@ -23,6 +23,12 @@ PAIRS = {
 }
 
 
+def still(browser_context_args) -> dict:
+    """Contexts that prefer reduced motion: the player then starts paused, so the frame
+    readouts in the text do not depend on how far the autoplay got on a busy machine."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 def settle(page) -> None:
     wait_for_app(page, timeout=60_000)
     page.wait_for_selector(CHART, timeout=60_000)
@@ -39,7 +45,7 @@ def test_simultaneous_visitors_see_only_their_own_state(
     # cached for these links, so both visitors' runs compute at the same time
     with streamlit_server() as solo_url:
         for link in links:
-            context = browser.new_context(**browser_context_args)
+            context = browser.new_context(**still(browser_context_args))
             page = context.new_page()
             page.goto(f"{solo_url}/{link}")
             settle(page)
@@ -47,7 +53,7 @@ def test_simultaneous_visitors_see_only_their_own_state(
             context.close()
     assert alone[0] != alone[1], "the two links must show different pages"
 
-    contexts = [browser.new_context(**browser_context_args) for _ in links]
+    contexts = [browser.new_context(**still(browser_context_args)) for _ in links]
     pages = [context.new_page() for context in contexts]
     for page, link in zip(pages, links, strict=True):
         page.goto(f"{app_url}/{link}", wait_until="commit")  # both scripts start together

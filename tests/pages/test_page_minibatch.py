@@ -148,7 +148,7 @@ def test_rate_too_large_for_the_whole_data_set_in_korean():
         f"**배치 경사 하강법 (배치 100)**: 10번 갱신했는데 손실이 오히려 {g(f['full'].final_loss)}"
         in text
     )
-    assert f"**2 / {g(p.curvature(), 3)} = {g(p.critical_rate(), 3)}** 보다" in text
+    assert f"**2 / {g(p.curvature(), 3)} = {g(p.critical_rate(), 3)}**보다" in text
 
 
 def test_all_arrive_and_none_arrive():
