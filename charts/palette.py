@@ -16,14 +16,20 @@ ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"
 def series_encodings(series: Sequence[str], title: str):
     """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart."""
     domain = list(series)
+    # one legend for both: colour and shape of a field merge when their legends agree (a shape
+    # legend=None beside a colour legend makes Vega-Lite warn "Conflicting legend property")
+    legend = alt.Legend(orient="bottom", columns=min(len(domain), 4)) if domain else None
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]),
         title=title,
-        legend=alt.Legend(orient="bottom", columns=min(len(domain), 4)) if domain else None,
+        legend=legend,
     )
     shape = alt.Shape(
-        "series:N", scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]), legend=None
+        "series:N",
+        scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]),
+        title=title,
+        legend=legend,
     )
     return colour, shape
 
