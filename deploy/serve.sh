@@ -163,10 +163,11 @@ http {
 }
 EOF
 NGINX_ARGS=(-p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log")
-"$NGINX" -t -q "${NGINX_ARGS[@]}" || die "nginx rejected the config ($RUN_DIR/nginx.conf)"
+# nginx reads its own NGINX variable (sockets inherited on a binary upgrade): not ours
+env -u NGINX "$NGINX" -t -q "${NGINX_ARGS[@]}" || die "nginx rejected the config ($RUN_DIR/nginx.conf)"
 
 for ((i = 1; i <= REPLICAS; i++)); do start_replica "$i"; done
-"$NGINX" "${NGINX_ARGS[@]}" -g "daemon off;" &
+env -u NGINX "$NGINX" "${NGINX_ARGS[@]}" -g "daemon off;" &
 NGINX_PID=$!
 say "nginx: pid $NGINX_PID, http://127.0.0.1:$PORT/ (log $LOG_DIR/nginx-error.log)"
 

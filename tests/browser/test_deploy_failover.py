@@ -72,26 +72,16 @@ def test_a_lesson_survives_its_replica_dying(browser, browser_context_args):
         other_before = open_settled(other, f"{served.base}/{OTHER_LINK}")
         assert replica_of(bystander) == survivor
 
-        os.kill(served.pids[int(victim.rsplit("_", 1)[1])], signal.SIGKILL)
-
-        # the page reconnects, to the surviving replica, and still shows its view
-        for _ in range(150):
-            if sockets.closed >= 1 and sockets.opened >= 2:
-                break
-            page.wait_for_timeout(200)
-        assert sockets.closed >= 1 and sockets.opened >= 2, "the page never reconnected"
-        page.wait_for_selector(CONNECTION_STATUS, state="detached", timeout=30_000)
-        wait_for_app(page, timeout=30_000)
-        assert replica_of(visitor) == survivor  # the cookie followed the session
-        assert page.url == f"{served.base}/{DEEP_LINK}"
-        assert page.locator(EXCEPTION).count() == 0
-        assert page.locator(DIALOG).count() == 0
-        assert main_text(page) == before
-
-        # the replica it talks to now builds the same view from the URL alone
-        errors.clear()
-        assert open_settled(page, page.url) == before
-        assert errors == []
+        # serve.sh starts a dead replica again within a second, and a page that reconnects
+        # after that may find its replica back: hold the supervisor while the page
+        # reconnects, so this checks the replica staying dead (tests/test_deploy.py checks
+        # the restart)
+        os.kill(served.proc.pid, signal.SIGSTOP)
+        try:
+            os.kill(served.pids[int(victim.rsplit("_", 1)[1])], signal.SIGKILL)
+            reconnect(page, sockets, survivor, before, errors)
+        finally:
+            os.kill(served.proc.pid, signal.SIGCONT)
 
         # the other replica's visitor noticed nothing
         assert other_sockets.opened == 1 and other_sockets.closed == 0
@@ -99,3 +89,27 @@ def test_a_lesson_survives_its_replica_dying(browser, browser_context_args):
         assert main_text(other) == other_before
         visitor.close()
         bystander.close()
+
+
+def reconnect(page, sockets: Sockets, survivor: str, before: str, errors: list) -> None:
+    """The page whose replica was just killed reconnects to ``survivor``, still at its URL,
+    and shows ``before``."""
+    url = page.url
+    # the page reconnects, to the surviving replica, and still shows its view
+    for _ in range(150):
+        if sockets.closed >= 1 and sockets.opened >= 2:
+            break
+        page.wait_for_timeout(200)
+    assert sockets.closed >= 1 and sockets.opened >= 2, "the page never reconnected"
+    page.wait_for_selector(CONNECTION_STATUS, state="detached", timeout=30_000)
+    wait_for_app(page, timeout=30_000)
+    assert replica_of(page.context) == survivor  # the cookie followed the session
+    assert page.url == url
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator(DIALOG).count() == 0
+    assert main_text(page) == before
+
+    # the replica it talks to now builds the same view from the URL alone
+    errors.clear()
+    assert open_settled(page, page.url) == before
+    assert errors == []
