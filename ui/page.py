@@ -15,6 +15,8 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.elements.widgets.button import ButtonMixin
 
+from charts import numbers
+from lessons.notices import Notice, Number
 from ui.lessons import GROUPS, available
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
@@ -182,9 +184,26 @@ def setup(key: str) -> Page:
     return page
 
 
+def words(t: Translator, item: Notice | str) -> str:
+    """A lesson's ``Notice`` in ``t``'s language: its template with every ``Number`` written
+    for learners (``charts.numbers.plain``) and every nested ``Notice`` put into words
+    first. Plain text passes through."""
+    if isinstance(item, str):
+        return item
+    values = {}
+    for name, value in item.values.items():
+        if isinstance(value, Number):
+            value = numbers.plain(value.value, value.digits)
+        elif isinstance(value, Notice):
+            value = words(t, value)
+        values[name] = value
+    return t(item.key, **values)
+
+
 def notice_box(page: Page, lines) -> None:
-    """The bordered "what to notice" box: a title and one paragraph per line."""
+    """The bordered "what to notice" box: a title and one paragraph per line (a lesson's
+    ``Notice`` or text)."""
     with st.container(border=True):
         st.markdown(f"**{page.t('common.notice_title')}**")
         for line in lines:
-            st.markdown(line)
+            st.markdown(words(page.t, line))

@@ -1,0 +1,43 @@
+"""What a lesson says about a run, before it is put into words.
+
+A lesson's "what to notice" is a list of ``Notice``: a catalog key (``ui/text/<lang>/``) and
+the values its template needs, read off the run. The words, and the way a number is written
+for learners, are the page's business (``ui.page.notice_box``), so the facts are unit-tested
+here without Streamlit: ``notice("lr.rate_diverged", lr=Number(1.1), step=7)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number to be written for learners with ``digits`` significant digits
+    (``charts.numbers.plain``: ``2.29 × 10⁻¹¹``, ``0.0651``, ``61``)."""
+
+    value: float
+    digits: int = 4
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One paragraph of a notice box: the catalog ``key`` and its template's ``values``
+    (``Number``, int, str, or a ``Notice`` whose text fills the placeholder)."""
+
+    key: str
+    values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def __getitem__(self, name: str):
+        return self.values[name]
+
+
+def notice(key: str, **values) -> Notice:
+    """``Notice(key, values)``: ``notice("gd.notice_diverged", step=6)``."""
+    return Notice(key, MappingProxyType(values))
+
+
+def keys(notices: list[Notice]) -> list[str]:
+    """The catalog keys of ``notices``, in order (what a test usually checks first)."""
+    return [n.key for n in notices]
