@@ -32,9 +32,10 @@ def number_list(values: Sequence[float], empty_key: str = "lr.no_rates") -> Noti
 
 
 def rate_notices(runs: Mapping[float, Trajectory], surface: Surface) -> list[Notice]:
-    """One notice per learning rate, smallest first (``runs`` maps a rate to its run): diverged at a step;
-    reached a minimum after ``step`` steps, straight or zig-zagging (``zigzagged``); or still
-    moving, with the share of the way down (``descent_facts.progress``) in percent."""
+    """One notice per learning rate, smallest first (``runs`` maps a rate to its run):
+    diverged at a step; reached a minimum after ``step`` steps, straight or zig-zagging
+    (``zigzagged``); or still moving, with the share of the way down
+    (``descent_facts.progress``) in percent."""
     said = []
     for lr in sorted(runs):
         out = descent_facts.outcome(runs[lr], surface)
