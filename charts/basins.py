@@ -10,9 +10,12 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
-from charts import palette, surface_charts
-from lessons.basins import TINT, colour_of, destination_codes, nearest_start
+from charts import descent_frames, palette, surface_charts
+from lessons.basins import colour_of, destination_codes, nearest_start
 from sim.surfaces import Surface
+
+TINT = 0.3  # share of the destination colour in a map pixel (the rest is white): pale, so the
+# balls (full colour, dark outline) stand out on their own basin
 
 
 def basin_url(
@@ -136,3 +139,40 @@ def share_chart(
         .transform_calculate(d_order="indexof(" + str([str(c) for c in codes]) + ", datum.d)")
         .properties(height=36 * max(len(order), 1) + 40)
     )
+
+
+def probe_rows(probe: descent_frames.Track, counts: pd.DataFrame) -> pd.DataFrame:
+    """The learner's ball at every step (``ball_rows`` with ``gone``), with ``settled``: how
+    many of the crowd had arrived in a minimum for good by then (``settled_counts``)."""
+    balls = descent_frames.mark_gone(descent_frames.ball_rows([probe]), [probe])
+    arrived = counts[counts["d"] >= 0].groupby("step")["count"].sum()
+    return balls.assign(settled=arrived.reindex(balls["step"]).to_numpy())
+
+
+def readout(rows: pd.DataFrame, frames, caption: str, probe: str, probe_gone: str, n: int):
+    """Two lines that follow the frame: ``caption`` (``{step}``, ``{settled}`` of ``{n}``
+    balls arrived) and the learner's ball (``probe``: ``{x}, {y}, {f}``; ``probe_gone`` once
+    it diverged)."""
+    where = {
+        "x": descent_frames.number("x", 3),
+        "y": descent_frames.number("y", 3),
+        "f": descent_frames.number("loss"),
+    }
+    head = descent_frames.text_expr(
+        caption, {"step": "datum.step", "settled": "datum.settled", "n": str(n)}
+    )
+    mine = descent_frames.text_expr(probe, where)
+    gone = descent_frames.text_expr(probe_gone, where)
+    text = f"{head} + '\\n' + (datum.gone ? ({gone}) : ({mine}))"
+    return descent_frames.readout(rows, frames, text)
+
+
+def share_rows(compare: dict[str, dict], names: dict[str, str]) -> pd.DataFrame:
+    """Rows ``optimizer, d, share`` for ``share_chart``: ``compare`` maps an optimizer to
+    the ``descent_facts.shares`` of its run, ``names`` to its name on the chart."""
+    rows = [
+        {"optimizer": names[optimizer], "d": code, "share": count / max(shares["n"], 1)}
+        for optimizer, shares in compare.items()
+        for code, count in shares["counts"].items()
+    ]
+    return pd.DataFrame(rows)

@@ -1,10 +1,10 @@
-"""The basins-of-attraction map of the local-minima lesson (A3): pure builders, no Streamlit.
+"""The local-minima lesson (A3): many starts run at once, and what it notices about them.
 
 Many starts run at once (``descent.run`` with an ``(n, 2)`` start array); each start gets a
 destination code (``descent_facts.destinations``: a minimum's index, -1 none, -2 diverged). The
-map colours every pixel by the destination of its nearest start (for a grid of starts: its
-cell) in a pale tint, with the surface's contour lines on top, as one small picture. The balls
-are one ``mark_point`` layer of rows ``x, y, d`` (the page sends every frame's rows once).
+map (``charts.basins``) colours every pixel by the destination of its nearest start
+(``nearest_start``; for a grid of starts: its cell). The notices compare the shares of the
+destinations across ``OPTIMIZERS`` and follow the learner's own ball. Pure: no Streamlit.
 """
 
 from __future__ import annotations
@@ -12,15 +12,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lessons import descent_facts
 from lessons.descent_facts import DIVERGED, NONE
+from lessons.notices import Notice, Number, notice
+from sim.descent import Trajectory
 from sim.surfaces import Surface
+
+OPTIMIZERS = ("sgd", "momentum", "adam")  # the update rules compared from the same starts
+SHARE_KINDS = ("global", "local", "none", "diverged")  # the shares a sentence cites
 
 NONE_COLOUR = "#999999"
 DIVERGED_COLOUR = "#000000"
 # minima colours: Okabe-Ito from blue on (vermillion is kept for "momentum"-like accents)
 MINIMA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-TINT = 0.3  # share of the destination colour in a map pixel (the rest is white): pale, so the
-# balls (full colour, dark outline) stand out on their own basin
 
 
 def destination_codes(surface: Surface) -> list[int]:
@@ -67,3 +71,87 @@ def paths_table(
     extra = own.to_frame().assign(start=-1)
     extra.insert(1, "destination", labels[int(own_code)])
     return pd.concat([frame, extra[frame.columns]], ignore_index=True)
+
+
+def destination_labels(surface: Surface) -> dict[int, Notice]:
+    """The name of every destination code: each minimum by its kind and place (rounded to
+    two decimals), then no minimum (``NONE``) and diverged (``DIVERGED``)."""
+    labels = {}
+    for i, m in enumerate(surface.minima):
+        x, y = (f"{round(v, 2) + 0.0:g}" for v in (m.x, m.y))  # + 0.0: no "-0"
+        labels[i] = notice(f"basins.dest_{m.kind}", x=x, y=y)
+    labels[NONE] = notice("basins.dest_none")
+    labels[DIVERGED] = notice("basins.dest_diverged")
+    return labels
+
+
+def destination_of(run: Trajectory, surface: Surface) -> int:
+    """The destination code of a single-start run (as ``descent_facts.destinations`` gives
+    for many): the minimum it settled in, ``NONE`` while moving, or ``DIVERGED``."""
+    out = descent_facts.outcome(run, surface)
+    return {"reached": out.minimum, "moving": NONE}.get(out.kind, DIVERGED)
+
+
+def optimizer_name(optimizer: str) -> Notice:
+    return notice(f"basins.opt_{optimizer}")
+
+
+def shares_notice(mine: dict, optimizer: str, lr: float, surface: Surface) -> Notice:
+    """The shares (``descent_facts.shares``) of one optimizer's starts in percent: global,
+    local, none and diverged; where every minimum is equally deep, all are global."""
+    has_local = any(m.kind == "local" for m in surface.minima)
+    return notice(
+        "basins.notice_shares" if has_local else "basins.notice_shares_all_global",
+        n=mine["n"],
+        opt=optimizer_name(optimizer),
+        lr=Number(lr),
+        minima=len(surface.minima),
+        **{kind: Number(100 * mine[kind], 3) for kind in SHARE_KINDS},
+    )
+
+
+def minimum_notices(mine: dict, surface: Surface) -> list[Notice]:
+    """How many balls ended in each minimum, one notice per minimum."""
+    labels = destination_labels(surface)
+    return [
+        notice("basins.notice_per_minimum", label=labels[i], count=mine["counts"][i])
+        for i in range(len(surface.minima))
+    ]
+
+
+def compare_notice(compare: dict[str, dict], lr: float) -> Notice:
+    """The global share in percent of each of ``OPTIMIZERS`` (``compare`` maps an optimizer
+    to the ``descent_facts.shares`` of its run from the same starts)."""
+    percent = {o: Number(100 * compare[o]["global"], 3) for o in OPTIMIZERS}
+    return notice(
+        "basins.notice_compare",
+        gd=percent["sgd"],
+        momentum=percent["momentum"],
+        adam=percent["adam"],
+        lr=Number(lr),
+    )
+
+
+def probe_notice(probe: Trajectory, surface: Surface, optimizer: str) -> Notice:
+    """Where the learner's own ball (one run from ``probe.xy[0]``) went: the minimum it
+    settled in and the step, the step it diverged at, or still moving at the last step."""
+    out = descent_facts.outcome(probe, surface)
+    x0, y0 = (float(v) for v in probe.xy[0])
+    where = dict(x=Number(x0, 3), y=Number(y0, 3), opt=optimizer_name(optimizer))
+    if out.kind == "diverged":
+        return notice("basins.probe_diverged", step=out.step, **where)
+    if out.kind == "reached":
+        dest = destination_labels(surface)[out.minimum]
+        return notice("basins.probe_reached", dest=dest, steps=out.step, **where)
+    return notice("basins.probe_moving", steps=probe.steps, **where)
+
+
+def stray_notices(mine: dict, steps: int) -> list[Notice]:
+    """The balls that reached no minimum within ``steps``, and those that diverged (each
+    only when there are any)."""
+    said = []
+    if mine["counts"][NONE] > 0:
+        said.append(notice("basins.notice_none", count=mine["counts"][NONE], steps=steps))
+    if mine["counts"][DIVERGED] > 0:
+        said.append(notice("basins.notice_diverged", count=mine["counts"][DIVERGED]))
+    return said

@@ -4,6 +4,7 @@ Every function here takes a ``Trajectory`` (and its surface) and returns plain n
 a page can fill them into a catalog template and a test can recompute them from ``sim``
 alone. Nothing here imports streamlit; no random state.
 
+- naming a minimum: ``minimum_kind``, ``minimum_name`` (a ``Notice``);
 - learning rate (A2): ``outcome`` (diverged / reached / still moving), ``reversals`` (how
   often a step turned back: the zig-zag), ``progress``, ``critical_rate`` and
   ``rate_regime`` (below ``1/curvature`` smooth, below ``2/curvature`` zig-zag, above: diverges);
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lessons.notices import Notice, notice
 from sim import caps, descent
 from sim.descent import Trajectory
 from sim.surfaces import Surface
@@ -100,6 +102,13 @@ def minimum_kind(surface: Surface, index: int) -> tuple[str, int]:
     if not deepest[index]:
         return "local", n
     return ("global" if n == 1 else "shared"), n
+
+
+def minimum_name(surface: Surface, index: int) -> Notice:
+    """How a sentence names ``surface.minima[index]``: the global minimum, a local one, or
+    one of ``n`` equally deep ones (``minimum_kind``)."""
+    kind, deepest = minimum_kind(surface, index)
+    return notice(f"common.minimum_{kind}", n=deepest)
 
 
 # --- learning rate ----------------------------------------------------------------------

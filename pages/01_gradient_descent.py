@@ -4,11 +4,10 @@ import numpy as np
 import streamlit as st
 
 from charts import descent_frames
-from lessons import descent_facts
-from sim import descent
+from lessons import gradient_descent
 from ui import descent_view
 from ui.chart_view import plot
-from ui.page import setup
+from ui.page import notice_box, setup
 from ui.player import live_options, player
 
 page = setup("gd")
@@ -91,43 +90,7 @@ with chart_column:
 st.markdown(t("gd.intro"))
 st.markdown(t("gd.analogy"))
 
-# What to notice: read off the run.
-reached = descent.steps_to_reach(run, surface)
-with st.container(border=True):
-    st.markdown(f"**{t('common.notice_title')}**")
-    if run.diverged_at is not None:
-        st.markdown(
-            t(
-                "gd.notice_diverged",
-                lr=descent_view.fmt(lr),
-                step=run.diverged_at,
-                critical=descent_view.fmt(2 / surface.curvature(x0, y0), 3),
-            )
-        )
-    elif reached >= 0:
-        where = int(descent.basins(run, surface))
-        m = surface.minima[where]
-        kind, deepest = descent_facts.minimum_kind(surface, where)
-        st.markdown(
-            t(
-                "gd.notice_reached",
-                steps=int(reached),
-                minimum=t(f"common.minimum_{kind}", n=deepest),
-                x=descent_view.fmt(m.x, 3),
-                y=descent_view.fmt(m.y, 3),
-                f=descent_view.fmt(run.loss[int(reached)]),  # the value at the step it cites
-            )
-        )
-    else:
-        g = float(np.hypot(*run.grad[-1]))
-        st.markdown(
-            t(
-                "gd.notice_moving",
-                steps=run.steps,
-                f=descent_view.fmt(run.loss[-1]),
-                norm=descent_view.fmt(g, 3),
-            )
-        )
+notice_box(page, gradient_descent.notices(run, surface, lr))
 
 descent_view.download_runs(page, {label: run}, f"gradient_descent_{surface.name}.csv")
 page.finish()

@@ -1,5 +1,6 @@
-"""lessons.basins and the many-start facts of lessons.descent_facts: grids, nearest-start raster,
-destination codes, shares."""
+"""lessons.basins and the many-start facts of lessons.descent_facts: grids, seeded clouds,
+nearest-start raster, destination codes, shares; the map picture and the bounded ball table
+of charts.basins / descent_frames."""
 
 import base64
 import io
@@ -8,11 +9,13 @@ import numpy as np
 from PIL import Image
 
 from charts import basins as basin_charts
+from charts import descent_frames
 from charts.palette import hex_rgb
 from lessons import basins, descent_facts
 from sim import caps, descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
+from ui import descent_view
 
 
 def test_start_grid_is_cell_centres_and_capped():
@@ -53,7 +56,7 @@ def test_basin_png_colours_pixels_by_destination():
     img = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
     assert img.size == (100, 80)
     left, right = np.array(img.getpixel((2, 2))), np.array(img.getpixel((97, 2)))
-    tint = lambda c: 255 * (1 - basins.TINT) + hex_rgb(c) * basins.TINT  # noqa: E731
+    tint = lambda c: 255 * (1 - basin_charts.TINT) + hex_rgb(c) * basin_charts.TINT  # noqa: E731
     assert np.allclose(left, tint(basins.colour_of(1)), atol=1)
     assert np.allclose(right, tint(basins.colour_of(0)), atol=1)
 
@@ -71,3 +74,20 @@ def test_paths_table_labels_every_row_and_appends_the_own_ball():
     assert set(table[table["start"] == 1]["destination"]) == {"shallow"}
     mine = table[table["start"] == -1]
     assert set(mine["destination"]) == {"deep"} and np.allclose(mine[["x", "y"]], own.xy)
+
+
+def test_cloud_layout_is_seeded():
+    a = descent_facts.start_cloud(((0, 1), (0, 1)), 50, 3)
+    assert np.array_equal(a, descent_facts.start_cloud(((0, 1), (0, 1)), 50, 3))
+    assert not np.array_equal(a, descent_facts.start_cloud(((0, 1), (0, 1)), 50, 4))
+
+
+def test_most_balls_longest_run_stay_bounded():
+    """400 balls with momentum over 500 steps: the data sent with the charts."""
+    s = get_surface("himmelblau")
+    starts = descent_facts.start_grid(s.bounds, 20)
+    traj = descent.run(s, make_optimizer("momentum", learning_rate=0.01), starts, 500)
+    div = np.asarray(traj.diverged_at)
+    last = np.where(div < 0, traj.steps, div - 1)
+    held = descent_frames.held_balls(traj.xy, last, s.bounds, descent_view.chart_size(s))
+    assert len(held) < 0.2 * 400 * 501  # measured 29.8k rows: 15% of every ball x step

@@ -1,4 +1,6 @@
-"""AppTest: the home page and the gradient-descent lesson (the foundation's pages)."""
+"""AppTest: the home page and the gradient-descent lesson (the foundation's pages). Every
+branch of the lesson's notice is unit-tested in tests/lessons/test_gradient_descent.py; the
+renders, hostile URL values and widget extremes in test_all_pages."""
 
 import numpy as np
 import pytest
@@ -7,17 +9,18 @@ from apptest_utils import (
     chart_datasets,
     charts,
     frame_charts,
-    notice_text,
     open_page,
     player_data,
 )
 
+from lessons import gradient_descent
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 from ui import descent_view
 from ui.lessons import available
-from ui.text import translate
+from ui.page import words
+from ui.text import Translator, translate
 
 GD = "pages/01_gradient_descent.py"
 
@@ -39,51 +42,30 @@ def test_home_locale_and_bad_language():
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_gd_renders(lang):
-    at = open_page(GD, lang=lang)
+def shown_markdown(at) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize(
+    ("lang", "params"),
+    [
+        ("en", {"surface": "bowl", "lr": "0.1", "steps": "60"}),  # settles
+        ("ko", {"surface": "bowl", "lr": "1.5", "steps": "100"}),  # diverges
+    ],
+)
+def test_gd_shows_the_lessons_notices(lang, params):
+    """The page's notice is exactly the lesson's (``lessons.gradient_descent``, whose every
+    branch is unit-tested) for the run it drew, in the visitor's language; a diverged run
+    sends no NaN to a chart."""
+    at = open_page(GD, lang=lang, params=params)
     assert_clean(at)
-    assert len(charts(at)) >= 2
-    assert at.title[0].value == translate(lang, "gd.title")
-
-
-def test_gd_statement_converged():
-    at = open_page(GD, params={"surface": "bowl", "lr": "0.1", "steps": "60"})
-    s = get_surface("bowl")
-    run = descent.run(s, make_optimizer("sgd", learning_rate=0.1), s.default_start, 60)
-    steps = int(descent.steps_to_reach(run, s))
-    text = notice_text(at)
-    # the value it cites is the one at the step it cites (step 14), not the last step's
-    assert f"after **{steps} steps**, where f = {descent_view.fmt(run.loss[steps])}" in text
-    assert "**the global minimum** at (0, 0)" in text
-
-
-def test_gd_statement_diverged():
-    at = open_page(GD, params={"surface": "bowl", "lr": "1.5", "steps": "100"})
-    s = get_surface("bowl")
-    run = descent.run(s, make_optimizer("sgd", learning_rate=1.5), s.default_start, 100)
-    text = notice_text(at)
-    assert f"diverged at step {run.diverged_at}" in text
-    assert "2 / curvature ≈ 1" in text  # bowl: curvature 2 everywhere
+    s = get_surface(params["surface"])
+    lr, steps = float(params["lr"]), int(params["steps"])
+    run = descent.run(s, make_optimizer("sgd", learning_rate=lr), s.default_start, steps)
+    said = gradient_descent.notices(run, s, lr)
+    assert said and all(words(Translator(lang), n) in shown_markdown(at) for n in said)
     for chart in charts(at):  # no NaN reaches a chart
         assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
-
-
-def test_gd_statement_still_moving():
-    at = open_page(GD, params={"surface": "rosenbrock", "lr": "0.001", "steps": "20"})
-    assert "still on its way" in notice_text(at)
-
-
-def test_gd_bad_url_values_fall_back_with_notice():
-    at = open_page(
-        GD, params={"lr": "abc", "steps": "-5", "surface": "x" * 500, "x0": "1e308", "unknown": "1"}
-    )
-    assert_clean(at)
-    infos = " ".join(i.value for i in at.info)
-    assert "lr=abc" in infos and "steps=-5" in infos and "x0=1e308" in infos
-    assert at.select_slider(key="lr").value == 0.1
-    assert at.slider(key="steps").value == 60
-    assert at.selectbox(key="surface").value == "bowl"
 
 
 def test_gd_player_and_frames_follow_the_run():

@@ -1,7 +1,8 @@
-"""The learning-rate lesson (A2): renders in both languages, every statement branch matches
-runs computed with sim directly, bad URL values fall back; the player gets the run's frames
-and every chart that follows it holds the engine's numbers at each step, rate 1's series
-for every option of its slider (live scrubbing)."""
+"""The learning-rate lesson (A2) as rendered: its notice box is the lesson's notices (every
+branch unit-tested in tests/lessons/test_learning_rate.py), a rate chosen twice is drawn
+once; the player gets the run's frames and every chart that follows it holds the engine's
+numbers at each step, rate 1's series for every option of its slider (live scrubbing).
+Renders, hostile URL values and widget extremes: test_all_pages."""
 
 import json
 
@@ -17,11 +18,13 @@ from apptest_utils import (
     player_data,
 )
 
-from lessons import descent_facts
+from lessons import learning_rate
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 from ui import descent_view
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/02_learning_rate.py"
 
@@ -33,83 +36,30 @@ def run(surface, lr, start=None, steps=50):
     return descent.run(s, make_optimizer("sgd", learning_rate=lr), start, steps)
 
 
-def test_default_statement_matches_runs():
-    """Ravine, rates 0.02 / 0.5 / 0.9 / 1.1, 100 steps: crawls, straight, zig-zag, diverges."""
-    at = open_page(FILE)
-    text = notice_text(at)
-    s = get_surface("ravine")
-    slow = descent_facts.outcome(run("ravine", 0.02, steps=100), s)
-    good = descent_facts.outcome(run("ravine", 0.5, steps=100), s)
-    zig = descent_facts.outcome(run("ravine", 0.9, steps=100), s)
-    bad = run("ravine", 1.1, steps=100)
-    assert slow.kind == "moving" and good.kind == "reached" and zig.kind == "reached"
-    assert f"**lr 0.02** is still crawling after 100 steps: only {100 * slow.progress:.3g}%" in text
-    assert good.reversals == 0
-    assert f"**lr 0.5** reached the global minimum after **{good.step} steps**, sliding" in text
-    assert f"after **{zig.step} steps**, but zig-zagging: {zig.reversals} of its steps" in text
-    assert bad.diverged_at is not None
-    assert f"**lr 1.1** diverged at step {bad.diverged_at}: each step overshot farther" in text
-    # the ravine's steep direction has curvature 2 everywhere: critical rate 1
-    assert (
-        "curvature 2, so plain gradient descent is stable only below **2 / curvature = 1**" in text
-    )
-    assert "Below 1: 0.02, 0.5, 0.9. At or above (diverge): 1.1." in text
-    # in the long valley the largest stable rate arrives first, zig-zag and all
-    assert zig.step < good.step
-    assert f"Fastest to the bottom: **lr 0.9**, in {zig.step} steps, the largest rate" in text
+FIVE_ON_THE_BOWL = {"surface": "bowl", "n": "5", "lr5": "2.0", "steps": "50"}
 
 
-def test_bowl_and_five_rates_from_url():
-    params = {"surface": "bowl", "n": "5", "lr1": "0.01", "lr5": "2.0", "steps": "50"}
-    at = open_page(FILE, params=params)
+@pytest.mark.parametrize(
+    ("lang", "params", "rates", "steps"),
+    [
+        ("en", {}, (0.02, 0.5, 0.9, 1.1), 100),
+        ("ko", FIVE_ON_THE_BOWL, (0.02, 0.5, 0.9, 1.1, 2.0), 50),
+    ],
+)
+def test_shows_the_lessons_notices(lang, params, rates, steps):
+    """The notice box is exactly the lesson's notices (``lessons.learning_rate``, whose every
+    branch is unit-tested) for the runs the page drew: one list item per rate, then the
+    verdicts, in the visitor's language."""
+    at = open_page(FILE, lang=lang, params=params)
     assert_clean(at)
-    text = notice_text(at)
-    s = get_surface("bowl")
-    assert descent_facts.critical_rate(s, *s.default_start) == pytest.approx(1.0)
-    assert "At or above (diverge): 1.1, 2." in text
-    r2 = run("bowl", 2.0)
-    assert f"**lr 2** diverged at step {r2.diverged_at}" in text
-    crawl = descent_facts.outcome(run("bowl", 0.01), s)
-    assert f"only {100 * crawl.progress:.3g}% of the way down" in text
-    assert "Below 1: 0.01, 0.5, 0.9." in text
-    # on the round bowl 0.5 = 1 / curvature lands on the bottom at once; 0.9 zig-zags
-    arrived = {lr: descent_facts.outcome(run("bowl", lr), s) for lr in (0.01, 0.5, 0.9)}
-    assert arrived[0.5].step < arrived[0.9].step
-    assert f"Fastest to the bottom: **lr 0.5**, in {arrived[0.5].step} steps. A larger" in text
-
-
-def test_no_rate_arrives_in_few_steps():
-    at = open_page(FILE, params={"steps": "5"})
-    assert_clean(at)
-    assert "None of these rates reached a minimum within 5 steps" in notice_text(at)
-
-
-def test_non_quadratic_critical_rate_is_local():
-    at = open_page(FILE, params={"surface": "local_minima"})
-    assert_clean(at)
-    s = get_surface("local_minima")
-    crit = descent_facts.critical_rate(s, *s.default_start)
-    glob = s.minima[0]
-    at_min = descent_facts.critical_rate(s, glob.x, glob.y)
-    text = notice_text(at)
-    assert f"**2 / curvature = {crit:.3g}** there" in text
-    assert f"global minimum it is {at_min:.3g}" in text
-
-
-def test_downward_curvature_has_no_critical_rate():
-    s = get_surface("himmelblau")
-    assert s.curvature(*s.default_start) < 0  # the start sits by Himmelblau's central peak
-    assert descent_facts.critical_rate(s, *s.default_start) is None
-    at = open_page(FILE, params={"surface": "himmelblau"})
-    assert_clean(at)
-    assert f"curves downward (curvature {s.curvature(*s.default_start):.3g})" in notice_text(at)
-
-
-def test_rosenbrock_critical_rate_at_a_clicked_start():
-    at = open_page(FILE, params={"surface": "rosenbrock", "x0": "0.0", "y0": "2.0"})
-    assert_clean(at)
-    c = get_surface("rosenbrock").curvature(0.0, 2.0)
-    assert f"**2 / curvature = {2 / c:.3g}** there" in notice_text(at)
+    s = get_surface(params.get("surface", "ravine"))
+    runs = {lr: run(s.name, lr, steps=steps) for lr in rates}
+    t = Translator(lang)
+    shown = [m.value for m in at.markdown]
+    per_rate = "\n".join(f"- {words(t, n)}" for n in learning_rate.rate_notices(runs, s))
+    assert per_rate in shown
+    verdicts = learning_rate.verdict_notices(runs, s)
+    assert len(verdicts) == 2 and all(words(t, n) in shown for n in verdicts)
 
 
 def test_duplicate_rates_are_drawn_once_with_a_notice():
@@ -207,21 +157,6 @@ def test_korean_readout_and_player():
     # the readout's Vega expressions hold the Korean templates as JSON string literals
     expressions = " ".join(calculations(frame_charts(at, "fan")))
     assert json.dumps("학습률 ")[1:-1] in expressions and json.dumps("발산")[1:-1] in expressions
-
-
-def test_bad_url_values_fall_back_with_notice():
-    """(All pages' hostile values are swept by test_all_pages; here: several at once.)"""
-    params, defaults = (
-        {"lr1": "abc", "steps": "-5", "n": "x" * 300, "surface": "nope", "log": "maybe"},
-        {"lr1": 0.02, "steps": 100, "n": 4, "surface": "ravine", "log": True},
-    )
-    at = open_page(FILE, params=params)
-    assert_clean(at)
-    assert charts(at)
-    for key, default in defaults.items():
-        assert at.session_state[key] == default, key
-    notices = " ".join(i.value for i in at.info)
-    assert "cannot use" in notices and ("abc" in notices or "1e308" in notices)
 
 
 def test_data_sent_once_stays_bounded():

@@ -1,10 +1,9 @@
-"""The saddle-point lesson (A4): renders in both languages, the stall statements match runs
-computed with sim directly (stalled and left, stuck on the ridge, fast, brushed, diverged),
-bad URL values fall back; the player's frames and every chart that follows it hold the
-engine's numbers at each step; unit tests of the stall measure."""
+"""The saddle-point lesson (A4) as rendered: its notice box is the lesson's notices for the
+runs it drew (every branch unit-tested in tests/lessons/test_saddle.py); the player's frames
+and every chart that follows it hold the engine's numbers at each step; a click snaps the
+start to an offset. Renders, hostile URL values and widget extremes: test_all_pages."""
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -13,15 +12,16 @@ from apptest_utils import (
     chart_datasets,
     charts,
     frame_charts,
-    notice_text,
     open_page,
     player_data,
 )
 
-from lessons import descent_facts
+from lessons import saddle
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/04_saddle_points.py"
 S = get_surface("saddle")
@@ -36,110 +36,24 @@ def runs(y0=1e-6, lr=0.1, steps=200, noise=0.1, seed=0, mu=0.9, x0=-2.8):
     return gd, noisy, mom
 
 
-def test_default_statement_matches_runs():
-    gd, noisy, mom = runs()
-    text = notice_text(at := open_page(FILE))
+@pytest.mark.parametrize(
+    ("lang", "params", "y0", "dims"),
+    [("en", {}, 1e-6, 1000), ("ko", {"y0": "0.0", "dims": "1000000"}, 0.0, 1_000_000)],
+)
+def test_shows_the_lessons_notices(lang, params, y0, dims):
+    """The notice box is exactly the lesson's notices (``lessons.saddle``, every branch
+    unit-tested in tests/lessons/test_saddle.py) for the three runs the page drew, and the
+    odds of a minimum among ``dims`` weights, in the visitor's language."""
+    at = open_page(FILE, lang=lang, params=params)
     assert_clean(at)
-    st = descent_facts.saddle_stall(gd, S)
-    reach = descent_facts.outcome(gd, S).step
-    assert st.slow_steps > 30  # GD crawls past the saddle
-    assert (
-        f"**GD** spent **{st.slow_steps} steps** crawling past the saddle with |∇f| < 0.05 "
-        f"(slowest {st.min_gradient:.2g}); it left after step {st.last + 1} and settled in a "
-        f"minimum after {reach} steps" in text
-    )
-    sn = descent_facts.saddle_stall(noisy, S)
-    assert sn.slow_steps == 0
-    assert (
-        f"**GD + noise 0.1** never slowed below |∇f| = 0.05 near the saddle and settled in a "
-        f"minimum after **{descent_facts.outcome(noisy, S).step} steps**" in text
-    )
-    sm = descent_facts.saddle_stall(mom, S)
-    assert 0 < sm.slow_steps <= 3
-    assert f"**momentum 0.9** only brushed the saddle (|∇f| < 0.05 for just {sm.slow_steps}" in text
-    n_reach, m_reach = descent_facts.outcome(noisy, S).step, descent_facts.outcome(mom, S).step
-    assert n_reach < reach and m_reach < reach
-    assert (
-        f"Plain GD needed **{reach} steps** to settle; with gradient noise it took "
-        f"**{n_reach}**, with momentum **{m_reach}**." in text
-    )
-
-
-def test_exactly_on_the_ridge_gd_stays():
-    gd, _, mom = runs(y0=0.0)
-    at = open_page(FILE, params={"y0": "0.0"})
-    assert_clean(at)
-    text = notice_text(at)
-    st = descent_facts.saddle_stall(gd, S)
-    assert descent_facts.outcome(gd, S).kind == "moving"
-    assert f"**GD** spent **{st.slow_steps} steps** crawling at the saddle" in text
-    assert "had still not reached a minimum after 200 steps" in text
-    assert "exactly on the ridge" in text
-    sm = descent_facts.saddle_stall(mom, S)
-    assert descent_facts.outcome(mom, S).kind == "moving"
-    assert f"**momentum 0.9** spent **{sm.slow_steps} steps** crawling at the saddle" in text
-
-
-def test_divergence_branch():
-    _, noisy, mom = runs(lr=2.0)
-    at = open_page(FILE, params={"lr": "2.0"})
-    assert_clean(at)
-    assert f"**momentum 0.9** diverged at step {mom.diverged_at}" in notice_text(at)
-    assert f"**GD + noise 0.1** diverged at step {noisy.diverged_at}" in notice_text(at)
-
-
-def test_far_from_ridge_no_stall():
-    gd = runs(y0=0.5)[0]
-    at = open_page(FILE, params={"y0": "0.5"})
-    text = notice_text(at)
-    reach = descent_facts.outcome(gd, S).step
-    steps = [descent_facts.outcome(r, S).step for r in runs(y0=0.5)]
-    assert steps[1] >= steps[0]  # far from the ridge the extra push does not pay off
-    assert (
-        f"Steps to settle: plain GD **{steps[0]}**, with gradient noise **{steps[1]}**, "
-        f"with momentum **{steps[2]}**." in text
-    )
-    assert (
-        f"**GD** never slowed below |∇f| = 0.05 near the saddle and settled in a minimum "
-        f"after **{reach} steps**" in text
-    )
-
-
-def test_weights_statement():
-    at = open_page(FILE, params={"dims": "2"})
-    assert "with chance **0.25**" in notice_text(at)
-    at = open_page(FILE, params={"dims": "1000000"})
-    exp = round(1_000_000 * math.log10(2))  # 301030
-    assert exp == 301030 and "about **1 in 10³⁰¹⁰³⁰**" in notice_text(at)
-
-
-def test_saddle_stall_units():
-    traj = descent.run(S, make_optimizer("sgd", learning_rate=0.1), (-2.8, 0.0), 100)
-    st = descent_facts.saddle_stall(traj, S, threshold=0.05)
-    g = np.hypot(*traj.grad.T)
-    near = np.hypot(*traj.xy.T) < np.min(
-        [np.hypot(traj.xy[:, 0] - m.x, traj.xy[:, 1] - m.y) for m in S.minima], axis=0
-    )
-    assert st.slow_steps == int(np.sum(near & (g < 0.05)))
-    assert st.last == 100  # on the ridge: it never leaves
-    bowl = get_surface("bowl")  # no saddles: no stall
-    assert descent_facts.saddle_stall(descent.run(bowl, "sgd", (1, 1), 10), bowl).slow_steps == 0
-    assert descent_facts.minimum_odds_log10(10) == pytest.approx(math.log10(2**-10))
-
-
-def test_bad_url_values_fall_back_with_notice():
-    """(All pages' hostile values are swept by test_all_pages; here: several at once.)"""
-    params, defaults = (
-        {"y0": "abc", "steps": "-5", "noise": "x" * 300, "x0": "1e308"},
-        {"y0": 1e-6, "steps": 200, "noise": 0.1, "x0": -2.8},
-    )
-    at = open_page(FILE, params=params)
-    assert_clean(at)
-    assert charts(at)
-    for key, default in defaults.items():
-        assert at.session_state[key] == default, key
-    notices = " ".join(i.value for i in at.info)
-    assert "cannot use" in notices and ("abc" in notices or "1e308" in notices)
+    made = dict(zip(saddle.RUNS, runs(y0=y0), strict=True))
+    names = saddle.series_names(0.1, 0.9)
+    t = Translator(lang)
+    shown = [m.value for m in at.markdown]
+    per_run = "\n".join(f"- {words(t, n)}" for n in saddle.run_notices(made, S, names))
+    compared = [words(t, n) for n in saddle.compare_notices(made, S)]
+    assert compared and shown[shown.index(per_run) :][: 1 + len(compared)] == [per_run, *compared]
+    assert words(t, saddle.weights_notice(dims)) in shown
 
 
 def rows_of(chart, columns: set):
