@@ -11,8 +11,24 @@ import pandas as pd
 from PIL import Image, ImageDraw
 
 from charts import descent_frames, palette, surface_charts
-from lessons.basins import colour_of, destination_codes, nearest_start
+from lessons.basins import destination_codes, nearest_start
+from lessons.descent_facts import DIVERGED, NONE
 from sim.surfaces import Surface
+
+NONE_COLOUR = "#999999"
+DIVERGED_COLOUR = "#000000"
+# minima colours: Okabe-Ito from blue on (vermillion is kept for "momentum"-like accents)
+MINIMA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+
+def colour_of(code: int) -> str:
+    """The colour of a destination code: a minimum's own, grey for none, black for diverged."""
+    if code == NONE:
+        return NONE_COLOUR
+    if code == DIVERGED:
+        return DIVERGED_COLOUR
+    return MINIMA_COLOURS[code % len(MINIMA_COLOURS)]
+
 
 TINT = 0.3  # share of the destination colour in a map pixel (the rest is white): pale, so the
 # balls (full colour, dark outline) stand out on their own basin

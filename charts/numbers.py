@@ -16,6 +16,12 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MISSING = "–"
 
 
+def power_of_ten(exponent: int) -> str:
+    """``10`` with a superscript exponent: ``power_of_ten(-5) == "10⁻⁵"`` (for numbers too
+    large or small for a float, such as the odds ``1 in 10³⁰¹⁰³⁰``)."""
+    return "10" + str(int(exponent)).translate(SUPERSCRIPTS)
+
+
 def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -34,7 +40,7 @@ def plain(value: float | None, digits: int = 3) -> str:
     mantissa = value / 10.0**exponent
     if round(abs(mantissa), digits - 1) >= 10:  # 9.996 rounds up to the next power
         mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{_trim(f'{mantissa:.{digits - 1}f}')} × 10{str(exponent).translate(SUPERSCRIPTS)}"
+    return f"{_trim(f'{mantissa:.{digits - 1}f}')} × {power_of_ten(exponent)}"
 
 
 def vega(expression: str, digits: int = 3) -> str:

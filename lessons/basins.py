@@ -21,23 +21,10 @@ from sim.surfaces import Surface
 OPTIMIZERS = ("sgd", "momentum", "adam")  # the update rules compared from the same starts
 SHARE_KINDS = ("global", "local", "none", "diverged")  # the shares a sentence cites
 
-NONE_COLOUR = "#999999"
-DIVERGED_COLOUR = "#000000"
-# minima colours: Okabe-Ito from blue on (vermillion is kept for "momentum"-like accents)
-MINIMA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-
 
 def destination_codes(surface: Surface) -> list[int]:
     """Every destination code a run on ``surface`` can have, in legend order."""
     return [*range(len(surface.minima)), NONE, DIVERGED]
-
-
-def colour_of(code: int) -> str:
-    if code == NONE:
-        return NONE_COLOUR
-    if code == DIVERGED:
-        return DIVERGED_COLOUR
-    return MINIMA_COLOURS[code % len(MINIMA_COLOURS)]
 
 
 def nearest_start(starts: np.ndarray, bounds, cells: tuple[int, int]) -> np.ndarray:

@@ -22,9 +22,17 @@ class Number:
 
 
 @dataclass(frozen=True)
+class PowerOfTen:
+    """``10`` to an integer ``exponent``, written ``10³⁰¹⁰³⁰``: for odds too small for a
+    float to hold (``10**-301030`` is 0)."""
+
+    exponent: int
+
+
+@dataclass(frozen=True)
 class Notice:
     """One paragraph of a notice box: the catalog ``key`` and its template's ``values``
-    (``Number``, int, str, or a ``Notice`` whose text fills the placeholder)."""
+    (``Number``, ``PowerOfTen``, int, str, or a ``Notice`` whose text fills the placeholder)."""
 
     key: str
     values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))

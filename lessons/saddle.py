@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lessons import descent_facts
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Notice, Number, PowerOfTen, notice
 from sim.descent import Trajectory
 from sim.surfaces import Surface
 
@@ -17,7 +17,6 @@ RUNS = ("gd", "noise", "momentum")  # the three runs, in the order the lesson sh
 BRIEF = 3  # a stall of at most this many slow steps only brushed the saddle
 PLAIN_ODDS = -4  # log10 of the smallest chance written as a number; below: "1 in 10ⁿ"
 # markdown has no superscript, and 10^301030 reads as code to a learner
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def series_names(noise: float, momentum: float) -> dict[str, Notice]:
@@ -85,6 +84,5 @@ def weights_notice(n_weights: int) -> Notice:
     log_odds = descent_facts.minimum_odds_log10(n_weights)
     count = f"{n_weights:,}"
     if log_odds > PLAIN_ODDS:
-        return notice("saddle.dims_plain", n=count, chance=f"{10**log_odds:.3g}")
-    power = "10" + str(round(-log_odds)).translate(SUPERSCRIPTS)
-    return notice("saddle.dims_tiny", n=count, power=power)
+        return notice("saddle.dims_plain", n=count, chance=Number(2.0**-n_weights, 3))
+    return notice("saddle.dims_tiny", n=count, power=PowerOfTen(round(-log_odds)))

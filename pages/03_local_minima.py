@@ -60,7 +60,7 @@ with side_column:
     texts = (t(f"basins.frame_{k}") for k in ("caption", "probe", "probe_diverged"))
     plot(st, basin_charts.readout(probe_rows, frames, *texts, len(dest)), width="stretch")
     codes = basins.destination_codes(surface)
-    colours = [basins.colour_of(c) for c in codes]
+    colours = [basin_charts.colour_of(c) for c in codes]
     axes = t("common.step_axis"), t("basins.settled_axis")
     plot(st, descent_frames.settled_chart(counts, frames, codes, colours, *axes), width="stretch")
     st.caption(t("basins.settled_caption"))

@@ -91,13 +91,6 @@ def test_pages_hard_code_no_prose(path):
     assert not suspicious, suspicious
 
 
-def test_power_of_ten_has_a_superscript_exponent():
-    from ui.text import power_of_ten
-
-    assert power_of_ten(301) == "10³⁰¹"
-    assert power_of_ten(-5) == "10⁻⁵"
-
-
 @pytest.mark.parametrize(
     ("written", "read"),
     [

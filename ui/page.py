@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.elements.widgets.button import ButtonMixin
 
 from charts import numbers
-from lessons.notices import Notice, Number
+from lessons.notices import Notice, Number, PowerOfTen
 from ui.lessons import GROUPS, available
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
@@ -185,15 +185,17 @@ def setup(key: str) -> Page:
 
 
 def words(t: Translator, item: Notice | str) -> str:
-    """A lesson's ``Notice`` in ``t``'s language: its template with every ``Number`` written
-    for learners (``charts.numbers.plain``) and every nested ``Notice`` put into words
-    first. Plain text passes through."""
+    """A lesson's ``Notice`` in ``t``'s language: its template with every ``Number`` (and
+    ``PowerOfTen``) written for learners (``charts.numbers``) and every nested ``Notice``
+    put into words first. Plain text passes through."""
     if isinstance(item, str):
         return item
     values = {}
     for name, value in item.values.items():
         if isinstance(value, Number):
             value = numbers.plain(value.value, value.digits)
+        elif isinstance(value, PowerOfTen):
+            value = numbers.power_of_ten(value.exponent)
         elif isinstance(value, Notice):
             value = words(t, value)
         values[name] = value

@@ -114,15 +114,6 @@ def attach_particles(text: str) -> str:
     return _PARTICLE.sub(choose, text)
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def power_of_ten(exponent: int) -> str:
-    """``10`` with a superscript exponent (``10³⁰¹``): markdown has no superscript, and
-    ``10^301`` reads as code to a learner."""
-    return "10" + str(int(exponent)).translate(_SUPERSCRIPT)
-
-
 class Translator:
     """``t = Translator("ko"); t("gd.title")`` -- the catalog lookup bound to a language."""
 

@@ -33,3 +33,9 @@ def test_plain_has_no_e_notation_or_trailing_zeros():
         for m in (1.0, 2.5, 9.999):
             text = numbers.plain(m * 10.0**k, 4)
             assert "e" not in text and not (("." in text) and text.endswith("0")), text
+
+
+def test_power_of_ten_has_a_superscript_exponent():
+    """Markdown has no superscript, and ``10^301`` reads as code to a learner."""
+    assert numbers.power_of_ten(301) == "10³⁰¹"
+    assert numbers.power_of_ten(-5) == "10⁻⁵"

@@ -57,8 +57,8 @@ def test_basin_png_colours_pixels_by_destination():
     assert img.size == (100, 80)
     left, right = np.array(img.getpixel((2, 2))), np.array(img.getpixel((97, 2)))
     tint = lambda c: 255 * (1 - basin_charts.TINT) + hex_rgb(c) * basin_charts.TINT  # noqa: E731
-    assert np.allclose(left, tint(basins.colour_of(1)), atol=1)
-    assert np.allclose(right, tint(basins.colour_of(0)), atol=1)
+    assert np.allclose(left, tint(basin_charts.colour_of(1)), atol=1)
+    assert np.allclose(right, tint(basin_charts.colour_of(0)), atol=1)
 
 
 def test_paths_table_labels_every_row_and_appends_the_own_ball():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lessons import descent_facts, saddle
-from lessons.notices import Number, keys, notice
+from lessons.notices import Number, PowerOfTen, keys, notice
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
@@ -106,12 +106,13 @@ def test_series_names_carry_the_settings():
 
 def test_weights_odds_as_a_number_then_as_a_power_of_ten():
     assert words(EN, saddle.weights_notice(2)).endswith("with chance **0.25**.")
-    assert saddle.weights_notice(10)["chance"] == f"{2**-10:.3g}"
+    assert saddle.weights_notice(10)["chance"] == Number(2**-10, 3)
+    assert "with chance **9.77 × 10⁻⁴**" in words(EN, saddle.weights_notice(10))
     tiny = saddle.weights_notice(1_000_000)
     exponent = round(1_000_000 * math.log10(2))
-    assert exponent == 301030 and tiny["power"] == "10³⁰¹⁰³⁰" and tiny["n"] == "1,000,000"
+    assert exponent == 301030 and tiny["power"] == PowerOfTen(301030) and tiny["n"] == "1,000,000"
     assert "about **1 in 10³⁰¹⁰³⁰**" in words(EN, tiny)
-    assert saddle.weights_notice(100)["power"] == "10" + "30".translate(saddle.SUPERSCRIPTS)
+    assert saddle.weights_notice(100)["power"] == PowerOfTen(30)
     for lang in ("en", "ko"):
         assert "10³⁰¹⁰³⁰" in words(Translator(lang), tiny)
 
