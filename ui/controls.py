@@ -281,9 +281,9 @@ def code_expander(label: str, key: str = CODE_KEY) -> Iterator[bool]:
     is open: ``with code_expander(label) as code_open: if code_open: st.code(...)``.
 
     Streamlit sends and draws an expander's contents even when it is closed, and the code
-    block's syntax highlighter costs a visitor's browser about 0.3 s of every page load
-    (``python -m bench.browser``); with ``on_change="rerun"`` the expander's state is
-    tracked and opening it reruns the page with the code.
+    block's syntax highlighter would hold up every page load in the visitor's browser; with
+    ``on_change="rerun"`` the expander's state is tracked and opening it reruns the page
+    with the code.
     """
     box = st.expander(label, key=key, on_change="rerun", icon=":material/code:")
     with box:
@@ -294,8 +294,7 @@ def settings_popover(label: str):
     """A button that opens a lesson's secondary settings (``with settings_popover(label):``).
 
     The widgets inside run on every rerun like any other (their values and URL parameters
-    hold while it is closed), but the browser draws them only when it opens; a closed
-    expander holding the optimizer race's twelve sliders had cost every visit 0.09 s before
-    its first chart (A/B, 10 visits). A change inside keeps it open, over the page and
-    above the charts it changes."""
+    hold while it is closed), but the browser draws them only when it opens, where a
+    closed expander would still draw them (the optimizer race has twelve) before the first
+    chart. A change inside keeps it open, over the page and above the charts it changes."""
     return st.popover(label, icon=":material/tune:")

@@ -61,8 +61,8 @@ class Page:
         """Draw the sidebar (language switch and lesson links) after the page's own content.
 
         The browser draws elements in the order the script sends them, and a lesson's first
-        chart waits for everything sent before it: the sidebar's two dozen links sent first
-        delayed it by 0.06-0.12 s (``python -m bench.browser``, A/B)."""
+        chart waits for everything sent before it, so the sidebar's two dozen links come
+        last (``python -m bench.browser`` measures the first chart)."""
         _sidebar(self.t, self.key)
 
     def stop(self) -> NoReturn:
