@@ -27,6 +27,12 @@ first chart. Then:
    visitors move their sliders as in *slider*, and must see no websocket close and no
    exception. deploy/serve.sh restarts the killed replica.
 
+The browsers run at the lowest CPU priority (``nice 19``, ``--browser-nice``): on this
+machine they share the servers' cores, and twenty animating pages would otherwise take the
+CPU a rerun needs, so the figure would time the browsers, not the server; at nice 19 the
+server gets a core whenever it has work, as it would with the visitors on their own
+machines. ``--browser-nice 0`` measures the shared machine as it is.
+
 Server CPU and memory come from /proc: per replica (and nginx) through nginx, or of the
 one server. Memory per session is the growth of a replica's resident memory from before
 the first visitor to its peak, over the visitors it served. The browsers run on the same
@@ -49,6 +55,7 @@ import os
 import signal
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -72,6 +79,7 @@ RECOVERY_TARGET = 10.0  # seconds from a replica's death to its visitors' next d
 ACTION_TIMEOUT = 60.0
 # Twenty pages share one browser here; each stands for a visitor's own foreground tab, so
 # Chromium must not slow the timers of the pages it considers in the background.
+BROWSER_NICE = 19  # the browsers' CPU priority: see the module docstring
 UNTHROTTLED = [
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
@@ -303,6 +311,7 @@ class Run:
 
     label: str
     sessions: int
+    browser_nice: int = BROWSER_NICE
     servers: dict[str, int] = field(default_factory=dict)  # name -> PID at the start
     errors: list[str] = field(default_factory=list)
     plays: int = 0
@@ -487,15 +496,27 @@ async def _fault(visitors: list[Visitor], served, run: Run) -> dict:
     }
 
 
+def niced_chromium(nice: int, folder: str) -> str:
+    """An executable that starts Chromium at CPU priority ``nice`` (its own processes
+    inherit it): a two-line script in ``folder``; ``CHROMIUM`` itself for 0."""
+    if nice == 0:
+        return CHROMIUM
+    wrapper = Path(folder) / "chromium-niced"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} "{CHROMIUM}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int], served):
     """Play, slider, quiet (and fault, with ``served``); CPU per phase per process."""
     from playwright.async_api import async_playwright
 
     marks: list[tuple[str, float, dict[str, float]]] = []
 
-    async with async_playwright() as pw:
+    async with async_playwright() as pw, tempfile.TemporaryDirectory() as folder:
         browser = await pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *UNTHROTTLED]
+            executable_path=niced_chromium(run.browser_nice, folder),
+            args=[*CHROMIUM_ARGS, *UNTHROTTLED],
         )
         lessons = lessons_for(await lessons_with_player(browser, base), sessions)
         run.lessons = sorted(set(lessons))
@@ -537,19 +558,23 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
     run.peak_mb = {name: rss / 2**20 for name, rss in sampler.peak_rss.items()}
 
 
-def run_load(sessions: int = 20) -> Run:
+def run_load(sessions: int = 20, browser_nice: int = BROWSER_NICE) -> Run:
     """The scenario on one Streamlit server, no nginx."""
-    run = Run("1 server, no nginx", sessions)
+    run = Run("1 server, no nginx", sessions, browser_nice=browser_nice)
     with streamlit_process() as (base, proc):
         run.servers = {"server": proc.pid}
         asyncio.run(_scenario(base, sessions, run, run.servers, None))
     return run
 
 
-def run_replicas(replicas: int, sessions: int = 20) -> Run:
+def run_replicas(replicas: int, sessions: int = 20, browser_nice: int = BROWSER_NICE) -> Run:
     """The scenario through nginx (deploy/serve.sh) to ``replicas`` replicas; with two or
     more, replica 1 is killed in a last phase."""
-    run = Run(f"nginx + {replicas} replica{'s' if replicas > 1 else ''}", sessions)
+    run = Run(
+        f"nginx + {replicas} replica{'s' if replicas > 1 else ''}",
+        sessions,
+        browser_nice=browser_nice,
+    )
     with nginx_replicas(replicas) as served:
         run.servers = {f"replica_{i}": pid for i, pid in sorted(served.pids.items())}
         run.servers["nginx"] = served.nginx_pid
@@ -603,7 +628,8 @@ def report(run: Run) -> str:
         + f", {len(run.errors)} errors; Play pressed {run.plays}, {run.playing} playing "
         f"{PLAY_SECONDS:.0f} s later"
         + (f"; lessons with a player: {', '.join(run.lessons)}" if run.lessons else ""),
-        f"  slider while the animations play in the browsers (one visitor every {STAGGER} s): "
+        f"  slider while the animations play in the browsers (one visitor every {STAGGER} s, "
+        f"browsers at nice {run.browser_nice}): "
         f"{len(run.slider_s)} timed, "
         f"slider to updated chart p50 {slider_p50:.2f} s, p95 {slider_p95:.2f} s",
         f"  slider with nothing playing: {len(run.quiet_s)} timed, p50 {quiet_p50:.2f} s, "
@@ -665,10 +691,18 @@ if __name__ == "__main__":
         default=0,
         help="through nginx: the same sessions on 1 replica, then on this many",
     )
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=BROWSER_NICE,
+        choices=range(20),
+        metavar="0-19",
+        help="CPU priority of the browsers (19: lowest, the default; 0: as the servers)",
+    )
     args = parser.parse_args()
     sessions = min(args.sessions, 50)
     if args.replicas:
         for count in sorted({1, min(args.replicas, 8)}):
-            print(report(run_replicas(count, sessions)), flush=True)
+            print(report(run_replicas(count, sessions, args.browser_nice)), flush=True)
     else:
-        print(report(run_load(sessions)))
+        print(report(run_load(sessions, args.browser_nice)))

@@ -84,3 +84,20 @@ def test_the_visitors_open_the_lessons_with_a_player_in_turn():
 def test_without_a_player_there_is_nothing_to_load():
     with pytest.raises(RuntimeError, match="no lesson shows an animation player"):
         lessons_for({"gradient_descent": False}, 20)
+
+
+def test_browsers_start_at_the_priority_asked(tmp_path):
+    """At nice 19 the browsers yield the cores to the servers; 0 is Chromium itself."""
+    import subprocess
+    from pathlib import Path
+
+    from bench.load import CHROMIUM, niced_chromium
+
+    assert niced_chromium(0, str(tmp_path)) == CHROMIUM
+    script = Path(niced_chromium(19, str(tmp_path))).read_text()
+    assert f'exec nice -n 19 "{CHROMIUM}" "$@"' in script
+    # the wrapper's exec line runs its arguments at that priority
+    probe = tmp_path / "probe"
+    probe.write_text(script.replace(f'"{CHROMIUM}"', "nice"))
+    probe.chmod(0o755)
+    assert subprocess.run([str(probe)], capture_output=True, text=True).stdout.strip() == "19"
