@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from charts import descent_frames
 from lessons import momentum as momentum_lesson
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
 from ui import controls, descent_view, momentum_view
-from ui.chart_view import plot
 from ui.page import notice_box, setup
 
 page = setup("momentum")
@@ -34,19 +32,7 @@ def escape_demo() -> None:
     demo = momentum_view.LiveDemo(page, valleys, lr, start, steps, nesterov=True)
     with side_column:
         frames = demo.play("mom", "mu", mu, steps, run_id=(start, lr, steps))
-        losses = demo.balls[["series", "run", "step", "loss"]]
-        plot(
-            st,
-            descent_frames.loss_layers(
-                losses,
-                frames,
-                demo.series,
-                t("common.step_axis"),
-                t("common.loss_axis"),
-                height=200,
-            ),
-            width="stretch",
-        )
+        demo.loss_chart(frames)
     with chart_column:
         demo.surface_chart(frames, "momentum_chart", descent_view.START_KEYS)
 
@@ -81,21 +67,7 @@ def ravine_demo() -> None:
     demo = momentum_view.LiveDemo(page, ravine, lr, start, steps, nesterov)
     with side_column:
         frames = demo.play("rav", "rmu", mu, steps, run_id=(start, lr, nesterov, steps))
-        plot(
-            st,
-            descent_frames.metric_layers(
-                demo.across_rows(),
-                frames,
-                demo.series,
-                "across",
-                t("common.step_axis"),
-                t("momentum.across_axis"),
-                height=200,
-                legend=True,
-                y_domain=(0.0, float(ravine.bounds[1][1])),
-            ),
-            width="stretch",
-        )
+        demo.across_chart(frames)
         st.caption(t("momentum.across_caption"))
     with chart_column:
         demo.surface_chart(frames, "ravine_chart", keys)

@@ -196,6 +196,36 @@ class LiveDemo:
         finite = [last[key] for key in zip(across["series"], across["run"], strict=True)]
         return across[across["step"].to_numpy() <= np.asarray(finite)]
 
+    def loss_chart(self, frames: Frames) -> None:
+        """Each series' loss against the step (the live μ's run), a marker at the frame."""
+        t = self.page.t
+        chart = descent_frames.loss_layers(
+            self.balls[["series", "run", "step", "loss"]],
+            frames,
+            self.series,
+            t("common.step_axis"),
+            t("common.loss_axis"),
+            height=200,
+        )
+        plot(st, chart, width="stretch")
+
+    def across_chart(self, frames: Frames) -> None:
+        """Each series' distance off the ravine's floor (``across_rows``) against the step,
+        on a fixed scale from the floor to the window's edge, a marker at the frame."""
+        t = self.page.t
+        chart = descent_frames.metric_layers(
+            self.across_rows(),
+            frames,
+            self.series,
+            "across",
+            t("common.step_axis"),
+            t("momentum.across_axis"),
+            height=200,
+            legend=True,
+            y_domain=(0.0, float(self.surface.bounds[1][1])),
+        )
+        plot(st, chart, width="stretch")
+
     def play(self, key: str, mu_key: str, mu: float, steps: int, run_id) -> Frames:
         """The demo's player with μ live; returns its frames (GD always shown) and draws
         the frame's numbers under it."""
