@@ -5,15 +5,19 @@ multiplier of the gradient (Adam: of its first moment ``m``) in ``p <- p - rate 
 ``descent.Trajectory.internals["step_size"]`` records it (Adagrad, RMSprop and Adam add the
 current squared gradient to their memory first and then divide, so the rate comes from the
 memory *after* the step, with Adam's bias correction of that step's number).
+
+``adaptive_notices`` is the adaptive-rates lesson's "what to notice" (``lessons.notices``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from lessons.notices import Notice, Number, notice
 from sim import descent
 from sim.surfaces import Surface
 
@@ -178,3 +182,113 @@ def race_table(summaries: list[RunSummary]) -> list[RunSummary]:
         return (1, 0, s.final_loss)
 
     return sorted(summaries, key=key)
+
+
+EQUAL_RATIO = 1.05  # first rates within this factor count as equal
+HOP_FACTOR = 1.5  # within this many learning rates of the minimum, a run is hopping about it
+
+
+def axes_notice(first_rates: tuple[float, float], learning_rate: float) -> Notice:
+    """Adagrad's first per-axis rates ``(ax, ay)``: equal (within ``EQUAL_RATIO``), or which
+    axis got the smaller rate and by what factor ``max/min`` (the steeper one)."""
+    ax, ay = first_rates
+    if max(ax, ay) / max(min(ax, ay), 1e-300) < EQUAL_RATIO or min(ax, ay) <= 0:
+        return notice("adaptive.notice_axes_equal", ax=Number(ax, 3), ay=Number(ay, 3))
+    small, large = ("y", "x") if ay < ax else ("x", "y")
+    return notice(
+        "adaptive.notice_axes",
+        ax=Number(ax, 3),
+        ay=Number(ay, 3),
+        small=small,
+        large=large,
+        ratio=Number(max(ax, ay) / min(ax, ay), 2),
+        lr=Number(learning_rate),
+    )
+
+
+def outcome_notices(
+    adagrad: RunSummary,
+    rmsprop: RunSummary,
+    learning_rate: float,
+    rho: float,
+    steps: int,
+) -> list[Notice]:
+    """Adagrad against RMSprop: which diverged (one sentence each), else Adagrad crawls
+    while RMSprop arrives, both arrive, only Adagrad (RMSprop hopping within ``HOP_FACTOR``
+    learning rates of the minimum, or still far), or neither; every sentence with both
+    runs' rates (first, last, smallest), distances and arrival steps."""
+    common = dict(
+        steps=steps,
+        lr=Number(learning_rate),
+        rho=Number(float(rho), 3),
+        ax0=Number(adagrad.rate_first[0], 2),
+        ax_end=Number(adagrad.rate_last[0], 2),
+        ay0=Number(adagrad.rate_first[1], 2),
+        ay_end=Number(adagrad.rate_last[1], 2),
+        rx_min=Number(rmsprop.rate_min[0], 2),
+        rx_end=Number(rmsprop.rate_last[0], 2),
+        adist=Number(adagrad.distance, 2),
+        rdist=Number(rmsprop.distance, 2),
+        a_reach=adagrad.reached,
+        r_reach=rmsprop.reached,
+    )
+    if adagrad.diverged_at is not None or rmsprop.diverged_at is not None:
+        return [
+            notice("adaptive.notice_diverged", **common, name=s.label, step=s.diverged_at)
+            for s in (adagrad, rmsprop)
+            if s.diverged_at is not None
+        ]
+    if adagrad.reached < 0 and rmsprop.reached >= 0:
+        return [notice("adaptive.notice_crawl", **common)]
+    if adagrad.reached >= 0 and rmsprop.reached >= 0:
+        return [notice("adaptive.notice_both", **common)]
+    if adagrad.reached >= 0 and rmsprop.distance <= HOP_FACTOR * learning_rate:
+        # RMSprop is near the minimum, hopping about it with steps as long as the rate
+        return [notice("adaptive.notice_adagrad_only", **common)]
+    if adagrad.reached >= 0:
+        return [notice("adaptive.notice_adagrad_only_far", **common)]
+    return [notice("adaptive.notice_neither", **common)]
+
+
+def companion_notice(name: str, summary: RunSummary, learning_rate: float, steps: int) -> Notice:
+    """What a shown companion run (``name``: ``adam`` or ``gd``) did at the same rate:
+    diverged at a step, reached the minimum at a step, or still so far from it."""
+    lr = Number(learning_rate)
+    if summary.diverged_at is not None:
+        return notice(f"adaptive.notice_{name}_diverged", step=summary.diverged_at, lr=lr)
+    if summary.reached >= 0:
+        return notice(f"adaptive.notice_{name}_reached", step=summary.reached, lr=lr)
+    return notice(
+        f"adaptive.notice_{name}_moving", steps=steps, lr=lr, dist=Number(summary.distance, 2)
+    )
+
+
+def adaptive_notices(
+    surface: Surface,
+    runs: Mapping[str, descent.Trajectory],
+    labels: Mapping[str, str],
+    learning_rate: float,
+    rho: float,
+    steps: int,
+) -> list[Notice]:
+    """The adaptive-rates lesson's "what to notice": Adagrad's per-axis rates
+    (``axes_notice``), Adagrad against RMSprop (``outcome_notices``), RMSprop hopping about
+    the minimum after it arrived (loss up to ``hop_peak``), and Adam's and GD's runs when
+    shown. ``runs`` and ``labels`` are keyed by optimizer: ``adagrad``, ``rmsprop`` and,
+    if shown, ``adam`` and ``sgd``."""
+    summaries = {name: summarize(labels[name], traj, surface) for name, traj in runs.items()}
+    adagrad, rmsprop = summaries["adagrad"], summaries["rmsprop"]
+    notices = [axes_notice(adagrad.rate_first, learning_rate)]
+    notices += outcome_notices(adagrad, rmsprop, learning_rate, rho, steps)
+    if rmsprop.hops and rmsprop.diverged_at is None:
+        notices.append(
+            notice(
+                "adaptive.notice_rmsprop_hops",
+                r_reach=rmsprop.reached,
+                peak=Number(rmsprop.hop_peak, 2),
+            )
+        )
+    for name, key in (("adam", "adam"), ("sgd", "gd")):
+        if name in summaries:
+            notices.append(companion_notice(key, summaries[name], learning_rate, steps))
+    return notices

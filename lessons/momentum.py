@@ -1,16 +1,15 @@
 """The momentum lesson (A5): numbers and charts read off momentum runs.
 
-- ``MomentumFan``: SGD with a *different* momentum (and Nesterov flag) per start, so a whole
-  sweep of momenta runs as one vectorized ``descent.run`` (same update rule as
-  ``sim.optimizers.SGD``; ``tests/lessons/test_momentum_lesson.py`` checks they agree);
 - ``sweep``: the outcome of every momentum 0.00 .. 0.99 from one start (trapped in the local
-  minimum / enough to escape / too much / diverged), for momentum and Nesterov;
+  minimum / enough to escape / too much / diverged), for momentum and Nesterov, run as the
+  engine's own vectorized sweep of SGD (``descent.sweep``);
 - ``forces``: what moves the ball at a step: the carried velocity ``mu * v`` and the slope's
   push ``-lr * grad f`` (their sum is the next step of classical momentum);
 - ``cross_turns``: how often a path turned back across a ravine (the zig-zag);
 - ``stability_limit``: the largest stable learning rate on a quadratic for GD, momentum and
   Nesterov (``2/c``, ``2(1+mu)/c``, ``2(1+mu)/((1+2 mu) c)``);
-- chart builders for the sweep (pure Altair, titles passed in).
+- ``escape_notices`` and ``ravine_notices``: what the two demos' "what to notice" boxes say
+  (``lessons.notices``), read off the runs and the sweep.
 
 No streamlit here; no random state.
 """
@@ -18,15 +17,16 @@ No streamlit here; no random state.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from lessons import descent_facts
+from lessons.notice_lists import chained
+from lessons.notices import Notice, Number, notice
 from sim import caps, descent
 from sim.descent import Trajectory
-from sim.optimizers import Optimizer
 from sim.surfaces import Surface
 
 MAX_SWEEP_MOMENTA = 100  # momenta in one sweep (each for momentum and for Nesterov)
@@ -38,62 +38,6 @@ LIVE_MOMENTA = tuple(round(0.05 * i, 2) for i in range(17)) + tuple(
     round(0.81 + 0.01 * i, 2) for i in range(19)
 )
 REGIMES = ("trapped", "enough", "too_much", "moving", "diverged")
-REGIME_COLOURS = {
-    "trapped": "#0072B2",
-    "enough": "#009E73",
-    "too_much": "#E69F00",
-    "moving": "#999999",
-    "diverged": "#D55E00",
-}
-REGIME_SHAPES = {
-    "trapped": "circle",
-    "enough": "square",
-    "too_much": "triangle-up",
-    "moving": "diamond",
-    "diverged": "cross",
-}
-
-
-@dataclass(frozen=True)
-class MomentumFan(Optimizer):
-    """SGD with momentum where start ``i`` uses ``momenta[i]`` and ``nesterov[i]`` (Keras 3
-    rule, as ``sim.optimizers.SGD``)::
-
-        v <- mu * v - lr * g
-        p <- p + v                       (classical momentum)
-        p <- p + mu * v - lr * g         (Nesterov)
-    """
-
-    learning_rate: float = 0.01
-    momenta: tuple = (0.0,)
-    nesterov: tuple = (False,)
-
-    name = "momentum_fan"
-
-    def __post_init__(self) -> None:
-        mu = np.asarray(self.momenta, float)
-        if not (np.isfinite(self.learning_rate) and self.learning_rate >= 0):
-            raise ValueError(
-                f"learning_rate must be a finite number >= 0, got {self.learning_rate}"
-            )
-        if mu.ndim != 1 or not np.all((mu >= 0) & (mu < 1)):
-            raise ValueError("every momentum must be in [0, 1)")
-        if len(self.nesterov) != len(self.momenta):
-            raise ValueError("one Nesterov flag per momentum")
-
-    def init(self, params: np.ndarray):
-        return {"iterations": 0, "velocity": np.zeros_like(params, dtype=np.float64)}
-
-    def update(self, params, grads, state):
-        mu = np.asarray(self.momenta, float)[:, None]
-        nag = np.asarray(self.nesterov, bool)[:, None]
-        velocity = mu * state["velocity"] - self.learning_rate * grads
-        classic = params + velocity
-        ahead = params + mu * velocity - self.learning_rate * grads
-        return np.where(nag, ahead, classic), {
-            "iterations": state["iterations"] + 1,
-            "velocity": velocity,
-        }
 
 
 def row(traj: Trajectory, i: int) -> Trajectory:
@@ -131,21 +75,32 @@ def sweep(
     nesterov: bool | None = None,
 ) -> pd.DataFrame:
     """Every momentum in ``momenta`` (at most ``MAX_SWEEP_MOMENTA``) from one start, for
-    momentum and Nesterov (or only one of them when ``nesterov`` is given), as one
-    vectorized run. Rows ``nesterov, momentum, regime, reached, settle, passes,
-    final_loss, diverged_at`` (``reached``: index of the minimum settled in, -1 none;
-    ``settle``: first step from which it stayed there, -1 if never)."""
+    momentum and Nesterov (or only one of them when ``nesterov`` is given): one
+    ``descent.sweep`` of SGD's ``momentum`` per Nesterov flag, each row the run
+    ``descent.run`` gives with that momentum. Rows ``nesterov, momentum, regime, reached,
+    settle, passes, final_loss, diverged_at`` (``reached``: index of the minimum settled in,
+    -1 none; ``settle``: first step from which it stayed there, -1 if never)."""
     momenta = [float(m) for m in momenta][:MAX_SWEEP_MOMENTA]
     flags = [False, True] if nesterov is None else [bool(nesterov)]
     mus = tuple(m for _ in flags for m in momenta)
     nags = tuple(f for f in flags for _ in momenta)
     steps = int(caps.clamp(steps, 0, caps.MAX_STEPS))
-    opt = MomentumFan(learning_rate=float(learning_rate), momenta=mus, nesterov=nags)
-    starts = np.tile(np.asarray(start, float), (len(mus), 1))
-    traj = descent.run(surface, opt, starts, steps)
+    runs = {
+        flag: descent.sweep(
+            surface,
+            "sgd",
+            "momentum",
+            momenta,
+            start,
+            steps,
+            learning_rate=float(learning_rate),
+            nesterov=flag,
+        )
+        for flag in flags
+    }
     rows = []
     for i, (mu, nag) in enumerate(zip(mus, nags, strict=True)):
-        single = row(traj, i)
+        single = row(runs[nag], i % len(momenta))
         out = descent_facts.outcome(single, surface)
         facts = descent_facts.momentum_regime(single, surface)
         rows.append(
@@ -242,3 +197,172 @@ def stability_limit(kind: str, momentum: float, curvature: float) -> float | Non
 
 
 # --- charts -------------------------------------------------------------------------------
+
+
+def bullets(items: list[Notice]) -> Notice:
+    """The runs' sentences as one markdown list (``- ...`` a line)."""
+    return chained(items, "momentum.list_last", "momentum.list_more")
+
+
+def ranges_words(frame: pd.DataFrame, nesterov: bool, regime_name: str) -> Notice | str:
+    """``regime_ranges`` as text: ``0.00–0.13, 0.20`` (two decimals), or "none"."""
+    spans = regime_ranges(frame, nesterov, regime_name)
+    if not spans:
+        return notice("momentum.no_momenta")
+    return ", ".join(f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}" for lo, hi in spans)
+
+
+def gd_notice(traj: Trajectory, surface: Surface, label: str) -> Notice:
+    """Where plain GD went on the two valleys: the local minimum (the trap), the global one
+    (a start past the dip), still moving, or diverged; at the step it settled."""
+    out = descent_facts.outcome(traj, surface)
+    if out.kind == "diverged":
+        return notice("momentum.run_diverged", name=label, step=out.step)
+    common = dict(steps=out.step, f=Number(out.step_loss))
+    if out.kind == "reached" and surface.minima[out.minimum].kind == "local":
+        return notice("momentum.gd_local", **common)
+    if out.kind == "reached":
+        return notice("momentum.gd_global", **common)
+    return notice("momentum.gd_moving", **common)
+
+
+def escape_notice(traj: Trajectory, surface: Surface, label: str) -> Notice:
+    """One sentence for a momentum or Nesterov run on the two valleys, by its regime
+    (``descent_facts.momentum_regime``): too little, escaped, more than needed (late in the
+    global minimum), too much (back in the local one, or still swinging), still moving."""
+    out = descent_facts.outcome(traj, surface)
+    if out.kind == "diverged":
+        return notice("momentum.run_diverged", name=label, step=out.step)
+    facts = descent_facts.momentum_regime(traj, surface)
+    common = dict(name=label, steps=out.step, f=Number(out.step_loss), passes=facts.passes)
+    if facts.regime == "trapped":
+        return notice("momentum.run_trapped", **common)
+    if facts.regime == "enough":
+        return notice("momentum.run_escaped", **common)
+    if out.kind == "reached" and surface.minima[out.minimum].kind == "global":
+        return notice("momentum.run_too_much_late", **common)
+    if out.kind == "reached":
+        return notice("momentum.run_too_much_back", **common)
+    if facts.passes == 0:
+        return notice("momentum.run_moving", **common)
+    return notice("momentum.run_too_much_swinging", **common)
+
+
+def escape_notices(
+    surface: Surface,
+    runs: Mapping[str, Trajectory],
+    labels: Mapping[str, str],
+    sweep_frame: pd.DataFrame,
+    learning_rate: float,
+) -> list[Notice]:
+    """The escape demo's notices: a list with GD's, momentum's and Nesterov's outcome
+    (``runs``/``labels`` keyed ``gd``, ``mom``, ``nag``); why Nesterov stays behind (with
+    the smallest momentum of ``sweep_frame`` that gets it out) or gets out alone; the
+    momenta of each regime; and, if any momentum of the sweep diverged, that."""
+    gd, mom, nag = runs["gd"], runs["mom"], runs["nag"]
+    notices = [
+        bullets(
+            [
+                gd_notice(gd, surface, labels["gd"]),
+                escape_notice(mom, surface, labels["mom"]),
+                escape_notice(nag, surface, labels["nag"]),
+            ]
+        )
+    ]
+    regime_mom, regime_nag = regime(mom, surface), regime(nag, surface)
+    if regime_mom == "enough" and regime_nag == "trapped":
+        need = regime_ranges(sweep_frame, True, "enough")
+        if need:
+            notices.append(notice("momentum.nesterov_brakes", need=f"{need[0][0]:.2f}"))
+        else:
+            notices.append(notice("momentum.nesterov_brakes_never"))
+    elif regime_nag == "enough" and regime_mom != "enough":
+        notices.append(notice("momentum.nesterov_better"))
+    notices.append(
+        notice(
+            "momentum.sweep_summary",
+            mom_trapped=ranges_words(sweep_frame, False, "trapped"),
+            mom_enough=ranges_words(sweep_frame, False, "enough"),
+            mom_much=ranges_words(sweep_frame, False, "too_much"),
+            nag_enough=ranges_words(sweep_frame, True, "enough"),
+        )
+    )
+    if (sweep_frame["regime"] == "diverged").any():
+        notices.append(notice("momentum.sweep_diverged", lr=Number(learning_rate)))
+    return notices
+
+
+def ravine_notice(
+    key: str,
+    traj: Trajectory,
+    surface: Surface,
+    label: str,
+    learning_rate: float,
+    momentum: float,
+    curvature: float,
+    gd_outcome: descent_facts.Outcome | None = None,
+) -> Notice:
+    """One sentence for run ``key`` (``gd``, ``mom``, ``nag``) in the ravine: diverged (with
+    the ``stability_limit`` for the ``curvature`` across the valley), not settled, GD's
+    zig-zag, or faster / slower than GD (``gd_outcome``), with its turns across."""
+    out = descent_facts.outcome(traj, surface)
+    turns = cross_turns(traj)
+    if out.kind == "diverged":
+        kind = {"gd": "gd", "mom": "momentum", "nag": "nesterov"}[key]
+        limit = stability_limit(kind, 0.0 if key == "gd" else momentum, curvature)
+        return notice(
+            f"momentum.ravine_diverged_{key}",
+            name=label,
+            step=out.step,
+            lr=Number(learning_rate),
+            limit=Number(limit, 3),
+        )
+    if out.kind != "reached":
+        return notice("momentum.ravine_moving", name=label, steps=out.step, turns=turns)
+    if key == "gd":
+        return notice("momentum.ravine_gd", steps=out.step, turns=turns)
+    if gd_outcome is None or gd_outcome.kind != "reached" or out.step < gd_outcome.step:
+        return notice("momentum.ravine_faster", name=label, steps=out.step, turns=turns)
+    return notice(
+        "momentum.ravine_slower", name=label, steps=out.step, turns=turns, gd=gd_outcome.step
+    )
+
+
+def ravine_notices(
+    surface: Surface,
+    runs: Mapping[str, Trajectory],
+    labels: Mapping[str, str],
+    learning_rate: float,
+    momentum: float,
+    start,
+    sweep_frame: pd.DataFrame,
+) -> list[Notice]:
+    """The ravine demo's notices: a list with each run's sentence (``ravine_notice``; ``nag``
+    only if ``runs`` has it); why momentum damps the zig-zag (when momentum did not diverge
+    and GD arrived); the fastest momentum of ``sweep_frame`` (its smallest ``settle``)."""
+    curvature = surface.curvature(*start)
+    gd_outcome = descent_facts.outcome(runs["gd"], surface)
+    lines = [
+        ravine_notice(
+            key,
+            runs[key],
+            surface,
+            labels[key],
+            learning_rate,
+            momentum,
+            curvature,
+            None if key == "gd" else gd_outcome,
+        )
+        for key in ("gd", "mom", "nag")
+        if key in runs
+    ]
+    notices = [bullets(lines)]
+    if runs["mom"].diverged_at is None and gd_outcome.kind == "reached":
+        notices.append(notice("momentum.ravine_why"))
+    settled = sweep_frame[(~sweep_frame["nesterov"]) & (sweep_frame["settle"] >= 0)]
+    if len(settled):
+        best = settled.sort_values(["settle", "momentum"]).iloc[0]
+        notices.append(
+            notice("momentum.ravine_best", mu=f"{best['momentum']:.2f}", steps=int(best["settle"]))
+        )
+    return notices

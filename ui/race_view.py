@@ -1,7 +1,8 @@
-"""Shared pieces of the optimizer lessons (adaptive rates, the race, momentum's notices): the
-surface chart with each optimizer in its fixed colour and marker, following the browser
-player (paths up to the frame, balls and next steps at it), line charts with a marker at
-the frame, the "what to notice" box and a URL-bound multi-choice.
+"""Shared pieces of the optimizer lessons (adaptive rates, the race): the surface chart with
+each optimizer in its fixed colour and marker, following the browser player (paths up to the
+frame, balls and next steps at it), line charts with a marker at the frame and a URL-bound
+multi-choice; and the race's own: its per-optimizer settings, frame readout, loss chart and
+finishing table.
 
 Series here keep their optimizer's colour and marker whichever others are switched off
 (``descent_view.surface_chart`` colours series by their position).
@@ -9,20 +10,42 @@ Series here keep their optimizer's colour and marker whichever others are switch
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from charts import descent_frames, layout, optimizer_paths, surface_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
+from lessons import race as race_lesson
+from lessons.adaptive_rates import OPTIMIZER_NAMES
+from lessons.notices import Number
 from sim import caps, descent
 from sim.surfaces import Surface
 from ui import controls, descent_view
-from ui.page import Page
+from ui.chart_view import plot
+from ui.page import Page, words
 from ui.vega import to_vega_lite
+
+RATES = (0.0001, 0.0002, 0.0005, *descent_view.LEARNING_RATES)
+# each optimizer's own hyperparameters besides the learning rate, Keras defaults:
+# (URL key, Keras argument, min, max, default, step, display format)
+EXTRA = {
+    "sgd": (),
+    "momentum": (("mu", "momentum", 0.0, 0.99, 0.9, 0.01, "%.2f"),),
+    "nesterov": (("mu_n", "momentum", 0.0, 0.99, 0.9, 0.01, "%.2f"),),
+    "adagrad": (("acc0", "initial_accumulator_value", 0.0, 1.0, 0.1, 0.05, "%.2f"),),
+    "rmsprop": (("rho", "rho", 0.5, 0.99, 0.9, 0.01, "%.2f"),),
+    "adam": (
+        ("b1", "beta_1", 0.0, 0.99, 0.9, 0.01, "%.2f"),
+        ("b2", "beta_2", 0.9, 0.999, 0.999, 0.001, "%.3f"),
+    ),
+}
+SURFACE_KEY = "_race_surface"  # the surface the learning rates were set for
 
 
 def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[descent_frames.Track]:
@@ -279,3 +302,143 @@ def show_lines(builder: str, frame: pd.DataFrame, styles: Mapping, **options) ->
     from a cached spec, stretched to the column."""
     spec = _line_spec(builder, frame, tuple(styles.items()), tuple(sorted(options.items())))
     st.vega_lite_chart(spec=spec, width="stretch")
+
+
+def race_settings(page: Page, surface: Surface) -> tuple[dict[str, float], dict[str, tuple]]:
+    """Each optimizer's learning rate (``race_lesson.DEFAULT_RATES`` of the surface: a new
+    surface resets them and drops the old ones from the URL) and hyperparameters (``EXTRA``),
+    in the settings popover, and the Keras lines that build them behind a code expander.
+    Returns the rates and the hyperparameters (sorted key/value pairs) by optimizer name."""
+    t = page.t
+    ss = st.session_state
+    defaults = race_lesson.default_rates(surface.name)
+    if ss.get(SURFACE_KEY) not in (None, surface.name):
+        for name in OPTIMIZER_NAMES:
+            ss[f"lr_{name}"] = defaults[name]
+            if f"lr_{name}" in st.query_params:
+                del st.query_params[f"lr_{name}"]
+    ss[SURFACE_KEY] = surface.name
+    rates, hyper = {}, {}
+    with controls.settings_popover(t("race.hyper_title")):
+        st.caption(t("race.hyper_caption"))
+        cells = [cell for _ in range(2) for cell in st.columns(3)]
+        for cell, name in zip(cells, OPTIMIZER_NAMES, strict=True):
+            box = cell.container(border=True)
+            box.markdown(f"**{t(f'race.name_{name}')}**")
+            rates[name] = float(
+                controls.value_slider(
+                    page,
+                    f"lr_{name}",
+                    t("common.learning_rate"),
+                    RATES,
+                    defaults[name],
+                    help=t("common.learning_rate_help"),
+                    container=box,
+                )
+            )
+            extra = {
+                arg: float(
+                    controls.slider(
+                        page,
+                        key,
+                        t(f"race.{key}"),
+                        low,
+                        high,
+                        default,
+                        step=step,
+                        fmt=fmt,
+                        help=t(f"race.{key}_help"),
+                        container=box,
+                    )
+                )
+                for key, arg, low, high, default, step, fmt in EXTRA[name]
+            }
+            hyper[name] = tuple(sorted({"learning_rate": rates[name], **extra}.items()))
+    # the same six optimizers as Keras would build them, with the values chosen above
+    with controls.code_expander(t("race.keras_title")) as code_open:
+        if code_open:
+            lines = [
+                f"{adaptive_rates.keras_call(name, hyper[name])}  # {t(f'race.name_{name}')}"
+                for name in OPTIMIZER_NAMES
+            ]
+            st.code("\n".join(lines), language="python")
+    return rates, hyper
+
+
+def race_readout(
+    page: Page, runs: Mapping[str, descent.Trajectory], n_frames: int, frames: Frames
+) -> None:
+    """The frame's numbers under the player: each racer's loss at its ball (``f<i>``;
+    ``out<i>``: diverged by then), three racers a line, and the racers stopped by then."""
+    t = page.t
+    frames_at = np.arange(n_frames)
+    row = {"step": frames_at}
+    items = []
+    for i, (label, traj) in enumerate(runs.items()):
+        last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
+        row[f"f{i}"] = traj.loss[np.minimum(frames_at, last)]
+        row[f"out{i}"] = frames_at > last
+        name = json.dumps(label)
+        gone = descent_frames.text_expr(t("race.item_gone"), {"name": name})
+        shown = descent_frames.text_expr(
+            t("race.item_loss"), {"name": name, "f": descent_frames.number(f"f{i}")}
+        )
+        items.append(f"(datum.out{i} ? {gone} : {shown})")
+    row["stopped"] = stopped_text(page, runs, n_frames, "race")
+    sep = json.dumps(t("race.item_sep"))
+    lines = [f" + {sep} + ".join(items[k : k + 3]) for k in range(0, len(items), 3)]
+    text = descent_frames.text_expr(
+        t("race.frame_caption"),
+        {
+            "step": "datum.step",
+            "items": " + '\\n' + ".join(lines) or "''",
+            "stopped": "datum.stopped",
+        },
+    )
+    chart = descent_frames.readout(pd.DataFrame(row), frames, text, lines=2 + -(-len(runs) // 3))
+    plot(st, chart, width="stretch")
+
+
+def race_loss_chart(
+    page: Page, runs: Mapping[str, descent.Trajectory], styles: Mapping[str, str], frames: Frames
+) -> bool:
+    """Every racer's loss against the step, on a log scale when every loss is positive
+    (then from 10^-12 of the highest start up), with a marker at the frame; returns whether
+    the scale is logarithmic."""
+    t = page.t
+    losses = descent_view.loss_frame(dict(runs))
+    log_y = bool(len(losses)) and bool((losses["loss"] > 0).all())
+    starts = [float(traj.loss[0]) for traj in runs.values()]
+    low = float(losses["loss"].min()) if len(losses) else 0.0
+    high = max(starts) if starts else 1.0
+    if log_y:
+        domain = (max(low, high * 1e-12), high * 10)
+    else:
+        pad = high - low + 1e-9
+        domain = (low - 0.05 * pad, high + 0.25 * pad)
+    chart = styled_frame_lines(
+        losses,
+        frames,
+        styles,
+        t("common.step_axis"),
+        t("common.loss_axis"),
+        log_y=log_y,
+        height=230,
+        y_domain=domain,
+        legend=False,
+    )
+    plot(st, chart, width="stretch")
+    return log_y
+
+
+def standings_table(page: Page, rows: list[dict]) -> None:
+    """``race_lesson.standings`` as a table, headed by ``race.col_<key>``, in words."""
+    t = page.t
+
+    def cell(value):
+        if isinstance(value, Number):
+            return descent_view.fmt(value.value, value.digits)
+        return value if isinstance(value, int) else words(t, value)
+
+    table = [{t(f"race.col_{key}"): cell(value) for key, value in row.items()} for row in rows]
+    st.table(pd.DataFrame(table), hide_index=True)

@@ -1,5 +1,5 @@
-"""Unit tests of lessons/momentum.py: the vectorized momentum fan equals SGD run one by
-one, the sweep's regimes, the force decomposition, the zig-zag count and the stability
+"""Unit tests of lessons/momentum.py: the sweep's rows equal SGD run one by one, its
+regimes, the force decomposition, the zig-zag count and the stability
 limits (checked against runs on the quadratic ravine)."""
 
 import numpy as np
@@ -16,28 +16,38 @@ V = get_surface("local_minima")
 R = get_surface("ravine")
 
 
-def test_fan_equals_sgd_one_by_one():
-    mus, nags = (0.0, 0.5, 0.9, 0.5, 0.9), (False, False, False, True, True)
-    fan = momentum_lesson.MomentumFan(learning_rate=0.1, momenta=mus, nesterov=nags)
-    many = descent.run(V, fan, np.tile(V.default_start, (5, 1)), 60)
-    for i, (mu, nag) in enumerate(zip(mus, nags, strict=True)):
-        one = descent.run(
-            V,
-            make_optimizer("sgd", learning_rate=0.1, momentum=mu, nesterov=nag),
-            V.default_start,
-            60,
-        )
-        np.testing.assert_allclose(many.xy[i], one.xy, rtol=0, atol=1e-12)
-        np.testing.assert_allclose(
-            many.internals["velocity"][i], one.internals["velocity"], atol=1e-12
-        )
+def single(surface, mu, nesterov=False, lr=LOCAL_MINIMA_LR, start=None, steps=150):
+    """The run ``descent.run`` gives for one momentum, on its own."""
+    opt = make_optimizer("sgd", learning_rate=lr, momentum=mu, nesterov=nesterov)
+    return descent.run(surface, opt, start or surface.default_start, steps)
 
 
-def test_fan_rejects_bad_momenta():
+@pytest.mark.parametrize(
+    ("surface", "lr", "steps"), [(V, LOCAL_MINIMA_LR, 150), (V, 0.5, 150), (R, 2.0, 60)]
+)
+def test_sweep_rows_are_the_single_runs(surface, lr, steps):
+    """Every row of ``sweep`` (the engine's vectorized SGD sweep, one per Nesterov flag) is
+    what the single ``descent.run`` with that momentum says: its regime, minimum, settling
+    step, passes, final loss and divergence, to the bit."""
+    mus = (0.0, 0.3, 0.5, 0.9, 0.95, 0.98, 0.99)
+    frame = momentum_lesson.sweep(surface, lr, surface.default_start, steps, momenta=mus)
+    assert len(frame) == 2 * len(mus)
+    for rec in frame.itertuples():
+        traj = single(surface, rec.momentum, rec.nesterov, lr=lr, steps=steps)
+        out = descent_facts.outcome(traj, surface)
+        assert rec.regime == momentum_lesson.regime(traj, surface)
+        assert rec.reached == (out.minimum if out.kind == "reached" else -1)
+        assert rec.settle == (out.step if out.kind == "reached" else -1)
+        assert rec.passes == descent_facts.momentum_regime(traj, surface).passes
+        assert rec.final_loss == out.final_loss or (
+            np.isnan(rec.final_loss) and np.isnan(out.final_loss)
+        )
+        assert rec.diverged_at == (-1 if traj.diverged_at is None else traj.diverged_at)
+
+
+def test_sweep_rejects_a_momentum_of_one():
     with pytest.raises(ValueError):
-        momentum_lesson.MomentumFan(momenta=(1.0,), nesterov=(False,))
-    with pytest.raises(ValueError):
-        momentum_lesson.MomentumFan(momenta=(0.5, 0.6), nesterov=(False,))
+        momentum_lesson.sweep(V, 0.1, V.default_start, 10, momenta=(0.5, 1.0))
 
 
 def test_sweep_matches_single_runs():

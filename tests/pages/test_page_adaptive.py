@@ -1,10 +1,14 @@
-"""The adaptive-rates lesson (A6, A7): renders, its statements match runs computed with sim
-directly in every reachable branch, bad URL values fall back; the player gets the whole run
-and every chart following it holds the engine's numbers at each frame."""
+"""The adaptive-rates lesson (A6, A7) as a page: its box shows exactly the words of
+``adaptive_notices`` (every branch: tests/lessons/test_adaptive_notices.py) in both languages;
+the player gets the whole run and every chart following it holds the engine's numbers at each
+frame; a diverged run is named in the readout from its step on and ringed; an accumulator off
+its slider's grid falls back. (Hostile URL values and widgets at their extremes:
+tests/pages/test_all_pages.py.)"""
 
 import json
 
 import numpy as np
+import pytest
 from apptest_utils import (
     assert_clean,
     chart_datasets,
@@ -19,53 +23,55 @@ from lessons import adaptive_rates
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
-from ui.descent_view import fmt
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/06_adaptive_rates.py"
 
 
-def summaries(surface="ravine", lr=0.05, rho=0.9, acc0=0.1, steps=200, start=None):
-    s = get_surface(surface)
-    start = start or s.default_start
-    ada = descent.run(
-        s, make_optimizer("adagrad", learning_rate=lr, initial_accumulator_value=acc0), start, steps
-    )
-    rms = descent.run(s, make_optimizer("rmsprop", learning_rate=lr, rho=rho), start, steps)
-    gd = descent.run(s, make_optimizer("sgd", learning_rate=lr), start, steps)
-    adam = descent.run(s, make_optimizer("adam", learning_rate=lr), start, steps)
-    return (
-        adaptive_rates.summarize("a", ada, s),
-        adaptive_rates.summarize("r", rms, s),
-        adaptive_rates.summarize("g", gd, s),
-        adaptive_rates.summarize("d", adam, s),
+def run(name: str, surface, lr=0.05, steps=200, **settings):
+    return descent.run(
+        surface, make_optimizer(name, learning_rate=lr, **settings), surface.default_start, steps
     )
 
 
-def test_default_run_statement_and_player():
-    """The default view (the ravine): charts, every sentence read off the runs, the
-    player."""
-    a, r, g, d = summaries()
-    assert a.reached < 0 and r.reached >= 0
-    at = open_page(FILE)
+def page_labels(lang: str) -> dict:
+    t = Translator(lang)
+    return {
+        "adagrad": t("adaptive.series_adagrad"),
+        "rmsprop": t("adaptive.series_rmsprop"),
+        "sgd": t("adaptive.series_gd"),
+        "adam": t("adaptive.series_adam"),
+    }
+
+
+def shown_notices(at, lang: str) -> list[str]:
+    """The paragraphs after the title of the page's "what to notice" box."""
+    texts = [m.value for m in at.markdown]
+    return texts[texts.index(f"**{Translator(lang)('common.notice_title')}**") + 1 :]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_default_page_shows_the_lessons_notices_and_plays(lang):
+    """The default view (the ravine): the box holds exactly the words of
+    ``adaptive_notices`` for the runs computed here; the player gets the whole run and
+    five charts follow it."""
+    s = get_surface("ravine")
+    runs = {
+        "adagrad": run("adagrad", s, initial_accumulator_value=0.1),
+        "rmsprop": run("rmsprop", s, rho=0.9),
+        "sgd": run("sgd", s),
+        "adam": run("adam", s),
+    }
+    notices = adaptive_rates.adaptive_notices(s, runs, page_labels(lang), 0.05, 0.9, 200)
+    at = open_page(FILE, lang=lang)
     assert_clean(at)
+    t = Translator(lang)
+    assert shown_notices(at, lang)[: len(notices)] == [words(t, n) for n in notices]
     assert len(charts(at)) >= 5  # surface, two step-size charts, memory, loss
-    text = notice_text(at)
-    ax0, ay0 = a.rate_first
-    assert f"step size of **{fmt(ax0, 3)}** for x and **{fmt(ay0, 3)}** for y" in text
-    assert "Parameter **y** had the larger gradients" in text
-    assert f"fell to **{fmt(a.rate_last[0], 2)}** (from {fmt(ax0, 2)})" in text
-    assert f"still **{fmt(a.distance, 2)}** from the minimum" in text
-    assert f"never fell below **{fmt(r.rate_min[0], 2)}**" in text
-    assert f"**arrived at step {r.reached}**" in text
-    assert f"is still {fmt(g.distance, 2)} from the minimum after 200 steps" in text
-    # RMSprop arrives and stays: no hops at the default rate
-    assert not r.hops and "hops around the minimum" not in text
-    assert d.reached < 0
-    assert f"Adam, with the same learning rate 0.05, is still {fmt(d.distance, 2)}" in text
-
     data = player_data(at, "adaptive")
     assert data["frames"] == 201 and data["start"] == 200 and data["live"] is None
-    assert data["labels"]["unit"] == "Step"
+    assert data["labels"]["unit"] == t("common.unit_step")
     # surface, readout, loss, the two step-size charts: all follow the same frame
     assert len(frame_charts(at, "adaptive")) == 5
 
@@ -125,60 +131,14 @@ def test_frames_hold_the_engines_numbers():
     assert "NaN" not in spec and "Infinity" not in spec
 
 
-def test_both_arrive_branch():
-    a, r, _, _ = summaries("local_minima", lr=0.1)
-    assert a.reached >= 0 and r.reached >= 0
-    at = open_page(FILE, params={"surface": "local_minima", "lr": "0.1"})
-    assert_clean(at)
-    text = notice_text(at)
-    assert f"**RMSprop at step {r.reached}**, **Adagrad at step {a.reached}**" in text
-
-
-def test_adagrad_only_branch_in_korean():
-    a, r, _, _ = summaries(lr=0.5)
-    assert a.reached >= 0 and r.reached < 0
-    at = open_page(FILE, lang="ko", params={"lr": "0.5"})
-    assert_clean(at)
-    assert len(charts(at)) >= 5
-    text = notice_text(at)
-    assert f"아다그라드는 **스텝 {a.reached}에서 도착했고**" in text
-    assert f"**{fmt(r.distance, 2)}** 떨어져 있습니다" in text
-
-
-def test_adagrad_only_while_rmsprop_is_still_far():
-    a, r, _, _ = summaries("rosenbrock", lr=0.1, start=(1.8, 0.0))
-    assert a.reached >= 0 and r.reached < 0 and r.distance > 1.5 * 0.1
-    params = {"surface": "rosenbrock", "x0": "1.8", "y0": "0.0", "lr": "0.1"}
-    at = open_page(FILE, params=params)
-    assert_clean(at)
-    text = notice_text(at)
-    assert (
-        f"Adagrad **arrived at step {a.reached}**; RMSprop is still **{fmt(r.distance, 2)}**"
-        in text
-    )
-    assert "hopping" not in text
-
-
-def test_neither_branch_and_hyperparameters():
-    a, r, _, d = summaries(lr=0.01, rho=0.5, acc0=1.0, steps=100)
-    assert a.reached < 0 and r.reached < 0
-    at = open_page(FILE, params={"lr": "0.01", "rho": "0.5", "acc0": "1.0", "steps": "100"})
-    assert_clean(at)
-    text = notice_text(at)
-    assert f"Adagrad is **{fmt(a.distance, 2)}** from the minimum" in text
-    assert f"RMSprop **{fmt(r.distance, 2)}**" in text
-    assert d.reached < 0
-    assert f"Adam, with the same learning rate 0.01, is still {fmt(d.distance, 2)}" in text
-
-
 def test_gd_diverges_and_adam_can_be_hidden():
-    _, _, g, _ = summaries(lr=1.5)
+    g = run("sgd", get_surface("ravine"), lr=1.5)
     assert g.diverged_at is not None
     at = open_page(FILE, params={"lr": "1.5", "adam": "false"})
     assert_clean(at)
     text = notice_text(at)
     assert f"Plain GD with learning rate 1.5 diverged at step {g.diverged_at}" in text
-    assert "Adam" not in text
+    assert "Adam" not in text  # neither its run, its caption nor its sentence
     assert len(charts(at)) >= 5
     # the readout names the stopped run from the step it diverged at on, not before
     readout = charts(at)[1]
@@ -195,27 +155,10 @@ def test_gd_diverges_and_adam_can_be_hidden():
     assert list(rings["step"]) == [g.diverged_at]
 
 
-def test_bad_url_values_fall_back():
-    at = open_page(
-        FILE, params={"lr": "abc", "steps": "-5", "rho": "x" * 300, "acc0": "7", "adam": "maybe"}
-    )
+def test_an_accumulator_off_the_sliders_grid_falls_back():
+    """``acc0`` takes the four values of its slider only; another number in a link falls
+    back to 0.1 with a notice (garbage in every parameter: tests/pages/test_all_pages.py)."""
+    at = open_page(FILE, params={"acc0": "7"})
     assert_clean(at)
-    assert at.select_slider(key="lr").value == 0.05
-    assert at.slider(key="steps").value == 200
-    assert at.slider(key="rho").value == 0.9
     assert at.select_slider(key="acc0").value == 0.1
-    assert at.toggle(key="adam").value is True
-    notices = " ".join(i.value for i in at.info)
-    assert "abc" in notices and "-5" in notices and "acc0=7" in notices
-    assert "x" * 41 not in notices  # long values are cut
-
-
-def test_rmsprop_hopping_is_said():
-    """At 0.1 on the ravine RMSprop arrives, then its loss jumps back up by decades: the
-    page says it hops around the minimum, with the peak it reached."""
-    _, r, _, _ = summaries(lr=0.1)
-    assert r.reached >= 0 and r.hops and r.hop_peak > 1e-3
-    at = open_page(FILE, params={"lr": "0.1"})
-    text = notice_text(at)
-    assert f"from step {r.reached} on RMSprop stays near the minimum" in text
-    assert f"(to {fmt(r.hop_peak, 2)})" in text and "hops around the minimum" in text
+    assert "acc0=7" in " ".join(i.value for i in at.info)

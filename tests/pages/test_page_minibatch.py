@@ -1,8 +1,10 @@
-"""The batch / mini-batch / SGD lesson (A9): the statements of every outcome branch match runs
-computed with sim directly, the updates-per-epoch numbers follow ceil(N / batch), the epoch
-budget is announced, the player and every chart that follows it hold the engine's values at
-each frame (one mini-batch), the whole run is sent once within a bound, bad URL values fall
-back. (Every widget at its extremes and hostile URL values: tests/pages/test_all_pages.py.)"""
+"""The batch / mini-batch / SGD lesson (A9) as a page: its box shows exactly the words of
+``lessons.minibatch``'s notices (every branch: tests/lessons/test_minibatch_notices.py) in
+both languages, the updates-per-epoch numbers follow ceil(N / batch), the epoch budget is
+announced, the player and every chart that follows it hold the engine's values at each frame
+(one mini-batch), a diverged run is held and said from its frame on, the whole run is sent
+once within a bound, a batch size off the slider falls back. (Every widget at its extremes and
+hostile URL values: tests/pages/test_all_pages.py.)"""
 
 import json
 
@@ -19,10 +21,12 @@ from apptest_utils import (
     player_data,
 )
 
-from charts import numbers
+from lessons import minibatch as minibatch_lesson
 from sim import line_fit
 from sim.datasets import make_dataset
 from ui import minibatch_view
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/08_minibatch.py"
 
@@ -34,10 +38,6 @@ def comparison(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1, start=None)
     start = problem.default_start if start is None else start
     comp = line_fit.compare_batches(x, y, mini, epochs, lr, start, seed=seed)
     return comp, {name: line_fit.run_facts(comp, name) for name in minibatch_view.RUNS}
-
-
-def g(value, digits=4):
-    return numbers.plain(value, digits)
 
 
 def infos(at) -> str:
@@ -60,33 +60,29 @@ def readout_expression(at) -> str:
     return next(step["calculate"] for step in spec["transform"] if "calculate" in step)
 
 
-def test_default_statement_batch_gd_slow_sgd_jitters():
-    at = open_page(FILE, lang="en")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_default_box_shows_the_lessons_notices(lang):
+    """The default comparison's box holds exactly the words of ``minibatch_notices`` for the
+    runs computed here; in Korean the player and the frame readout speak Korean too."""
+    at = open_page(FILE, lang=lang)
     assert_clean(at)
     assert len(charts(at)) == 4  # surface, readout, data, loss
-    comp, f = comparison()
-    text = notice_text(at)
-    assert f["full"].kind == "moving" and f["mini"].kind == "settled" and f["sgd"].kind == "jitter"
-    assert (
-        f"**Batch GD (batch 100)** made 10 updates and is still on its way: distance "
-        f"{g(f['full'].final_distance, 2)} from the best line" in text
-    )
-    tol = g(comp.problem.tolerance, 2)
-    assert (
-        f"**Mini-batch (batch 10)** made 100 updates and came within {tol} of the best line "
-        f"after **{g(f['mini'].first_near_epoch, 3)} epochs** (update {f['mini'].first_near})"
-        in text
-    )
-    assert (
-        f"**SGD (batch 1)** made 1000 updates and first came within {tol} of the best line "
-        f"after **{g(f['sgd'].first_near_epoch, 3)} epochs**" in text
-    )
-    assert f"jittering at a mean distance of {g(f['sgd'].spread, 2)}, and {f['sgd'].uphill}" in text
-    assert (
-        "In the same 10 epochs batch GD made only 10 exact steps, while SGD made 1000 rough "
-        "ones" in text
-    )
-    assert f"{f['mini'].uphill} of the mini-batch's and {f['sgd'].uphill} of SGD's" in text
+    comp, _ = comparison()
+    t = Translator(lang)
+    labels = {
+        "full": t("minibatch.series_full", n=100),
+        "mini": t("minibatch.series_mini", b=10),
+        "sgd": t("minibatch.series_sgd"),
+    }
+    notices = minibatch_lesson.minibatch_notices(comp, labels, 0.5)
+    texts = [m.value for m in at.markdown]
+    shown = texts[texts.index(f"**{t('common.notice_title')}**") + 1 :]
+    assert shown[: len(notices)] == [words(t, n) for n in notices]
+    if lang == "ko":
+        data = player_data(at, "mb")
+        assert data["labels"]["play"] == "재생" and data["labels"]["unit"] == "배치"
+        # the catalog's text, as a string literal of the Vega expression
+        assert json.dumps("푼 문항: ") in readout_expression(at)
 
 
 def test_sgd_diverges_where_batch_gd_does_not():
@@ -95,20 +91,8 @@ def test_sgd_diverges_where_batch_gd_does_not():
     comp, f = comparison(lr=0.5)
     sgd = f["sgd"]
     assert sgd.kind == "diverged" and f["full"].kind == "settled"
-    text = notice_text(at)
-    assert (
-        f"**SGD (batch 1)** diverged at update {sgd.diverged_at} (after "
-        f"{g(sgd.diverged_epoch, 3)} epochs of data): the steepest batch it met had curvature "
-        f"{g(sgd.steepest, 3)}, and learning rate 0.5 × {g(sgd.steepest, 3)} = "
-        f"{g(0.5 * sgd.steepest, 3)} > 2" in text
-    )
+    assert f"**SGD (batch 1)** diverged at update {sgd.diverged_at}" in notice_text(at)
     p = comp.problem
-    sample = 2 / max(p.curvature([i]) for i in range(p.n))
-    assert (
-        f"fine for batch GD (stable below 2 / {g(p.curvature(), 3)} = "
-        f"{g(p.critical_rate(), 3)})" in text
-    )
-    assert f"SGD is only safe below **{g(sample, 3)}**" in text
     # the per-frame text says so from the frame at which SGD has made that update on
     first = int(np.searchsorted(comp.updates["sgd"], sgd.diverged_at))
     assert comp.updates["sgd"][first] >= sgd.diverged_at > comp.updates["sgd"][first - 1]
@@ -137,44 +121,6 @@ def test_sgd_diverges_where_batch_gd_does_not():
         assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
 
 
-def test_rate_too_large_for_the_whole_data_set_in_korean():
-    at = open_page(FILE, lang="ko", params={"lr": "0.7"})
-    assert_clean(at)
-    comp, f = comparison(lr=0.7)
-    assert f["full"].kind == "growing"
-    text = notice_text(at)
-    p = comp.problem
-    assert (
-        f"**배치 경사 하강법 (배치 100)**: 10번 갱신했는데 손실이 오히려 {g(f['full'].final_loss)}"
-        in text
-    )
-    assert f"**2 / {g(p.curvature(), 3)} = {g(p.critical_rate(), 3)}**보다" in text
-
-
-def test_all_arrive_and_none_arrive():
-    at = open_page(FILE, params={"lr": "0.2"})
-    _, f = comparison(lr=0.2)
-    assert all(f[k].first_near >= 0 for k in minibatch_view.RUNS)
-    assert (
-        f"Epochs of data needed: batch GD {g(f['full'].first_near_epoch, 3)}, mini-batch "
-        f"{g(f['mini'].first_near_epoch, 3)}, SGD {g(f['sgd'].first_near_epoch, 3)}"
-        in notice_text(at)
-    )
-    at = open_page(FILE, params={"lr": "0.001"})
-    _, f = comparison(lr=0.001)
-    assert all(f[k].kind == "moving" for k in minibatch_view.RUNS)
-    assert "In 10 epochs none of the runs came close with learning rate 0.001" in notice_text(at)
-
-
-def test_no_noise_sgd_settles():
-    at = open_page(FILE, params={"noise": "0.0"})
-    _, f = comparison(noise=0.0)
-    assert f["sgd"].kind == "settled"
-    text = notice_text(at)
-    assert "With no noise in the answers every question agrees on the same line" in text
-    assert "**SGD (batch 1)** made 1000 updates and came within" in text
-
-
 @pytest.mark.parametrize(
     ("n", "batch", "per_epoch"), [(100, 10, (1, 10, 100)), (50, 32, (1, 2, 50))]
 )
@@ -196,7 +142,8 @@ def test_updates_per_epoch(n, batch, per_epoch):
 def test_epoch_budget_is_announced():
     at = open_page(FILE, params={"n": "200", "epochs": "20"})
     assert_clean(at)
-    assert "20 epochs of 200 questions would be 4000 SGD updates" in infos(at)
+    cut = minibatch_lesson.epochs_cut_notice(200, 20, line_fit.budget_epochs(200, 20))
+    assert words(Translator("en"), cut) in infos(at)
     assert "shows **5 epochs**" in infos(at)
     assert at.metric[2].value == "200 per epoch"
     # the run is shown complete: its last frame has answered 5 epochs of 200 questions
@@ -285,15 +232,6 @@ def test_starting_speed_plays_a_run_in_about_20_seconds():
     assert [minibatch_view.starting_fps(f) for f in (1, 21, 101, 201, 501)] == [1, 2, 10, 20, 30]
 
 
-def test_korean_player_speaks_korean():
-    at = open_page(FILE, lang="ko")
-    assert_clean(at)
-    data = player_data(at, "mb")
-    assert data["labels"]["play"] == "재생" and data["labels"]["unit"] == "배치"
-    # the catalog's text, as a string literal of the Vega expression
-    assert json.dumps("푼 문항: ") in readout_expression(at)
-
-
 def test_the_heaviest_run_is_sent_once_and_small():
     """The heaviest setting (200 questions, batch 2: 500 frames, SGD's 1000 updates): all
     frames of all charts go in one message, bounded (measured 220 KB), with nothing that
@@ -311,18 +249,10 @@ def test_the_heaviest_run_is_sent_once_and_small():
             assert np.isfinite(numbers).all()
 
 
-@pytest.mark.parametrize(
-    ("params", "key", "default"),
-    [
-        ({"batch": "7"}, "batch", 10),
-        ({"n": "abc"}, "n", 100),
-        ({"w0": "99"}, "w0", -1.0),
-        ({"epochs": "-5"}, "epochs", 10),
-        ({"seed": "x" * 300}, "seed", 0),
-    ],
-)
-def test_bad_url_values_fall_back_with_notice(params, key, default):
-    at = open_page(FILE, params=params)
+def test_a_batch_size_off_the_slider_falls_back_with_a_notice():
+    """``?batch=`` takes the slider's sizes only (garbage in every parameter:
+    tests/pages/test_all_pages.py)."""
+    at = open_page(FILE, params={"batch": "7"})
     assert_clean(at)
-    assert at.session_state[key] == default
+    assert at.session_state["batch"] == 10
     assert "cannot use" in infos(at)

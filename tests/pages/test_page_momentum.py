@@ -1,14 +1,13 @@
-"""The momentum lesson (A5): renders in both languages; the "what to notice" statements match
-runs computed with sim directly, one test per outcome (escapes / too little / too much in its
-three forms / GD already global; in the ravine damped / too much / diverged with the computed
-stability limit); the two demos are tabs, only the open one built, chosen by ``?demo=``; bad URL
-values (a momentum off the slider's grid too) fall back with a notice; each demo's player
-gets the whole run and every chart following it holds the engine's numbers for every μ of
-the live grid.
-(Widgets at their extremes and hostile URL values: tests/pages/test_all_pages.py.)"""
+"""The momentum lesson (A5) as a page: the two demos are tabs, only the open one built, chosen
+by ``?demo=`` and kept across a language switch, and a hidden demo's URL values wait for its
+tab; each "what to notice" box shows exactly the words of ``lessons.momentum``'s notices (every
+branch: tests/lessons/test_momentum_notices.py); each demo's player gets the whole run and
+every chart following it holds the engine's numbers for every μ of the live grid; the force
+arrows have colours no run has; a diverged run sends no NaN; a momentum off the slider's grid
+falls back with a notice. (Both languages, hostile URL values and widgets at their extremes:
+tests/pages/test_all_pages.py.)"""
 
 import json
-import re
 
 import numpy as np
 import pytest
@@ -22,26 +21,23 @@ from apptest_utils import (
     player_data,
 )
 
-from charts import numbers
-from lessons import descent_facts
+from charts import palette
 from lessons import momentum as momentum_lesson
+from lessons.notices import keys
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/05_momentum.py"
 V = get_surface("local_minima")
 R = get_surface("ravine")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def run(surface, mu=0.0, nesterov=False, lr=LOCAL_MINIMA_LR, start=None, steps=150):
     opt = make_optimizer("sgd", learning_rate=lr, momentum=mu, nesterov=nesterov)
     return descent.run(surface, opt, start or surface.default_start, steps)
-
-
-def g(x: float) -> str:
-    return numbers.plain(x, 4)
 
 
 RAVINE = {"demo": "ravine"}
@@ -94,169 +90,110 @@ def test_the_open_demo_survives_a_language_switch():
     assert built(at, RAVINE_KEYS)
 
 
-def test_an_unknown_demo_opens_the_first_with_a_notice():
-    at = open_page(FILE, params={"demo": "<script>"})
-    assert_clean(at)
-    assert built(at, ESCAPE_KEYS)
-    assert "`demo=<script>`" in " ".join(i.value for i in at.info)
+def shown_notices(at, lang: str = "en") -> list[str]:
+    """The paragraphs after the title of the page's "what to notice" box
+    (``ui.page.notice_box``)."""
+    texts = [m.value for m in at.markdown]
+    first = texts.index(f"**{Translator(lang)('common.notice_title')}**")
+    return texts[first + 1 :]
 
 
-def test_renders_in_korean():
-    at = open_page(FILE, lang="ko")
-    assert_clean(at)
-    assert len(charts(at)) == 4
-    assert player_data(at, "mom")["labels"]["play"] == "재생"
-    text = notice_text(at)
-    assert HANGUL.search(text)
-    assert "네스테로프가 여기서 뒤처지는 이유" in text
+def lesson_words(lang: str, notices) -> list[str]:
+    t = Translator(lang)
+    return [words(t, n) for n in notices]
 
 
-def test_default_escape_statement(default_page):
-    text = notice_text(default_page)
-    gd, mom, nag = run(V), run(V, 0.9), run(V, 0.9, True)
-    o_gd, o_mom, o_nag = (descent_facts.outcome(x, V) for x in (gd, mom, nag))
-    # GD in the local minimum, momentum 0.9 in the global one, Nesterov 0.9 in the local one
-    assert V.minima[o_gd.minimum].kind == "local"
-    assert V.minima[o_mom.minimum].kind == "global"
-    assert V.minima[o_nag.minimum].kind == "local"
-    assert (
-        f"**GD** stopped in the **local** minimum at f = {g(o_gd.step_loss)} "
-        f"after {o_gd.step} steps" in text
-    )
-    passes = descent_facts.momentum_regime(mom, V).passes
-    assert (
-        f"**momentum 0.9** rolled through the shallow dip and reached the **global** minimum: "
-        f"settled after **{o_mom.step} steps** at f = {g(o_mom.step_loss)}, after swinging "
-        f"through its bottom {passes} times" in text
-    )
-    assert "**Nesterov 0.9** is **too little**: like GD it stopped in the **local**" in text
-    # the look-ahead explanation, with the smallest momentum that gets Nesterov out
-    sweep = momentum_lesson.sweep(V, LOCAL_MINIMA_LR, V.default_start, 150)
-    need = momentum_lesson.regime_ranges(sweep, True, "enough")[0][0]
-    assert "Why Nesterov stays behind here: it looks ahead." in text
-    assert f"it needs momentum **{need:.2f}** or more" in text
-    spans = {
-        r: momentum_lesson.regime_ranges(sweep, False, r) for r in ("trapped", "enough", "too_much")
+def demo_runs(surface, mu, lr, steps, nesterov=True) -> dict:
+    runs = {"gd": run(surface, lr=lr, steps=steps), "mom": run(surface, mu, lr=lr, steps=steps)}
+    if nesterov:
+        runs["nag"] = run(surface, mu, True, lr=lr, steps=steps)
+    return runs
+
+
+def labels(lang: str, mu: float) -> dict:
+    t = Translator(lang)
+    return {
+        "gd": t("momentum.series_gd"),
+        "mom": t("momentum.series_momentum", mu=f"{mu:g}"),
+        "nag": t("momentum.series_nesterov", mu=f"{mu:g}"),
     }
-    lo, hi = spans["enough"][0]
-    assert f"escapes for **{lo:.2f}–{hi:.2f}**" in text
-    assert lo <= 0.9 <= hi
 
 
-def test_default_ravine_statement(ravine_page):
-    text = notice_text(ravine_page)
-    gd, mom = run(R, lr=0.9, steps=100), run(R, 0.5, lr=0.9, steps=100)
-    o_gd, o_mom = descent_facts.outcome(gd, R), descent_facts.outcome(mom, R)
-    assert o_mom.step < o_gd.step and momentum_lesson.cross_turns(
-        mom
-    ) < momentum_lesson.cross_turns(gd)
-    assert (
-        "**GD** zig-zagged: it turned back across the valley "
-        f"**{momentum_lesson.cross_turns(gd)} times** "
-        f"and reached the bottom after **{o_gd.step} steps**" in text
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_escape_box_shows_the_lessons_notices(lang, default_page):
+    """The default escape demo's box holds exactly the words of ``escape_notices`` for the
+    runs and the sweep computed here, in English and in Korean."""
+    at = default_page if lang == "en" else open_page(FILE, lang="ko")
+    assert_clean(at)
+    sweep = momentum_lesson.sweep(V, LOCAL_MINIMA_LR, V.default_start, 150)
+    runs = demo_runs(V, 0.9, LOCAL_MINIMA_LR, 150)
+    notices = momentum_lesson.escape_notices(V, runs, labels(lang, 0.9), sweep, LOCAL_MINIMA_LR)
+    assert keys(notices)[1] == "momentum.nesterov_brakes"
+    assert shown_notices(at, lang)[: len(notices)] == lesson_words(lang, notices)
+    if lang == "ko":
+        assert player_data(at, "mom")["labels"]["play"] == "재생"
+
+
+def test_ravine_box_shows_the_lessons_notices(ravine_page):
+    sweep = momentum_lesson.sweep(R, 0.9, R.default_start, 100, nesterov=False)
+    runs = demo_runs(R, 0.5, 0.9, 100, nesterov=False)
+    notices = momentum_lesson.ravine_notices(
+        R, runs, labels("en", 0.5), 0.9, 0.5, R.default_start, sweep
     )
-    assert (
-        f"**momentum 0.5** damped it: {momentum_lesson.cross_turns(mom)} turns across the valley "
-        "and at "
-        f"the bottom after **{o_mom.step} steps**" in text
-    )
+    assert keys(notices) == ["momentum.list_more", "momentum.ravine_why", "momentum.ravine_best"]
+    assert shown_notices(ravine_page)[: len(notices)] == lesson_words("en", notices)
 
 
-def test_too_little_momentum_is_trapped():
-    at = open_page(FILE, params={"mu": "0.5"})
+def colour_ranges(spec) -> dict[str, set]:
+    """The colours of every colour scale in a chart spec, by the field they encode."""
+    found: dict[str, set] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            colour = node.get("encoding", {}).get("color", {})
+            if "range" in colour.get("scale", {}):
+                found.setdefault(colour["field"], set()).update(colour["scale"]["range"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+@pytest.mark.parametrize("page", ["default_page", "ravine_page"])
+def test_the_force_arrows_have_colours_no_run_has(page, request):
+    """The carried speed and the slope's push are drawn in palette colours that none of the
+    surface chart's runs (GD, momentum, Nesterov) is drawn in."""
+    at = request.getfixturevalue(page)
+    ranges = colour_ranges(json.loads(charts(at)[0].proto.spec))
+    assert len(ranges["series"]) >= 2 and len(ranges["kind"]) == 2
+    assert not ranges["series"] & ranges["kind"]
+    assert ranges["kind"] <= set(palette.OKABE_ITO)
+
+
+def test_ravine_divergence_sends_no_nan():
+    at = open_page(FILE, params=RAVINE | {"rlr": "2.0", "rnag": "true"})
     assert_clean(at)
-    out = descent_facts.outcome(run(V, 0.5), V)
-    assert V.minima[out.minimum].kind == "local"
-    assert (
-        f"**momentum 0.5** is **too little**: like GD it stopped in the **local** minimum "
-        f"(f = {g(out.step_loss)}, settled after {out.step} steps)" in notice_text(at)
-    )
-
-
-TOO_MUCH = {
-    "0.97": "is **more than needed**: it reached the **global** minimum, but overshot",
-    "0.98": "swung back over the rim and ended in the **local** minimum after all",
-    "0.99": "is still swinging back and forth (it passed the global minimum {passes} times",
-}
-
-
-def check_too_much(at, mu: str) -> None:
-    traj = run(V, float(mu))
-    facts = descent_facts.momentum_regime(traj, V)
-    assert facts.regime == "too_much"
-    text = notice_text(at)
-    assert f"**momentum {float(mu):g}** is **" in text
-    assert TOO_MUCH[mu].format(passes=facts.passes) in text
-    if mu == "0.97":
-        assert f"only settled after **{facts.outcome.step} steps**" in text
-
-
-def test_too_much_momentum_swings_back():
-    at = open_page(FILE, params={"mu": "0.98"})
-    assert_clean(at)
-    check_too_much(at, "0.98")
-
-
-def test_gd_already_global_from_the_right():
-    at = open_page(FILE, params={"x0": "4.0", "y0": "-3.0"})
-    assert_clean(at)
-    out = descent_facts.outcome(run(V, start=(4.0, -3.0)), V)
-    assert f"even **GD** reaches the **global** minimum ({out.step} steps" in notice_text(at)
-
-
-def test_ravine_too_much_and_nesterov_diverges():
-    at = open_page(FILE, params=RAVINE | {"rmu": "0.9", "rnag": "true"})
-    assert_clean(at)
-    text = notice_text(at)
-    gd, mom = run(R, lr=0.9, steps=100), run(R, 0.9, lr=0.9, steps=100)
-    nag = run(R, 0.9, True, lr=0.9, steps=100)
-    o_gd, o_mom = descent_facts.outcome(gd, R), descent_facts.outcome(mom, R)
-    assert o_mom.step > o_gd.step
-    assert (
-        f"**momentum 0.9** is **too much** here: it swings back and forth "
-        f"({momentum_lesson.cross_turns(mom)} turns across) "
-        f"and needed **{o_mom.step} steps**, more than "
-        f"GD's {o_gd.step}" in text
-    )
-    limit = 2 * 1.9 / (2.8 * R.curvature(-7, 2))  # 2(1+mu)/((1+2mu) c), c = 2
-    assert momentum_lesson.stability_limit("nesterov", 0.9, 2.0) == pytest.approx(limit)
-    assert f"**Nesterov 0.9** **diverged at step {nag.diverged_at}**: Nesterov applies" in text
-    assert f"stable only below learning rate **{limit:.3g}**" in text
-
-
-def test_momentum_more_than_needed():
-    at = open_page(FILE, params={"mu": "0.97"})
-    assert_clean(at)
-    check_too_much(at, "0.97")
-
-
-def test_ravine_divergence_explained():
-    at = open_page(FILE, params=RAVINE | {"rlr": "2.0"})
-    assert_clean(at)
-    text = notice_text(at)
-    gd, mom = run(R, lr=2.0, steps=100), run(R, 0.5, lr=2.0, steps=100)
-    assert f"**GD** **diverged at step {gd.diverged_at}**" in text
-    assert "only stable below learning rate **1**" in text  # 2 / curvature 2
-    assert f"**momentum 0.5** **diverged at step {mom.diverged_at}**" in text
-    assert "die out below learning rate **1.5**" in text  # 2 (1 + 0.5) / 2
+    gd = run(R, lr=2.0, steps=100)
+    assert f"**GD** **diverged at step {gd.diverged_at}**" in notice_text(at)
     for chart in charts(at):
         assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec
 
 
-def test_bad_url_values_fall_back_with_notices_and_still_swinging():
-    params = {"mu": "0.99", "steps": "-5", "rmu": "x" * 300, "rlr": "1e308", "x0": "abc"}
+def test_a_hidden_demos_url_values_wait_for_its_tab():
+    """The ravine's values are checked when its tab opens, not while the escape demo shows."""
+    params = {"steps": "-5", "rmu": "x" * 300, "rlr": "1e308"}
     at = open_page(FILE, params=params)
     assert_clean(at)
     assert at.session_state["steps"] == 150
-    assert at.session_state["x0"] == -4.5
     notices = " ".join(i.value for i in at.info)
-    assert "`steps=-5`" in notices and "`x0=abc`" in notices
-    assert "rlr" not in notices  # the ravine's values are checked when its tab opens
-    check_too_much(at, "0.99")
+    assert "`steps=-5`" in notices and "rlr" not in notices
     at = open_page(FILE, params=params | RAVINE)
     assert_clean(at)
-    assert at.session_state["rmu"] == 0.5
-    assert at.session_state["rlr"] == 0.9
+    assert at.session_state["rmu"] == 0.5 and at.session_state["rlr"] == 0.9
     notices = " ".join(i.value for i in at.info)
     assert "`rlr=1e308`" in notices and "`rmu=xxx" in notices
     assert "x" * 41 not in notices  # long values are cut short
@@ -337,17 +274,3 @@ def test_a_momentum_off_the_grid_falls_back_with_a_notice():
     assert at.session_state["mu"] == 0.9
     assert "`mu=0.42`" in " ".join(i.value for i in at.info)
     assert player_data(at, "mom")["live"]["index"] == momentum_lesson.LIVE_MOMENTA.index(0.9)
-
-
-def test_too_few_steps_is_not_called_too_much():
-    at = open_page(FILE, params={"steps": "5"})
-    assert_clean(at)
-    text = notice_text(at)
-    mom = run(V, 0.9, steps=5)
-    assert momentum_lesson.regime(mom, V) == "moving"
-    assert f"**GD** was still on its way after 5 steps (f = {g(run(V, steps=5).loss[-1])})" in text
-    assert (
-        f"**momentum 0.9** was still on its way after 5 steps (f = {g(mom.loss[-1])}): "
-        "too few steps to tell" in text
-    )
-    assert "is **too much**" not in text

@@ -1,6 +1,9 @@
-"""The optimizer race (A8): renders, the finishing order and statements match runs computed
-with sim directly, the choice of runners and bad URL values; the player gets the whole race
-and the charts following it hold every racer's engine numbers at each frame."""
+"""The optimizer race (A8) as a page: the finishing table and the "what to notice" box show
+exactly ``lessons.race``'s rows and notices for runs computed here (every branch:
+tests/lessons/test_race.py); the player gets the whole race and the charts following it hold
+every racer's engine numbers at each frame, diverged racers named and ringed from their step;
+the choice of runners, each optimizer's own settings and the surface's own rates. (Both
+languages, hostile URL values and widgets at their extremes: tests/pages/test_all_pages.py.)"""
 
 import json
 
@@ -17,11 +20,14 @@ from apptest_utils import (
 )
 
 from lessons import adaptive_rates
+from lessons import race as race_lesson
 from lessons.adaptive_rates import OPTIMIZER_NAMES
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
 from ui.descent_view import fmt
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/07_optimizer_race.py"
 RATES = {
@@ -52,24 +58,34 @@ def race(surface="ravine", steps=300, **hyper):
     return out
 
 
-def test_default_race_order_statement_and_player():
-    """The default race (the ravine): every racer arrives; the table and the sentences are
-    read off the runs; the player and the charts following it."""
-    runs = race()
-    order = adaptive_rates.race_table(list(runs.values()))
+def test_default_race_table_notices_and_player():
+    """The default race (the ravine): every racer arrives; the table holds the words of
+    ``race_lesson.standings`` and the box those of ``race_notices``, for the runs computed
+    here; the player and the charts following it."""
+    summaries = race()
+    order = adaptive_rates.race_table(list(summaries.values()))
     assert all(s.reached >= 0 for s in order), "on the default surface every racer arrives"
+    s = get_surface("ravine")
+    runs = {
+        NAMES[name]: descent.run(s, make_optimizer(name, learning_rate=lr), s.default_start, 300)
+        for name, lr in zip(OPTIMIZER_NAMES, RATES["ravine"], strict=True)
+    }
+    rates = {NAMES[name]: lr for name, lr in zip(OPTIMIZER_NAMES, RATES["ravine"], strict=True)}
+    notices = race_lesson.race_notices(s, runs, order, 300, summaries["adam"], 0.2)
     at = open_page(FILE)
     assert_clean(at)
     assert at.selectbox(key="surface").value == "ravine"
-    assert len(charts(at)) >= 2
+    t = Translator("en")
+    texts = [m.value for m in at.markdown]
+    shown = texts[texts.index(f"**{t('common.notice_title')}**") + 1 :]
+    assert shown[: len(notices)] == [words(t, n) for n in notices]
     table = at.table[0].value
-    assert list(table["Optimizer"]) == [s.label for s in order]
-    first = order[0]
-    text = notice_text(at)
-    assert f"**{first.label} reached a minimum first**, at **step {first.reached}**" in text
+    rows = race_lesson.standings(order, rates)
+    assert list(table["Optimizer"]) == [row["optimizer"] for row in rows]
     assert list(table["Final loss"]) == [fmt(s.final_loss, 3) for s in order]
-    assert list(table["Steps to arrive"]) == [str(s.reached) for s in order]
-    tolerance = descent.REACH_FRACTION * float(np.hypot(16, 6))  # the ravine's window
+    assert list(table["Steps to arrive"]) == [row["steps"] for row in rows]
+    assert list(table["Result"]) == [words(t, row["status"]) for row in rows]
+    tolerance = race_lesson.reach_tolerance(s)
     assert f"within {fmt(tolerance, 2)} of a minimum" in " ".join(c.value for c in at.caption)
 
     data = player_data(at, "race")
@@ -111,58 +127,12 @@ def test_frames_hold_every_racers_engine_numbers():
     assert "NaN" not in spec and "Infinity" not in spec
 
 
-def test_racers_still_under_way_on_rosenbrock():
-    """Rosenbrock's long curved valley: most racers have not arrived after 300 steps; the
-    page says how far each still is."""
-    runs = race("rosenbrock")
-    order = adaptive_rates.race_table(list(runs.values()))
-    at = open_page(FILE, params={"surface": "rosenbrock"})
-    assert_clean(at)
-    text = notice_text(at)
-    moving = [s for s in order if s.reached < 0 and s.diverged_at is None]
-    assert len(moving) >= 3
-    for s in moving:
-        assert f"{s.label} ({fmt(s.distance, 2)} away)" in text
-    table = at.table[0].value
-    steps = [str(s.reached) if s.reached >= 0 else "-" for s in order]
-    assert list(table["Steps to arrive"]) == steps
-    adam = runs["adam"]
-    assert adam.reached < 0
-    assert f"**Adam** (learning rate 0.1) is still {fmt(adam.distance, 2)} from a minimum" in text
-    assert "within 0.11 of a minimum" in " ".join(c.value for c in at.caption)
-
-
-def test_local_minimum_branch():
-    runs = race("local_minima")
-    s = get_surface("local_minima")
-    at = open_page(FILE, params={"surface": "local_minima"})
-    assert_clean(at)
-    text = notice_text(at)
-    local = []
-    for name, summary in runs.items():
-        traj = descent.run(
-            s,
-            make_optimizer(name, learning_rate=RATES["local_minima"][OPTIMIZER_NAMES.index(name)]),
-            s.default_start,
-            300,
-        )
-        if summary.reached >= 0 and s.minima[int(descent.basins(traj, s))].kind == "local":
-            local.append(summary.label)
-    assert local and "settled in a **local** minimum" in text
-    for label in local:
-        assert label in text.split("settled in a **local**")[0].split("Careful:")[-1]
-
-
-def test_diverged_branch_on_beale():
+def test_diverged_racers_on_beale_are_named_and_ringed_from_their_step():
     runs = race("beale")
     diverged = [s for s in runs.values() if s.diverged_at is not None]
     assert diverged
     at = open_page(FILE, params={"surface": "beale"})
     assert_clean(at)
-    text = notice_text(at)
-    assert "Diverged" in text
-    for s in diverged:
-        assert f"{s.label} (step {s.diverged_at})" in text
     # the readout names the stopped runs from the step each diverged at; rings likewise
     numbers = next(f for f in chart_datasets(charts(at)[1]).values() if "stopped" in f)
     at_end = numbers.set_index("step")["stopped"][300]
@@ -220,15 +190,13 @@ def test_choosing_no_optimizer_shows_all_and_says_so():
     assert "No optimizer chosen" in " ".join(i.value for i in at.info)
 
 
-def test_bad_url_values_fall_back():
-    at = open_page(FILE, params={"show": "adam,bogus", "lr_adam": "abc", "steps": "-5", "b2": "2"})
+def test_a_runner_list_with_an_unknown_name_falls_back_to_all():
+    """``?show=`` naming one known and one unknown optimizer: all six race, with a notice
+    (garbage in every parameter: tests/pages/test_all_pages.py)."""
+    at = open_page(FILE, params={"show": "adam,bogus"})
     assert_clean(at)
     assert len(at.table[0].value) == 6
-    assert at.select_slider(key="lr_adam").value == RATES["ravine"][5]
-    assert at.slider(key="steps").value == 300
-    assert at.slider(key="b2").value == 0.999
-    notices = " ".join(i.value for i in at.info)
-    assert "bogus" in notices and "abc" in notices and "-5" in notices
+    assert "bogus" in " ".join(i.value for i in at.info)
 
 
 def test_new_surface_brings_its_learning_rates():
