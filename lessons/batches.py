@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lessons.notices import Notice, Number, notice
 from sim import caps
 from sim.datasets import mock_exam_batches
 from sim.nn import Callback, costs
@@ -168,6 +169,164 @@ def exam_grid(
 def grid_cell(grid: pd.DataFrame) -> int:
     """Pixels per cell side of the mock-exam grid (10 columns: 34, 20 columns: 17)."""
     return 34 if (int(grid["col"].max()) + 1 if len(grid) else 10) <= 10 else 17
+
+
+# --- what the fit() lesson says ---------------------------------------------------------------
+
+
+def epochs_capped(requested: int, n: int, batch_size: int, epochs: int) -> list[Notice]:
+    """The notice that the run trains ``epochs`` instead of the ``requested`` epochs
+    (``epochs_for_updates``), or none when nothing was cut."""
+    if epochs >= requested:
+        return []
+    per_epoch = updates_per_epoch(n, batch_size)
+    return [
+        notice(
+            "fit.epochs_capped",
+            requested=requested,
+            per_epoch=per_epoch,
+            cap=MAX_UPDATES,
+            epochs=epochs,
+        )
+    ]
+
+
+def frame_lines(n: int, batch_size: int, counts: Sequence[int]) -> list[Notice]:
+    """The player's text, one per frame: frame 0 before training, frame ``e`` after epoch
+    ``e`` (``counts[e]`` wrong), naming the batches of ``ceil(n / batch_size)`` and the
+    last batch's ``n - (batches - 1) * batch_size`` questions when it is smaller."""
+    per_epoch = updates_per_epoch(n, batch_size)
+    size = min(batch_size, n)
+    last = n - (per_epoch - 1) * size  # the remainder when batch_size does not divide n
+    epochs = len(counts) - 1
+    key = "fit.frame_epoch" if last == size else "fit.frame_epoch_partial"
+    lines = [notice("fit.frame_start", wrong=counts[0], n=n, batches=per_epoch)]
+    for epoch in range(1, epochs + 1):
+        lines.append(
+            notice(
+                key,
+                epoch=epoch,
+                epochs=epochs,
+                batches=per_epoch,
+                batch=size,
+                last=last,
+                wrong=counts[epoch],
+                n=n,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """The calculator: ``iterations = ceil(samples / batch_size)`` per epoch, ``total =
+    iterations * epochs`` updates, ``last = samples - (iterations - 1) * batch_size``
+    samples in the last batch."""
+
+    samples: int
+    batch_size: int
+    epochs: int
+
+    @property
+    def iterations(self) -> int:
+        return updates_per_epoch(self.samples, self.batch_size)
+
+    @property
+    def total(self) -> int:
+        return self.iterations * self.epochs
+
+    @property
+    def last(self) -> int:
+        return self.samples - (self.iterations - 1) * self.batch_size
+
+    def formula(self) -> Notice:
+        return notice(
+            "fit.calc_formula",
+            n=self.samples,
+            batch=self.batch_size,
+            iterations=self.iterations,
+            epochs=self.epochs,
+            total=self.total,
+        )
+
+    def partial(self) -> list[Notice]:
+        """The note that the last batch is smaller, when it is."""
+        if self.last == self.batch_size:
+            return []
+        return [notice("fit.calc_partial", last=self.last, n=self.samples, batch=self.batch_size)]
+
+
+def run_count(n: int, batch_size: int, result: TrainResult) -> Notice:
+    """The calculator against the run: ``ceil(n / batch_size)`` and the updates the engine
+    made per epoch and in all (a mismatch is said, never expected)."""
+    per_epoch = updates_per_epoch(n, batch_size)
+    if result.updates_per_epoch != per_epoch:
+        return notice(
+            "fit.calc_run_mismatch", iterations=per_epoch, engine=result.updates_per_epoch
+        )
+    return notice(
+        "fit.calc_run",
+        n=n,
+        batch=batch_size,
+        iterations=per_epoch,
+        engine=result.updates_per_epoch,
+        recorded=len(result.batch_losses),
+        epochs=len(result.epochs),
+    )
+
+
+def fit_notices(n: int, batch_size: int, learning_rate: float, run: AnsweredRun) -> list[Notice]:
+    """What to notice on the fit() lesson: the updates per epoch and in all
+    (``ceil(n / batch_size)``, one when the batch holds the whole set), how the wrong
+    answers fell (``describe_fall``), the loss Keras prints in the first and last epoch, and
+    the epoch the loss became infinite."""
+    result = run.result
+    counts = run.counts
+    done = len(counts) - 1
+    total = len(result.batch_losses)
+    if batch_size >= n:
+        said = [notice("fit.notice_one_batch", batch=batch_size, n=n, total=total, epochs=done)]
+    else:
+        per_epoch = updates_per_epoch(n, batch_size)
+        said = [
+            notice(
+                "fit.notice_updates",
+                batch=batch_size,
+                n=n,
+                per_epoch=per_epoch,
+                total=total,
+                epochs=done,
+            )
+        ]
+    fall = describe_fall(counts)
+    loss = result.history.get("loss", [])
+    values = dict(
+        start=fall.start,
+        end=fall.end,
+        n=n,
+        split=fall.split_epoch,
+        at_split=fall.at_split,
+        early=fall.early_drop,
+        late=fall.late_drop,
+        rest=done - fall.split_epoch,
+        best=fall.best,
+        best_epoch=fall.best_epoch,
+        lr=Number(learning_rate),
+        total=total,
+    )
+    if fall.kind == "perfect_early":
+        # the loss after the first all-correct epoch and after the last
+        values.update(loss_best=Number(loss[fall.best_epoch - 1], 3), loss_end=Number(loss[-1], 3))
+    said.append(notice(f"fit.notice_{fall.kind}", **values))
+    if len(loss) >= 2:
+        said.append(
+            notice(
+                "fit.notice_loss", first=Number(loss[0], 3), last=Number(loss[-1], 3), epochs=done
+            )
+        )
+    if result.diverged:
+        said.append(notice("fit.notice_diverged", epoch=result.diverged["epoch"]))
+    return said
 
 
 # --- the batch-size sweep ------------------------------------------------------------------
