@@ -404,6 +404,115 @@ def cost_rows(
     return pd.DataFrame(rows)
 
 
+MIDDLE_GAP = 0.05  # a middle batch size this close to the best loss counts as "as good"
+
+
+def sweep_capped(requested: int, n: int, epochs: int) -> list[Notice]:
+    """The notice that every run of the sweep trains ``epochs`` (``sweep_epochs``) instead of
+    the ``requested`` epochs, or none when nothing was cut."""
+    if epochs >= requested:
+        return []
+    return [notice("batch.epochs_capped", n=n, requested=requested, cap=MAX_UPDATES, epochs=epochs)]
+
+
+def sweep_notices(
+    table: pd.DataFrame, epochs: int, learning_rate: float, gap: float = MIDDLE_GAP
+) -> list[Notice]:
+    """What to notice on the batch-size lesson, read off ``cost_rows`` (one row per batch
+    size, smallest first): the updates and time per epoch of the smallest and the largest
+    batch; which batch size reached the lowest final loss (a smaller one than N, or N
+    itself); a middle size (between 8 and N) whose loss is within ``gap`` of the best while
+    faster per epoch than the smallest; the curve noise and the memory per batch of both
+    ends; and the batch sizes that diverged."""
+    rows = {int(row["batch_size"]): row for row in table.to_dict("records")}
+    sizes = sorted(rows)
+    if not sizes:
+        return []
+    small, big = sizes[0], sizes[-1]
+    ms = {bs: rows[bs]["seconds_per_epoch"] * 1000 for bs in sizes}
+    kb = {bs: rows[bs]["memory_bytes"] / 1024 for bs in sizes}
+    said = []
+    if len(sizes) > 1:
+        said.append(
+            notice(
+                "batch.notice_speed",
+                small=small,
+                small_updates=rows[small]["updates_per_epoch"],
+                small_ms=Number(ms[small], 3),
+                big=big,
+                big_updates=rows[big]["updates_per_epoch"],
+                big_ms=Number(ms[big], 3),
+            )
+        )
+    finite = {bs: rows[bs]["final_loss"] for bs in sizes if rows[bs]["epochs"] > 0}
+    if finite:
+        best = min(finite, key=finite.get)
+        if best != big:
+            said.append(
+                notice(
+                    "batch.notice_small_wins",
+                    epochs=epochs,
+                    best=best,
+                    best_loss=Number(finite[best], 3),
+                    full_loss=Number(finite.get(big, float("nan")), 3),
+                )
+            )
+        elif len(sizes) > 1:
+            said.append(
+                notice(
+                    "batch.notice_big_wins",
+                    epochs=epochs,
+                    best=best,
+                    best_loss=Number(finite[best], 3),
+                    small=small,
+                    small_loss=Number(finite.get(small, float("nan")), 3),
+                    lr=Number(learning_rate),
+                )
+            )
+        middle = [bs for bs in sizes if 8 < bs < big and bs in finite and bs != best]
+        if middle and small in finite:
+            mid = min(middle, key=finite.get)
+            if finite[mid] - finite[best] <= gap and ms[mid] < ms[small]:
+                said.append(
+                    notice(
+                        "batch.notice_middle",
+                        mid=mid,
+                        gap=Number(gap),
+                        mid_loss=Number(finite[mid], 3),
+                        best_loss=Number(finite[best], 3),
+                        mid_ms=Number(ms[mid], 3),
+                        small_ms=Number(ms[small], 3),
+                    )
+                )
+    if len(sizes) > 1:
+        said.append(
+            notice(
+                "batch.notice_noise",
+                small=small,
+                small_noise=Number(rows[small]["noise"], 3),
+                big_noise=Number(rows[big]["noise"], 3),
+            )
+        )
+        said.append(
+            notice(
+                "batch.notice_memory",
+                small=small,
+                small_kb=Number(kb[small], 3),
+                big=big,
+                big_kb=Number(kb[big], 3),
+                act_kb=Number(rows[big]["activation_bytes"] / 1024, 3),
+            )
+        )
+    said += diverged_sizes(table)
+    return said
+
+
+def diverged_sizes(table: pd.DataFrame) -> list[Notice]:
+    """The notice naming the batch sizes whose run diverged, or none."""
+    diverged = [str(int(row["batch_size"])) for _, row in table.iterrows() if row["diverged"]]
+    return [notice("batch.notice_diverged", batches=", ".join(diverged))] if diverged else []
+
+
 def thin(values: Sequence[float], max_points: int) -> tuple[np.ndarray, np.ndarray]:
     """``(update numbers (1-based), values)`` with at most ``max_points`` points, evenly
     spaced, the first and last kept (every point kept, so the jumps still show)."""
@@ -414,6 +523,27 @@ def thin(values: Sequence[float], max_points: int) -> tuple[np.ndarray, np.ndarr
     else:
         idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
     return idx + 1, values[idx]
+
+
+def epoch_frame(results: dict[str, TrainResult]) -> pd.DataFrame:
+    """``series, epoch, loss``: the loss after each epoch of each run, keyed by its name."""
+    rows = [
+        {"series": name, "epoch": epoch, "loss": value}
+        for name, result in results.items()
+        for epoch, value in zip(result.epochs, result.history.get("loss", []), strict=False)
+    ]
+    return pd.DataFrame(rows, columns=["series", "epoch", "loss"])
+
+
+def bar_frame(table: pd.DataFrame, series: Sequence[str]) -> pd.DataFrame:
+    """``cost_rows`` for the cost bars: with the series' names, ``short`` (the batch size as
+    text, the bars' axis), ``ms`` per epoch and ``kb`` of memory per batch."""
+    return table.assign(
+        series=list(series),
+        short=[str(int(size)) for size in table["batch_size"]],
+        ms=table["seconds_per_epoch"] * 1000,
+        kb=table["memory_bytes"] / 1024,
+    )
 
 
 def update_frame(results: dict[str, TrainResult], max_points: int = 400) -> pd.DataFrame:

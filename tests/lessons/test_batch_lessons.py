@@ -12,7 +12,7 @@ from lessons.notices import Number, keys, notice
 from sim import caps
 from sim.datasets import make_dataset
 from sim.nn.batching import epoch_order
-from sim.training import NetSpec, build_model
+from sim.training import NetSpec, build_model, train
 from ui.page import words
 from ui.text import Translator
 
@@ -281,3 +281,130 @@ def test_calculator_follows_its_formula(default_fit):
     )
     mismatch = batches.run_count(100, 7, default_fit.result)
     assert mismatch == notice("fit.calc_run_mismatch", iterations=15, engine=10)
+
+
+# --- the batch-size lesson's notices --------------------------------------------------------
+
+
+def sweep(n=200, epochs=20, lr=0.01):
+    """The batch-size page's sweep: one run per ``sweep_sizes(n)``, the same epochs for all."""
+    x, y = make_dataset("moons", n, noise=0.2, seed=0)
+    sizes = batches.sweep_sizes(n)
+    run_epochs = batches.sweep_epochs(epochs, n, sizes)
+    runs = {
+        size: train(
+            x,
+            y,
+            FIT_SPEC,
+            "binary",
+            2,
+            learning_rate=lr,
+            batch_size=size,
+            epochs=run_epochs,
+            seed=0,
+            grid_cells=None,
+        )
+        for size in sizes
+    }
+    return run_epochs, runs, batches.cost_rows(runs, FIT_SPEC, 2, "binary", 2, n)
+
+
+@pytest.fixture(scope="module")
+def default_sweep():
+    return sweep()
+
+
+def test_sweep_notices_small_batch_wins(default_sweep):
+    epochs, runs, table = default_sweep
+    said = batches.sweep_notices(table, epochs, 0.01)
+    assert keys(said) == [
+        "batch.notice_speed",
+        "batch.notice_small_wins",
+        "batch.notice_noise",
+        "batch.notice_memory",
+    ]
+    speed, wins, noise, memory = said
+    assert speed["small"] == 1 and speed["big"] == 200
+    assert speed["small_updates"] == 200 and speed["big_updates"] == 1
+    assert speed["small_ms"] == Number(1000 * np.median(runs[1].epoch_times), 3)
+    losses = {size: run.history["loss"][-1] for size, run in runs.items()}
+    best = min(losses, key=losses.get)
+    assert wins["best"] == best != 200 and wins["epochs"] == epochs == 20
+    assert wins["best_loss"] == Number(losses[best], 3)
+    assert wins["full_loss"] == Number(losses[200], 3)
+    assert noise["small_noise"] == Number(batches.curve_noise(runs[1].batch_losses), 3)
+    assert noise["big_noise"] == Number(batches.curve_noise(runs[200].batch_losses), 3)
+    assert noise["small_noise"].value > 10 * noise["big_noise"].value
+    mem = {size: batches.memory_bytes(FIT_SPEC, 2, "binary", 2, size) for size in (1, 200)}
+    assert memory["small_kb"] == Number(mem[1]["total"] / 1024, 3)
+    assert memory["big_kb"] == Number(mem[200]["total"] / 1024, 3)
+    assert memory["act_kb"] == Number(mem[200]["activations"] / 1024, 3)
+    text = words(Translator("en"), wins)
+    assert f"batch size **{best}** reached the lowest training loss" in text
+
+
+def test_sweep_notices_big_batch_wins_and_a_middle_one_is_as_good():
+    epochs, runs, table = sweep(epochs=60, lr=0.1)
+    said = batches.sweep_notices(table, epochs, 0.1)
+    assert keys(said)[1:3] == ["batch.notice_big_wins", "batch.notice_middle"]
+    losses = {size: run.history["loss"][-1] for size, run in runs.items()}
+    assert min(losses, key=losses.get) == 200 == said[1]["best"]
+    assert said[1]["small_loss"] == Number(losses[1], 3) and said[1]["lr"] == Number(0.1)
+    middle = said[2]
+    mid = middle["mid"]
+    assert 8 < mid < 200 and losses[mid] - losses[200] <= batches.MIDDLE_GAP
+    assert middle["mid_loss"] == Number(losses[mid], 3)
+    assert middle["mid_ms"].value < middle["small_ms"].value
+    # the same losses, but the middle batch size no faster than batch 1: no middle notice
+    slow = table.copy()
+    slow.loc[slow["batch_size"] == mid, "seconds_per_epoch"] = 2 * slow["seconds_per_epoch"].max()
+    assert "batch.notice_middle" not in keys(batches.sweep_notices(slow, epochs, 0.1))
+
+
+def test_sweep_notices_name_the_diverged_batch_sizes():
+    x, y = make_dataset("sine", 100, noise=0.1, seed=0)
+    runs = {
+        size: train(
+            x,
+            y,
+            FIT_SPEC,
+            "regression",
+            None,
+            optimizer="sgd",
+            learning_rate=1000.0,
+            batch_size=size,
+            epochs=8,
+            seed=0,
+            grid_cells=None,
+        )
+        for size in (10, 100)
+    }
+    table = batches.cost_rows(runs, FIT_SPEC, 1, "regression", None, 100)
+    diverged = [str(size) for size, run in runs.items() if run.diverged]
+    assert diverged
+    expected = notice("batch.notice_diverged", batches=", ".join(diverged))
+    assert batches.diverged_sizes(table) == [expected]
+    assert batches.sweep_notices(table, 8, 1000.0)[-1] == expected
+
+
+def test_sweep_capped_only_when_cut():
+    sizes = batches.sweep_sizes(600)
+    capped = batches.sweep_epochs(60, 600, sizes)
+    assert capped == batches.MAX_UPDATES // 600
+    assert batches.sweep_capped(60, 600, capped) == [
+        notice("batch.epochs_capped", n=600, requested=60, cap=batches.MAX_UPDATES, epochs=capped)
+    ]
+    assert batches.sweep_capped(20, 200, 20) == []
+
+
+def test_sweep_frames_hold_the_runs(default_sweep):
+    _, runs, table = default_sweep
+    named = {f"batch {size}": run for size, run in runs.items()}
+    by_epoch = batches.epoch_frame(named)
+    assert len(by_epoch) == sum(len(run.epochs) for run in runs.values())
+    mine = by_epoch[by_epoch["series"] == "batch 8"]["loss"].tolist()
+    assert mine == runs[8].history["loss"]
+    bars = batches.bar_frame(table, list(named))
+    assert bars["short"].tolist() == ["1", "8", "32", "128", "200"]
+    assert bars["ms"].tolist() == (table["seconds_per_epoch"] * 1000).tolist()
+    assert bars["kb"].tolist() == (table["memory_bytes"] / 1024).tolist()
