@@ -8,6 +8,8 @@ through the pass never reaches the server.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 
@@ -35,3 +37,35 @@ def network_layers(
     drawn = curves.network_chart(nodes, edges, height=height)
     shown = [layer.transform_filter(frames.at("stage")) for layer in drawn.layer]
     return frames.bind(alt.layer(*shown).properties(height=height))
+
+
+def repeat_chart(
+    epochs: Sequence[int],
+    losses: Sequence[float],
+    series: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+    steps: int,
+    marker: str,
+    height: int = 300,
+) -> alt.LayerChart:
+    """The loss of each repetition of the traced step (``epochs``: one update each; update 1
+    is the step traced above, marked ``marker``), on an axis of ``steps`` updates."""
+    frame = pd.DataFrame(
+        {"series": series, "epoch": list(epochs), "value": list(losses)},
+        columns=["series", "epoch", "value"],
+    )
+    traced = pd.DataFrame([{"epoch": 1, "label": marker, "row": 0, "colour": curves.MARK_COLOUR}])
+    return alt.layer(
+        curves.curves(
+            frame,
+            [series],
+            x_title,
+            y_title,
+            legend_title,
+            x_domain=(1, max(int(steps), 2)),
+            height=height,
+        ),
+        curves.markers(traced),
+    )

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.training import NetSpec, build_model
+from lessons.notices import Notice, Number, notice
+from sim.training import NetSpec, TrainResult, build_model
 
 HIDDEN_UNITS = 3
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -594,3 +595,91 @@ def biggest_change(trace: StepTrace) -> dict:
 def gradient_sizes(trace: StepTrace) -> tuple[float, float]:
     """Mean |dW| of the hidden layer and of the output layer."""
     return float(np.abs(trace.hidden.dW).mean()), float(np.abs(trace.output.dW).mean())
+
+
+FLAT_CHANGE = 5e-4  # a step that moves the loss less than this "barely changed anything"
+
+
+def weight_name(change: dict) -> str:
+    """The name of a weight of ``biggest_change``: ``w₁₂`` (hidden layer, input 1 to unit
+    2) or ``v₃`` (output layer, from unit 3)."""
+    if change["layer"] == 2:
+        return f"v{SUB[change['i']]}"
+    return f"w{SUB[change['i']]}{SUB[change['j']]}"
+
+
+def step_notices(trace: StepTrace) -> list[Notice]:
+    """What to notice about the traced step: whether the loss fell, rose (overshot) or
+    barely moved (``|L_after - L| < FLAT_CHANGE``); the sign of the output's ``δ = dL/dz``
+    and the weight the step moved most (``w_new = w - lr * grad``); and how the hidden
+    layer's gradients compare with the output layer's (``mean |dW|``): a dead ReLU unit
+    (``z <= 0``), hidden gradients under half the output's, or not smaller."""
+    activation, learning_rate = trace.activation, trace.learning_rate
+    values = dict(
+        p=Number(trace.p, 3),
+        p_after=Number(trace.p_after, 3),
+        y=int(trace.y),
+        l0=Number(trace.loss, 3),
+        l1=Number(trace.loss_after, 3),
+        lr=Number(learning_rate),
+    )
+    change = trace.loss_after - trace.loss
+    if abs(change) < FLAT_CHANGE:
+        said = [notice("backprop.notice_flat", **values)]
+    elif change < 0:
+        said = [notice("backprop.notice_down", **values)]
+    else:
+        said = [notice("backprop.notice_up", **values)]
+    dz = float(trace.output.dz[0, 0])
+    big = biggest_change(trace)
+    said.append(
+        notice(
+            f"backprop.notice_sign_{'low' if dz < 0 else 'high'}",
+            dz=Number(dz, 3),
+            weight=weight_name(big),
+            before=Number(big["before"], 3),
+            after=Number(big["after"], 3),
+            grad=Number(big["grad"], 3),
+            lr=Number(learning_rate),
+        )
+    )
+    hidden_mean, output_mean = gradient_sizes(trace)
+    dead = np.flatnonzero(trace.hidden.z[0] <= 0)
+    if activation == "relu" and dead.size:
+        units = ", ".join(f"h{SUB[j + 1]}" for j in dead)
+        said.append(notice("backprop.notice_dead", units=units))
+    elif output_mean > 0 and hidden_mean < 0.5 * output_mean:
+        ratio = Number(output_mean / hidden_mean, 2) if hidden_mean > 0 else "∞"
+        act = notice(f"backprop.act_{activation}")
+        said.append(notice("backprop.notice_hidden_small", ratio=ratio, act=act))
+    else:
+        said.append(
+            notice(
+                "backprop.notice_hidden_large",
+                h=Number(hidden_mean, 3),
+                o=Number(output_mean, 3),
+            )
+        )
+    return said
+
+
+def repeat_notices(run: TrainResult) -> list[Notice]:
+    """What to notice about the same step repeated (one update per epoch): the loss fell
+    below half its first value (learned), fell less (slow), or did not fall (too large a
+    learning rate, with its worst value); and the update where the loss became infinite."""
+    losses = run.history.get("loss", [])
+    said = []
+    if len(losses) >= 2:
+        first, last = losses[0], losses[-1]
+        values = dict(
+            n=len(losses), l0=Number(first, 3), ln=Number(last, 3), peak=Number(max(losses), 3)
+        )
+        if last < 0.5 * first:
+            said.append(notice("backprop.notice_repeat_learned", **values))
+        elif last < first:
+            said.append(notice("backprop.notice_repeat_slow", **values))
+        else:
+            said.append(notice("backprop.notice_repeat_worse", **values))
+    if run.diverged:
+        said.append(notice("backprop.notice_diverged", epoch=run.diverged["epoch"]))
+    return said
