@@ -472,10 +472,11 @@ def diagram_frames(trace: StepTrace, stage: str):
 
     nodes: ``node, x, y, name, value, grad, state, active`` (``value``/``grad`` are text,
     empty until that stage has computed them; ``state`` is ``todo``, ``done`` or ``back``).
-    edges: ``x, y, x2, y2, tx, ty, sign, size, text, kind`` with ``size`` in ``[0, 1]``
+    edges: ``source, target, x, y, x2, y2, sign, size, text, kind`` with ``size`` in ``[0, 1]``
     (|value| over the largest of its kind in this step) and ``sign`` in ``positive``,
     ``negative``, ``idle``; ``kind`` is ``weight``, ``gradient`` or ``new`` (a fixed set of
-    columns and value domains, so the chart spec is the same at every stage).
+    columns and value domains, so the chart spec is the same at every stage). Where an
+    edge's ``text`` goes is the chart's business (``charts.backprop_frames``).
     """
     import pandas as pd
 
@@ -529,7 +530,7 @@ def diagram_frames(trace: StepTrace, stage: str):
         )
     )
 
-    def edge(a, b, value, kind, maximum, frac):
+    def edge(a, b, value, kind, maximum):
         (x0, y0), (x1, y1) = NODE_POS[a], NODE_POS[b]
         if kind == "idle":
             sign, size, text = "idle", 0.15, ""
@@ -537,12 +538,12 @@ def diagram_frames(trace: StepTrace, stage: str):
             sign = "positive" if value >= 0 else "negative"
             size, text = min(abs(value) / maximum, 1.0), short(value, 2)
         return {
+            "source": a,
+            "target": b,
             "x": x0,
             "y": y0,
             "x2": x1,
             "y2": y1,
-            "tx": x0 + frac * (x1 - x0),
-            "ty": y0 + frac * (y1 - y0),
             "sign": sign,
             "size": float(size),
             "text": text,
@@ -552,14 +553,13 @@ def diagram_frames(trace: StepTrace, stage: str):
     edges = []
     for i in range(2):
         for j in range(n_hidden):
-            frac = 0.27 if i == 0 else 0.7
             if k <= 4:
                 kind, v, m = ("weight", h.W[i, j], w_max) if k <= 3 else ("idle", 0.0, 1.0)
             elif k == 5:
                 kind, v, m = "gradient", h.dW[i, j], g_max
             else:
                 kind, v, m = "new", h.W_new[i, j], w_max
-            edges.append(edge(f"x{i + 1}", f"h{j + 1}", v, kind, m, frac))
+            edges.append(edge(f"x{i + 1}", f"h{j + 1}", v, kind, m))
     for j in range(n_hidden):
         if k <= 3:
             kind, v, m = "weight", o.W[j, 0], w_max
@@ -567,8 +567,8 @@ def diagram_frames(trace: StepTrace, stage: str):
             kind, v, m = "gradient", o.dW[j, 0], g_max
         else:
             kind, v, m = "new", o.W_new[j, 0], w_max
-        edges.append(edge(f"h{j + 1}", "out", v, kind, m, 0.45))
-    edges.append(edge("out", "loss", 0.0, "idle", 1.0, 0.5))
+        edges.append(edge(f"h{j + 1}", "out", v, kind, m))
+    edges.append(edge("out", "loss", 0.0, "idle", 1.0))
     return pd.DataFrame(nodes), pd.DataFrame(edges)
 
 
