@@ -1,5 +1,5 @@
 """The fit() and batch-size lessons (B1-B5, B3, B16): the mock-exam answer sheet, the
-batch-size sweep, and their Altair charts.
+batch-size sweep, and what each lesson says about its runs (``lessons.notices``).
 
 * ``train_with_answers`` runs ``sim.training.train`` with an ``AnswerSheet`` callback that
   grades every question after every epoch (which questions the model gets wrong with the
@@ -8,8 +8,10 @@ batch-size sweep, and their Altair charts.
   at most ``MAX_UPDATES`` updates for the batch-1 run); ``curve_noise`` measures how much the
   per-update loss jumps around; ``cost_rows`` puts updates, time, loss, noise and the memory
   estimate of ``sim.nn.costs`` side by side.
+* ``fit_notices``, ``frame_lines``, ``Calculation`` and ``sweep_notices`` state the
+  lessons' facts as catalog keys and values, read off the runs.
 
-No streamlit here; every chart title comes from the caller.
+No streamlit here.
 """
 
 from __future__ import annotations

@@ -95,8 +95,13 @@ def panel_markdown(elements) -> str:
 
 def test_korean_player_and_notices():
     tr = trace()
-    at = open_page(FILE, lang="ko")
+    # values the page cannot use fall back to the defaults, and a notice names them
+    params = {"lr": "abc", "act": "x" * 300, "x1": "5", "steps": "-5"}
+    at = open_page(FILE, lang="ko", params=params)
     assert_clean(at)
+    assert at.session_state["lr"] == 0.5 and at.session_state["act"] == "tanh"
+    assert at.slider(key="x1").value == 1.0 and at.slider(key="steps").value == 30
+    assert "abc" in " ".join(i.value for i in at.info)
     assert player_data(at, "backprop")["labels"]["unit"] == "단계"
     markdown = [m.value for m in at.markdown]
     for said in backprop.step_notices(tr) + backprop.repeat_notices(repeated(tr)):

@@ -44,8 +44,12 @@ def expected(n=200, epochs=20, lr=0.01):
 def test_default_sweep_says_the_lessons_notices():
     sizes, epochs, runs = expected()
     assert sizes == (1, 8, 32, 128, 200)
-    at = open_page(FILE)
+    # values the page cannot use fall back to the defaults, and a notice names them
+    at = open_page(FILE, params={"lr": "abc", "epochs": "-5"})
     assert_clean(at)
+    info = " ".join(i.value for i in at.info)
+    assert "lr=abc" in info and "epochs=-5" in info
+    assert at.slider(key="epochs").value == 20
     assert len(charts(at)) >= 5  # two curve charts and three cost bars
     markdown = [m.value for m in at.markdown]
     table = batches.cost_rows(runs, SPEC, 2, "binary", 2, 200)

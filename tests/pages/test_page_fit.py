@@ -56,8 +56,12 @@ def readout_lines(at, key: str) -> list[str]:
 def test_default_page_says_the_lessons_notices():
     run = expected()
     t = Translator("en")
-    at = open_page(FILE)
+    # values the page cannot use fall back to the defaults, and a notice names them
+    at = open_page(FILE, params={"cb": "abc", "batch": "7"})
     assert_clean(at)
+    notices = " ".join(i.value for i in at.info)
+    assert "cb=abc" in notices and "batch=7" in notices
+    assert at.number_input(key="cb").value == 200
     markdown = [m.value for m in at.markdown]
     for said in batches.fit_notices(100, 10, 0.01, run):
         assert words(t, said) in markdown, said.key

@@ -82,8 +82,13 @@ def regression_fit():
 
 
 def test_default_page_says_the_lessons_notices():
-    at = open_page(FILE)
+    # values the page cannot use fall back to the defaults, and a notice names them
+    at = open_page(FILE, params={"p": "abc", "label": "7", "lr": "1e308"})
     assert_clean(at)
+    assert at.slider(key="p").value == 0.01
+    assert at.session_state["label"] == 1 and at.session_state["lr"] == 0.5
+    assert "abc" in " ".join(i.value for i in at.info)
+    assert player_data(at, "losses")["frames"] == 61
     runs = engine_runs()
     y, pred = regression_fit()
     markdown = [m.value for m in at.markdown]
