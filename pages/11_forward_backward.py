@@ -88,7 +88,7 @@ with side_column:
     backprop_view.stage_panels(page, trace)
 
 with chart_column:
-    nodes, edges = backprop_frames.diagram_rows(trace)
+    nodes, edges = backprop_view.cached_diagram(x1, x2, target, activation, loss, lr, seed)
     plot(st, backprop_frames.network_layers(nodes, edges, frames), width="stretch")
 
 st.markdown(t("backprop.intro"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from charts import backprop_frames
 from lessons import backprop
 from sim import caps
 from sim.training import TrainResult
@@ -17,6 +18,13 @@ from ui.page import Page
 def cached_trace(x1, x2, y, activation, loss, lr, seed) -> backprop.StepTrace:
     """``lessons.backprop.trace_step`` cached on its inputs."""
     return backprop.trace_step(x1, x2, y, activation, loss, lr, seed)
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_diagram(x1, x2, y, activation, loss, lr, seed):
+    """``charts.backprop_frames.diagram_rows`` of the traced step, cached on its inputs:
+    placing the labels clear of the crossing edges is a search worth keeping."""
+    return backprop_frames.diagram_rows(cached_trace(x1, x2, y, activation, loss, lr, seed))
 
 
 def stage_kind(index: int) -> str:
