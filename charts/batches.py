@@ -1,4 +1,9 @@
-"""Charts of the batches lesson: data in (from ``lessons.batches``), chart out."""
+"""Charts of the batches lesson: data in (from ``lessons.batches``), chart out.
+
+Every chart of the batch-size sweep gives a batch size the same colour and marker
+(``series_encodings``), and no two batch sizes look alike: Okabe-Ito's orange (#E69F00)
+is left out, since beside its vermillion (#D55E00) batch 1 and batch N both read as orange.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,55 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.palette import OKABE_ITO, series_encodings
+from charts.palette import OKABE_ITO, SHAPES
+
+# vermillion, blue, green, reddish purple, black, sky blue: distinct at a glance
+SERIES_COLOURS = tuple(OKABE_ITO[i] for i in (0, 1, 2, 3, 6, 5))
+
+
+def series_encodings(series: Sequence[str], title: str, legend: bool = True):
+    """Colour and shape scales fixed to ``series`` (at most ``len(SERIES_COLOURS)``), one
+    legend for both (``palette.series_encodings`` with the sweep's colours)."""
+    domain = list(series)
+    if len(domain) > len(SERIES_COLOURS):
+        raise ValueError(f"at most {len(SERIES_COLOURS)} batch sizes have a colour of their own")
+    shown = alt.Legend(orient="bottom", columns=min(len(domain), 4)) if legend and domain else None
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(domain)])),
+        title=title,
+        legend=shown,
+    )
+    shape = alt.Shape(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]),
+        title=title,
+        legend=shown,
+    )
+    return colour, shape
+
+
+def epoch_chart(
+    frame: pd.DataFrame,
+    series: Sequence[str],
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+    height: int = 260,
+) -> alt.LayerChart:
+    """The loss after each epoch (``series, epoch, loss``), a line and a marker per batch
+    size."""
+    colour, shape = series_encodings(series, legend_title)
+    base = alt.Chart(frame).encode(
+        x=alt.X("epoch:Q", title=x_title),
+        y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=colour,
+    )
+    points = base.mark_point(size=18, filled=True).encode(
+        shape=shape,
+        tooltip=["series:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
+    )
+    return alt.layer(base.mark_line(strokeWidth=2), points).properties(height=height)
 
 
 def update_chart(
@@ -56,12 +109,7 @@ def cost_bar(
     """One bar per batch size (``frame`` has ``series``, ``x_field`` (a short name) and
     ``field``), the value written on it; ``log`` uses a symlog axis (bars from 0). ``title``
     is the tooltip's name of the value; the page writes it above the chart."""
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=list(series), range=OKABE_ITO[: len(series)]),
-        title=legend_title,
-        legend=None,
-    )
+    colour, _ = series_encodings(series, legend_title, legend=False)
     scale = alt.Scale(type="symlog") if log else alt.Scale(zero=True)
     base = alt.Chart(frame).encode(
         x=alt.X(

@@ -16,10 +16,105 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import boundary, palette, surface_charts
+from charts import boundary, curves, palette, training_frames
 from charts.frames import Frames
+from lessons.loss_functions import accuracy_at, first_epoch_at
 from sim import caps
 from sim.training import TrainResult
+
+# The losses' series (cross-entropy, MSE) in colours no class of the data points uses
+# (``palette.class_colours``: blue, vermillion, green): reddish purple and black.
+LOSS_COLOURS = (palette.OKABE_ITO[3], palette.OKABE_ITO[6])
+
+
+def recolour(chart: alt.LayerChart, colours: Sequence[str] = LOSS_COLOURS) -> alt.LayerChart:
+    """``chart`` (a layer built by ``charts.curves``, whose series take the palette's first
+    colours) with its ``series`` colour scale's range replaced by ``colours``."""
+    for layer in chart.layer:
+        colour = layer.encoding.color
+        if colour is alt.Undefined:
+            continue
+        drawn = colour.to_dict()
+        if drawn.get("field") == "series" and drawn.get("scale"):
+            domain = list(drawn["scale"]["domain"])
+            colour["scale"] = alt.Scale(domain=domain, range=list(colours[: len(domain)]))
+    return chart
+
+
+def probability_chart(
+    curve: pd.DataFrame,
+    series: Sequence[str],
+    y_field: str,
+    values: Sequence[float],
+    texts: Sequence[str],
+    p: float,
+    titles: tuple[str, str, str],
+) -> alt.LayerChart:
+    """``curves.probability_chart`` of both losses (``y_field``: ``loss`` or ``grad``
+    against the predicted probability) in ``LOSS_COLOURS``, a labelled dot per series at
+    ``p`` (``values``, written as ``texts``). ``titles``: x axis, y axis, legend."""
+    current = pd.DataFrame(
+        {"p": [p] * len(series), "series": series, "value": values, "text": texts}
+    )
+    x_title, y_title, legend_title = titles
+    drawn = curves.probability_chart(
+        curve, series, y_field, x_title, y_title, legend_title, p, current
+    )
+    return recolour(drawn)
+
+
+def accuracy_chart(
+    runs: dict[str, TrainResult],
+    goal: float,
+    epochs: int,
+    frame_epochs: np.ndarray,
+    frames: Frames,
+    titles: tuple[str, str, str],
+    marker_label,
+) -> alt.LayerChart:
+    """Each run's training accuracy per epoch (``runs``: series name to run) in
+    ``LOSS_COLOURS``, a dashed rule at ``goal``, a labelled rule where each run first reached
+    it (``marker_label(epoch=...)``), and the frame's epoch (``frame_epochs[f]``) marked on
+    every curve; bound to the player."""
+    rows = [
+        {"series": name, "epoch": e, "value": v}
+        for name, run in runs.items()
+        for e, v in zip(run.epochs, run.history["accuracy"], strict=False)
+    ]
+    series = list(runs)
+    lowest = min((row["value"] for row in rows), default=0.0)
+    low = min(0.5, float(np.floor(lowest * 10) / 10))  # room for every point, to 0.1
+    x_title, y_title, legend_title = titles
+    lines = curves.curves(
+        pd.DataFrame(rows, columns=["series", "epoch", "value"]),
+        series,
+        x_title,
+        y_title,
+        legend_title,
+        y_domain=(low, 1.0),
+        x_domain=(1, int(epochs)),
+        height=340,
+    )
+    layers = [recolour(lines), curves.target_rule(goal)]
+    firsts = [
+        (row, first_epoch_at(run.history["accuracy"], goal))
+        for row, run in enumerate(runs.values())
+    ]
+    marks = [
+        {
+            "epoch": epoch,
+            "label": marker_label(epoch=epoch),
+            "row": row,
+            "colour": LOSS_COLOURS[row],
+        }
+        for row, epoch in firsts
+        if epoch is not None
+    ]
+    if marks:
+        layers.append(curves.markers(pd.DataFrame(marks)))
+    frame_markers = epoch_marker_rows(runs, frame_epochs)
+    layers.append(epoch_marker_layers(frame_markers, frames, series))
+    return frames.bind(alt.layer(*layers))
 
 
 def snapshot_index(result: TrainResult, frame: np.ndarray | int) -> np.ndarray:
@@ -64,11 +159,6 @@ def boundary_pictures(
     )
 
 
-def picture_filter(frames: Frames) -> str:
-    """Filter: the picture covering the frame shown."""
-    return f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
-
-
 def boundary_layers(
     pictures: pd.DataFrame,
     points: pd.DataFrame,
@@ -78,43 +168,10 @@ def boundary_layers(
     frames: Frames,
     size: tuple[int, int],
 ) -> alt.LayerChart:
-    """The picture of the frame shown under the data points ``x1, x2, label``, with the
-    picture's own ``label`` (which epoch it shows) in its top-left corner; fixed pixel
-    size and domains, so a frame changes only which rows are drawn."""
-    (x0, x1), (y0, y1) = bounds
-    xs, ys = surface_charts.scales(bounds)
-    placed = pictures.assign(x=x0, x2=x1, y=y1, y2=y0)
-    shown = alt.Chart(placed).transform_filter(picture_filter(frames))
-    image = shown.mark_image(aspect=False, align="left", baseline="top").encode(
-        x=alt.X("x:Q", scale=xs, title="x₁"),
-        x2="x2:Q",
-        y=alt.Y("y:Q", scale=ys, title="x₂"),
-        y2="y2:Q",
-        url="url:N",
-    )
-    label = shown.mark_text(
-        align="left",
-        baseline="top",
-        fontSize=12,
-        fontWeight="bold",
-        color="#222222",
-        stroke="white",
-        strokeWidth=3,
-        strokeOpacity=0.85,
-    ).encode(text="label:N", x=alt.value(6), y=alt.value(6))
-    label_text = label.mark_text(
-        align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222"
-    )
+    """``training_frames.framed_boundary``: the picture of the frame shown (``pictures``
+    with their ``label``) under the data points ``x1, x2, label``."""
     dots = boundary.points_layer(points, bounds, class_labels, (), (legend_title, ""))
-    chart = alt.LayerChart(
-        layer=[image, dots, label, label_text],
-        width=size[0],
-        height=size[1],
-        # "pad": the plot is size[0] x size[1] and the axes and legend add to it
-        autosize=alt.AutoSizeParams(type="pad"),
-        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
-    )
-    return frames.bind(chart)
+    return training_frames.framed_boundary(pictures, dots, bounds, frames, size)
 
 
 def frame_epochs(results: Sequence[TrainResult], n_frames: int) -> np.ndarray:
@@ -122,15 +179,6 @@ def frame_epochs(results: Sequence[TrainResult], n_frames: int) -> np.ndarray:
     frames = np.arange(max(int(n_frames), 1))
     per_run = [np.asarray(r.snapshot_epochs)[snapshot_index(r, frames)] for r in results]
     return np.max(per_run, axis=0).astype(np.int32)
-
-
-def accuracy_at(result: TrainResult, epoch: int) -> float | None:
-    """Training accuracy after ``epoch`` (1-based), or after the run's last epoch when it
-    stopped before ``epoch``; None when the run recorded no epoch at all."""
-    accuracy = result.history.get("accuracy") or []
-    if not accuracy:
-        return None
-    return float(accuracy[min(int(epoch), len(accuracy)) - 1])
 
 
 def epoch_marker_rows(
@@ -150,12 +198,12 @@ def epoch_marker_rows(
 
 def epoch_marker_layers(markers: pd.DataFrame, frames: Frames, series: Sequence[str]):
     """A rule at the epoch of the frame shown (across the plot) and a dot on each run's
-    curve there, in the colour and shape of its series (``palette.series_encodings``) but
-    outside the colour scale: the dots must not change the curves' legend."""
+    curve there, in the colour (``LOSS_COLOURS``) and shape of its series but outside the
+    colour scale: the dots must not change the curves' legend."""
     order = {name: i for i, name in enumerate(series)}
     index = markers["series"].map(order).fillna(0).astype(int)
     looks = markers.assign(
-        colour=[palette.OKABE_ITO[i % len(palette.OKABE_ITO)] for i in index],
+        colour=[LOSS_COLOURS[i % len(LOSS_COLOURS)] for i in index],
         shape=[palette.SHAPES[i % len(palette.SHAPES)] for i in index],
     )
     shown = alt.Chart(looks).transform_filter(frames.at("step"))

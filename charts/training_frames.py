@@ -132,22 +132,39 @@ def boundary_chart(
     urls = pictures(
         tuple(result.grid_predictions[int(i)] for i in plan["picture"]), cells, n_classes, size
     )
-    (x0, x1), (y0, y1) = result.grid_bounds
     rows = plan.assign(
         url=urls,
-        x=x0,
-        x2=x1,
-        y=y1,
-        y2=y0,
         label=[
             t("train.picture_start") if e == 0 else t("train.picture_epoch", epoch=int(e))
             for e in plan["epoch"]
         ],
     )
-    xs, ys = surface_charts.scales(result.grid_bounds)
-    shown = alt.Chart(rows).transform_filter(
-        f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
-    )
+    dots = points_layer(t, result, x, y, n_classes, split, split_names)
+    return framed_boundary(rows, dots, result.grid_bounds, frames, size)
+
+
+def picture_filter(frames: Frames) -> str:
+    """Vega filter: the picture covering the frame shown (``shown_from <= f < shown_until``)."""
+    return f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
+
+
+def framed_boundary(
+    pictures: pd.DataFrame,
+    dots: alt.Chart,
+    bounds,
+    frames: Frames,
+    size: tuple[int, int],
+) -> alt.LayerChart:
+    """The boundary picture of the frame shown, stretched over ``bounds``, under the data
+    points ``dots``, with the picture's ``label`` (which epoch it shows) in the plot's
+    top-left corner, 6 px in, on a white halo. ``pictures`` holds ``url, label,
+    shown_from, shown_until`` (``picture_filter``). Fixed pixel size and domains, so a
+    frame changes only which rows are drawn; the points keep their own colour and shape
+    scales."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = surface_charts.scales(bounds)
+    placed = pictures.assign(x=x0, x2=x1, y=y1, y2=y0)
+    shown = alt.Chart(placed).transform_filter(picture_filter(frames))
     image = shown.mark_image(aspect=False, align="left", baseline="top").encode(
         x=alt.X("x:Q", scale=xs, title="x₁"),
         x2="x2:Q",
@@ -155,26 +172,16 @@ def boundary_chart(
         y2="y2:Q",
         url="url:N",
     )
-    label = shown.mark_text(
-        align="left",
-        baseline="top",
-        dx=6,
-        dy=6,
-        fontSize=12,
-        fontWeight="bold",
-        color="#222222",
-        stroke="white",
-        strokeWidth=3,
-        strokeOpacity=0.85,
-    ).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="label:N")
-    label_fill = label.mark_text(
-        align="left", baseline="top", dx=6, dy=6, fontSize=12, fontWeight="bold", color="#222222"
-    )
-    layers = [image, points_layer(t, result, x, y, n_classes, split, split_names)]
+    # the label in pixels from the plot's corner, whatever the data's range
+    text = dict(align="left", baseline="top", fontSize=12, fontWeight="bold", color="#222222")
+    corner = dict(text="label:N", x=alt.value(6), y=alt.value(6))
+    halo = shown.mark_text(stroke="white", strokeWidth=3, strokeOpacity=0.85, **text)
+    label = shown.mark_text(**text)
     chart = alt.LayerChart(
-        layer=[*layers, label, label_fill],
+        layer=[image, dots, halo.encode(**corner), label.encode(**corner)],
         width=size[0],
         height=size[1],
+        # "pad": the plot is size[0] x size[1] and the axes and legend add to it
         autosize=alt.AutoSizeParams(type="pad"),
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.training import NetSpec, build_model
+from lessons.notices import Notice, Number, notice
+from sim.training import NetSpec, TrainResult, build_model
 
 HIDDEN_UNITS = 3
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -471,10 +472,11 @@ def diagram_frames(trace: StepTrace, stage: str):
 
     nodes: ``node, x, y, name, value, grad, state, active`` (``value``/``grad`` are text,
     empty until that stage has computed them; ``state`` is ``todo``, ``done`` or ``back``).
-    edges: ``x, y, x2, y2, tx, ty, sign, size, text, kind`` with ``size`` in ``[0, 1]``
+    edges: ``source, target, x, y, x2, y2, sign, size, text, kind`` with ``size`` in ``[0, 1]``
     (|value| over the largest of its kind in this step) and ``sign`` in ``positive``,
     ``negative``, ``idle``; ``kind`` is ``weight``, ``gradient`` or ``new`` (a fixed set of
-    columns and value domains, so the chart spec is the same at every stage).
+    columns and value domains, so the chart spec is the same at every stage). Where an
+    edge's ``text`` goes is the chart's business (``charts.backprop_frames``).
     """
     import pandas as pd
 
@@ -528,7 +530,7 @@ def diagram_frames(trace: StepTrace, stage: str):
         )
     )
 
-    def edge(a, b, value, kind, maximum, frac):
+    def edge(a, b, value, kind, maximum):
         (x0, y0), (x1, y1) = NODE_POS[a], NODE_POS[b]
         if kind == "idle":
             sign, size, text = "idle", 0.15, ""
@@ -536,12 +538,12 @@ def diagram_frames(trace: StepTrace, stage: str):
             sign = "positive" if value >= 0 else "negative"
             size, text = min(abs(value) / maximum, 1.0), short(value, 2)
         return {
+            "source": a,
+            "target": b,
             "x": x0,
             "y": y0,
             "x2": x1,
             "y2": y1,
-            "tx": x0 + frac * (x1 - x0),
-            "ty": y0 + frac * (y1 - y0),
             "sign": sign,
             "size": float(size),
             "text": text,
@@ -551,14 +553,13 @@ def diagram_frames(trace: StepTrace, stage: str):
     edges = []
     for i in range(2):
         for j in range(n_hidden):
-            frac = 0.27 if i == 0 else 0.7
             if k <= 4:
                 kind, v, m = ("weight", h.W[i, j], w_max) if k <= 3 else ("idle", 0.0, 1.0)
             elif k == 5:
                 kind, v, m = "gradient", h.dW[i, j], g_max
             else:
                 kind, v, m = "new", h.W_new[i, j], w_max
-            edges.append(edge(f"x{i + 1}", f"h{j + 1}", v, kind, m, frac))
+            edges.append(edge(f"x{i + 1}", f"h{j + 1}", v, kind, m))
     for j in range(n_hidden):
         if k <= 3:
             kind, v, m = "weight", o.W[j, 0], w_max
@@ -566,8 +567,8 @@ def diagram_frames(trace: StepTrace, stage: str):
             kind, v, m = "gradient", o.dW[j, 0], g_max
         else:
             kind, v, m = "new", o.W_new[j, 0], w_max
-        edges.append(edge(f"h{j + 1}", "out", v, kind, m, 0.45))
-    edges.append(edge("out", "loss", 0.0, "idle", 1.0, 0.5))
+        edges.append(edge(f"h{j + 1}", "out", v, kind, m))
+    edges.append(edge("out", "loss", 0.0, "idle", 1.0))
     return pd.DataFrame(nodes), pd.DataFrame(edges)
 
 
@@ -594,3 +595,91 @@ def biggest_change(trace: StepTrace) -> dict:
 def gradient_sizes(trace: StepTrace) -> tuple[float, float]:
     """Mean |dW| of the hidden layer and of the output layer."""
     return float(np.abs(trace.hidden.dW).mean()), float(np.abs(trace.output.dW).mean())
+
+
+FLAT_CHANGE = 5e-4  # a step that moves the loss less than this "barely changed anything"
+
+
+def weight_name(change: dict) -> str:
+    """The name of a weight of ``biggest_change``: ``w₁₂`` (hidden layer, input 1 to unit
+    2) or ``v₃`` (output layer, from unit 3)."""
+    if change["layer"] == 2:
+        return f"v{SUB[change['i']]}"
+    return f"w{SUB[change['i']]}{SUB[change['j']]}"
+
+
+def step_notices(trace: StepTrace) -> list[Notice]:
+    """What to notice about the traced step: whether the loss fell, rose (overshot) or
+    barely moved (``|L_after - L| < FLAT_CHANGE``); the sign of the output's ``δ = dL/dz``
+    and the weight the step moved most (``w_new = w - lr * grad``); and how the hidden
+    layer's gradients compare with the output layer's (``mean |dW|``): a dead ReLU unit
+    (``z <= 0``), hidden gradients under half the output's, or not smaller."""
+    activation, learning_rate = trace.activation, trace.learning_rate
+    values = dict(
+        p=Number(trace.p, 3),
+        p_after=Number(trace.p_after, 3),
+        y=int(trace.y),
+        l0=Number(trace.loss, 3),
+        l1=Number(trace.loss_after, 3),
+        lr=Number(learning_rate),
+    )
+    change = trace.loss_after - trace.loss
+    if abs(change) < FLAT_CHANGE:
+        said = [notice("backprop.notice_flat", **values)]
+    elif change < 0:
+        said = [notice("backprop.notice_down", **values)]
+    else:
+        said = [notice("backprop.notice_up", **values)]
+    dz = float(trace.output.dz[0, 0])
+    big = biggest_change(trace)
+    said.append(
+        notice(
+            f"backprop.notice_sign_{'low' if dz < 0 else 'high'}",
+            dz=Number(dz, 3),
+            weight=weight_name(big),
+            before=Number(big["before"], 3),
+            after=Number(big["after"], 3),
+            grad=Number(big["grad"], 3),
+            lr=Number(learning_rate),
+        )
+    )
+    hidden_mean, output_mean = gradient_sizes(trace)
+    dead = np.flatnonzero(trace.hidden.z[0] <= 0)
+    if activation == "relu" and dead.size:
+        units = ", ".join(f"h{SUB[j + 1]}" for j in dead)
+        said.append(notice("backprop.notice_dead", units=units))
+    elif output_mean > 0 and hidden_mean < 0.5 * output_mean:
+        ratio = Number(output_mean / hidden_mean, 2) if hidden_mean > 0 else "∞"
+        act = notice(f"backprop.act_{activation}")
+        said.append(notice("backprop.notice_hidden_small", ratio=ratio, act=act))
+    else:
+        said.append(
+            notice(
+                "backprop.notice_hidden_large",
+                h=Number(hidden_mean, 3),
+                o=Number(output_mean, 3),
+            )
+        )
+    return said
+
+
+def repeat_notices(run: TrainResult) -> list[Notice]:
+    """What to notice about the same step repeated (one update per epoch): the loss fell
+    below half its first value (learned), fell less (slow), or did not fall (too large a
+    learning rate, with its worst value); and the update where the loss became infinite."""
+    losses = run.history.get("loss", [])
+    said = []
+    if len(losses) >= 2:
+        first, last = losses[0], losses[-1]
+        values = dict(
+            n=len(losses), l0=Number(first, 3), ln=Number(last, 3), peak=Number(max(losses), 3)
+        )
+        if last < 0.5 * first:
+            said.append(notice("backprop.notice_repeat_learned", **values))
+        elif last < first:
+            said.append(notice("backprop.notice_repeat_slow", **values))
+        else:
+            said.append(notice("backprop.notice_repeat_worse", **values))
+    if run.diverged:
+        said.append(notice("backprop.notice_diverged", epoch=run.diverged["epoch"]))
+    return said

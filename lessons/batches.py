@@ -1,5 +1,5 @@
 """The fit() and batch-size lessons (B1-B5, B3, B16): the mock-exam answer sheet, the
-batch-size sweep, and their Altair charts.
+batch-size sweep, and what each lesson says about its runs (``lessons.notices``).
 
 * ``train_with_answers`` runs ``sim.training.train`` with an ``AnswerSheet`` callback that
   grades every question after every epoch (which questions the model gets wrong with the
@@ -8,8 +8,10 @@ batch-size sweep, and their Altair charts.
   at most ``MAX_UPDATES`` updates for the batch-1 run); ``curve_noise`` measures how much the
   per-update loss jumps around; ``cost_rows`` puts updates, time, loss, noise and the memory
   estimate of ``sim.nn.costs`` side by side.
+* ``fit_notices``, ``frame_lines``, ``Calculation`` and ``sweep_notices`` state the
+  lessons' facts as catalog keys and values, read off the runs.
 
-No streamlit here; every chart title comes from the caller.
+No streamlit here.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lessons.notices import Notice, Number, notice
 from sim import caps
 from sim.datasets import mock_exam_batches
 from sim.nn import Callback, costs
@@ -170,6 +173,164 @@ def grid_cell(grid: pd.DataFrame) -> int:
     return 34 if (int(grid["col"].max()) + 1 if len(grid) else 10) <= 10 else 17
 
 
+# --- what the fit() lesson says ---------------------------------------------------------------
+
+
+def epochs_capped(requested: int, n: int, batch_size: int, epochs: int) -> list[Notice]:
+    """The notice that the run trains ``epochs`` instead of the ``requested`` epochs
+    (``epochs_for_updates``), or none when nothing was cut."""
+    if epochs >= requested:
+        return []
+    per_epoch = updates_per_epoch(n, batch_size)
+    return [
+        notice(
+            "fit.epochs_capped",
+            requested=requested,
+            per_epoch=per_epoch,
+            cap=MAX_UPDATES,
+            epochs=epochs,
+        )
+    ]
+
+
+def frame_lines(n: int, batch_size: int, counts: Sequence[int]) -> list[Notice]:
+    """The player's text, one per frame: frame 0 before training, frame ``e`` after epoch
+    ``e`` (``counts[e]`` wrong), naming the batches of ``ceil(n / batch_size)`` and the
+    last batch's ``n - (batches - 1) * batch_size`` questions when it is smaller."""
+    per_epoch = updates_per_epoch(n, batch_size)
+    size = min(batch_size, n)
+    last = n - (per_epoch - 1) * size  # the remainder when batch_size does not divide n
+    epochs = len(counts) - 1
+    key = "fit.frame_epoch" if last == size else "fit.frame_epoch_partial"
+    lines = [notice("fit.frame_start", wrong=counts[0], n=n, batches=per_epoch)]
+    for epoch in range(1, epochs + 1):
+        lines.append(
+            notice(
+                key,
+                epoch=epoch,
+                epochs=epochs,
+                batches=per_epoch,
+                batch=size,
+                last=last,
+                wrong=counts[epoch],
+                n=n,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """The calculator: ``iterations = ceil(samples / batch_size)`` per epoch, ``total =
+    iterations * epochs`` updates, ``last = samples - (iterations - 1) * batch_size``
+    samples in the last batch."""
+
+    samples: int
+    batch_size: int
+    epochs: int
+
+    @property
+    def iterations(self) -> int:
+        return updates_per_epoch(self.samples, self.batch_size)
+
+    @property
+    def total(self) -> int:
+        return self.iterations * self.epochs
+
+    @property
+    def last(self) -> int:
+        return self.samples - (self.iterations - 1) * self.batch_size
+
+    def formula(self) -> Notice:
+        return notice(
+            "fit.calc_formula",
+            n=self.samples,
+            batch=self.batch_size,
+            iterations=self.iterations,
+            epochs=self.epochs,
+            total=self.total,
+        )
+
+    def partial(self) -> list[Notice]:
+        """The note that the last batch is smaller, when it is."""
+        if self.last == self.batch_size:
+            return []
+        return [notice("fit.calc_partial", last=self.last, n=self.samples, batch=self.batch_size)]
+
+
+def run_count(n: int, batch_size: int, result: TrainResult) -> Notice:
+    """The calculator against the run: ``ceil(n / batch_size)`` and the updates the engine
+    made per epoch and in all (a mismatch is said, never expected)."""
+    per_epoch = updates_per_epoch(n, batch_size)
+    if result.updates_per_epoch != per_epoch:
+        return notice(
+            "fit.calc_run_mismatch", iterations=per_epoch, engine=result.updates_per_epoch
+        )
+    return notice(
+        "fit.calc_run",
+        n=n,
+        batch=batch_size,
+        iterations=per_epoch,
+        engine=result.updates_per_epoch,
+        recorded=len(result.batch_losses),
+        epochs=len(result.epochs),
+    )
+
+
+def fit_notices(n: int, batch_size: int, learning_rate: float, run: AnsweredRun) -> list[Notice]:
+    """What to notice on the fit() lesson: the updates per epoch and in all
+    (``ceil(n / batch_size)``, one when the batch holds the whole set), how the wrong
+    answers fell (``describe_fall``), the loss Keras prints in the first and last epoch, and
+    the epoch the loss became infinite."""
+    result = run.result
+    counts = run.counts
+    done = len(counts) - 1
+    total = len(result.batch_losses)
+    if batch_size >= n:
+        said = [notice("fit.notice_one_batch", batch=batch_size, n=n, total=total, epochs=done)]
+    else:
+        per_epoch = updates_per_epoch(n, batch_size)
+        said = [
+            notice(
+                "fit.notice_updates",
+                batch=batch_size,
+                n=n,
+                per_epoch=per_epoch,
+                total=total,
+                epochs=done,
+            )
+        ]
+    fall = describe_fall(counts)
+    loss = result.history.get("loss", [])
+    values = dict(
+        start=fall.start,
+        end=fall.end,
+        n=n,
+        split=fall.split_epoch,
+        at_split=fall.at_split,
+        early=fall.early_drop,
+        late=fall.late_drop,
+        rest=done - fall.split_epoch,
+        best=fall.best,
+        best_epoch=fall.best_epoch,
+        lr=Number(learning_rate),
+        total=total,
+    )
+    if fall.kind == "perfect_early":
+        # the loss after the first all-correct epoch and after the last
+        values.update(loss_best=Number(loss[fall.best_epoch - 1], 3), loss_end=Number(loss[-1], 3))
+    said.append(notice(f"fit.notice_{fall.kind}", **values))
+    if len(loss) >= 2:
+        said.append(
+            notice(
+                "fit.notice_loss", first=Number(loss[0], 3), last=Number(loss[-1], 3), epochs=done
+            )
+        )
+    if result.diverged:
+        said.append(notice("fit.notice_diverged", epoch=result.diverged["epoch"]))
+    return said
+
+
 # --- the batch-size sweep ------------------------------------------------------------------
 
 
@@ -245,6 +406,115 @@ def cost_rows(
     return pd.DataFrame(rows)
 
 
+MIDDLE_GAP = 0.05  # a middle batch size this close to the best loss counts as "as good"
+
+
+def sweep_capped(requested: int, n: int, epochs: int) -> list[Notice]:
+    """The notice that every run of the sweep trains ``epochs`` (``sweep_epochs``) instead of
+    the ``requested`` epochs, or none when nothing was cut."""
+    if epochs >= requested:
+        return []
+    return [notice("batch.epochs_capped", n=n, requested=requested, cap=MAX_UPDATES, epochs=epochs)]
+
+
+def sweep_notices(
+    table: pd.DataFrame, epochs: int, learning_rate: float, gap: float = MIDDLE_GAP
+) -> list[Notice]:
+    """What to notice on the batch-size lesson, read off ``cost_rows`` (one row per batch
+    size, smallest first): the updates and time per epoch of the smallest and the largest
+    batch; which batch size reached the lowest final loss (a smaller one than N, or N
+    itself); a middle size (between 8 and N) whose loss is within ``gap`` of the best while
+    faster per epoch than the smallest; the curve noise and the memory per batch of both
+    ends; and the batch sizes that diverged."""
+    rows = {int(row["batch_size"]): row for row in table.to_dict("records")}
+    sizes = sorted(rows)
+    if not sizes:
+        return []
+    small, big = sizes[0], sizes[-1]
+    ms = {bs: rows[bs]["seconds_per_epoch"] * 1000 for bs in sizes}
+    kb = {bs: rows[bs]["memory_bytes"] / 1024 for bs in sizes}
+    said = []
+    if len(sizes) > 1:
+        said.append(
+            notice(
+                "batch.notice_speed",
+                small=small,
+                small_updates=rows[small]["updates_per_epoch"],
+                small_ms=Number(ms[small], 3),
+                big=big,
+                big_updates=rows[big]["updates_per_epoch"],
+                big_ms=Number(ms[big], 3),
+            )
+        )
+    finite = {bs: rows[bs]["final_loss"] for bs in sizes if rows[bs]["epochs"] > 0}
+    if finite:
+        best = min(finite, key=finite.get)
+        if best != big:
+            said.append(
+                notice(
+                    "batch.notice_small_wins",
+                    epochs=epochs,
+                    best=best,
+                    best_loss=Number(finite[best], 3),
+                    full_loss=Number(finite.get(big, float("nan")), 3),
+                )
+            )
+        elif len(sizes) > 1:
+            said.append(
+                notice(
+                    "batch.notice_big_wins",
+                    epochs=epochs,
+                    best=best,
+                    best_loss=Number(finite[best], 3),
+                    small=small,
+                    small_loss=Number(finite.get(small, float("nan")), 3),
+                    lr=Number(learning_rate),
+                )
+            )
+        middle = [bs for bs in sizes if 8 < bs < big and bs in finite and bs != best]
+        if middle and small in finite:
+            mid = min(middle, key=finite.get)
+            if finite[mid] - finite[best] <= gap and ms[mid] < ms[small]:
+                said.append(
+                    notice(
+                        "batch.notice_middle",
+                        mid=mid,
+                        gap=Number(gap),
+                        mid_loss=Number(finite[mid], 3),
+                        best_loss=Number(finite[best], 3),
+                        mid_ms=Number(ms[mid], 3),
+                        small_ms=Number(ms[small], 3),
+                    )
+                )
+    if len(sizes) > 1:
+        said.append(
+            notice(
+                "batch.notice_noise",
+                small=small,
+                small_noise=Number(rows[small]["noise"], 3),
+                big_noise=Number(rows[big]["noise"], 3),
+            )
+        )
+        said.append(
+            notice(
+                "batch.notice_memory",
+                small=small,
+                small_kb=Number(kb[small], 3),
+                big=big,
+                big_kb=Number(kb[big], 3),
+                act_kb=Number(rows[big]["activation_bytes"] / 1024, 3),
+            )
+        )
+    said += diverged_sizes(table)
+    return said
+
+
+def diverged_sizes(table: pd.DataFrame) -> list[Notice]:
+    """The notice naming the batch sizes whose run diverged, or none."""
+    diverged = [str(int(row["batch_size"])) for _, row in table.iterrows() if row["diverged"]]
+    return [notice("batch.notice_diverged", batches=", ".join(diverged))] if diverged else []
+
+
 def thin(values: Sequence[float], max_points: int) -> tuple[np.ndarray, np.ndarray]:
     """``(update numbers (1-based), values)`` with at most ``max_points`` points, evenly
     spaced, the first and last kept (every point kept, so the jumps still show)."""
@@ -255,6 +525,27 @@ def thin(values: Sequence[float], max_points: int) -> tuple[np.ndarray, np.ndarr
     else:
         idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
     return idx + 1, values[idx]
+
+
+def epoch_frame(results: dict[str, TrainResult]) -> pd.DataFrame:
+    """``series, epoch, loss``: the loss after each epoch of each run, keyed by its name."""
+    rows = [
+        {"series": name, "epoch": epoch, "loss": value}
+        for name, result in results.items()
+        for epoch, value in zip(result.epochs, result.history.get("loss", []), strict=False)
+    ]
+    return pd.DataFrame(rows, columns=["series", "epoch", "loss"])
+
+
+def bar_frame(table: pd.DataFrame, series: Sequence[str]) -> pd.DataFrame:
+    """``cost_rows`` for the cost bars: with the series' names, ``short`` (the batch size as
+    text, the bars' axis), ``ms`` per epoch and ``kb`` of memory per batch."""
+    return table.assign(
+        series=list(series),
+        short=[str(int(size)) for size in table["batch_size"]],
+        ms=table["seconds_per_epoch"] * 1000,
+        kb=table["memory_bytes"] / 1024,
+    )
 
 
 def update_frame(results: dict[str, TrainResult], max_points: int = 400) -> pd.DataFrame:

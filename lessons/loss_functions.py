@@ -17,13 +17,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from lessons.notices import Notice, Number, notice
 from sim.nn.activations import ACTIVATIONS
 from sim.nn.losses import BinaryCrossentropy, MeanSquaredError, binary_crossentropy, mse
+from sim.training import TrainResult
 
 P_MIN, P_MAX = 0.005, 0.995  # the probability axis of the curves (0 and 1 are never predicted)
 LOSS_NAMES = ("binary_crossentropy", "mse")
@@ -160,3 +163,125 @@ def regression_misses(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
         "worst_index": i,
         "share": float(sq[i] / total) if total > 0 else 0.0,
     }
+
+
+# --- what the lesson says ---------------------------------------------------------------------
+
+CROSSENTROPY = {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy"}
+
+
+def percent(value: float | None) -> str:
+    """An accuracy or share as a whole percentage, ``–`` when there is none."""
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def times(ratio: float) -> Number:
+    """A ratio with its whole part and one decimal below 10: ``4.7``, ``98``, ``1234``."""
+    if not math.isfinite(ratio) or ratio < 10:
+        return Number(ratio, 2)
+    return Number(ratio, int(math.log10(ratio)) + 1)
+
+
+def probability_notice(label: int, p: float) -> Notice:
+    """What the two losses say about predicting ``p`` for the true ``label``: a confident
+    mistake (the wrong side of 0.5) costs far more with cross-entropy, and its ``dL/dz``
+    is ``gradient_ratio`` times MSE's; a guess (p = 0.5); or a right answer with small
+    losses and gradients."""
+    r = readout(label, p)
+    values = dict(p=Number(p, 2), k=label, bce=Number(r["bce"], 3), mse=Number(r["mse"], 3))
+    if r["wrong"]:
+        return notice(
+            "losses.notice_wrong",
+            times=Number(r["bce"] / r["mse"], 2),
+            gbce=Number(r["grad_bce"], 3),
+            gmse=Number(r["grad_mse"], 3),
+            ratio=times(gradient_ratio(label, p)),
+            **values,
+        )
+    if p == 0.5:
+        return notice("losses.notice_unsure", k=label, bce=values["bce"], mse=values["mse"])
+    return notice(
+        "losses.notice_right",
+        gbce=Number(r["grad_bce"], 3),
+        gmse=Number(r["grad_mse"], 3),
+        **values,
+    )
+
+
+def accuracy_at(result: TrainResult, epoch: int) -> float | None:
+    """Training accuracy after ``epoch`` (1-based), or after the run's last epoch when it
+    stopped before ``epoch``; None when the run recorded no epoch at all."""
+    accuracy = result.history.get("accuracy") or []
+    if not accuracy:
+        return None
+    return float(accuracy[min(int(epoch), len(accuracy)) - 1])
+
+
+def frame_captions(ce_run: TrainResult, mse_run: TrainResult, epochs) -> list[Notice]:
+    """The player's text, one per frame: before training, then each run's accuracy after
+    the frame's epoch."""
+    return [
+        notice("losses.frame_start")
+        if epoch == 0
+        else notice(
+            "losses.frame_caption",
+            epoch=int(epoch),
+            ce=percent(accuracy_at(ce_run, epoch)),
+            mse=percent(accuracy_at(mse_run, epoch)),
+        )
+        for epoch in epochs
+    ]
+
+
+def training_notice(runs: Mapping[str, TrainResult], goal: float, epochs: int, data: str) -> Notice:
+    """Which of the classifier runs (``runs``: the cross-entropy run first, then ``"mse"``)
+    reached ``goal`` training accuracy first (``first_epoch_at``), and each run's best
+    accuracy within ``epochs``; ``data`` is the data set's name."""
+    (ce_loss, ce_run), mse_run = next(iter(runs.items())), runs["mse"]
+    a = first_epoch_at(ce_run.history["accuracy"], goal)
+    b = first_epoch_at(mse_run.history["accuracy"], goal)
+    values = dict(
+        data=notice(f"train.data_{data}"),
+        goal=percent(goal),
+        a=a,
+        b=b,
+        epochs=int(epochs),
+        best_ce=percent(max(ce_run.history["accuracy"], default=0.0)),
+        best_mse=percent(max(mse_run.history["accuracy"], default=0.0)),
+        ce=notice(f"losses.series_{ce_loss}"),
+    )
+    if a is not None and b is not None and a < b:
+        return notice("losses.notice_ce_faster", diff=b - a, **values)
+    if a is not None and b is not None:
+        return notice("losses.notice_mse_not_slower", **values)
+    if a is not None:
+        return notice("losses.notice_only_ce", **values)
+    if b is not None:
+        return notice("losses.notice_only_mse", **values)
+    return notice("losses.notice_neither", **values)
+
+
+def run_notices(runs: Mapping[str, TrainResult], optimizer: str) -> list[Notice]:
+    """With Adam, why the two losses end up closer; and the epoch each diverged run (keyed
+    by its loss) became infinite in."""
+    said = [notice("losses.notice_adam")] if optimizer == "adam" else []
+    for loss, result in runs.items():
+        if result.diverged:
+            name = notice(f"losses.series_{loss}")
+            said.append(notice("losses.notice_diverged", loss=name, epoch=result.diverged["epoch"]))
+    return said
+
+
+def regression_notice(y: np.ndarray, pred: np.ndarray) -> Notice:
+    """How the MSE of a regression fit is made up (``regression_misses``): the largest miss,
+    its square, and its share of the total squared error against an even ``1 / n``."""
+    facts = regression_misses(y, pred)
+    return notice(
+        "losses.notice_reg",
+        n=len(np.ravel(y)),
+        mse=Number(facts["mse"], 3),
+        worst=Number(facts["worst"], 3),
+        sq=Number(facts["worst"] ** 2, 3),
+        share=percent(facts["share"]),
+        even=percent(1 / len(np.ravel(y))),
+    )

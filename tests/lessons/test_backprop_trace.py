@@ -4,8 +4,12 @@ update equals what ``Sequential.fit`` does in one step; formulas and diagram fra
 import numpy as np
 import pytest
 
+from charts import numbers
 from lessons import backprop
+from lessons.notices import Number, keys, notice
 from sim.training import train
+from ui.page import words
+from ui.text import Translator
 
 X1, X2 = 1.0, -0.5
 
@@ -99,7 +103,7 @@ def test_latex_and_diagram_for_every_stage():
         nodes, edges = backprop.diagram_frames(trace, stage)
         shapes.add((tuple(nodes.columns), len(nodes), tuple(edges.columns), len(edges)))
         assert edges["size"].between(0, 1).all()
-        assert np.isfinite(edges[["x", "y", "x2", "y2", "tx", "ty", "size"]].to_numpy()).all()
+        assert np.isfinite(edges[["x", "y", "x2", "y2", "size"]].to_numpy()).all()
     assert len(shapes) == 1  # the same structure at every stage (a stable chart spec)
     assert f"{trace.loss:.3f}" in backprop.latex(trace, "loss")[0]
     assert f"{trace.loss_after:.3f}" in backprop.latex(trace, "update")[-1]
@@ -140,7 +144,8 @@ def test_diagram_rows_hold_every_stage_for_the_player():
         got = nodes[nodes["stage"] == k].drop(columns="stage").reset_index(drop=True)
         assert got.equals(want_nodes)
         got = edges[edges["stage"] == k].drop(columns="stage").reset_index(drop=True)
-        assert got.equals(want_edges)
+        assert got[want_edges.columns].equals(want_edges)
+        assert list(got.columns) == [*want_edges.columns, "tx", "ty"]  # where labels sit
     assert edges["size"].between(0, 1).all()
     chart = backprop_frames.network_layers(nodes, edges, Frames("bp", len(backprop.STAGES), 0))
     spec = chart.to_dict()
@@ -148,3 +153,142 @@ def test_diagram_rows_hold_every_stage_for_the_player():
     assert all(
         {"filter": "datum.stage == bp_frame"} in layer["transform"] for layer in spec["layer"]
     )
+
+
+# --- what the lesson says about the step ------------------------------------------------------
+
+
+def traced(y=1, act="tanh", loss="binary_crossentropy", lr=0.5, seed=0):
+    return backprop.trace_step(X1, X2, y, act, loss, lr, seed)
+
+
+def test_step_notices_default_step_lowers_the_loss():
+    trace = traced()
+    said = backprop.step_notices(trace)
+    assert keys(said) == [
+        "backprop.notice_down",
+        "backprop.notice_sign_low",
+        "backprop.notice_hidden_small",
+    ]
+    down, sign, hidden = said
+    assert trace.loss_after < trace.loss - backprop.FLAT_CHANGE
+    assert down["l0"] == Number(trace.loss, 3) and down["l1"] == Number(trace.loss_after, 3)
+    assert down["p"] == Number(trace.p, 3) and down["p_after"] == Number(trace.p_after, 3)
+    assert down["y"] == 1 and down["lr"] == Number(0.5)
+    # the weight that moved most, and its update w_new = w - lr * grad
+    changes = [
+        np.abs(trace.hidden.W_new - trace.hidden.W),
+        np.abs(trace.output.W_new - trace.output.W),
+    ]
+    layer = int(np.argmax([c.max() for c in changes]))
+    step = (trace.hidden, trace.output)[layer]
+    i, j = np.unravel_index(int(np.argmax(changes[layer])), changes[layer].shape)
+    assert sign["before"] == Number(step.W[i, j], 3) and sign["after"] == Number(
+        step.W_new[i, j], 3
+    )
+    assert step.W_new[i, j] == pytest.approx(step.W[i, j] - 0.5 * step.dW[i, j])
+    assert sign["grad"] == Number(step.dW[i, j], 3)
+    assert sign["weight"] == (
+        f"v{backprop.SUB[i + 1]}" if layer else f"w{backprop.SUB[i + 1]}{backprop.SUB[j + 1]}"
+    )
+    assert sign["dz"] == Number(trace.output.dz[0, 0], 3) and trace.output.dz[0, 0] < 0
+    h_mean = np.abs(trace.hidden.dW).mean()
+    o_mean = np.abs(trace.output.dW).mean()
+    assert h_mean < 0.5 * o_mean and hidden["ratio"] == Number(o_mean / h_mean, 2)
+    assert hidden["act"] == notice("backprop.act_tanh")
+    ko = words(Translator("ko"), down)
+    after = numbers.plain(trace.loss_after, 3)
+    particle = "로" if after[-1] in "1245789" else "으로"  # 일 이 사 오 칠 팔 구 take 로
+    assert f"{numbers.plain(trace.loss, 3)}에서 {after}{particle} 줄었습니다" in ko
+
+
+def test_step_notices_overshoot_and_high_output():
+    trace = traced(lr=30.0, seed=1)
+    said = backprop.step_notices(trace)
+    assert trace.loss_after > trace.loss + backprop.FLAT_CHANGE
+    assert said[0] == notice(
+        "backprop.notice_up",
+        p=Number(trace.p, 3),
+        p_after=Number(trace.p_after, 3),
+        y=1,
+        l0=Number(trace.loss, 3),
+        l1=Number(trace.loss_after, 3),
+        lr=Number(30.0),
+    )
+    trace = traced(y=0, lr=0.01)
+    said = backprop.step_notices(trace)
+    assert trace.output.dz[0, 0] > 0 and said[1].key == "backprop.notice_sign_high"
+
+
+def test_step_notices_flat_dead_and_large_hidden():
+    trace = traced(y=0, act="sigmoid", loss="mse", lr=0.01, seed=2)
+    assert abs(trace.loss_after - trace.loss) < backprop.FLAT_CHANGE
+    assert backprop.step_notices(trace)[0].key == "backprop.notice_flat"
+    trace = traced(act="relu")
+    dead = [j for j in range(3) if trace.hidden.z[0, j] <= 0]
+    assert dead
+    said = backprop.step_notices(trace)[2]
+    assert said == notice(
+        "backprop.notice_dead", units=", ".join(f"h{backprop.SUB[j + 1]}" for j in dead)
+    )
+    # a dead unit's input weights got exactly no gradient
+    assert (trace.hidden.dW[:, dead] == 0).all()
+    trace = traced(seed=2)
+    h_mean, o_mean = backprop.gradient_sizes(trace)
+    assert h_mean >= 0.5 * o_mean
+    assert backprop.step_notices(trace)[2] == notice(
+        "backprop.notice_hidden_large", h=Number(h_mean, 3), o=Number(o_mean, 3)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "steps", "key"),
+    [
+        ({}, 30, "backprop.notice_repeat_learned"),
+        ({"y": 0, "lr": 0.01}, 30, "backprop.notice_repeat_slow"),
+        ({"y": 0, "lr": 10.0, "seed": 4}, 2, "backprop.notice_repeat_worse"),
+    ],
+)
+def test_repeat_notices_follow_the_repeated_run(kwargs, steps, key):
+    args = {"activation": "tanh", "loss": "binary_crossentropy", "lr": 0.5, "y": 1, "seed": 0}
+    args.update(kwargs)
+    run = fit_one(**args, epochs=steps)
+    losses = run.history["loss"]
+    trace = traced(y=args["y"], lr=args["lr"], seed=args["seed"])
+    assert losses[0] == pytest.approx(trace.loss)  # the first repetition is the traced step
+    (said,) = backprop.repeat_notices(run)
+    assert said == notice(
+        key,
+        n=steps,
+        l0=Number(losses[0], 3),
+        ln=Number(losses[-1], 3),
+        peak=Number(max(losses), 3),
+    )
+    if key.endswith("learned"):
+        assert losses[-1] < 0.5 * losses[0]
+    elif key.endswith("slow"):
+        assert 0.5 * losses[0] <= losses[-1] < losses[0]
+    else:
+        assert losses[-1] >= losses[0]
+
+
+def test_repeat_notices_one_step_and_a_diverged_run():
+    assert backprop.repeat_notices(fit_one("tanh", "binary_crossentropy", 0.5, 1, 0)) == []
+    # the lesson's binary runs stay finite; a regression run with a huge rate does not
+    x = np.linspace(-1, 1, 20)[:, None]
+    run = train(
+        x,
+        3 * x[:, 0],
+        backprop.spec("tanh"),
+        "regression",
+        None,
+        optimizer="sgd",
+        learning_rate=1000.0,
+        batch_size=4,
+        epochs=30,
+        seed=0,
+        grid_cells=None,
+    )
+    assert run.diverged
+    said = backprop.repeat_notices(run)
+    assert said[-1] == notice("backprop.notice_diverged", epoch=run.diverged["epoch"])

@@ -6,8 +6,11 @@ import pandas as pd
 import pytest
 
 from lessons import loss_functions
+from lessons.notices import Number, notice
 from sim.datasets import make_dataset
 from sim.training import NetSpec, build_model, train
+from ui.page import words
+from ui.text import Translator
 
 P = np.array([0.01, 0.2, 0.5, 0.8, 0.99])
 
@@ -148,3 +151,169 @@ def test_boundary_pictures_and_markers_follow_the_engine():
     markers = loss_frames.epoch_marker_rows({"mse": short}, epochs)
     assert list(markers["step"]) == [1, 2, 3, 4, 5]
     assert markers["value"].iloc[-1] == short.history["accuracy"][-1]
+
+
+# --- what the lesson says -----------------------------------------------------------------
+
+
+def same(number: Number, value: float, digits: int = 3) -> bool:
+    """``number`` is ``value`` (to rounding) written with ``digits`` significant digits."""
+    return number.digits == digits and number.value == pytest.approx(value, rel=1e-12)
+
+
+def test_probability_notice_branches():
+    r = loss_functions.readout(1, 0.01)
+    said = loss_functions.probability_notice(1, 0.01)
+    assert said.key == "losses.notice_wrong" and r["wrong"]
+    assert same(said["bce"], -np.log(0.01)) and same(said["mse"], 0.99**2)
+    assert same(said["times"], -np.log(0.01) / 0.99**2, 2)
+    assert same(said["gbce"], 0.01 - 1)  # dL/dz = p - y
+    assert same(said["gmse"], 2 * (0.01 - 1) * 0.01 * 0.99)  # 2 (p - y) p (1 - p)
+    ratio = loss_functions.gradient_ratio(1, 0.01)
+    assert ratio == pytest.approx(1 / (2 * 0.01 * 0.99)) and same(said["ratio"], ratio, 2)
+    text = words(Translator("en"), said)
+    assert "Cross-entropy charges 4.61, MSE only 0.98" in text and "51 times weaker" in text
+    unsure = loss_functions.probability_notice(0, 0.5)
+    assert unsure.key == "losses.notice_unsure" and unsure["k"] == 0
+    assert same(unsure["bce"], np.log(2)) and same(unsure["mse"], 0.25)
+    right = loss_functions.probability_notice(1, 0.99)
+    assert right.key == "losses.notice_right" and same(right["bce"], -np.log(0.99))
+    assert same(right["gbce"], 0.99 - 1)
+
+
+def test_times_keeps_the_whole_part():
+    assert [
+        words(Translator("en"), notice("losses.marker", epoch=v))
+        for v in (
+            loss_functions.times(4.66),
+            loss_functions.times(98.4),
+            loss_functions.times(1234.4),
+        )
+    ] == ["epoch 4.7", "epoch 98", "epoch 1234"]
+
+
+def classifier_runs(opt="sgd", lr=0.5, data="moons", epochs=60):
+    """The page's two runs (cross-entropy first), as the engine trains them."""
+    x, y = make_dataset(data, 200, noise=0.2, seed=0)
+    task = "binary" if data != "spiral" else "multiclass"
+    n_classes = int(y.max()) + 1
+    targets = y if task == "binary" else loss_functions.one_hot(y, n_classes)
+    return {
+        loss: train(
+            x,
+            targets,
+            NetSpec(hidden=(16, 16)),
+            task,
+            n_classes,
+            optimizer=opt,
+            learning_rate=lr,
+            loss=loss,
+            batch_size=32,
+            epochs=epochs,
+            seed=0,
+            grid_cells=None,
+        )
+        for loss in (loss_functions.CROSSENTROPY[task], "mse")
+    }
+
+
+@pytest.mark.parametrize(
+    ("opt", "lr", "key"),
+    [
+        ("sgd", 0.5, "losses.notice_ce_faster"),
+        ("sgd", 2.0, "losses.notice_mse_not_slower"),
+        ("sgd", 5.0, "losses.notice_only_mse"),
+        ("adam", 0.5, "losses.notice_only_ce"),
+        ("sgd", 0.01, "losses.notice_neither"),
+    ],
+)
+def test_training_notice_branches(opt, lr, key):
+    runs = classifier_runs(opt, lr)
+    said = loss_functions.training_notice(runs, 0.9, 60, "moons")
+    ce, mse = (run.history["accuracy"] for run in runs.values())
+    a, b = (loss_functions.first_epoch_at(acc, 0.9) for acc in (ce, mse))
+    assert said.key == key
+    assert said["a"] == a and said["b"] == b
+    reached = [i + 1 for i, v in enumerate(ce) if v >= 0.9]
+    assert a == (reached[0] if reached else None)
+    assert (
+        said["best_ce"] == f"{100 * max(ce):.0f}%" and said["best_mse"] == f"{100 * max(mse):.0f}%"
+    )
+    assert said["data"] == notice("train.data_moons") and said["goal"] == "90%"
+    assert said["ce"] == notice("losses.series_binary_crossentropy")
+    if key == "losses.notice_ce_faster":
+        assert said["diff"] == b - a > 0
+        text = words(Translator("en"), said)
+        assert f"at epoch {a}, the MSE run only at epoch {b}: {b - a} epochs later" in text
+    adam = loss_functions.run_notices(runs, opt)
+    assert adam == ([notice("losses.notice_adam")] if opt == "adam" else [])
+
+
+def test_three_classes_name_categorical_crossentropy():
+    runs = classifier_runs(data="spiral")
+    assert list(runs) == ["categorical_crossentropy", "mse"]
+    said = loss_functions.training_notice(runs, 0.7, 60, "spiral")
+    assert said["ce"] == notice("losses.series_categorical_crossentropy")
+    assert "categorical cross-entropy" in words(Translator("en"), said)
+
+
+def test_run_notices_name_a_diverged_run():
+    x = np.linspace(-1, 1, 20)[:, None]
+    run = train(
+        x,
+        3 * x[:, 0],
+        NetSpec(hidden=(8,)),
+        "regression",
+        None,
+        optimizer="sgd",
+        learning_rate=1000.0,
+        batch_size=4,
+        epochs=30,
+        seed=0,
+        grid_cells=None,
+    )
+    assert run.diverged
+    said = loss_functions.run_notices({"mse": run}, "sgd")
+    assert said == [
+        notice(
+            "losses.notice_diverged",
+            loss=notice("losses.series_mse"),
+            epoch=run.diverged["epoch"],
+        )
+    ]
+
+
+def test_regression_notice_is_the_fits_misses():
+    x, y = make_dataset("sine", 60, noise=0.15, seed=0)
+    spec = NetSpec(hidden=(16, 16), activation="tanh")
+    reg = train(
+        x,
+        y,
+        spec,
+        "regression",
+        None,
+        optimizer="adam",
+        learning_rate=0.01,
+        batch_size=16,
+        epochs=150,
+        seed=0,
+        grid_cells=None,
+    )
+    pred = loss_functions.predictions_from_weights(spec, reg.weights, x, "regression")[:, 0]
+    said = loss_functions.regression_notice(y, pred)
+    miss = np.abs(pred - y)
+    assert said["n"] == 60 and said["mse"] == Number(np.mean(miss**2), 3)
+    assert said["worst"] == Number(miss.max(), 3) and said["sq"] == Number(miss.max() ** 2, 3)
+    assert said["share"] == f"{100 * miss.max() ** 2 / np.sum(miss**2):.0f}%"
+    assert said["even"] == "2%"
+
+
+def test_frame_captions_quote_each_runs_accuracy():
+    runs = classifier_runs(epochs=12)
+    ce, mse = (run.history["accuracy"] for run in runs.values())
+    captions = loss_functions.frame_captions(*runs.values(), np.arange(13))
+    assert captions[0] == notice("losses.frame_start")
+    assert captions[12] == notice(
+        "losses.frame_caption", epoch=12, ce=f"{100 * ce[11]:.0f}%", mse=f"{100 * mse[11]:.0f}%"
+    )
+    assert loss_functions.accuracy_at(runs["mse"], 99) == mse[-1]  # a later epoch: the last

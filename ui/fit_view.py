@@ -1,0 +1,92 @@
+"""The fit() lesson's Streamlit pieces: its cached run with the answer sheet, the frames of
+the mock exam, and the epoch / batch / iteration calculator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lessons import batches
+from sim import caps
+from sim.nn.batching import updates_per_epoch
+from ui import controls, train_view
+from ui.page import Page, words
+
+# the seed tutorial's table: 100 questions with batch sizes 100, 10 and 1
+SEED_SAMPLES = 100
+SEED_TABLE = {
+    100: ("fit.meaning_all", {}),
+    10: ("fit.meaning_some", {"batch": 10}),
+    1: ("fit.meaning_one", {}),
+}
+
+
+@st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
+def answered_run(x, y, spec, task, n_classes, _progress_label, **kwargs) -> batches.AnsweredRun:
+    """``lessons.batches.train_with_answers`` cached on its inputs, with a progress bar
+    (``ui.train_view.cached_train`` cannot carry the answer sheet: a callback's record is
+    not part of its cached result)."""
+    kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
+    return train_view.run_with_progress(
+        _progress_label, batches.train_with_answers, x, y, spec, task, n_classes, **kwargs
+    )
+
+
+def exam_grids(run: batches.AnsweredRun, n: int, batch_size: int, seed: int) -> pd.DataFrame:
+    """``epoch, question, batch, wrong`` of every frame: frame ``e`` holds the answers after
+    epoch ``e``, coloured by the batches of epoch ``e`` (frame 0: the batches round 1 will
+    use), the very order ``fit`` shuffles in."""
+    return pd.concat(
+        [
+            batches.exam_grid(n, batch_size, max(epoch, 1) - 1, seed, run.wrong[epoch])
+            .assign(epoch=epoch)[["epoch", "question", "batch", "wrong"]]
+            # up to 400 questions x 101 rounds: small integers keep the chart light
+            .astype({"epoch": "int16", "question": "int16", "batch": "int16", "wrong": "int8"})
+            for epoch in range(len(run.counts))
+        ],
+        ignore_index=True,
+    )
+
+
+def calculator(page: Page, run: batches.AnsweredRun, n: int, batch_size: int) -> None:
+    """The calculator box: samples, batch size and epochs in, iterations and updates out,
+    then the run above checked against the same formula and the tutorial's table."""
+    t = page.t
+    with st.container(border=True):
+        st.markdown(f"**{t('fit.calc_title')}**")
+        st.markdown(t("fit.calc_intro"))
+        c1, c2, c3 = st.columns(3)
+        samples = controls.number(
+            page, "cn", t("fit.calc_samples"), 1, 1_000_000, 2000, container=c1
+        )
+        size = controls.number(page, "cb", t("fit.calc_batch"), 1, 1_000_000, 200, container=c2)
+        epochs = controls.number(page, "ce", t("fit.calc_epochs"), 1, 10_000, 10, container=c3)
+        calc = batches.Calculation(int(samples), int(size), int(epochs))
+        o1, o2, o3 = st.columns(3)
+        o1.metric(t("fit.calc_iterations"), f"{calc.iterations:,}")
+        o2.metric(t("fit.calc_total"), f"{calc.total:,}")
+        o3.metric(t("fit.calc_last"), f"{calc.last:,}")
+        st.markdown(words(t, calc.formula()))
+        for line in calc.partial():
+            st.caption(words(t, line))
+        st.markdown(words(t, batches.run_count(n, batch_size, run.result)))
+        st.markdown(f"**{t('fit.seed_table_title')}**")
+        st.table(
+            pd.DataFrame(
+                {
+                    t("fit.col_batch"): list(SEED_TABLE),
+                    t("fit.col_updates"): [updates_per_epoch(SEED_SAMPLES, b) for b in SEED_TABLE],
+                    t("fit.col_meaning"): [t(key, **values) for key, values in SEED_TABLE.values()],
+                }
+            ),
+            hide_index=True,
+            width="content",
+        )
+
+
+def history_table(run: batches.AnsweredRun) -> pd.DataFrame:
+    """The run's history with the wrong answers after each epoch (the CSV download)."""
+    history = run.result.wide_frame()
+    history["wrong_answers"] = np.asarray(run.counts[1 : len(history) + 1])
+    return history
