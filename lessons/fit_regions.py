@@ -167,7 +167,6 @@ def loss_axis(loss, val_loss) -> tuple[float, float]:
     return (0.0, high * 1.05 if high > 0 else 1.0)
 
 
-
 def percent(fraction: float) -> Notice:
     """``fraction`` as whole percent (``0.853`` -> ``85%``)."""
     return notice("curves.percent", v=round(100 * float(fraction)))
