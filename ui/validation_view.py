@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from charts import training_frames
-from lessons.notices import Notice
-from ui import pictures
+from charts.numbers import plain
+from lessons import splits
+from lessons.notices import Notice, Number
+from sim.training import NetSpec
+from ui import pictures, train_view
 from ui.page import Page, words
 
 
@@ -19,6 +23,14 @@ def say(page: Page, notices: Iterable[Notice]) -> None:
     """Each notice about the input (a capped run, ...) in the page's notice area."""
     for item in notices:
         page.notice(words(page.t, item))
+
+
+def written(page: Page, item: Notice | Number) -> str:
+    """A lesson's notice or number in the page's words (a number as ``charts.numbers.plain``
+    writes it)."""
+    if isinstance(item, Number):
+        return plain(item.value, item.digits)
+    return words(page.t, item)
 
 
 def frame_lines(page: Page, frames: Sequence[Sequence[Notice]]) -> list[str]:
@@ -53,3 +65,28 @@ def boundary(page: Page, result, frames, train_set, val_set, n_classes, keep=())
         keep=list(keep),
         pictures=pictures.boundary_urls,
     )
+
+
+def search(page: Page, train_set, val_set, task, n_classes, settings, **fit) -> pd.DataFrame:
+    """Train every ``(units, learning rate)`` of ``settings`` on ``train_set``, scored on
+    ``val_set`` after each epoch (cached runs, a caption counting them), as the search
+    table of ``lessons.splits.search_row``."""
+    t = page.t
+    rows = []
+    progress = st.empty()
+    for i, (units, rate) in enumerate(settings):
+        progress.caption(t("splits.search_progress", i=i + 1, n=len(settings)))
+        run = train_view.cached_train(
+            *train_set,
+            NetSpec(hidden=(units,)),
+            task,
+            n_classes,
+            t("train.progress"),
+            learning_rate=rate,
+            validation_data=val_set,
+            grid_cells=None,
+            **fit,
+        )
+        rows.append(splits.search_row(units, rate, run.history, bool(run.diverged)))
+    progress.empty()
+    return pd.DataFrame(rows)
