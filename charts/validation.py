@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from charts import layout, training_frames
+from charts.frames import Frames
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
@@ -77,6 +79,44 @@ def window(frame: pd.DataFrame, colour: str = "#E69F00") -> alt.Chart:
         .mark_rect(opacity=0.18, color=colour)
         .encode(x="start:Q", x2="end:Q", tooltip=["label:N"])
     )
+
+
+def stopping_chart(
+    run_rows: pd.DataFrame,
+    full_rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    titles: tuple[str, str, str],
+    best: int | None,
+    stop: int | None,
+    labels: dict[str, str],
+    height: int = 240,
+) -> alt.LayerChart:
+    """The early-stopped run's curves (``run_rows``: ``series, epoch, value``) over the
+    faint rest of the full run (``full_rows`` after the early-stopped run's last epoch), the
+    patience window from ``best`` to ``stop``, their markers, and a rule and dots at the
+    player's epoch riding on the full run (the same numbers as the early-stopped run up to
+    its stop). ``titles``: (x axis, y axis, legend); ``labels``: the texts of the
+    ``window``, the ``best`` and the ``stop`` marker."""
+    x_title, y_title, legend_title = titles
+    layers = []
+    if best is not None and stop is not None:
+        layers.append(
+            window(pd.DataFrame([{"start": best, "end": stop, "label": labels["window"]}]))
+        )
+    trained = int(run_rows["epoch"].max()) if len(run_rows) else 0  # the last epoch it ran
+    faint = full_rows[full_rows["epoch"] >= trained]
+    lines = curves(run_rows, series, x_title, y_title, legend_title, faint=faint, height=height)
+    marker = training_frames.frame_marker(full_rows, frames, series, legend_title)
+    layers.append(alt.layer(lines, *marker).properties(height=height))
+    marks = [
+        {"epoch": epoch, "label": labels[name], "row": row}
+        for row, (name, epoch) in enumerate((("best", best), ("stop", stop)))
+        if epoch is not None
+    ]
+    if marks:
+        layers.append(markers(pd.DataFrame(marks)))
+    return frames.bind(layout.fit_width(alt.layer(*layers)))
 
 
 def fold_points(
