@@ -12,8 +12,9 @@ import streamlit as st
 
 from charts import training_frames
 from charts.numbers import plain
-from lessons import splits
+from lessons import cross_validation, splits
 from lessons.notices import Notice, Number
+from sim import caps
 from sim.training import NetSpec
 from ui import pictures, train_view
 from ui.page import Page, words
@@ -90,3 +91,47 @@ def search(page: Page, train_set, val_set, task, n_classes, settings, **fit) -> 
         rows.append(splits.search_row(units, rate, run.history, bool(run.diverged)))
     progress.empty()
     return pd.DataFrame(rows)
+
+
+def warn(page: Page, notices: Iterable[Notice]) -> None:
+    """Each notice as a warning (a run that went wrong)."""
+    for item in notices:
+        page.warn(words(page.t, item))
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_cv(x, y, spec, task, n_classes, k, epochs, seed, reset, _label, **fit):
+    """``cross_validation.run`` cached on its inputs, with a progress bar over all k fits."""
+    return train_view.run_with_progress(
+        _label,
+        cross_validation.run,
+        x,
+        y,
+        spec,
+        task,
+        n_classes,
+        k,
+        epochs=epochs,
+        seed=seed,
+        reset=reset,
+        **fit,
+    )
+
+
+@st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)
+def cached_timed(x, y, spec, task, n_classes, k, epochs, seed, _label, **fit):
+    """``cross_validation.run_timed`` cached on its inputs: the honest record together with
+    the warm time of one training measured next to it (never a figure from another run)."""
+    return train_view.run_with_progress(
+        _label,
+        cross_validation.run_timed,
+        x,
+        y,
+        spec,
+        task,
+        n_classes,
+        k,
+        epochs=epochs,
+        seed=seed,
+        **fit,
+    )
