@@ -82,19 +82,17 @@ frame_notices = early_stopping.frame_notices(full.history, monitor, best, stop)
 
 with side_col:
     run_id = (name, len(x), seed, st.session_state.get("noise"), int(epochs))
-    frames = player(
-        page, "early", len(full.epochs) + 1, run_id=run_id, unit=t("common.unit_epoch"), fps=10
-    )
+    unit, n_frames = t("common.unit_epoch"), len(full.epochs) + 1
+    frames = player(page, "early", n_frames, run_id=run_id, unit=unit, fps=10)
     lines = validation_view.frame_lines(page, frame_notices)
     plot(st, training_frames.readout(lines, frames), width="stretch")
     st.markdown(f"**{t('early.chart_title')}**")
     series = (t("train.series_train"), t("train.series_val"))
     titles = (t("train.epoch_axis"), t(f"train.metric_{metric}"), t("train.legend_curve"))
-    labels = {"window": t("early.window_label", n=(stop or 0) - (best or 0))}
-    labels |= {
-        "best": t("early.marker_best", epoch=best),
-        "stop": t("early.marker_stop", epoch=stop),
+    labels = {
+        mark: t(f"early.marker_{mark}", epoch=e) for mark, e in (("best", best), ("stop", stop))
     }
+    labels["window"] = t("early.window_label", n=(stop or 0) - (best or 0))
     run_rows, full_rows = (remedies.curve_rows(r, series, metric) for r in (run, full))
     curves = validation_charts.stopping_chart(
         run_rows, full_rows, frames, series, titles, best, stop, labels
