@@ -6,24 +6,80 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from charts import layout, training_frames
+from charts.frames import Frames
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
-# Okabe-Ito without black and yellow (too close to the marks / the white page), then more
-FOLD_COLOURS = [
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#7F3C8D",
-    "#8C6D31",
-    "#5D6D7E",
-    "#E7298A",
-]
+# The palette's colours, ordered so the look-alikes are far apart: vermillion (fold 2) and
+# orange (fold 7), blue (fold 1) and sky blue (fold 6); yellow, pale on white, comes last.
+FOLD_COLOURS = tuple(OKABE_ITO[i] for i in (1, 0, 2, 3, 6, 5, 4, 7))
+# folds 1-5 solid, 6-10 dashed: a fold whose colour resembles an earlier one's (or repeats
+# it, past eight folds) differs in its line
+FOLD_DASHES = ((1, 0), (6, 3))
+FOLDS_PER_DASH = 5
+
+
+def fold_colours(n: int) -> list[str]:
+    """The colour of each of ``n`` folds (``FOLD_COLOURS``, repeated past eight)."""
+    return [FOLD_COLOURS[i % len(FOLD_COLOURS)] for i in range(n)]
+
+
+def fold_dashes(n: int) -> list[list[int]]:
+    """The line dash of each of ``n`` folds (``FOLD_DASHES``, five folds each)."""
+    return [list(FOLD_DASHES[(i // FOLDS_PER_DASH) % len(FOLD_DASHES)]) for i in range(n)]
+
+
+def fold_point_rows(
+    x, folds, fold_names: Sequence[str], class_names: Sequence[str]
+) -> pd.DataFrame:
+    """``x1, x2, fold, fold_index, label``: each sample with its validation fold (``folds``,
+    0-based) and its class name (``class_names[i]``)."""
+    return pd.DataFrame(
+        {
+            "x1": x[:, 0],
+            "x2": x[:, 1],
+            "fold": [fold_names[f] for f in folds],
+            "fold_index": np.asarray(folds, dtype=int),
+            "label": list(class_names),
+        }
+    )
+
+
+def fold_curve_rows(curves: Sequence[dict], fold_names: Sequence[str], key: str = "val_loss"):
+    """``fold, fold_index, epoch, value``: each fold's ``key`` per epoch (finite values)."""
+    rows = [
+        {"fold": fold_names[f], "fold_index": f, "epoch": e + 1, "value": v}
+        for f, curve in enumerate(curves)
+        for e, v in enumerate(curve.get(key, []))
+        if np.isfinite(v)
+    ]
+    return pd.DataFrame(rows, columns=["fold", "fold_index", "epoch", "value"])
+
+
+def spread_rows(groups: Sequence[tuple[str, Sequence[float]]], fold_names: Sequence[str]):
+    """The data of ``score_spread``: per group (name, fold scores) its finite scores
+    ``group, fold, fold_index, score, jitter`` (spread sideways by fold) and its ``group,
+    mean, low, high`` (mean ± population std)."""
+    k = len(fold_names)
+    scores, summary = [], []
+    for group, values in groups:
+        arr = np.asarray(values, dtype=float)
+        for f, score in enumerate(arr):
+            if np.isfinite(score):
+                jitter = (f - (k - 1) / 2) / max(k, 2)
+                scores.append((group, fold_names[f], f, float(score), jitter))
+        ok = arr[np.isfinite(arr)]
+        if len(ok):
+            mean, std = float(ok.mean()), float(ok.std())
+            summary.append((group, mean, mean - std, mean + std))
+    return (
+        pd.DataFrame(scores, columns=["group", "fold", "fold_index", "score", "jitter"]),
+        pd.DataFrame(summary, columns=["group", "mean", "low", "high"]),
+    )
 
 
 def curves(
@@ -79,6 +135,44 @@ def window(frame: pd.DataFrame, colour: str = "#E69F00") -> alt.Chart:
     )
 
 
+def stopping_chart(
+    run_rows: pd.DataFrame,
+    full_rows: pd.DataFrame,
+    frames: Frames,
+    series: Sequence[str],
+    titles: tuple[str, str, str],
+    best: int | None,
+    stop: int | None,
+    labels: dict[str, str],
+    height: int = 240,
+) -> alt.LayerChart:
+    """The early-stopped run's curves (``run_rows``: ``series, epoch, value``) over the
+    faint rest of the full run (``full_rows`` after the early-stopped run's last epoch), the
+    patience window from ``best`` to ``stop``, their markers, and a rule and dots at the
+    player's epoch riding on the full run (the same numbers as the early-stopped run up to
+    its stop). ``titles``: (x axis, y axis, legend); ``labels``: the texts of the
+    ``window``, the ``best`` and the ``stop`` marker."""
+    x_title, y_title, legend_title = titles
+    layers = []
+    if best is not None and stop is not None:
+        layers.append(
+            window(pd.DataFrame([{"start": best, "end": stop, "label": labels["window"]}]))
+        )
+    trained = int(run_rows["epoch"].max()) if len(run_rows) else 0  # the last epoch it ran
+    faint = full_rows[full_rows["epoch"] >= trained]
+    lines = curves(run_rows, series, x_title, y_title, legend_title, faint=faint, height=height)
+    marker = training_frames.frame_marker(full_rows, frames, series, legend_title)
+    layers.append(alt.layer(lines, *marker).properties(height=height))
+    marks = [
+        {"epoch": epoch, "label": labels[name], "row": row}
+        for row, (name, epoch) in enumerate((("best", best), ("stop", stop)))
+        if epoch is not None
+    ]
+    if marks:
+        layers.append(markers(pd.DataFrame(marks)))
+    return frames.bind(layout.fit_width(alt.layer(*layers)))
+
+
 def fold_points(
     frame: pd.DataFrame,
     folds: Sequence[str],
@@ -92,7 +186,7 @@ def fold_points(
     animation's frame grades), the points it rejects are drawn pale."""
     colour = alt.Color(
         "fold:N",
-        scale=alt.Scale(domain=list(folds), range=_palette(len(folds))),
+        scale=alt.Scale(domain=list(folds), range=fold_colours(len(folds))),
         title=legend_title,
         legend=alt.Legend(orient="bottom", columns=min(len(folds), 4)),
     )
@@ -141,7 +235,13 @@ def fold_curves(
     Vega predicate, as in ``fold_points``) accepts are drawn bold, the others thin."""
     colour = alt.Color(
         "fold:N",
-        scale=alt.Scale(domain=list(folds), range=_palette(len(folds))),
+        scale=alt.Scale(domain=list(folds), range=fold_colours(len(folds))),
+        title=legend_title,
+        legend=alt.Legend(orient="bottom", columns=min(len(folds), 5)),
+    )
+    dash = alt.StrokeDash(
+        "fold:N",
+        scale=alt.Scale(domain=list(folds), range=fold_dashes(len(folds))),
         title=legend_title,
         legend=alt.Legend(orient="bottom", columns=min(len(folds), 5)),
     )
@@ -162,6 +262,7 @@ def fold_curves(
             x=alt.X("epoch:Q", title=x_title),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=colour,
+            strokeDash=dash,
             strokeWidth=width,
             opacity=opacity,
             tooltip=["fold:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
@@ -233,11 +334,6 @@ def score_spread(
             .encode(color=alt.value(MARK_COLOUR))
         )
     return alt.layer(*layers).properties(height=height)
-
-
-def _palette(n: int) -> list[str]:
-    """n distinct colours: Okabe-Ito first, then Tableau's for more than eight."""
-    return FOLD_COLOURS[:n]
 
 
 __all__ = ["SHAPES", "curves", "fold_curves", "fold_points", "markers", "score_spread", "window"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lessons.notices import Notice, Number, notice
 from sim import caps
 from sim.datasets import FoldScores, cross_validate
 from sim.nn import Callback
@@ -200,6 +201,131 @@ def run_timed(
 
 def spread_words(scores: list[float]) -> tuple[float, float, int, int]:
     """``(low, high, fold_low, fold_high)``: the worst and best fold scores and their
-    1-based fold numbers."""
+    1-based fold numbers (a diverged fold's nan left out)."""
     arr = np.asarray(scores, dtype=float)
-    return float(arr.min()), float(arr.max()), int(arr.argmin()) + 1, int(arr.argmax()) + 1
+    low, high = int(np.nanargmin(arr)), int(np.nanargmax(arr))
+    return float(arr[low]), float(arr[high]), low + 1, high + 1
+
+
+STEADY = 0.05  # a spread (std) below this, in accuracy, counts as a steady model
+
+
+def finite(scores) -> np.ndarray:
+    """The fold scores that exist (a diverged fold has none: nan)."""
+    arr = np.asarray(scores, dtype=float)
+    return arr[np.isfinite(arr)]
+
+
+def diverged_notices(record: CVRecord) -> list[Notice]:
+    """``cv.notice_diverged`` with the number of folds whose training diverged, if any."""
+    return [notice("cv.notice_diverged", n=len(record.diverged))] if record.diverged else []
+
+
+def round_notices(honest: CVRecord, dirty: CVRecord | None = None) -> list[tuple[Notice, ...]]:
+    """What each round of the animation says (round ``i`` trains on every fold but ``i`` and
+    grades fold ``i``): the folds studied and graded, with their sizes and the honest
+    score; with ``dirty`` (the model not reset), its score on the same round and the
+    earlier rounds in which it had already studied that fold."""
+    k = honest.k
+    rounds = []
+    for i in range(k):
+        n_val = int(np.sum(honest.folds == i))
+        others = ", ".join(str(f + 1) for f in range(k) if f != i)
+        caption = notice(
+            "cv.frame_caption",
+            i=i + 1,
+            k=k,
+            others=others,
+            n_train=len(honest.folds) - n_val,
+            n_val=n_val,
+            score=Number(honest.scores[i], 3),
+        )
+        if dirty is None:
+            rounds.append((caption,))
+        elif i == 0:
+            rounds.append((caption, notice("cv.frame_leak_first", leak=Number(dirty.scores[0], 3))))
+        else:
+            seen = ", ".join(str(r + 1) for r in range(i))
+            leak = notice("cv.frame_leak", i=i + 1, leak=Number(dirty.scores[i], 3), seen=seen)
+            rounds.append((caption, leak))
+    return rounds
+
+
+def notices(honest: CVRecord, one_seconds: float, dirty: CVRecord | None = None) -> list[Notice]:
+    """What to notice: the mean ± std over the folds (``mean = sum s_f / k``, ``std =
+    sqrt(sum (s_f - mean)^2 / k)`` over the folds that did not diverge), the worst and best
+    fold, and the time of the k trainings against one (``ratio = total / one``); then
+    whether the spread is steady (``std < STEADY``) or erratic; then, with ``dirty``,
+    whether not resetting raised the mean. Nothing when no fold has a score."""
+    scores = finite(honest.scores)
+    if not len(scores):
+        return []
+    mean, std = float(scores.mean()), float(scores.std())
+    low, high, fold_low, fold_high = spread_words(honest.scores)
+    k = honest.k
+    said = [
+        notice(
+            "cv.notice_honest",
+            k=k,
+            mean=Number(mean, 3),
+            std=Number(std, 3),
+            low=Number(low, 3),
+            high=Number(high, 3),
+            fold_low=fold_low,
+            fold_high=fold_high,
+            ratio=Number(honest.total_time / max(one_seconds, 1e-9), 2),
+            total=Number(honest.total_time, 3),
+            one=Number(one_seconds, 3),
+        )
+    ]
+    if std < STEADY:
+        said.append(notice("cv.notice_steady"))
+    else:
+        said.append(notice("cv.notice_erratic", low=Number(low, 3), high=Number(high, 3), k=k))
+    leaked = finite(dirty.scores) if dirty is not None else np.array([])
+    if len(leaked):
+        leak_mean, leak_std = float(leaked.mean()), float(leaked.std())
+        if leak_mean > mean + 1e-9:
+            said.append(
+                notice(
+                    "cv.notice_leak_up",
+                    leak=Number(leak_mean, 3),
+                    leak_std=Number(leak_std, 3),
+                    k=k,
+                )
+            )
+        else:
+            said.append(
+                notice("cv.notice_leak_same", leak=Number(leak_mean, 3), mean=Number(mean, 3), k=k)
+            )
+    return said
+
+
+def keras_program(
+    model_lines: list[str], k: int, epochs: int, batch_size: int, reset: bool, comment: str
+) -> str:
+    """The lesson's Keras program: ``build_model()`` from ``model_lines`` (the model's
+    definition and compile), then k-fold training; ``reset``: a fresh model each fold (else
+    one model built before the loop, the mistake of B13); ``comment`` follows the line that
+    builds (or forgot to build) the model."""
+    build = (
+        f"    model = build_model()  {comment}"
+        if reset
+        else f"    # model = build_model()  {comment}"
+    )
+    return "\n".join(
+        [
+            "def build_model():",
+            *[f"    {line}" for line in model_lines],
+            "    return model",
+            "",
+            "scores = []",
+            *([] if reset else ["model = build_model()"]),
+            f"for train_idx, val_idx in KFold(n_splits={k}, shuffle=True).split(x):",
+            build,
+            f"    model.fit(x[train_idx], y[train_idx], batch_size={batch_size}, epochs={epochs},",
+            "              validation_data=(x[val_idx], y[val_idx]))",
+            "    scores.append(model.evaluate(x[val_idx], y[val_idx])[1])",
+            "print(np.mean(scores), np.std(scores))",
+        ]
+    )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lessons.notices import Notice, Number, notice
 from sim.nn.metrics import metric_direction
 
 
@@ -95,3 +96,137 @@ def validation_tail(x: np.ndarray, y: np.ndarray, validation_split: float):
     n = len(x)
     cut = int(n * (1.0 - float(validation_split)))
     return x[:cut], y[:cut], x[cut:], y[cut:]
+
+
+def status(epoch: int, best: int | None, stop: int | None) -> Notice:
+    """What early stopping is doing at ``epoch`` of the run without it (0: before
+    training): still training, the best epoch, stopping here, or stopped before."""
+    if epoch == 0:
+        return notice("early.status_start")
+    if stop is not None and epoch > stop:
+        return notice("early.status_after", stop=stop)
+    if stop is not None and epoch == stop:
+        return notice("early.status_stop")
+    if epoch == best:
+        return notice("early.status_best")
+    return notice("early.status_before")
+
+
+def frame_notices(
+    history: dict, monitor: str, best: int | None, stop: int | None
+) -> list[tuple[Notice, ...]]:
+    """One frame per epoch of the full run (0: before training): its training and
+    validation value of the monitored metric, and ``status`` there."""
+    metric = monitor.removeprefix("val_")
+    train, val = history.get(metric, []), history.get(monitor, [])
+    frames = [(status(0, best, stop),)]
+    for epoch in range(1, min(len(train), len(val)) + 1):
+        caption = notice(
+            f"early.frame_caption_{metric}",
+            epoch=epoch,
+            train=Number(train[epoch - 1], 3),
+            val=Number(val[epoch - 1], 3),
+        )
+        frames.append((caption, status(epoch, best, stop)))
+    return frames
+
+
+def notices(
+    monitor: str,
+    patience: int,
+    min_delta: float,
+    restore: bool,
+    best: int | None,
+    stop: int | None,
+    values: Sequence[float],
+    final: float | None,
+    full_history: dict,
+) -> list[Notice]:
+    """What to notice about the early-stopped run (its ``best`` and ``stop`` epoch, None
+    when it ran every epoch; ``values``: its monitored values; ``final``: the monitored
+    metric of the weights it ended with) against the full run (``full_history``).
+
+    Stopped: where and with which weights (restored or kept), then either "patience was too
+    short" (the full run found a better value after the stop) or "the later epochs only
+    got worse" (overfitting cut off). Not stopped: it ran every epoch, and which weights it
+    kept. Last, a note when the validation loss rose by 20% from its low while the
+    validation accuracy did not fall (the two monitors disagree)."""
+    full_values = full_history.get(monitor, [])
+    if not values or best is None or final is None or not full_values:
+        return []
+    epochs = len(full_values)
+    no_gain = (
+        notice("early.no_gain_delta", d=Number(min_delta, 3))
+        if min_delta > 0
+        else notice("early.no_gain")
+    )
+    common = dict(
+        m_topic=notice(f"early.topic_{monitor}"),
+        m_subj=notice(f"early.subj_{monitor}"),
+        m_obj=notice(f"early.obj_{monitor}"),
+        extreme=notice("early.extreme_high" if maximise(monitor) else "early.extreme_low"),
+        no_gain=no_gain,
+        best=best,
+        best_value=Number(values[best - 1], 3),
+        patience=int(patience),
+        epochs=epochs,
+        final=Number(final, 3),
+        full_end=Number(full_values[-1], 3),
+    )
+    said = []
+    if stop is not None:
+        key = "early.notice_stopped_restore" if restore else "early.notice_stopped_keep"
+        said.append(notice(key, stop=stop, stop_value=Number(values[stop - 1], 3), **common))
+        true_best, true_value = best_of(full_values, monitor)
+        best_value = values[best - 1]
+        better = true_value > best_value if maximise(monitor) else true_value < best_value
+        if true_best > stop and better:
+            said.append(
+                notice(
+                    "early.notice_too_soon",
+                    patience=int(patience),
+                    m_topic=common["m_topic"],
+                    true_best=true_best,
+                    true_value=Number(true_value, 3),
+                )
+            )
+        elif epochs > stop:
+            said.append(
+                notice(
+                    "early.notice_later_best",
+                    best=best,
+                    extra=epochs - stop,
+                    m_obj=common["m_obj"],
+                    full_end=common["full_end"],
+                )
+            )
+    else:
+        key = "early.notice_full_restore" if restore else "early.notice_full_keep"
+        said.append(notice(key, last_value=Number(values[-1], 3), **common))
+    if monitors_disagree(full_history):
+        said.append(notice("early.notice_accuracy_loss"))
+    return said
+
+
+def monitors_disagree(history: dict) -> bool:
+    """Whether the validation loss ended more than 20% above its lowest value while the
+    validation accuracy ended at least as high as at that epoch."""
+    loss, accuracy = history.get("val_loss", []), history.get("val_accuracy", [])
+    if not loss or not accuracy:
+        return False
+    low = int(np.argmin(loss))
+    return loss[-1] > 1.2 * loss[low] and accuracy[-1] >= accuracy[low]
+
+
+def callback_code(settings: dict) -> tuple[str, str]:
+    """The Keras ``EarlyStopping(...)`` line of the lesson's program, for ``settings`` as
+    ``sim.training.train(early_stopping=...)`` takes them (two lines, aligned)."""
+    first = (
+        f'early = EarlyStopping(monitor="{settings["monitor"]}", '
+        f"min_delta={settings['min_delta']:g}, patience={settings['patience']},"
+    )
+    second = (
+        f"                      restore_best_weights={settings['restore_best_weights']}, "
+        f"start_from_epoch={settings['start_from_epoch']})"
+    )
+    return first, second

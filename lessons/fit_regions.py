@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lessons.notices import Notice, Number, notice
+
 SMOOTH = 5  # epochs in the centred moving average
 LEARNED = 0.05  # training loss must fall 5% below chance to count as learning anything
 RISE = 0.15  # relative rise of validation loss above its low that counts as overfitting
@@ -43,6 +45,7 @@ CLOSE = 0.1  # within 10% of the total drop counts as "close to the lowest value
 UNDERFIT_ACCURACY = 0.75
 
 OUTCOMES = ("not_learning", "underfit", "good", "overfit")
+REGIONS = ("underfit", "good", "overfit")  # the bands in the order they follow in a run
 
 
 @dataclass(frozen=True)
@@ -164,9 +167,48 @@ def loss_axis(loss, val_loss) -> tuple[float, float]:
     return (0.0, high * 1.05 if high > 0 else 1.0)
 
 
-REGION_COLOURS = {
-    "not_learning": "#999999",
-    "underfit": "#E69F00",
-    "good": "#009E73",
-    "overfit": "#D55E00",
-}
+def percent(fraction: float) -> Notice:
+    """``fraction`` as whole percent (``0.853`` -> ``85%``)."""
+    return notice("curves.percent", v=round(100 * float(fraction)))
+
+
+def notices(fr: FitRegions, history, units: int, layers: int, n_train: int) -> list[Notice]:
+    """What to notice: the verdict ``curves.notice_<outcome>`` with the run's numbers (the
+    losses at ``best`` and at the end, the accuracies at the end, ``overfit_start``, the
+    chance-level loss)."""
+    accuracy = history.get("accuracy", [0.0])[-1]
+    val_accuracy = history.get("val_accuracy", [0.0])[-1]
+    return [
+        notice(
+            f"curves.notice_{fr.outcome}",
+            units=int(units),
+            layers=int(layers),
+            n=int(n_train),
+            best=fr.best,
+            last=fr.last,
+            val_best=Number(fr.val_best, 3),
+            val_end=Number(fr.val_end, 3),
+            train_end=Number(fr.train_end, 3),
+            acc=percent(accuracy),
+            val_acc=percent(val_accuracy),
+            over=fr.overfit_start or 0,
+            chance=Number(fr.chance or 0.0, 3),
+        )
+    ]
+
+
+def frame_notices(fr: FitRegions, history) -> list[tuple[Notice, ...]]:
+    """What each frame of the animation says: frame 0 is before training, frame ``e`` the
+    losses after epoch ``e``, its region and what the boundary does in that region."""
+    frames = [(notice("curves.frame_start"),)]
+    for epoch in range(1, fr.last + 1):
+        region = fr.region_of(epoch)
+        caption = notice(
+            "curves.frame_caption",
+            epoch=epoch,
+            loss=Number(history["loss"][epoch - 1], 3),
+            val_loss=Number(history["val_loss"][epoch - 1], 3),
+            region=notice(f"curves.region_{region}"),
+        )
+        frames.append((caption, notice(f"curves.frame_{region}")))
+    return frames

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from lessons.notices import Notice, Number, notice
 from sim import caps
 from sim.training import NetSpec, TrainResult
 
@@ -269,3 +270,222 @@ def shared_domain(results: Sequence[TrainResult], metric: str = "loss") -> tuple
         return (0.0, 1.0)
     high = max(values)
     return (0.0, float(high * 1.05) if high > 0 else 1.0)
+
+
+def percent(fraction: float | None) -> Notice | Number:
+    """A share for learners, in whole percent (``0.853`` -> ``85%``); a missing one is a
+    dash (``Number(nan)``)."""
+    if fraction is None or not math.isfinite(fraction):
+        return Number(math.nan)
+    return notice("remedies.percent", v=round(100 * float(fraction)))
+
+
+def name(key: str) -> Notice:
+    """The name of the network ``key`` (the baseline or a remedy)."""
+    return notice(f"remedies.name_{key}")
+
+
+def setting(variant: Variant) -> Notice:
+    """The remedy's setting (``rate 0.3``, ``λ = 0.01``; batch normalization's place)."""
+    strength = "" if variant.strength is None else Number(variant.strength, 3)
+    return notice(f"remedies.setting_{variant.key}", v=strength)
+
+
+def heading(variant: Variant) -> Notice:
+    """The network's name and, when it has one, its strength (a chart title)."""
+    if variant.strength is None:
+        return name(variant.key)
+    return notice("remedies.panel_heading", name=name(variant.key), setting=setting(variant))
+
+
+def listing(keys: Sequence[str]) -> Notice:
+    """The names of ``keys`` as one list (``Dropout, L2 weight decay``)."""
+    first, *rest = keys
+    return (
+        name(first) if not rest else notice("remedies.list", first=name(first), rest=listing(rest))
+    )
+
+
+def panel_notices(variant: Variant, result: TrainResult, n_frames: int) -> list[Notice]:
+    """What the network's panel says on each frame (0: before training): its validation
+    loss and accuracy as Keras reported them while training (the curves' values; with L2
+    the penalty is included), a run cut short keeping its last numbers; from the epoch it
+    diverged on, that it diverged."""
+    losses = result.history.get("val_loss", [])
+    accuracies = result.history.get("val_accuracy", [])
+    key = "remedies.panel_epoch_l2" if variant.spec.l2 else "remedies.panel_epoch"
+    said = []
+    for epoch in range(n_frames):
+        if result.diverged and epoch >= result.diverged["epoch"]:
+            said.append(notice("remedies.panel_diverged", epoch=result.diverged["epoch"]))
+            continue
+        k = min(epoch, len(losses))
+        if k == 0:
+            said.append(notice("remedies.panel_start"))
+            continue
+        accuracy = accuracies[k - 1] if len(accuracies) >= k else None
+        said.append(notice(key, val_loss=Number(losses[k - 1], 3), acc=percent(accuracy)))
+    return said
+
+
+def frame_notices(snapshot_epochs: Sequence[int], n_frames: int) -> list[Notice]:
+    """What each frame shows: the epoch, and the epoch its pictures were taken after (every
+    network takes them at the same epochs, ``snapshot_epochs``)."""
+    said = [notice("remedies.frame_text_start")]
+    for epoch in range(1, n_frames):
+        shown = max((e for e in snapshot_epochs if e <= epoch), default=0)
+        said.append(notice("remedies.frame_text", epoch=epoch, epochs=n_frames - 1, shown=shown))
+    return said
+
+
+def gap_subtitle(score_of: Score | None) -> Notice | str:
+    """Under a network's curves: its gap and validation accuracy (nothing if it diverged)."""
+    if score_of is None:
+        return ""
+    return notice(
+        "remedies.panel_gap", gap=Number(score_of.gap, 3), acc=percent(score_of.val_accuracy)
+    )
+
+
+def notices(
+    scores: Mapping[str, Score | None], found: Verdict, baseline: TrainResult, n_val: int
+) -> list[Notice]:
+    """What to notice, read off the ``scores`` and their ``found`` verdict: whether the
+    baseline overfits (and, when its validation loss rose from an earlier low, from which
+    epoch), which remedy narrowed the gap most (by how much, and what share of the
+    baseline's gap), which scored best on validation (or that none did better, with the
+    points one of the ``n_val`` validation questions is worth), which were too strong or
+    worse, and which diverged."""
+    base = scores.get(BASELINE)
+    said = []
+    if found.kind == "baseline_failed":
+        said.append(notice("remedies.notice_baseline_failed"))
+    else:
+        common = dict(
+            train=Number(base.train_loss, 3),
+            val=Number(base.val_loss, 3),
+            gap=Number(base.gap, 3),
+            train_acc=percent(base.train_accuracy),
+            val_acc=percent(base.val_accuracy),
+            window=base.window,
+        )
+        if found.kind == "no_overfit":
+            said.append(notice("remedies.notice_no_overfit", **common))
+        else:
+            said.append(overfit_notice(baseline, common))
+        if found.kind == "no_remedy":
+            said.append(notice("remedies.notice_no_remedy"))
+        if found.kind in ("narrowed", "none_narrowed"):
+            said += comparison_notices(scores, found, n_val)
+    if found.failed:
+        said.append(notice("remedies.notice_failed", names=listing(found.failed)))
+    return said
+
+
+def overfit_notice(baseline: TrainResult, common: dict) -> Notice:
+    """The baseline overfits; when its validation loss was lowest before the last epoch,
+    where that was and how far it rose by the end."""
+    low = lowest_validation(baseline)
+    trained = len(baseline.epochs)
+    if low is None or low[0] >= trained:
+        return notice("remedies.notice_overfit", **common)
+    return notice(
+        "remedies.notice_overfit_rising",
+        low_epoch=low[0],
+        low=Number(low[1], 3),
+        end=Number(baseline.history["val_loss"][-1], 3),
+        epochs=trained,
+        **common,
+    )
+
+
+def comparison_notices(
+    scores: Mapping[str, Score | None], found: Verdict, n_val: int
+) -> list[Notice]:
+    """The remedies against the baseline (``found.kind`` narrowed or none_narrowed)."""
+    base, narrowest = scores[BASELINE], scores[found.narrowest]
+    said = []
+    if found.kind == "narrowed":
+        said.append(
+            notice(
+                "remedies.notice_narrowed",
+                name=name(found.narrowest),
+                base_gap=Number(base.gap, 3),
+                gap=Number(narrowest.gap, 3),
+                by=Number(base.gap - narrowest.gap, 3),
+                share=round(100 * (base.gap - narrowest.gap) / base.gap),
+            )
+        )
+    else:
+        said.append(
+            notice(
+                "remedies.notice_none_narrowed",
+                name=name(found.narrowest),
+                base_gap=Number(base.gap, 3),
+                gap=Number(narrowest.gap, 3),
+            )
+        )
+    best = scores[found.best_val]
+    if found.better_val and best.val_accuracy is not None:
+        said.append(
+            notice(
+                "remedies.notice_best_val",
+                name=name(found.best_val),
+                acc=percent(best.val_accuracy),
+                base_acc=percent(base.val_accuracy),
+                points=round(100 * (best.val_accuracy - base.val_accuracy)),
+                val_loss=Number(best.val_loss, 3),
+                base_val_loss=Number(base.val_loss, 3),
+            )
+        )
+    else:
+        said.append(
+            notice(
+                "remedies.notice_no_better",
+                base_acc=percent(base.val_accuracy),
+                step=round(100 / max(int(n_val), 1)),
+            )
+        )
+    # batch normalization has no strength to lower: it gets its own sentence
+    strong = [k for k in found.too_strong if k != "batchnorm"]
+    if strong:
+        said.append(
+            notice(
+                "remedies.notice_too_strong",
+                details=too_strong_details(scores, strong),
+                base_val=percent(base.val_accuracy),
+                base_train=percent(base.train_accuracy),
+            )
+        )
+    if "batchnorm" in found.too_strong:
+        lag = scores["batchnorm"]
+        said.append(
+            notice(
+                "remedies.notice_bn_lag",
+                val=percent(lag.val_accuracy),
+                train=percent(lag.train_accuracy),
+            )
+        )
+    if found.worse:
+        said.append(
+            notice(
+                "remedies.notice_worse",
+                names=listing(found.worse),
+                base_val=percent(base.val_accuracy),
+            )
+        )
+    return said
+
+
+def too_strong_details(scores: Mapping[str, Score | None], keys: Sequence[str]) -> Notice:
+    """Each too-strong remedy with its validation and training accuracy, as one list."""
+    first, *rest = keys
+    detail = notice(
+        "remedies.detail_too_strong",
+        name=name(first),
+        val=percent(scores[first].val_accuracy),
+        train=percent(scores[first].train_accuracy),
+    )
+    if not rest:
+        return detail
+    return notice("remedies.list", first=detail, rest=too_strong_details(scores, rest))

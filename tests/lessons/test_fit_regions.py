@@ -10,6 +10,11 @@ import pytest
 
 from lessons import fit_regions
 from lessons.fit_regions import chance_loss, regions
+from lessons.notices import Number, keys, notice
+from sim.datasets import make_dataset, train_val_test_split
+from sim.training import NetSpec, train
+from ui.page import words
+from ui.text import Translator
 
 EPOCHS = np.arange(1, 61)
 
@@ -101,3 +106,87 @@ def test_smooth_is_a_centred_mean():
 def test_bad_input():
     with pytest.raises(ValueError):
         regions([], [])
+
+
+def page_run(units, layers, epochs=150, n=100, noise=0.3):
+    """The overfitting page's run (pages/13_overfitting.py), with sim: its regions, history
+    and training labels."""
+    x, y = make_dataset("moons", n, noise=noise, seed=0)
+    p = train_val_test_split(x, y, 0.3, 0.0, seed=0)
+    r = train(
+        p["x_train"],
+        p["y_train"],
+        NetSpec(hidden=(units,) * layers),
+        "binary",
+        2,
+        learning_rate=0.005,
+        batch_size=16,
+        epochs=epochs,
+        validation_data=(p["x_val"], p["y_val"]),
+        seed=0,
+        grid_cells=None,
+    )
+    h = r.history
+    fr = regions(h["loss"], h["val_loss"], h["accuracy"], chance_loss(p["y_train"], "binary"))
+    return fr, h, p["y_train"]
+
+
+@pytest.mark.parametrize(
+    ("units", "layers", "epochs", "n", "noise", "outcome"),
+    [
+        (64, 2, 150, 100, 0.3, "overfit"),
+        (1, 2, 150, 100, 0.3, "not_learning"),  # the dead single unit: loss 0.692, at chance
+        (2, 2, 20, 100, 0.3, "underfit"),  # both curves still falling
+        (64, 2, 20, 100, 0.3, "good"),  # validation below training: not overfitting yet
+        (4, 1, 150, 300, 0.2, "good"),  # a medium network on more, cleaner data
+    ],
+)
+def test_the_notice_states_the_verdict_with_the_runs_numbers(
+    units, layers, epochs, n, noise, outcome
+):
+    fr, h, y_train = page_run(units, layers, epochs, n, noise)
+    n_train = len(y_train)
+    share = float(np.mean(y_train))  # the chance-level loss: the entropy of the labels
+    assert fr.outcome == outcome
+    (said,) = fit_regions.notices(fr, h, units, layers, n_train)
+    assert said.key == f"curves.notice_{outcome}"
+    assert (said["units"], said["layers"], said["n"]) == (units, layers, n_train)
+    assert (said["best"], said["last"], said["over"]) == (fr.best, epochs, fr.overfit_start or 0)
+    assert said["best"] == int(np.argmin(fit_regions.smooth(h["val_loss"]))) + 1
+    assert said["train_end"] == Number(h["loss"][-1], 3)
+    assert said["val_end"] == Number(h["val_loss"][-1], 3)
+    assert said["val_best"] == Number(h["val_loss"][fr.best - 1], 3)
+    entropy = -(share * math.log(share) + (1 - share) * math.log(1 - share))
+    assert said["chance"] == Number(pytest.approx(entropy), 3)
+    assert said["acc"] == notice("curves.percent", v=round(100 * h["accuracy"][-1]))
+    assert said["val_acc"] == notice("curves.percent", v=round(100 * h["val_accuracy"][-1]))
+    text = words(Translator("en"), said)
+    assert "{" not in text and f"{said['val_acc']['v']}%" in text
+    if outcome == "overfit":
+        assert fr.best < fr.overfit_start <= fr.last
+        assert f"epoch **{fr.best}**" in text and f"from epoch {fr.overfit_start}" in text
+
+
+def test_every_frame_names_its_epochs_losses_and_region():
+    fr, h, _ = page_run(64, 2)
+    frames = fit_regions.frame_notices(fr, h)
+    assert len(frames) == 151 and keys(frames[0]) == ["curves.frame_start"]
+    for epoch in (1, fr.best, fr.overfit_start, 150):
+        caption, meaning = frames[epoch]
+        region = fr.region_of(epoch)
+        assert caption["epoch"] == epoch and caption["region"].key == f"curves.region_{region}"
+        assert caption["loss"] == Number(h["loss"][epoch - 1], 3)
+        assert caption["val_loss"] == Number(h["val_loss"][epoch - 1], 3)
+        assert meaning.key == f"curves.frame_{region}"
+    assert frames[150][1].key == "curves.frame_overfit"
+    assert frames[1][1].key == "curves.frame_underfit"
+
+
+def test_each_region_has_its_own_colour():
+    from charts import curves
+    from charts import fit_regions as fit_region_charts
+
+    colours = fit_region_charts.REGION_COLOURS
+    assert list(colours) == ["not_learning", *fit_regions.REGIONS]
+    assert [colours[r] for r in fit_regions.REGIONS] == list(curves.REGION_COLOURS)
+    assert set(colours) == set(fit_regions.OUTCOMES)

@@ -1,9 +1,10 @@
-"""The early-stopping lesson (B12): renders, its statement matches the engine's run in every
-branch, bad URL values fall back, and the player's frames (one per epoch of the run without
-early stopping) hold the engine's boundary pictures, numbers and early stopping's status."""
+"""The early-stopping lesson (B12): the page says what ``early_stopping.notices`` noticed, and
+the player's frames (one per epoch of the run without early stopping) hold the engine's
+boundary pictures, numbers and early stopping's status. Each branch of the statement is
+unit-tested in tests/lessons/test_stopping.py; rendering and hostile URL values are the
+sweep's (tests/pages/test_all_pages.py)."""
 
 import numpy as np
-import pytest
 from apptest_utils import (
     assert_clean,
     charts,
@@ -16,10 +17,13 @@ from apptest_utils import (
 )
 
 from charts import boundary
+from charts.numbers import plain
 from lessons import early_stopping
 from sim import caps
 from sim.datasets import make_dataset
 from sim.training import NetSpec, train
+from ui.page import words
+from ui.text import Translator
 
 FILE = "pages/15_early_stopping.py"
 SPEC = NetSpec(hidden=(64, 64))
@@ -60,84 +64,28 @@ def expected(
     return full, run
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_renders(lang):
-    at = open_page(FILE, lang=lang)
-    assert_clean(at)
-    assert len(charts(at)) >= 2
-
-
-def test_default_statement_stopped_and_restored():
+def test_the_page_says_what_the_lesson_noticed():
+    """The notice box holds the words of ``early_stopping.notices`` for the page's runs
+    (each branch is checked against the engine in tests/lessons/test_stopping.py)."""
     full, run = expected()
     at = open_page(FILE)
+    assert_clean(at)
+    assert len(charts(at)) >= 2
     text = notice_text(at)
-    best, stop = run.best_epoch, run.stopped_epoch
-    assert stop is not None and stop == best + 5  # Keras: best + patience when nothing improves
-    # the replayed rule agrees with the engine
-    replay = early_stopping.replay(full.history["val_loss"], "val_loss", patience=5)
-    assert (replay.best_epoch, replay.stopped_epoch) == (best, stop)
-    final = run.final["val"]["loss"]
-    assert final == pytest.approx(run.history["val_loss"][best - 1], abs=1e-9)  # best weights
-    assert f"lowest at epoch {best} ({run.history['val_loss'][best - 1]:.3f})" in text
-    assert f"stops at epoch {stop} and restores epoch {best}'s weights" in text
-    assert (
-        f"a validation loss of {final:.3f} instead of the "
-        f"{run.history['val_loss'][stop - 1]:.3f} of epoch {stop}" in text
+    said = early_stopping.notices(
+        "val_loss",
+        5,
+        0.0,
+        True,
+        run.best_epoch,
+        run.stopped_epoch,
+        run.history["val_loss"],
+        run.final["val"]["loss"],
+        full.history,
     )
-    assert f"would have ended at {full.history['val_loss'][-1]:.3f}" in text
-    assert "overfitting" in text
-
-
-def test_statement_keeps_stop_weights_when_restore_is_off():
-    _, run = expected(restore=False)
-    at = open_page(FILE, params={"restore": "false"})
-    assert_clean(at)
-    text = notice_text(at)
-    stop = run.stopped_epoch
-    final = run.final["val"]["loss"]
-    assert final == pytest.approx(run.history["val_loss"][stop - 1], abs=1e-9)
-    assert f"you keep epoch {stop}'s weights: validation loss {final:.3f}" in text
-
-
-def test_statement_when_it_never_stops():
-    _, run = expected(patience=20, epochs=25)
-    assert run.stopped_epoch is None and len(run.epochs) == 25
-    at = open_page(FILE, params={"patience": "20", "epochs": "25"})
-    text = notice_text(at)
-    best = run.best_epoch
-    assert "ran all 25 epochs" in text
-    assert f"the best epoch, {best}" in text
-    assert (
-        f"{run.final['val']['loss']:.3f} instead of the last epoch's "
-        f"{run.history['val_loss'][-1]:.3f}" in text
-    )
-
-
-def test_statement_when_patience_is_too_short():
-    full, run = expected(patience=0)
-    true_best, true_value = early_stopping.best_of(full.history["val_loss"], "val_loss")
-    assert true_best > run.stopped_epoch
-    at = open_page(FILE, params={"patience": "0"})
-    text = notice_text(at)
-    assert f"{true_value:.3f} at epoch {true_best}" in text
-    assert "too short" in text
-
-
-def test_accuracy_monitor_and_korean():
-    _, run = expected(monitor="val_accuracy")
-    at = open_page(FILE, lang="ko", params={"monitor": "val_accuracy"})
-    assert_clean(at)
-    text = notice_text(at)
-    assert f"{run.best_epoch}번째 에포크에서 가장 높았고" in text
-
-
-def test_bad_url_values_fall_back():
-    at = open_page(FILE, params={"patience": "abc", "monitor": "x" * 300, "delta": "-5"})
-    assert_clean(at)
-    assert at.slider(key="patience").value == 5
-    assert at.session_state["monitor"] == "val_loss"
-    assert at.slider(key="delta").value == 0.0
-    assert "abc" in " ".join(i.value for i in at.info)
+    assert len(said) >= 2
+    for line in said:
+        assert words(Translator("en"), line) in text
 
 
 def frame_lines(at) -> list[str]:
@@ -170,8 +118,8 @@ def test_player_and_frames_follow_the_run():
     assert len(lines) == 61 and lines[0] == "Before training: random weights."
     for epoch in (1, best, stop, 60):
         assert lines[epoch].startswith(
-            f"After epoch {epoch}: training loss {h['loss'][epoch - 1]:.3f}, "
-            f"validation loss {h['val_loss'][epoch - 1]:.3f}."
+            f"After epoch {epoch}: training loss {plain(h['loss'][epoch - 1], 3)}, "
+            f"validation loss {plain(h['val_loss'][epoch - 1], 3)}."
         )
     assert lines[best].endswith("the weights early stopping keeps with restore_best_weights.")
     assert lines[stop].endswith("Early stopping stops here.")
@@ -196,6 +144,6 @@ def test_accuracy_monitor_frame_text_in_korean():
     lines = frame_lines(at)
     acc, val_acc = full.history["accuracy"], full.history["val_accuracy"]
     assert lines[5].startswith(
-        f"5번째 에포크 후: 훈련 정확도 {acc[4]:.3f}, 검증 정확도 {val_acc[4]:.3f}."
+        f"5번째 에포크 후: 훈련 정확도 {plain(acc[4], 3)}, 검증 정확도 {plain(val_acc[4], 3)}."
     )
     assert lines[run.best_epoch].endswith("restore_best_weights를 켜면 이 가중치가 남습니다.")
