@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from lessons import descent_facts
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Listing, Notice, Number, listing, notice
 from sim.descent import Trajectory
 from sim.surfaces import Surface
 
@@ -21,14 +21,12 @@ def zigzagged(out: descent_facts.Outcome) -> bool:
     return out.reversals >= max(ZIGZAG_MIN_REVERSALS, cited // 4)
 
 
-def number_list(values: Sequence[float], empty_key: str = "lr.no_rates") -> Notice | Number:
-    """``0.01, 0.5, 0.9``: the values as ``Number``s chained through ``lr.number_list``
-    (``"{first}, {rest}"``), or the catalog's word for none."""
+def number_list(values: Sequence[float], empty_key: str = "lr.no_rates") -> Notice | Listing:
+    """``0.01, 0.5, 0.9``: the values as ``Number``s in one list, or the catalog's word for
+    none."""
     if not values:
         return notice(empty_key)
-    if len(values) == 1:
-        return Number(values[0])
-    return notice("lr.number_list", first=Number(values[0]), rest=number_list(values[1:]))
+    return listing([Number(value) for value in values])
 
 
 def rate_notices(runs: Mapping[float, Trajectory], surface: Surface) -> list[Notice]:

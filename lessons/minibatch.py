@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lessons.notice_lists import chained
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Notice, Number, listing, notice
 from sim import line_fit
 
 RUNS = ("full", "mini", "sgd")  # batch GD, the mini-batch size chosen, SGD (one question)
@@ -133,6 +132,6 @@ def minibatch_notices(
         for name in RUNS
     ]
     return [
-        chained(lines, "minibatch.list_last", "minibatch.list_more"),
+        listing(lines, "bullets"),
         summary_notice(comparison, facts, noise),
     ]

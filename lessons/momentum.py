@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lessons import descent_facts
-from lessons.notice_lists import chained
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Notice, Number, listing, notice
 from sim import caps, descent
 from sim.descent import Trajectory
 from sim.surfaces import Surface
@@ -199,11 +198,6 @@ def stability_limit(kind: str, momentum: float, curvature: float) -> float | Non
 # --- charts -------------------------------------------------------------------------------
 
 
-def bullets(items: list[Notice]) -> Notice:
-    """The runs' sentences as one markdown list (``- ...`` a line)."""
-    return chained(items, "momentum.list_last", "momentum.list_more")
-
-
 def ranges_words(frame: pd.DataFrame, nesterov: bool, regime_name: str) -> Notice | str:
     """``regime_ranges`` as text: ``0.00–0.13, 0.20`` (two decimals), or "none"."""
     spans = regime_ranges(frame, nesterov, regime_name)
@@ -261,12 +255,13 @@ def escape_notices(
     momenta of each regime; and, if any momentum of the sweep diverged, that."""
     gd, mom, nag = runs["gd"], runs["mom"], runs["nag"]
     notices = [
-        bullets(
+        listing(
             [
                 gd_notice(gd, surface, labels["gd"]),
                 escape_notice(mom, surface, labels["mom"]),
                 escape_notice(nag, surface, labels["nag"]),
-            ]
+            ],
+            "bullets",
         )
     ]
     regime_mom, regime_nag = regime(mom, surface), regime(nag, surface)
@@ -356,7 +351,7 @@ def ravine_notices(
         for key in ("gd", "mom", "nag")
         if key in runs
     ]
-    notices = [bullets(lines)]
+    notices = [listing(lines, "bullets")]
     if runs["mom"].diverged_at is None and gd_outcome.kind == "reached":
         notices.append(notice("momentum.ravine_why"))
     settled = sweep_frame[(~sweep_frame["nesterov"]) & (sweep_frame["settle"] >= 0)]

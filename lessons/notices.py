@@ -30,9 +30,22 @@ class PowerOfTen:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """Items (``Notice``, ``Number``, str) written as one list: ``"comma"`` joins them
+    with ", " (``0.02, 0.5, 0.9``), ``"bullets"`` writes a markdown list, one item a line
+    (``listing(per_run, "bullets")`` as one paragraph of a notice box)."""
+
+    items: tuple
+    style: str = "comma"
+
+    key = "listing"  # what ``keys`` reports for it: a list has no template of its own
+
+
+@dataclass(frozen=True)
 class Notice:
     """One paragraph of a notice box: the catalog ``key`` and its template's ``values``
-    (``Number``, ``PowerOfTen``, int, str, or a ``Notice`` whose text fills the placeholder)."""
+    (``Number``, ``PowerOfTen``, int, str, a ``Listing`` or a ``Notice`` whose text fills
+    the placeholder)."""
 
     key: str
     values: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
@@ -44,6 +57,13 @@ class Notice:
 def notice(key: str, **values) -> Notice:
     """``Notice(key, values)``: ``notice("gd.notice_diverged", step=6)``."""
     return Notice(key, MappingProxyType(values))
+
+
+def listing(items, style: str = "comma") -> Listing:
+    """``Listing(items, style)``; ``style`` is ``"comma"`` or ``"bullets"``."""
+    if style not in ("comma", "bullets"):
+        raise ValueError(f"unknown list style {style!r}")
+    return Listing(tuple(items), style)
 
 
 def keys(notices: list[Notice]) -> list[str]:

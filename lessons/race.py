@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from lessons import descent_facts
 from lessons.adaptive_rates import OPTIMIZER_NAMES, RunSummary
-from lessons.notice_lists import chained
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Notice, Number, listing, notice
 from sim import descent
 from sim.surfaces import Surface
 
@@ -32,11 +31,6 @@ DEFAULT_RATES = {
 def default_rates(surface_name: str) -> dict[str, float]:
     """``DEFAULT_RATES`` of a surface by optimizer name."""
     return dict(zip(OPTIMIZER_NAMES, DEFAULT_RATES[surface_name], strict=True))
-
-
-def names_list(items: Sequence) -> Notice:
-    """Items joined as the catalog's list says (``A, B, C``)."""
-    return chained(items, "race.list_last", "race.list_more")
 
 
 def reach_tolerance(surface: Surface) -> float:
@@ -106,14 +100,14 @@ def race_notices(
         )
         if len(reached) > 1:
             items = [notice("race.item_step", name=s.label, step=s.reached) for s in reached[1:]]
-            notices.append(notice("race.notice_followers", items=names_list(items)))
+            notices.append(notice("race.notice_followers", items=listing(items)))
         local = [
             s.label
             for s in reached
             if surface.minima[int(descent.basins(runs[s.label], surface))].kind == "local"
         ]
         if local:
-            notices.append(notice("race.notice_local", names=names_list(local)))
+            notices.append(notice("race.notice_local", names=listing(local)))
     elif moving:
         best = min(moving, key=lambda s: s.final_loss)
         notices.append(
@@ -123,10 +117,10 @@ def race_notices(
         )
     if moving:
         items = [notice("race.item_dist", name=s.label, dist=Number(s.distance, 2)) for s in moving]
-        notices.append(notice("race.notice_moving", steps=steps, items=names_list(items)))
+        notices.append(notice("race.notice_moving", steps=steps, items=listing(items)))
     if diverged:
         items = [notice("race.item_step", name=s.label, step=s.diverged_at) for s in diverged]
-        notices.append(notice("race.notice_diverged", items=names_list(items)))
+        notices.append(notice("race.notice_diverged", items=listing(items)))
     if adam is not None:
         rate = f"{adam_rate:g}"
         if adam.diverged_at is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Listing, Notice, Number, listing, notice
 from sim import caps
 from sim.training import NetSpec, TrainResult
 
@@ -298,12 +298,9 @@ def heading(variant: Variant) -> Notice:
     return notice("remedies.panel_heading", name=name(variant.key), setting=setting(variant))
 
 
-def listing(keys: Sequence[str]) -> Notice:
+def names(keys: Sequence[str]) -> Listing:
     """The names of ``keys`` as one list (``Dropout, L2 weight decay``)."""
-    first, *rest = keys
-    return (
-        name(first) if not rest else notice("remedies.list", first=name(first), rest=listing(rest))
-    )
+    return listing([name(key) for key in keys])
 
 
 def panel_notices(variant: Variant, result: TrainResult, n_frames: int) -> list[Notice]:
@@ -378,7 +375,7 @@ def notices(
         if found.kind in ("narrowed", "none_narrowed"):
             said += comparison_notices(scores, found, n_val)
     if found.failed:
-        said.append(notice("remedies.notice_failed", names=listing(found.failed)))
+        said.append(notice("remedies.notice_failed", names=names(found.failed)))
     return said
 
 
@@ -470,22 +467,21 @@ def comparison_notices(
         said.append(
             notice(
                 "remedies.notice_worse",
-                names=listing(found.worse),
+                names=names(found.worse),
                 base_val=percent(base.val_accuracy),
             )
         )
     return said
 
 
-def too_strong_details(scores: Mapping[str, Score | None], keys: Sequence[str]) -> Notice:
+def too_strong_details(scores: Mapping[str, Score | None], keys: Sequence[str]) -> Listing:
     """Each too-strong remedy with its validation and training accuracy, as one list."""
-    first, *rest = keys
-    detail = notice(
-        "remedies.detail_too_strong",
-        name=name(first),
-        val=percent(scores[first].val_accuracy),
-        train=percent(scores[first].train_accuracy),
+    return listing(
+        notice(
+            "remedies.detail_too_strong",
+            name=name(key),
+            val=percent(scores[key].val_accuracy),
+            train=percent(scores[key].train_accuracy),
+        )
+        for key in keys
     )
-    if not rest:
-        return detail
-    return notice("remedies.list", first=detail, rest=too_strong_details(scores, rest))

@@ -4,7 +4,8 @@ import streamlit as st
 
 from charts import descent_frames, rate_fan
 from lessons import learning_rate
-from ui import controls, descent_view, multi_view
+from lessons.notices import listing
+from ui import controls, descent_view
 from ui.chart_view import plot
 from ui.page import notice_box, setup
 from ui.player import live_options, player
@@ -97,7 +98,7 @@ st.markdown(t("lr.intro"))
 st.markdown(t("lr.analogy"))
 
 # What to notice: one line per rate, then the fastest and the critical rate.
-per_rate = multi_view.bullets(page, learning_rate.rate_notices(runs, surface))
+per_rate = listing(learning_rate.rate_notices(runs, surface), "bullets")
 notice_box(page, [per_rate, *learning_rate.verdict_notices(runs, surface)])
 
 labelled = {t("lr.series", lr=descent_view.fmt(lr)): run for lr, run in runs.items()}

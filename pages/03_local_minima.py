@@ -5,7 +5,8 @@ import streamlit as st
 from charts import basins as basin_charts
 from charts import descent_frames
 from lessons import basins
-from ui import basins_view, controls, descent_view, multi_view
+from lessons.notices import listing
+from ui import basins_view, controls, descent_view
 from ui.basins_view import RunKey
 from ui.chart_view import plot
 from ui.download import csv_button
@@ -106,7 +107,7 @@ notice_box(
     page,
     [
         basins.shares_notice(mine, optimizer, lr, surface),
-        multi_view.bullets(page, basins.minimum_notices(mine, surface)),
+        listing(basins.minimum_notices(mine, surface), "bullets"),
         basins.compare_notice(compare, lr),
         basins.probe_notice(probe, surface, optimizer),
         *basins.stray_notices(mine, steps),

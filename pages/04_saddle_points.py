@@ -5,6 +5,7 @@ import streamlit as st
 from charts import descent_frames
 from charts import saddle as saddle_charts
 from lessons import descent_facts, saddle
+from lessons.notices import listing
 from sim.surfaces import get_surface
 from ui import controls, descent_view, multi_view
 from ui.chart_view import plot
@@ -102,7 +103,7 @@ dims = controls.select(
 st.markdown(words(t, saddle.weights_notice(dims)))
 
 # What to notice: the stall of each run, then how soon each settled.
-per_run = multi_view.bullets(page, saddle.run_notices(by_kind, surface, named))
+per_run = listing(saddle.run_notices(by_kind, surface, named), "bullets")
 notice_box(page, [per_run, *saddle.compare_notices(by_kind, surface)])
 
 descent_view.download_runs(page, runs, "saddle_points.csv")

@@ -10,16 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from lessons.notices import Notice
 from sim.surfaces import Surface
 from ui import descent_view
-from ui.page import Page, words
-
-
-def bullets(page: Page, notices: Sequence[Notice | str]) -> str:
-    """A lesson's notices as one markdown list, one item each (one paragraph of a notice
-    box: ``notice_box(page, [bullets(page, per_run), *verdicts])``)."""
-    return "\n".join(f"- {words(page.t, said)}" for said in notices)
 
 
 def on_click_snap(chart_key: str, surface: Surface, y_options: Sequence[float]):

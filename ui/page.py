@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.elements.widgets.button import ButtonMixin
 
 from charts import numbers
-from lessons.notices import Notice, Number, PowerOfTen
+from lessons.notices import Listing, Notice, Number, PowerOfTen
 from ui.lessons import GROUPS, available
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
@@ -184,21 +184,26 @@ def setup(key: str) -> Page:
     return page
 
 
-def words(t: Translator, item: Notice | str) -> str:
+def words(t: Translator, item) -> str:
     """A lesson's ``Notice`` in ``t``'s language: its template with every ``Number`` (and
-    ``PowerOfTen``) written for learners (``charts.numbers``) and every nested ``Notice``
-    put into words first. Plain text passes through."""
-    if isinstance(item, str):
+    ``PowerOfTen``) written for learners (``charts.numbers``), and every nested ``Notice``
+    and ``Listing`` put into words first. Plain text passes through."""
+    if isinstance(item, Number):
+        return numbers.plain(item.value, item.digits)
+    if isinstance(item, PowerOfTen):
+        return numbers.power_of_ten(item.exponent)
+    if isinstance(item, Listing):
+        parts = [words(t, part) for part in item.items]
+        if item.style == "bullets":
+            return "\n".join(f"- {part}" for part in parts)
+        return ", ".join(parts)
+    if not isinstance(item, Notice):
         return item
-    values = {}
-    for name, value in item.values.items():
-        if isinstance(value, Number):
-            value = numbers.plain(value.value, value.digits)
-        elif isinstance(value, PowerOfTen):
-            value = numbers.power_of_ten(value.exponent)
-        elif isinstance(value, Notice):
-            value = words(t, value)
-        values[name] = value
+    written = (Number, PowerOfTen, Listing, Notice)
+    values = {
+        name: words(t, value) if isinstance(value, written) else value
+        for name, value in item.values.items()
+    }
     return t(item.key, **values)
 
 

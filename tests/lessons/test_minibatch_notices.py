@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from lessons import minibatch as minibatch_lesson
-from lessons.notices import Notice, Number, notice
+from lessons.notices import Listing, Notice, Number, notice
 from sim import line_fit
 from sim.datasets import make_dataset
 from ui.page import words
@@ -25,13 +25,9 @@ def compared(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1):
     return comp, facts, minibatch_lesson.minibatch_notices(comp, LABELS, noise)
 
 
-def sentences(listed: Notice) -> list[Notice]:
-    out = []
-    while listed.key == "minibatch.list_more":
-        out.append(listed["item"])
-        listed = listed["more"]
-    assert listed.key == "minibatch.list_last"
-    return [*out, listed["item"]]
+def sentences(listed: Listing) -> list[Notice]:
+    assert listed.style == "bullets"
+    return list(listed.items)
 
 
 def run_values(comp, facts, name) -> dict:

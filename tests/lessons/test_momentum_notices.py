@@ -6,7 +6,7 @@ import pytest
 
 from lessons import descent_facts
 from lessons import momentum as momentum_lesson
-from lessons.notices import Notice, Number, keys
+from lessons.notices import Listing, Notice, Number, keys
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import LOCAL_MINIMA_LR, get_surface
@@ -32,14 +32,10 @@ def demo(surface, mu, lr=LOCAL_MINIMA_LR, start=None, steps=150, nesterov=True):
     return runs
 
 
-def items(listed: Notice) -> list[Notice]:
-    """The sentences of a list notice (``lessons.notice_lists.chained``), in order."""
-    out = []
-    while listed.key.endswith("list_more"):
-        out.append(listed["item"])
-        listed = listed["more"]
-    assert listed.key == "momentum.list_last"
-    return [*out, listed["item"]]
+def items(listed: Listing) -> list[Notice]:
+    """The sentences of the runs' bulleted list, in order."""
+    assert listed.style == "bullets"
+    return list(listed.items)
 
 
 def escape(mu, lr=LOCAL_MINIMA_LR, start=None, steps=150, sweep_momenta=None):
@@ -61,7 +57,7 @@ def outcome_values(traj, surface, name=None):
 def test_default_escape_gd_trapped_momentum_escapes_nesterov_brakes():
     runs, sweep, notices = escape(0.9)
     assert keys(notices) == [
-        "momentum.list_more",
+        "listing",
         "momentum.nesterov_brakes",
         "momentum.sweep_summary",
     ]
@@ -164,7 +160,7 @@ def ravine(mu, lr=0.9, steps=100, nesterov=False):
 
 def test_default_ravine_momentum_damps_the_zigzag():
     runs, _, notices = ravine(0.5)
-    assert keys(notices) == ["momentum.list_more", "momentum.ravine_why", "momentum.ravine_best"]
+    assert keys(notices) == ["listing", "momentum.ravine_why", "momentum.ravine_best"]
     gd, mom = items(notices[0])
     o_gd, o_mom = (descent_facts.outcome(runs[k], R) for k in ("gd", "mom"))
     assert gd == Notice(

@@ -1,6 +1,8 @@
 """A lesson's notices are keys and values; the page writes them in the visitor's language,
 numbers in the learners' style and nested notices first."""
 
+import pytest
+
 from lessons.notices import Number, keys, notice
 from ui.page import words
 from ui.text import Translator
@@ -29,3 +31,19 @@ def test_a_nested_notice_is_written_first():
     inner = notice(KEY, lr=Number(1.1), step=3)
     assert words(t, notice("common.notice_title")) == t("common.notice_title")
     assert words(t, notice(KEY, lr=inner, step=4)).startswith(f"**lr {words(t, inner)}**")
+
+
+def test_a_listing_is_written_as_commas_or_bullets_in_both_languages():
+    from lessons.notices import listing
+
+    rates = listing([Number(0.02), Number(0.5), notice(KEY, lr="0.9", step=3)])
+    for lang in ("en", "ko"):
+        t = Translator(lang)
+        said = words(t, rates)
+        assert said == f"0.02, 0.5, {t(KEY, lr='0.9', step=3)}"
+        assert words(t, listing(rates.items, "bullets")) == said.replace(", ", "\n- ", 2).join(
+            ["- ", ""]
+        )
+    assert keys([rates]) == ["listing"]
+    with pytest.raises(ValueError):
+        listing([], "dots")

@@ -7,7 +7,7 @@ import pytest
 from lessons import adaptive_rates, descent_facts
 from lessons import race as race_lesson
 from lessons.adaptive_rates import OPTIMIZER_NAMES
-from lessons.notices import Notice, Number, keys, notice
+from lessons.notices import Listing, Number, keys, notice
 from sim import descent
 from sim.optimizers import make_optimizer
 from sim.surfaces import get_surface
@@ -37,14 +37,10 @@ def race(surface_name, steps=300, rates=None, shown=OPTIMIZER_NAMES):
     return surface, runs, order, notices
 
 
-def listed(chain: Notice) -> list:
-    """The items of a ``race.list_*`` chain, in order."""
-    items = []
-    while chain.key == "race.list_more":
-        items.append(chain["item"])
-        chain = chain["more"]
-    assert chain.key == "race.list_last"
-    return [*items, chain["item"]]
+def listed(names: Listing) -> list:
+    """The items of a list of names (``A, B, C``), in order."""
+    assert names.style == "comma"
+    return list(names.items)
 
 
 def basin_kind(surface, traj) -> str:

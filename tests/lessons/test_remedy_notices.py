@@ -9,7 +9,7 @@ import functools
 import pytest
 
 from lessons import early_stopping, remedies
-from lessons.notices import Number, keys, notice
+from lessons.notices import Number, keys, listing, notice
 from sim.datasets import make_dataset
 from sim.training import train
 from ui.page import words
@@ -117,7 +117,7 @@ def test_a_worse_score_is_called_luck():
     said = remedies.notices(scores, worse, results["baseline"], 50)
     assert said[-1] == notice(
         "remedies.notice_worse",
-        names=notice("remedies.name_augment"),
+        names=listing([notice("remedies.name_augment")]),
         base_val=pct(scores["baseline"].val_accuracy),
     )
     assert "try another seed" in words(EN, said[-1])
@@ -128,11 +128,15 @@ def test_too_strong_l2_and_lagging_batchnorm():
     assert found.too_strong == ("l2",)
     strong = said[keys(said).index("remedies.notice_too_strong")]
     s = scores["l2"]
-    assert strong["details"] == notice(
-        "remedies.detail_too_strong",
-        name=notice("remedies.name_l2"),
-        val=pct(s.val_accuracy),
-        train=pct(s.train_accuracy),
+    assert strong["details"] == listing(
+        [
+            notice(
+                "remedies.detail_too_strong",
+                name=notice("remedies.name_l2"),
+                val=pct(s.val_accuracy),
+                train=pct(s.train_accuracy),
+            )
+        ]
     )
     assert words(EN, strong).startswith("Too strong, now underfitting: L2 weight decay (")
     # seed 11: 11 points lower on validation, 9 on training
@@ -155,7 +159,7 @@ def test_lists_and_failed_networks():
         0
     ] == notice("remedies.notice_baseline_failed")
     two = remedies.too_strong_details(scores, ["dropout", "l2"])
-    assert two.key == "remedies.list" and two["rest"].key == "remedies.detail_too_strong"
+    assert [detail.key for detail in two.items] == ["remedies.detail_too_strong"] * 2
 
 
 def test_each_panel_and_frame_says_the_engines_numbers():

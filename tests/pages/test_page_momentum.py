@@ -140,7 +140,7 @@ def test_ravine_box_shows_the_lessons_notices(ravine_page):
     notices = momentum_lesson.ravine_notices(
         R, runs, labels("en", 0.5), 0.9, 0.5, R.default_start, sweep
     )
-    assert keys(notices) == ["momentum.list_more", "momentum.ravine_why", "momentum.ravine_best"]
+    assert keys(notices) == ["listing", "momentum.ravine_why", "momentum.ravine_best"]
     assert shown_notices(ravine_page)[: len(notices)] == lesson_words("en", notices)
 
 
