@@ -142,7 +142,7 @@ class RMSprop(Optimizer):
     Adagrad's sum becomes a decaying average, so old gradients are forgotten and the steps
     do not shrink to nothing::
 
-        s <- rho * s + (1 - rho) * g**2
+        s <- rho * s + (1 - rho) * g * g
         p <- p - lr * g / sqrt(s + epsilon)
 
     (PyTorch calls ``rho`` *alpha* and defaults it to 0.99.)
@@ -179,8 +179,8 @@ class Adam(Optimizer):
 
     At step ``t = 1, 2, ...``::
 
-        m <- beta_1 * m + (1 - beta_1) * g          (direction: momentum)
-        v <- beta_2 * v + (1 - beta_2) * g**2       (step size: RMSprop)
+        m <- m + (g - m) * (1 - beta_1)             (direction: momentum)
+        v <- v + (g * g - v) * (1 - beta_2)         (step size: RMSprop)
         alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)   (bias correction)
         p <- p - alpha * m / (sqrt(v) + epsilon)
     """
