@@ -449,13 +449,12 @@ def sweep_notices(
     finite = {bs: rows[bs]["final_loss"] for bs in sizes if rows[bs]["epochs"] > 0}
     if finite:
         best = min(finite, key=finite.get)
+        winner = {"epochs": epochs, "best": best, "best_loss": Number(finite[best], 3)}
         if best != big:
             said.append(
                 notice(
                     "batch.notice_small_wins",
-                    epochs=epochs,
-                    best=best,
-                    best_loss=Number(finite[best], 3),
+                    **winner,
                     full_loss=Number(finite.get(big, float("nan")), 3),
                 )
             )
@@ -463,9 +462,7 @@ def sweep_notices(
             said.append(
                 notice(
                     "batch.notice_big_wins",
-                    epochs=epochs,
-                    best=best,
-                    best_loss=Number(finite[best], 3),
+                    **winner,
                     small=small,
                     small_loss=Number(finite.get(small, float("nan")), 3),
                     lr=Number(learning_rate),

@@ -168,6 +168,15 @@ def start_cloud(bounds, n: int, seed: int) -> np.ndarray:
     return np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
 
 
+def starts(bounds, layout: str, per_side: int, seed: int) -> np.ndarray:
+    """The starts of a many-start run laid out as ``layout``: ``"grid"``,
+    ``start_grid(bounds, per_side)``; otherwise a cloud of as many, ``start_cloud(bounds,
+    per_side**2, seed)``."""
+    if layout == "grid":
+        return start_grid(bounds, per_side)
+    return start_cloud(bounds, per_side * per_side, seed)
+
+
 NONE = -1  # no minimum reached (still moving, or stuck on a saddle or plateau)
 DIVERGED = -2
 

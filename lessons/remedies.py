@@ -401,27 +401,23 @@ def comparison_notices(
 ) -> list[Notice]:
     """The remedies against the baseline (``found.kind`` narrowed or none_narrowed)."""
     base, narrowest = scores[BASELINE], scores[found.narrowest]
-    said = []
+    gaps = {
+        "name": name(found.narrowest),
+        "base_gap": Number(base.gap, 3),
+        "gap": Number(narrowest.gap, 3),
+    }
     if found.kind == "narrowed":
-        said.append(
+        narrowed = base.gap - narrowest.gap
+        said = [
             notice(
                 "remedies.notice_narrowed",
-                name=name(found.narrowest),
-                base_gap=Number(base.gap, 3),
-                gap=Number(narrowest.gap, 3),
-                by=Number(base.gap - narrowest.gap, 3),
-                share=round(100 * (base.gap - narrowest.gap) / base.gap),
+                **gaps,
+                by=Number(narrowed, 3),
+                share=round(100 * narrowed / base.gap),
             )
-        )
+        ]
     else:
-        said.append(
-            notice(
-                "remedies.notice_none_narrowed",
-                name=name(found.narrowest),
-                base_gap=Number(base.gap, 3),
-                gap=Number(narrowest.gap, 3),
-            )
-        )
+        said = [notice("remedies.notice_none_narrowed", **gaps)]
     best = scores[found.best_val]
     if found.better_val and best.val_accuracy is not None:
         said.append(

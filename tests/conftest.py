@@ -1,8 +1,11 @@
-"""Shared test setup: the repository root on sys.path, so tests import sim and ui."""
+"""Shared test setup: the repository root on sys.path, so tests import sim and ui, and this
+folder, so tests in every subfolder import its shared helpers (page_runs, text_checks)."""
 
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+for folder in (TESTS, ROOT):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))

@@ -39,10 +39,7 @@ class RunKey(NamedTuple):
 def many_starts(key: RunKey):
     """All starts as one vectorized run: ``(starts, trajectory, destination codes)``."""
     surface = get_surface(key.surface)
-    if key.layout == "grid":
-        starts = descent_facts.start_grid(surface.bounds, key.side)
-    else:
-        starts = descent_facts.start_cloud(surface.bounds, key.side * key.side, key.seed)
+    starts = descent_facts.starts(surface.bounds, key.layout, key.side, key.seed)
     optimizer = make_optimizer(key.optimizer, learning_rate=key.lr)
     traj = descent.run(surface, optimizer, starts, int(caps.clamp(key.steps, 0, caps.MAX_STEPS)))
     return starts, traj, descent_facts.destinations(traj, surface)

@@ -33,34 +33,19 @@ def remedy_controls(page: Page) -> dict:
         label, hint = t(f"remedies.name_{key}"), t(f"remedies.{key}_help")
         return controls.toggle(page, key, label, default, help=hint, container=left), right
 
+    def strength(key: str, low: float, high: float, default: float, box) -> float:
+        """A remedy's strength in steps of 0.05, beside its switch."""
+        label, hint = t(f"remedies.{key}"), t(f"remedies.{key}_help")
+        return controls.slider(
+            page, key, label, low, high, default, step=0.05, fmt="%.2f", help=hint, container=box
+        )
+
     on, box = switch("dropout", True)
-    rate = controls.slider(
-        page,
-        "rate",
-        t("remedies.rate"),
-        0.1,
-        0.7,
-        0.3,
-        step=0.05,
-        fmt="%.2f",
-        help=t("remedies.rate_help"),
-        container=box,
-    )
+    rate = strength("rate", 0.1, 0.7, 0.3, box)
     batchnorm, box = switch("batchnorm", True)
     box.caption(t("remedies.batchnorm_note"))
     augment, box = switch("augment", True)
-    std = controls.slider(
-        page,
-        "std",
-        t("remedies.std"),
-        0.05,
-        0.5,
-        0.2,
-        step=0.05,
-        fmt="%.2f",
-        help=t("remedies.std_help"),
-        container=box,
-    )
+    std = strength("std", 0.05, 0.5, 0.2, box)
     l2, box = switch("l2", True)
     factor = controls.value_slider(
         page,

@@ -3,6 +3,7 @@ update equals what ``Sequential.fit`` does in one step; formulas and diagram fra
 
 import numpy as np
 import pytest
+from page_runs import diverged_regression
 
 from charts import numbers
 from lessons import backprop
@@ -275,20 +276,7 @@ def test_repeat_notices_follow_the_repeated_run(kwargs, steps, key):
 def test_repeat_notices_one_step_and_a_diverged_run():
     assert backprop.repeat_notices(fit_one("tanh", "binary_crossentropy", 0.5, 1, 0)) == []
     # the lesson's binary runs stay finite; a regression run with a huge rate does not
-    x = np.linspace(-1, 1, 20)[:, None]
-    run = train(
-        x,
-        3 * x[:, 0],
-        backprop.spec("tanh"),
-        "regression",
-        None,
-        optimizer="sgd",
-        learning_rate=1000.0,
-        batch_size=4,
-        epochs=30,
-        seed=0,
-        grid_cells=None,
-    )
+    run = diverged_regression(backprop.spec("tanh"))
     assert run.diverged
     said = backprop.repeat_notices(run)
     assert said[-1] == notice("backprop.notice_diverged", epoch=run.diverged["epoch"])

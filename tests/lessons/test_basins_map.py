@@ -82,6 +82,17 @@ def test_cloud_layout_is_seeded():
     assert not np.array_equal(a, descent_facts.start_cloud(((0, 1), (0, 1)), 50, 4))
 
 
+def test_starts_by_layout():
+    """A grid of ``side**2`` cell centres, or a seeded cloud of as many starts."""
+    bounds = ((0, 4), (0, 2))
+    grid = descent_facts.starts(bounds, "grid", 3, 7)
+    assert np.array_equal(grid, descent_facts.start_grid(bounds, 3))
+    cloud = descent_facts.starts(bounds, "cloud", 3, 7)
+    assert cloud.shape == (9, 2)
+    assert np.array_equal(cloud, descent_facts.start_cloud(bounds, 9, 7))
+    assert not np.array_equal(cloud, descent_facts.starts(bounds, "cloud", 3, 8))
+
+
 def test_most_balls_longest_run_stay_bounded():
     """400 balls with momentum over 500 steps: the data sent with the charts."""
     s = get_surface("himmelblau")

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from page_runs import batch_sweep, fit_run
 
 from lessons import batches
 from lessons.notices import Number, keys, notice
@@ -141,24 +142,6 @@ def test_thin_keeps_ends():
 FIT_SPEC = NetSpec(hidden=(16, 16))
 
 
-def fit_run(n=100, noise=0.2, batch=10, epochs=30, lr=0.01, seed=0):
-    """The fit() page's run: moons, Adam, the epochs cut to ``MAX_UPDATES`` updates."""
-    x, y = make_dataset("moons", n, noise=noise, seed=seed)
-    run_epochs = batches.epochs_for_updates(epochs, n, batch)
-    return batches.train_with_answers(
-        x,
-        y,
-        FIT_SPEC,
-        "binary",
-        2,
-        learning_rate=lr,
-        batch_size=batch,
-        epochs=run_epochs,
-        seed=seed,
-        grid_cells=None,
-    )
-
-
 @pytest.fixture(scope="module")
 def default_fit():
     return fit_run()
@@ -287,25 +270,9 @@ def test_calculator_follows_its_formula(default_fit):
 
 
 def sweep(n=200, epochs=20, lr=0.01):
-    """The batch-size page's sweep: one run per ``sweep_sizes(n)``, the same epochs for all."""
-    x, y = make_dataset("moons", n, noise=0.2, seed=0)
-    sizes = batches.sweep_sizes(n)
-    run_epochs = batches.sweep_epochs(epochs, n, sizes)
-    runs = {
-        size: train(
-            x,
-            y,
-            FIT_SPEC,
-            "binary",
-            2,
-            learning_rate=lr,
-            batch_size=size,
-            epochs=run_epochs,
-            seed=0,
-            grid_cells=None,
-        )
-        for size in sizes
-    }
+    """The batch-size page's sweep: the epochs every run trains, one run per
+    ``sweep_sizes(n)`` and their cost table."""
+    _, run_epochs, runs = batch_sweep(n, epochs, lr)
     return run_epochs, runs, batches.cost_rows(runs, FIT_SPEC, 2, "binary", 2, n)
 
 

@@ -2,38 +2,17 @@
 fold and the cost are the folds' own numbers; the steady/erratic and leak branches follow
 the record; each round's text names the folds it studied and graded."""
 
-import functools
 import math
 
 import numpy as np
 import pytest
+from page_runs import cv_record
 
 from charts.numbers import plain
 from lessons import cross_validation
 from lessons.notices import Number, keys, notice
-from sim.datasets import make_dataset
-from sim.training import NetSpec
 from ui.page import words
 from ui.text import Translator
-
-
-@functools.cache
-def page_cv(k=5, reset=True, n=60, seed=1, epochs=60):
-    """The cross-validation page's folds with sim (its defaults)."""
-    x, y = make_dataset("moons", n, noise=0.3, seed=seed)
-    return cross_validation.run(
-        x,
-        y,
-        NetSpec((64, 64)),
-        "binary",
-        2,
-        k,
-        epochs=epochs,
-        batch_size=8,
-        learning_rate=0.01,
-        seed=seed,
-        reset=reset,
-    )
 
 
 def record(scores, times=None, diverged=()):
@@ -53,7 +32,7 @@ def record(scores, times=None, diverged=()):
 
 @pytest.mark.parametrize("k", [5, 3])
 def test_the_statement_is_the_folds_mean_spread_and_cost(k):
-    cv = page_cv(k=k)
+    cv = cv_record(k=k)
     said = cross_validation.notices(cv, one_seconds=0.25)
     first = said[0]
     assert first.key == "cv.notice_honest" and first["k"] == k
@@ -80,7 +59,7 @@ def test_steady_and_erratic_spreads():
 
 
 def test_not_resetting_inflates_the_score():
-    honest, dirty = page_cv(), page_cv(reset=False)
+    honest, dirty = cv_record(), cv_record(reset=False)
     assert dirty.scores[0] == pytest.approx(honest.scores[0])  # round 1 is the same
     assert dirty.mean > honest.mean
     said = cross_validation.notices(honest, 0.25, dirty)
@@ -108,7 +87,7 @@ def test_diverged_folds_are_left_out():
 
 
 def test_each_round_names_the_folds_it_studied_and_graded():
-    honest, dirty = page_cv(), page_cv(reset=False)
+    honest, dirty = cv_record(), cv_record(reset=False)
     rounds = cross_validation.round_notices(honest)
     assert len(rounds) == 5 and all(len(r) == 1 for r in rounds)
     for i, (caption,) in enumerate(rounds):
@@ -125,7 +104,7 @@ def test_each_round_names_the_folds_it_studied_and_graded():
 
 
 def test_folds_cover_every_sample_once():
-    cv = page_cv(k=4, n=50)
+    cv = cv_record(k=4, n=50)
     assert sorted(np.bincount(cv.folds).tolist()) == [12, 12, 13, 13]
     assert len(cv.curves) == 4 and len(cv.curves[0]["val_loss"]) == cv.epochs
     frame = cv.frame()

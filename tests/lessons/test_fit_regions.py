@@ -7,12 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from page_runs import overfitting_run
 
 from lessons import fit_regions
 from lessons.fit_regions import chance_loss, regions
 from lessons.notices import Number, keys, notice
-from sim.datasets import make_dataset, train_val_test_split
-from sim.training import NetSpec, train
 from ui.page import words
 from ui.text import Translator
 
@@ -111,24 +110,8 @@ def test_bad_input():
 def page_run(units, layers, epochs=150, n=100, noise=0.3):
     """The overfitting page's run (pages/13_overfitting.py), with sim: its regions, history
     and training labels."""
-    x, y = make_dataset("moons", n, noise=noise, seed=0)
-    p = train_val_test_split(x, y, 0.3, 0.0, seed=0)
-    r = train(
-        p["x_train"],
-        p["y_train"],
-        NetSpec(hidden=(units,) * layers),
-        "binary",
-        2,
-        learning_rate=0.005,
-        batch_size=16,
-        epochs=epochs,
-        validation_data=(p["x_val"], p["y_val"]),
-        seed=0,
-        grid_cells=None,
-    )
-    h = r.history
-    fr = regions(h["loss"], h["val_loss"], h["accuracy"], chance_loss(p["y_train"], "binary"))
-    return fr, h, p["y_train"]
+    fr, run, y_train = overfitting_run(units, layers, epochs, n, noise)
+    return fr, run.history, y_train
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ engine."""
 import numpy as np
 import pandas as pd
 import pytest
+from page_runs import diverged_regression, loss_runs, regression_fit
 
 from lessons import loss_functions
 from lessons.notices import Number, notice
@@ -192,31 +193,6 @@ def test_times_keeps_the_whole_part():
     ] == ["epoch 4.7", "epoch 98", "epoch 1234"]
 
 
-def classifier_runs(opt="sgd", lr=0.5, data="moons", epochs=60):
-    """The page's two runs (cross-entropy first), as the engine trains them."""
-    x, y = make_dataset(data, 200, noise=0.2, seed=0)
-    task = "binary" if data != "spiral" else "multiclass"
-    n_classes = int(y.max()) + 1
-    targets = y if task == "binary" else loss_functions.one_hot(y, n_classes)
-    return {
-        loss: train(
-            x,
-            targets,
-            NetSpec(hidden=(16, 16)),
-            task,
-            n_classes,
-            optimizer=opt,
-            learning_rate=lr,
-            loss=loss,
-            batch_size=32,
-            epochs=epochs,
-            seed=0,
-            grid_cells=None,
-        )
-        for loss in (loss_functions.CROSSENTROPY[task], "mse")
-    }
-
-
 @pytest.mark.parametrize(
     ("opt", "lr", "key"),
     [
@@ -228,7 +204,7 @@ def classifier_runs(opt="sgd", lr=0.5, data="moons", epochs=60):
     ],
 )
 def test_training_notice_branches(opt, lr, key):
-    runs = classifier_runs(opt, lr)
+    runs = loss_runs(opt, lr)
     said = loss_functions.training_notice(runs, 0.9, 60, "moons")
     ce, mse = (run.history["accuracy"] for run in runs.values())
     a, b = (loss_functions.first_epoch_at(acc, 0.9) for acc in (ce, mse))
@@ -250,7 +226,7 @@ def test_training_notice_branches(opt, lr, key):
 
 
 def test_three_classes_name_categorical_crossentropy():
-    runs = classifier_runs(data="spiral")
+    runs = loss_runs(data="spiral")
     assert list(runs) == ["categorical_crossentropy", "mse"]
     said = loss_functions.training_notice(runs, 0.7, 60, "spiral")
     assert said["ce"] == notice("losses.series_categorical_crossentropy")
@@ -258,20 +234,7 @@ def test_three_classes_name_categorical_crossentropy():
 
 
 def test_run_notices_name_a_diverged_run():
-    x = np.linspace(-1, 1, 20)[:, None]
-    run = train(
-        x,
-        3 * x[:, 0],
-        NetSpec(hidden=(8,)),
-        "regression",
-        None,
-        optimizer="sgd",
-        learning_rate=1000.0,
-        batch_size=4,
-        epochs=30,
-        seed=0,
-        grid_cells=None,
-    )
+    run = diverged_regression(NetSpec(hidden=(8,)))
     assert run.diverged
     said = loss_functions.run_notices({"mse": run}, "sgd")
     assert said == [
@@ -284,22 +247,7 @@ def test_run_notices_name_a_diverged_run():
 
 
 def test_regression_notice_is_the_fits_misses():
-    x, y = make_dataset("sine", 60, noise=0.15, seed=0)
-    spec = NetSpec(hidden=(16, 16), activation="tanh")
-    reg = train(
-        x,
-        y,
-        spec,
-        "regression",
-        None,
-        optimizer="adam",
-        learning_rate=0.01,
-        batch_size=16,
-        epochs=150,
-        seed=0,
-        grid_cells=None,
-    )
-    pred = loss_functions.predictions_from_weights(spec, reg.weights, x, "regression")[:, 0]
+    y, pred = regression_fit()
     said = loss_functions.regression_notice(y, pred)
     miss = np.abs(pred - y)
     assert said["n"] == 60 and said["mse"] == Number(np.mean(miss**2), 3)
@@ -309,7 +257,7 @@ def test_regression_notice_is_the_fits_misses():
 
 
 def test_frame_captions_quote_each_runs_accuracy():
-    runs = classifier_runs(epochs=12)
+    runs = loss_runs(epochs=12)
     ce, mse = (run.history["accuracy"] for run in runs.values())
     captions = loss_functions.frame_captions(*runs.values(), np.arange(13))
     assert captions[0] == notice("losses.frame_start")

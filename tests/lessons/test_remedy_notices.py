@@ -4,49 +4,20 @@ narrowed and no better, too strong, batch normalization lagging, diverged), and 
 "worse" branch on a made-up verdict; the per-frame texts hold the engine's numbers."""
 
 import dataclasses
-import functools
 
 import pytest
+from page_runs import remedy_runs
 
-from lessons import early_stopping, remedies
+from lessons import remedies
 from lessons.notices import Number, keys, listing, notice
-from sim.datasets import make_dataset
-from sim.training import train
 from ui.page import words
 from ui.text import Translator
 
 EN = Translator("en")
 
 
-@functools.cache
-def page_runs(seed=2, n=100, noise=0.3, rate=0.3, bn=True, std=0.2, l2=0.01, width=64):
-    """The remedies page's runs with sim: the variants, ``{key: TrainResult}`` and
-    ``{key: Score}``."""
-    x, y = make_dataset("moons", n, noise=noise, seed=seed)
-    xt, yt, xv, yv = early_stopping.validation_tail(x, y, 0.5)
-    runs = remedies.variants((width, width), dropout=rate, batchnorm=bn, input_noise=std, l2=l2)
-    results = {}
-    for v in runs:
-        results[v.key] = train(
-            x,
-            y,
-            v.spec,
-            "binary",
-            2,
-            learning_rate=0.01,
-            batch_size=remedies.even_batch(len(xt)),
-            epochs=100,
-            validation_split=0.5,
-            seed=seed,
-            grid_cells=None,
-            track={"train": (xt, yt), "val": (xv, yv)},
-        )
-    scores = {v.key: remedies.score(results[v.key], v.spec) for v in runs}
-    return runs, results, scores
-
-
 def stated(**settings):
-    _, results, scores = page_runs(**settings)
+    _, results, scores = remedy_runs(**settings)
     found = remedies.verdict(scores)
     return remedies.notices(scores, found, results["baseline"], 50), scores, found, results
 
@@ -163,7 +134,7 @@ def test_lists_and_failed_networks():
 
 
 def test_each_panel_and_frame_says_the_engines_numbers():
-    runs, results, _ = page_runs()
+    runs, results, _ = remedy_runs()
     base, l2 = runs[0], runs[-1]
     texts = remedies.panel_notices(base, results["baseline"], 101)
     assert texts[0] == notice("remedies.panel_start")
@@ -186,7 +157,7 @@ def test_each_panel_and_frame_says_the_engines_numbers():
 
 
 def test_names_settings_and_headings():
-    runs, _, scores = page_runs()
+    runs, _, scores = remedy_runs()
     settings = [words(EN, remedies.setting(v)) for v in runs]
     assert settings == ["no remedy", "rate 0.3", "after each hidden layer", "σ = 0.2", "λ = 0.01"]
     assert words(EN, remedies.heading(runs[1])) == "Dropout · rate 0.3"

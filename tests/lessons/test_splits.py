@@ -7,43 +7,20 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from page_runs import splits_run, splits_search
 
 from lessons import splits
 from lessons.notices import Number, keys, notice
-from sim.datasets import make_dataset, train_val_test_split
-from sim.training import NetSpec, train
 from ui.page import words
 from ui.text import Translator
-
-UNITS = (2, 8, 32, 128)
-RATES = (0.003, 0.03)
 
 
 @functools.cache
 def search(epochs=60, seed=0):
     """The page's search with sim: the table, every run, and the data parts."""
-    x, y = make_dataset("moons", 200, noise=0.3, seed=seed)
-    p = train_val_test_split(x, y, 0.2, 0.2, seed=seed)
-    rows, runs = [], []
-    for u in UNITS:
-        for r in RATES:
-            run = train(
-                p["x_train"],
-                p["y_train"],
-                NetSpec(hidden=(u,)),
-                "binary",
-                2,
-                learning_rate=r,
-                batch_size=16,
-                epochs=epochs,
-                validation_data=(p["x_val"], p["y_val"]),
-                seed=seed,
-                grid_cells=None,
-                evaluate={"val": (p["x_val"], p["y_val"]), "test": (p["x_test"], p["y_test"])},
-            )
-            rows.append(splits.search_row(u, r, run.history, bool(run.diverged)))
-            runs.append(run)
-    return pd.DataFrame(rows), runs, p
+    found, parts = splits_search(epochs, seed)
+    rows = [splits.search_row(u, r, run.history, bool(run.diverged)) for u, r, run in found]
+    return pd.DataFrame(rows), [run for _, _, run in found], parts
 
 
 def test_the_winner_is_the_best_on_validation():
@@ -105,18 +82,7 @@ def test_validation_never_updates_the_weights():
     table, runs, p = search()
     pick = splits.pick(table, "accuracy")
     units, rate = int(table.loc[pick, "units"]), float(table.loc[pick, "lr"])
-    blind = train(
-        p["x_train"],
-        p["y_train"],
-        NetSpec(hidden=(units,)),
-        "binary",
-        2,
-        learning_rate=rate,
-        batch_size=16,
-        epochs=60,
-        seed=0,
-        grid_cells=None,
-    )
+    blind = splits_run(p, units, rate, validated=False)
     assert splits.same_weights(runs[pick].weights, blind.weights)
     assert splits.checksum(blind.weights) == pytest.approx(
         sum(float(np.abs(w).sum()) for w in blind.weights)

@@ -1,10 +1,9 @@
 """lessons.early_stopping: the Keras 3 early-stopping rule replayed on a history agrees with the
 engine's callback, and the stop epoch is best + max(patience, 1) when nothing improves."""
 
-import functools
-
 import numpy as np
 import pytest
+from page_runs import early_stopping_runs
 
 from lessons import early_stopping
 from lessons.notices import Number, keys, notice
@@ -129,37 +128,8 @@ def test_crossval_run_timed_pairs_the_record_with_a_warm_single_training(monkeyp
     assert one > 0 and len(record.times) == 4 and record.total_time > 0
 
 
-SPEC = NetSpec(hidden=(64, 64))
-
-
-@functools.cache
-def page_runs(patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=0.0, start=0):
-    """The early-stopping page's two runs with sim: the full run and the early-stopped one."""
-    x, y = make_dataset("moons", 200, noise=0.25, seed=0)
-    _, _, xv, yv = early_stopping.validation_tail(x, y, 0.3)
-    fit = dict(
-        learning_rate=0.01,
-        batch_size=32,
-        epochs=epochs,
-        validation_split=0.3,
-        seed=0,
-        grid_cells=None,
-        evaluate={"val": (xv, yv)},
-    )
-    full = train(x, y, SPEC, "binary", 2, **fit)
-    stopper = {
-        "monitor": monitor,
-        "patience": patience,
-        "min_delta": min_delta,
-        "restore_best_weights": restore,
-        "start_from_epoch": start,
-    }
-    run = train(x, y, SPEC, "binary", 2, early_stopping=stopper, **fit)
-    return full, run
-
-
 def page_notices(patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=0.0):
-    full, run = page_runs(patience, restore, epochs, monitor, min_delta)
+    full, run = early_stopping_runs(patience, restore, epochs, monitor, min_delta)
     metric = monitor.removeprefix("val_")
     said = early_stopping.notices(
         monitor,
@@ -245,7 +215,7 @@ def test_min_delta_is_named_and_the_monitors_disagreement_noted():
     assert early_stopping.monitors_disagree({"val_loss": loss, "val_accuracy": [0.5, 0.8, 0.8]})
     assert not early_stopping.monitors_disagree({"val_loss": loss, "val_accuracy": [0.5, 0.8, 0.7]})
     assert not early_stopping.monitors_disagree({"val_loss": [1.0, 0.5, 0.55]})
-    full, _ = page_runs()
+    full, _ = early_stopping_runs()
     disagree = early_stopping.monitors_disagree(full.history)
     said, _, _ = page_notices()
     assert ("early.notice_accuracy_loss" in keys(said)) == disagree
@@ -253,7 +223,7 @@ def test_min_delta_is_named_and_the_monitors_disagreement_noted():
 
 
 def test_frames_say_what_early_stopping_does_at_each_epoch():
-    full, run = page_runs()
+    full, run = early_stopping_runs()
     best, stop = run.best_epoch, run.stopped_epoch
     frames = early_stopping.frame_notices(full.history, "val_loss", best, stop)
     assert len(frames) == 61 and keys(frames[0]) == ["early.status_start"]

@@ -32,10 +32,7 @@ FILE = "pages/03_local_minima.py"
 def crowd(key: RunKey):
     """The shares of each optimizer's run from the page's starts, made with sim directly."""
     s = get_surface(key.surface)
-    if key.layout == "grid":
-        starts = descent_facts.start_grid(s.bounds, key.side)
-    else:
-        starts = descent_facts.start_cloud(s.bounds, key.side * key.side, key.seed)
+    starts = descent_facts.starts(s.bounds, key.layout, key.side, key.seed)
     compare = {}
     for optimizer in basins.OPTIMIZERS:
         made = make_optimizer(optimizer, learning_rate=key.lr)

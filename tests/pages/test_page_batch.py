@@ -6,10 +6,10 @@ languages, hostile URL values and widget extremes are swept by test_all_pages.)"
 import math
 
 from apptest_utils import assert_clean, charts, open_code, open_page
+from page_runs import batch_sweep
 
 from lessons import batches
-from sim.datasets import make_dataset
-from sim.training import NetSpec, train
+from sim.training import NetSpec
 from ui.page import words
 from ui.text import Translator
 
@@ -19,30 +19,8 @@ SPEC = NetSpec(hidden=(16, 16))
 TIMED = {"batch.notice_speed", "batch.notice_middle"}
 
 
-def expected(n=200, epochs=20, lr=0.01):
-    x, y = make_dataset("moons", n, noise=0.2, seed=0)
-    sizes = batches.sweep_sizes(n)
-    epochs = batches.sweep_epochs(epochs, n, sizes)
-    runs = {
-        bs: train(
-            x,
-            y,
-            SPEC,
-            "binary",
-            2,
-            learning_rate=lr,
-            batch_size=bs,
-            epochs=epochs,
-            seed=0,
-            grid_cells=None,
-        )
-        for bs in sizes
-    }
-    return sizes, epochs, runs
-
-
 def test_default_sweep_says_the_lessons_notices():
-    sizes, epochs, runs = expected()
+    sizes, epochs, runs = batch_sweep()
     assert sizes == (1, 8, 32, 128, 200)
     # values the page cannot use fall back to the defaults, and a notice names them
     at = open_page(FILE, params={"lr": "abc", "epochs": "-5"})

@@ -13,14 +13,12 @@ from apptest_utils import (
     player_data,
     table_with,
 )
+from page_runs import overfitting_run
 
 from charts import boundary
 from charts.numbers import plain
 from lessons import fit_regions
-from lessons.fit_regions import chance_loss, regions
 from sim import caps
-from sim.datasets import make_dataset, train_val_test_split
-from sim.training import NetSpec, train
 from ui.page import words
 from ui.text import Translator
 
@@ -29,24 +27,8 @@ FILE = "pages/13_overfitting.py"
 
 def expected(units=64, layers=2, epochs=150, n=100, noise=0.3):
     """The page's regions, history and training-set size, computed with sim directly."""
-    x, y = make_dataset("moons", n, noise=noise, seed=0)
-    p = train_val_test_split(x, y, 0.3, 0.0, seed=0)
-    r = train(
-        p["x_train"],
-        p["y_train"],
-        NetSpec(hidden=(units,) * layers),
-        "binary",
-        2,
-        learning_rate=0.005,
-        batch_size=16,
-        epochs=epochs,
-        validation_data=(p["x_val"], p["y_val"]),
-        seed=0,
-        grid_cells=None,
-    )
-    h = r.history
-    fr = regions(h["loss"], h["val_loss"], h["accuracy"], chance_loss(p["y_train"], "binary"))
-    return fr, h, len(p["x_train"])
+    fr, run, y_train = overfitting_run(units, layers, epochs, n, noise)
+    return fr, run.history, len(y_train)
 
 
 def test_the_page_says_what_the_lesson_noticed():
@@ -67,23 +49,8 @@ def test_player_and_frames_follow_the_run():
     """Frame e is the state after epoch e: the boundary picture sent for it is the engine's
     snapshot of an epoch at or before e (named on the picture), the text and the curve
     marker hold that epoch's losses and region."""
-    x, y = make_dataset("moons", 100, noise=0.3, seed=0)
-    p = train_val_test_split(x, y, 0.3, 0.0, seed=0)
-    run = train(
-        p["x_train"],
-        p["y_train"],
-        NetSpec(hidden=(64, 64)),
-        "binary",
-        2,
-        learning_rate=0.005,
-        batch_size=16,
-        epochs=150,
-        validation_data=(p["x_val"], p["y_val"]),
-        seed=0,
-        snapshot_every=5,
-    )
+    fr, run, _ = overfitting_run(snapshot_every=5)
     h = run.history
-    fr = regions(h["loss"], h["val_loss"], h["accuracy"], chance_loss(p["y_train"], "binary"))
     at = open_page(FILE)
     assert_clean(at)
     data = player_data(at, "curves")

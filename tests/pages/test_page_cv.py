@@ -15,39 +15,21 @@ from apptest_utils import (
     open_page,
     player_data,
 )
+from page_runs import cv_record
 
 from charts.numbers import plain
 from lessons import cross_validation
-from sim.datasets import make_dataset
-from sim.training import NetSpec
 from ui.page import words
 from ui.text import Translator
 
 FILE = "pages/16_cross_validation.py"
 
 
-def expected(k=5, reset=True, n=60, seed=1, epochs=60):
-    x, y = make_dataset("moons", n, noise=0.3, seed=seed)
-    return cross_validation.run(
-        x,
-        y,
-        NetSpec((64, 64)),
-        "binary",
-        2,
-        k,
-        epochs=epochs,
-        batch_size=8,
-        learning_rate=0.01,
-        seed=seed,
-        reset=reset,
-    )
-
-
 def test_the_page_says_what_the_lesson_noticed():
     """The notice box holds the words of ``cross_validation.notices`` for the page's folds
     (each branch is unit-tested in tests/lessons/test_cross_validation.py). The timings are
     measured by the page's own run, so the first notice is compared up to them."""
-    honest, dirty = expected(), expected(reset=False)
+    honest, dirty = cv_record(), cv_record(reset=False)
     at = open_page(FILE, params={"noreset": "true"})
     assert_clean(at)
     text = notice_text(at)
@@ -71,7 +53,7 @@ def _data_with(at, columns):
 def test_player_rotates_the_fold_in_every_chart():
     """One frame per round, numbered from 1 like the text; the fold the round grades is
     highlighted in the points, the curves and the scores, all following the same player."""
-    cv = expected()
+    cv = cv_record()
     at = open_page(FILE)
     assert_clean(at)
     data = player_data(at, "cv")
@@ -104,7 +86,7 @@ def test_player_rotates_the_fold_in_every_chart():
 
 
 def test_round_text_without_reset_and_in_korean():
-    honest, dirty = expected(), expected(reset=False)
+    honest, dirty = cv_record(), cv_record(reset=False)
     at = open_page(FILE, params={"noreset": "true"})
     text = list(_data_with(at, ["frame", "text"]).sort_values("frame")["text"])
     assert text[0].endswith(

@@ -15,59 +15,22 @@ from apptest_utils import (
     player_data,
     table_with,
 )
+from page_runs import early_stopping_runs
 
 from charts import boundary
 from charts.numbers import plain
 from lessons import early_stopping
 from sim import caps
-from sim.datasets import make_dataset
-from sim.training import NetSpec, train
 from ui.page import words
 from ui.text import Translator
 
 FILE = "pages/15_early_stopping.py"
-SPEC = NetSpec(hidden=(64, 64))
-
-
-def expected(
-    patience=5, restore=True, epochs=60, monitor="val_loss", min_delta=0.0, start=0, grid=None
-):
-    """The page's two runs, computed with sim directly (``grid``: cells of the full run's
-    boundary grid, None for none)."""
-    x, y = make_dataset("moons", 200, noise=0.25, seed=0)
-    _, _, xv, yv = early_stopping.validation_tail(x, y, 0.3)
-    fit = dict(
-        learning_rate=0.01,
-        batch_size=32,
-        epochs=epochs,
-        validation_split=0.3,
-        seed=0,
-        grid_cells=None,
-        evaluate={"val": (xv, yv)},
-    )
-    full = train(x, y, SPEC, "binary", 2, **{**fit, "grid_cells": grid})
-    run = train(
-        x,
-        y,
-        SPEC,
-        "binary",
-        2,
-        early_stopping={
-            "monitor": monitor,
-            "patience": patience,
-            "min_delta": min_delta,
-            "restore_best_weights": restore,
-            "start_from_epoch": start,
-        },
-        **fit,
-    )
-    return full, run
 
 
 def test_the_page_says_what_the_lesson_noticed():
     """The notice box holds the words of ``early_stopping.notices`` for the page's runs
     (each branch is checked against the engine in tests/lessons/test_stopping.py)."""
-    full, run = expected()
+    full, run = early_stopping_runs()
     at = open_page(FILE)
     assert_clean(at)
     assert len(charts(at)) >= 2
@@ -98,7 +61,7 @@ def test_player_and_frames_follow_the_run():
     """Frame e is epoch e of the run without early stopping: its boundary picture (the best
     and the stop epoch's own among those sent), its losses, and what early stopping does
     there; the curve marker rides on the same numbers."""
-    full, run = expected(grid=60)
+    full, run = early_stopping_runs(grid=60)
     best, stop = run.best_epoch, run.stopped_epoch
     at = open_page(FILE)
     assert_clean(at)
@@ -137,7 +100,7 @@ def test_player_and_frames_follow_the_run():
 
 
 def test_accuracy_monitor_frame_text_in_korean():
-    full, run = expected(monitor="val_accuracy")
+    full, run = early_stopping_runs(monitor="val_accuracy")
     at = open_page(FILE, lang="ko", params={"monitor": "val_accuracy"})
     assert_clean(at)
     assert player_data(at, "early")["labels"]["unit"] == "에포크"

@@ -14,32 +14,13 @@ from apptest_utils import (
     player_data,
     table_with,
 )
+from page_runs import fit_run
 
 from lessons import batches
-from sim.datasets import make_dataset
-from sim.training import NetSpec
 from ui.page import words
 from ui.text import Translator
 
 FILE = "pages/09_fit_batches_epochs.py"
-SPEC = NetSpec(hidden=(16, 16))
-
-
-def expected(n=100, noise=0.2, batch=10, epochs=30, lr=0.01, seed=0):
-    x, y = make_dataset("moons", n, noise=noise, seed=seed)
-    epochs = batches.epochs_for_updates(epochs, n, batch)
-    return batches.train_with_answers(
-        x,
-        y,
-        SPEC,
-        "binary",
-        2,
-        learning_rate=lr,
-        batch_size=batch,
-        epochs=epochs,
-        seed=seed,
-        grid_cells=None,
-    )
 
 
 def metric_values(at) -> dict:
@@ -54,7 +35,7 @@ def readout_lines(at, key: str) -> list[str]:
 
 
 def test_default_page_says_the_lessons_notices():
-    run = expected()
+    run = fit_run()
     t = Translator("en")
     # values the page cannot use fall back to the defaults, and a notice names them
     at = open_page(FILE, params={"cb": "abc", "batch": "7"})
@@ -86,7 +67,7 @@ def test_capped_run_says_so_and_its_code_trains_the_capped_epochs():
 
 
 def test_player_and_frames_follow_the_run():
-    run = expected()
+    run = fit_run()
     counts = run.counts
     at = open_page(FILE)
     assert_clean(at)
@@ -124,7 +105,7 @@ def test_player_and_frames_follow_the_run():
 
 
 def test_korean_player_and_frame_text():
-    run = expected(batch=32)
+    run = fit_run(batch=32)
     at = open_page(FILE, lang="ko", params={"batch": "32"})
     assert_clean(at)
     data = player_data(at, "fit")

@@ -17,39 +17,20 @@ from apptest_utils import (
     open_page,
     player_data,
 )
+from page_runs import loss_runs, regression_fit
 
 from charts import boundary
 from lessons import loss_functions
 from sim import caps
-from sim.datasets import make_dataset
-from sim.training import NetSpec, train
 from ui.page import words
 from ui.text import Translator
 
 FILE = "pages/12_loss_functions.py"
-SPEC = NetSpec(hidden=(16, 16))
 
 
 def engine_runs(opt="sgd", lr=0.5, epochs=60, data="moons"):
     """The page's two runs as the engine trains them, with its 40x40 boundary grid."""
-    x, y = make_dataset(data, 200, noise=0.2, seed=0)
-    return {
-        loss: train(
-            x,
-            y,
-            SPEC,
-            "binary",
-            2,
-            optimizer=opt,
-            learning_rate=lr,
-            loss=loss,
-            batch_size=32,
-            epochs=epochs,
-            seed=0,
-            grid_cells=40,
-        )
-        for loss in ("binary_crossentropy", "mse")
-    }
+    return loss_runs(opt, lr, epochs, data, grid_cells=40)
 
 
 def followers(at, key="losses") -> list:
@@ -59,26 +40,6 @@ def followers(at, key="losses") -> list:
         for c in charts(at)
         if any(p.get("name") == f"{key}_frame" for p in json.loads(c.proto.spec).get("params", []))
     ]
-
-
-def regression_fit():
-    """The page's sine example fitted with MSE, and its predictions."""
-    x, y = make_dataset("sine", 60, noise=0.15, seed=0)
-    spec = NetSpec(hidden=(16, 16), activation="tanh")
-    reg = train(
-        x,
-        y,
-        spec,
-        "regression",
-        None,
-        optimizer="adam",
-        learning_rate=0.01,
-        batch_size=16,
-        epochs=150,
-        seed=0,
-        grid_cells=None,
-    )
-    return y, loss_functions.predictions_from_weights(spec, reg.weights, x, "regression")[:, 0]
 
 
 def test_default_page_says_the_lessons_notices():

@@ -5,7 +5,6 @@ set of boundary pictures. Each branch of the statement is unit-tested in
 tests/lessons/test_remedy_notices.py; rendering and hostile URL values are the sweep's
 (tests/pages/test_all_pages.py)."""
 
-import functools
 import json
 
 from apptest_utils import (
@@ -18,13 +17,12 @@ from apptest_utils import (
     open_page,
     player_data,
 )
+from page_runs import remedy_runs
 
 import ui.train_view as train_view
 from charts.numbers import plain
-from lessons import early_stopping, remedies
+from lessons import remedies
 from sim import caps
-from sim.datasets import make_dataset
-from sim.training import train
 from ui.page import words
 from ui.text import Translator, translate
 
@@ -34,31 +32,10 @@ PICTURES = caps.MAX_FRAME_PICTURES // 2  # boundary pictures per network (the pa
 PICTURE_BYTES = 4_000  # one 150 x 125 picture with the points burnt in (~2.5-3.3 KB seen)
 
 
-@functools.cache
-def expected(seed=2, n=100, noise=0.3, rate=0.3, bn=True, std=0.2, l2=0.01, width=64):
+def expected(**settings):
     """The page's runs, computed with sim directly: ``{variant: Score}`` and the baseline."""
-    x, y = make_dataset("moons", n, noise=noise, seed=seed)
-    xt, yt, xv, yv = early_stopping.validation_tail(x, y, 0.5)
-    scores, base = {}, None
-    for v in remedies.variants((width, width), dropout=rate, batchnorm=bn, input_noise=std, l2=l2):
-        r = train(
-            x,
-            y,
-            v.spec,
-            "binary",
-            2,
-            learning_rate=0.01,
-            batch_size=remedies.even_batch(len(xt)),
-            epochs=100,
-            validation_split=0.5,
-            seed=seed,
-            grid_cells=None,
-            track={"train": (xt, yt), "val": (xv, yv)},
-        )
-        scores[v.key] = remedies.score(r, v.spec)
-        if v.key == "baseline":
-            base = r
-    return scores, base
+    _, results, scores = remedy_runs(**settings)
+    return scores, results["baseline"]
 
 
 def boundary_chart(at):

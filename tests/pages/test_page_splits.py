@@ -5,44 +5,25 @@ are the sweep's (tests/pages/test_all_pages.py)."""
 
 import pytest
 from apptest_utils import assert_clean, charts, notice_text, open_page
+from page_runs import splits_search
 
 from lessons import splits
-from sim.datasets import make_dataset, train_val_test_split
-from sim.training import NetSpec, train
 from ui import train_view
 from ui.page import words
 from ui.text import Translator
 
 FILE = "pages/14_train_val_test.py"
-UNITS = (2, 8, 32, 128)
-RATES = (0.003, 0.03)
 
 
 @pytest.mark.parametrize(("lang", "metric"), [("en", "accuracy"), ("ko", "loss")])
 def test_the_page_says_what_the_lesson_noticed(lang, metric):
-    x, y = make_dataset("moons", 200, noise=0.3, seed=0)
-    p = train_val_test_split(x, y, 0.2, 0.2, seed=0)
+    found, p = splits_search()
     best = None
-    for u in UNITS:
-        for r in RATES:
-            run = train(
-                p["x_train"],
-                p["y_train"],
-                NetSpec(hidden=(u,)),
-                "binary",
-                2,
-                learning_rate=r,
-                batch_size=16,
-                epochs=60,
-                validation_data=(p["x_val"], p["y_val"]),
-                seed=0,
-                grid_cells=None,
-                evaluate={"val": (p["x_val"], p["y_val"]), "test": (p["x_test"], p["y_test"])},
-            )
-            score = run.history[f"val_{metric}"][-1]
-            better = best is None or (score > best[0] if metric == "accuracy" else score < best[0])
-            if better:
-                best = (score, u, r, run)
+    for u, r, run in found:
+        score = run.history[f"val_{metric}"][-1]
+        better = best is None or (score > best[0] if metric == "accuracy" else score < best[0])
+        if better:
+            best = (score, u, r, run)
     _, units, rate, run = best
     val, test = run.final["val"][metric], run.final["test"][metric]
     at = open_page(FILE, lang=lang, params={"score": metric})
