@@ -349,7 +349,8 @@ def sweep_epochs(epochs: int, n: int, sizes: Sequence[int], budget: int = MAX_UP
 
 def curve_noise(losses: Sequence[float], window: int = NOISE_WINDOW) -> float:
     """How much the per-update loss jumps around: the standard deviation of each loss from
-    the mean of the ``window`` updates centred on it (0 for fewer than 3 values)."""
+    the mean of the ``window`` updates centred on it (0 for fewer than 3 values; nan for a
+    run whose losses grew past what a float can square, which says nothing about noise)."""
     values = np.asarray([v for v in losses if np.isfinite(v)], dtype=float)
     if len(values) < 3:
         return 0.0
@@ -360,7 +361,9 @@ def curve_noise(losses: Sequence[float], window: int = NOISE_WINDOW) -> float:
     smooth = np.convolve(values, np.ones(w) / w, mode="valid")
     half = w // 2
     residual = values[half : len(values) - half] - smooth
-    return float(np.std(residual))
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = float(np.std(residual))
+    return spread if np.isfinite(spread) else float("nan")
 
 
 def memory_bytes(
@@ -483,7 +486,8 @@ def sweep_notices(
                         small_ms=Number(ms[small], 3),
                     )
                 )
-    if len(sizes) > 1:
+    noises = [rows[small]["noise"], rows[big]["noise"]]
+    if len(sizes) > 1 and np.all(np.isfinite(noises)):  # a diverged end has no noise figure
         said.append(
             notice(
                 "batch.notice_noise",
@@ -492,6 +496,7 @@ def sweep_notices(
                 big_noise=Number(rows[big]["noise"], 3),
             )
         )
+    if len(sizes) > 1:
         said.append(
             notice(
                 "batch.notice_memory",

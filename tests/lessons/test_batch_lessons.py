@@ -111,6 +111,8 @@ def test_curve_noise_formula():
     assert batches.curve_noise([1.0, 2.0]) == 0.0
     rng = np.random.default_rng(0)
     assert batches.curve_noise(rng.normal(0, 1, 5000)) == pytest.approx(math.sqrt(8 / 9), rel=0.05)
+    # a diverging run's losses square past a float: no noise figure, never inf in the table
+    assert math.isnan(batches.curve_noise(np.geomspace(1.0, 1e300, 40)))
 
 
 def test_memory_grows_with_the_batch_only_in_activations():
