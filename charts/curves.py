@@ -9,10 +9,11 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from charts import palette
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
-REGION_COLOURS = ("#E69F00", "#009E73", "#D55E00")  # underfit, good, overfit
+REGION_COLOURS = tuple(palette.REGION_COLOURS[r] for r in ("underfit", "good", "overfit"))
 
 
 def probability_chart(
@@ -135,7 +136,7 @@ def regions(frame: pd.DataFrame, names: Sequence[str], legend_title: str = "") -
     per region name in ``names`` (the order of ``REGION_COLOURS``), labelled in a legend."""
     return (
         alt.Chart(frame)
-        .mark_rect(opacity=0.16)
+        .mark_rect(opacity=palette.BAND_OPACITY)
         .encode(
             x="start:Q",
             x2="end:Q",
@@ -424,7 +425,7 @@ def band_layer(bands: pd.DataFrame, domain: Sequence[str], colours: Sequence[str
     in its own colour (``domain[i]`` in ``colours[i]``), whichever labels are present."""
     return (
         alt.Chart(bands)
-        .mark_rect(opacity=0.13)
+        .mark_rect(opacity=palette.BAND_OPACITY)
         .encode(
             x=alt.X("start:Q"),
             x2="end:Q",

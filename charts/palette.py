@@ -11,6 +11,17 @@ import numpy as np
 OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
 ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"}
+# Epoch ranges of a learning curve, shaded at BAND_OPACITY. Underfit and overfit were orange
+# and vermillion, which at a band's opacity are the same pale peach (CIE76 distance 6, 4
+# for a deuteranope); blue and vermillion lie on the blue-yellow axis every common colour
+# vision keeps (tests/charts/test_palette.py).
+REGION_COLOURS = {
+    "not_learning": "#000000",
+    "underfit": "#0072B2",
+    "good": "#009E73",
+    "overfit": "#D55E00",
+}
+BAND_OPACITY = 0.2
 
 
 def series_encodings(series: Sequence[str], title: str):
