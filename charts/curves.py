@@ -45,10 +45,11 @@ def probability_chart(
             x=x,
             y=y,
             color=colour,
+            # no legend of its own: it merges into the colour's, which then draws each
+            # series' dash (legend=None here made Vega-Lite warn "Conflicting legend
+            # property disable")
             strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=list(series), range=[[1, 0], [6, 3]]),
-                legend=None,
+                "series:N", scale=alt.Scale(domain=list(series), range=[[1, 0], [6, 3]])
             ),
             tooltip=[
                 alt.Tooltip("series:N"),
@@ -62,9 +63,9 @@ def probability_chart(
         .mark_rule(color=MARK_COLOUR, strokeDash=[4, 3])
         .encode(x="p:Q")
     )
-    cur = alt.Chart(current).encode(
-        x="p:Q", y=alt.Y("value:Q"), color=alt.Color("series:N", legend=None)
-    )
+    # the lines' colour, legend and all (a layer with legend=None beside the lines' legend
+    # made Vega-Lite warn "Conflicting legend property disable")
+    cur = alt.Chart(current).encode(x="p:Q", y=alt.Y("value:Q"), color=colour)
     # no shape encoding: the legend then draws each series as its line (solid / dashed)
     dots = cur.mark_point(size=110, filled=True, stroke="white", strokeWidth=1)
     right = current_p < 0.6
@@ -215,11 +216,12 @@ def regression_chart(
         domain=[data_name, model_name, miss_name],
         range=[OKABE_ITO[1], OKABE_ITO[0], MARK_COLOUR],
     )
+    legend = alt.Legend(orient="bottom")
     colour = alt.Color(
         "series:N",
         scale=scale,
         title=legend_title,
-        legend=alt.Legend(orient="bottom"),
+        legend=legend,
     )
     x = alt.X("x:Q", title=x_title)
     pts = points.assign(
@@ -232,7 +234,9 @@ def regression_chart(
             x=x,
             y=alt.Y("y:Q", title=y_title),
             y2="pred:Q",
-            color=alt.Color("miss_series:N", scale=scale, legend=None),
+            # the points' legend (it lists the miss too): legend=None here made Vega-Lite
+            # warn "Conflicting legend property disable"
+            color=alt.Color("miss_series:N", scale=scale, title=legend_title, legend=legend),
             opacity=alt.Opacity("sq:Q", scale=alt.Scale(range=[0.25, 1.0]), legend=None),
         )
     )
@@ -327,8 +331,9 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, height: int = 360) -
                 scale=alt.Scale(domain=[True, False], range=["#222222", "#FFFFFF"]),
                 legend=None,
             ),
+            # ordinal: a width by an unsorted nominal field makes Vega-Lite warn
             strokeWidth=alt.StrokeWidth(
-                "active:N", scale=alt.Scale(domain=[True, False], range=[3.5, 1]), legend=None
+                "active:O", scale=alt.Scale(domain=[True, False], range=[3.5, 1]), legend=None
             ),
             tooltip=["name:N", "value:N", "grad:N"],
         )

@@ -137,13 +137,9 @@ def arrow_layers(
             x=alt.X("x2:Q", scale=xs),
             y=alt.Y("y2:Q", scale=ys),
             angle="angle:Q",
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(
-                    domain=domain, range=[ARROW_COLOURS.get(k, "#000000") for k in domain]
-                ),
-                legend=None,
-            ),
+            # the shaft's colour, legend and all: a head with legend=None beside the shaft's
+            # legend made Vega-Lite warn "Conflicting legend property disable"
+            color=colour,
         )
     )
     return alt.layer(shaft, head)
