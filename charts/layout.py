@@ -10,7 +10,8 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # half label the x axis puts past the plot's right edge.
 AXIS_ROOM = 80
 # Legends below a plot stack one under another instead of side by side: side by side, a
-# surface's run legend and arrow legend were wider than a phone's column.
+# surface's run legend and arrow legend were wider than a phone's column. A top-level
+# chart's ``config`` (Altair refuses a config inside a layer).
 STACKED_LEGENDS = alt.Config(
     legend=alt.LegendConfig(
         layout=alt.ExprRef("{bottom: {anchor: 'start', direction: 'vertical', margin: 6}}")
@@ -46,8 +47,8 @@ def fitted_size(size: tuple[int, int], room: int = AXIS_ROOM) -> dict:
         height = width * size[1] / size[0]
 
     The ``width`` and ``height`` params replace Vega's own size signals (Vega lets a spec
-    define them); ``autosize: pad`` adds axes and legends around the plot, legends below stacked
-    (``STACKED_LEGENDS``). Vega-Lite's
+    define them); ``autosize: pad`` adds axes and legends around the plot (``room`` must
+    hold what lies beside it: a legend on the right needs more). Vega-Lite's
     ``width: "container"`` with ``fit-x`` cannot do this: it fits the width but keeps a fixed
     height, and a height computed from the fitted width makes Vega's autosize and the param
     write the same signal ("Dataflow already running"). Pass these to ``alt.LayerChart``
@@ -55,7 +56,6 @@ def fitted_size(size: tuple[int, int], room: int = AXIS_ROOM) -> dict:
     container is its column."""
     width, height = int(size[0]), int(size[1])
     return dict(
-        config=STACKED_LEGENDS,
         width=width,
         height=height,
         autosize=alt.AutoSizeParams(type="pad"),

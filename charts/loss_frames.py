@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import boundary, palette, surface_charts
+from charts import boundary, layout, palette, surface_charts
 from charts.frames import Frames
 from sim import caps
 from sim.training import TrainResult
@@ -108,10 +108,8 @@ def boundary_layers(
     dots = boundary.points_layer(points, bounds, class_labels, (), (legend_title, ""))
     chart = alt.LayerChart(
         layer=[image, dots, label, label_text],
-        width=size[0],
-        height=size[1],
-        # "pad": the plot is size[0] x size[1] and the axes and legend add to it
-        autosize=alt.AutoSizeParams(type="pad"),
+        # the plot keeps the shape of ``size``, at most ``size``; axes and legend add to it
+        **layout.fitted_size(size),
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
     )
     return frames.bind(chart)

@@ -256,6 +256,7 @@ def surface_view(
         # the plot keeps the shape of ``size`` and axes and legends add to it; a "fit"
         # autosize would squeeze the plot and stretch the picture out of proportion
         **layout.fitted_size(size),
+        config=layout.STACKED_LEGENDS,
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )
 

@@ -173,9 +173,7 @@ def boundary_chart(
     layers = [image, points_layer(t, result, x, y, n_classes, split, split_names)]
     chart = alt.LayerChart(
         layer=[*layers, label, label_fill],
-        width=size[0],
-        height=size[1],
-        autosize=alt.AutoSizeParams(type="pad"),
+        **layout.fitted_size(size),
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )
     return frames.bind(chart)

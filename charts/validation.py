@@ -8,7 +8,10 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from charts import layout
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
+
+CLASS_LEGEND_ROOM = 100  # pixels the class legend takes beside the fold scatter
 
 MARK_COLOUR = "#444444"
 # Okabe-Ito without black and yellow (too close to the marks / the white page), then more
@@ -123,8 +126,9 @@ def fold_points(
             opacity=opacity,
             tooltip=["fold:N", "label:N"],
         )
-        # "pad": the plot keeps ``size`` and the legends add to it
-        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
+        # the plot keeps the shape of ``size``, at most ``size``; the legends add to it (the
+        # class legend beside it: room for the axis and that legend)
+        .properties(**layout.fitted_size(size, room=layout.AXIS_ROOM + CLASS_LEGEND_ROOM))
     )
 
 
