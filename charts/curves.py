@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from charts import palette
+from charts import layout, palette
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
@@ -389,9 +389,10 @@ def loss_chart(
         y_scale = alt.Scale(domain=list(y_domain))
     else:
         y_scale = alt.Scale(zero=False)
+    y_axis = layout.log_axis(y_title) if log_y else alt.Axis(title=y_title)
     base = alt.Chart(data).encode(
         x=alt.X(f"{x_field}:Q", title=x_title),
-        y=alt.Y(f"{y_field}:Q", title=y_title, scale=y_scale),
+        y=alt.Y(f"{y_field}:Q", scale=y_scale, axis=y_axis),
         color=colour,
     )
     layers = [

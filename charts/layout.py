@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from charts import numbers
+
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # Pixels beside a fitted plot for its y axis (labels such as "−2.5" and a title) and the
 # half label the x axis puts past the plot's right edge.
@@ -69,3 +71,14 @@ def fitted_size(size: tuple[int, int], room: int = AXIS_ROOM) -> dict:
 def fits_container(spec: dict) -> bool:
     """Whether a Vega-Lite ``spec`` sizes itself from its container (``fitted_size``)."""
     return any(param.get("name") == WIDTH_PARAM for param in spec.get("params", []))
+
+
+def log_axis(title: str = "", digits: int = 2) -> alt.Axis:
+    """The axis of a log scale, its labels in the learners' number style
+    (``numbers.vega``: ``0.01``, ``100``, ``1 × 10⁻⁶``), the same on every log axis.
+
+    Without it a log axis read ``0.000001`` while the readout above it said ``4.7 × 10⁻⁶``
+    (saddle points)."""
+    # an empty label stays empty: Vega leaves most ticks between powers of ten unlabelled
+    plain = numbers.vega("datum.value", digits)
+    return alt.Axis(title=title, labelExpr=f"datum.label === '' ? '' : {plain}")

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from charts import layout
 from charts.surface_charts import scales
 
 # optimizer name -> (colour, marker shape, stroke dash)
@@ -146,7 +147,11 @@ def styled_lines(
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(**scale_kw)),
+            y=alt.Y(
+                f"{y_field}:Q",
+                scale=alt.Scale(**scale_kw),
+                axis=layout.log_axis(y_title) if log_y else alt.Axis(title=y_title),
+            ),
             color=colour,
             strokeDash=dash,
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
@@ -179,7 +184,7 @@ def axis_lines(
         .mark_line(strokeWidth=2.2)
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(type="log")),
+            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(y_title)),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=labels, range=colours),
