@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from charts import layout, palette
@@ -383,15 +384,27 @@ def loss_chart(
     data = frame
     if log_y:
         data = frame[frame[y_field] > 0]
+    # Domains fixed to the ones the rows give (x from 0, Vega-Lite's default; y the curves'
+    # range): a layer added on top with one frame's rows (the marker at an animation's
+    # frame) is empty on some frames, and a domain taken from an empty layer made Vega warn
+    # "Infinite extent for field epoch" (underfitting and early stopping pages).
+    x_values = data[x_field].to_numpy(dtype=float)
+    y_values = data[y_field].to_numpy(dtype=float)
+    x_values, y_values = x_values[np.isfinite(x_values)], y_values[np.isfinite(y_values)]
+    x_scale = alt.Scale()
+    if len(x_values):
+        x_high = max(float(x_values.max()), float(current) if current is not None else 0.0)
+        x_scale = alt.Scale(domain=[min(0.0, float(x_values.min())), x_high])
+    fitted = [float(y_values.min()), float(y_values.max())] if len(y_values) else alt.Undefined
     if log_y:
-        y_scale = alt.Scale(type="log")
+        y_scale = alt.Scale(type="log", domain=fitted)
     elif y_domain is not None:
         y_scale = alt.Scale(domain=list(y_domain))
     else:
-        y_scale = alt.Scale(zero=False)
+        y_scale = alt.Scale(zero=False, domain=fitted)
     y_axis = layout.log_axis(y_title) if log_y else alt.Axis(title=y_title)
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x_field}:Q", title=x_title),
+        x=alt.X(f"{x_field}:Q", title=x_title, scale=x_scale),
         y=alt.Y(f"{y_field}:Q", scale=y_scale, axis=y_axis),
         color=colour,
     )
