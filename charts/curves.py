@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from charts import layout, palette
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
-REGION_COLOURS = ("#E69F00", "#009E73", "#D55E00")  # underfit, good, overfit
+REGION_COLOURS = tuple(palette.REGION_COLOURS[r] for r in ("underfit", "good", "overfit"))
 
 
 def probability_chart(
@@ -44,10 +46,11 @@ def probability_chart(
             x=x,
             y=y,
             color=colour,
+            # no legend of its own: it merges into the colour's, which then draws each
+            # series' dash (legend=None here made Vega-Lite warn "Conflicting legend
+            # property disable")
             strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=list(series), range=[[1, 0], [6, 3]]),
-                legend=None,
+                "series:N", scale=alt.Scale(domain=list(series), range=[[1, 0], [6, 3]])
             ),
             tooltip=[
                 alt.Tooltip("series:N"),
@@ -61,9 +64,9 @@ def probability_chart(
         .mark_rule(color=MARK_COLOUR, strokeDash=[4, 3])
         .encode(x="p:Q")
     )
-    cur = alt.Chart(current).encode(
-        x="p:Q", y=alt.Y("value:Q"), color=alt.Color("series:N", legend=None)
-    )
+    # the lines' colour, legend and all (a layer with legend=None beside the lines' legend
+    # made Vega-Lite warn "Conflicting legend property disable")
+    cur = alt.Chart(current).encode(x="p:Q", y=alt.Y("value:Q"), color=colour)
     # no shape encoding: the legend then draws each series as its line (solid / dashed)
     dots = cur.mark_point(size=110, filled=True, stroke="white", strokeWidth=1)
     right = current_p < 0.6
@@ -135,7 +138,7 @@ def regions(frame: pd.DataFrame, names: Sequence[str], legend_title: str = "") -
     per region name in ``names`` (the order of ``REGION_COLOURS``), labelled in a legend."""
     return (
         alt.Chart(frame)
-        .mark_rect(opacity=0.16)
+        .mark_rect(opacity=palette.BAND_OPACITY)
         .encode(
             x="start:Q",
             x2="end:Q",
@@ -214,11 +217,12 @@ def regression_chart(
         domain=[data_name, model_name, miss_name],
         range=[OKABE_ITO[1], OKABE_ITO[0], MARK_COLOUR],
     )
+    legend = alt.Legend(orient="bottom")
     colour = alt.Color(
         "series:N",
         scale=scale,
         title=legend_title,
-        legend=alt.Legend(orient="bottom"),
+        legend=legend,
     )
     x = alt.X("x:Q", title=x_title)
     pts = points.assign(
@@ -231,7 +235,9 @@ def regression_chart(
             x=x,
             y=alt.Y("y:Q", title=y_title),
             y2="pred:Q",
-            color=alt.Color("miss_series:N", scale=scale, legend=None),
+            # the points' legend (it lists the miss too): legend=None here made Vega-Lite
+            # warn "Conflicting legend property disable"
+            color=alt.Color("miss_series:N", scale=scale, title=legend_title, legend=legend),
             opacity=alt.Opacity("sq:Q", scale=alt.Scale(range=[0.25, 1.0]), legend=None),
         )
     )
@@ -326,8 +332,9 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, height: int = 360) -
                 scale=alt.Scale(domain=[True, False], range=["#222222", "#FFFFFF"]),
                 legend=None,
             ),
+            # ordinal: a width by an unsorted nominal field makes Vega-Lite warn
             strokeWidth=alt.StrokeWidth(
-                "active:N", scale=alt.Scale(domain=[True, False], range=[3.5, 1]), legend=None
+                "active:O", scale=alt.Scale(domain=[True, False], range=[3.5, 1]), legend=None
             ),
             tooltip=["name:N", "value:N", "grad:N"],
         )
@@ -377,15 +384,28 @@ def loss_chart(
     data = frame
     if log_y:
         data = frame[frame[y_field] > 0]
+    # Domains fixed to the ones the rows give (x from 0, Vega-Lite's default; y the curves'
+    # range): a layer added on top with one frame's rows (the marker at an animation's
+    # frame) is empty on some frames, and a domain taken from an empty layer made Vega warn
+    # "Infinite extent for field epoch" (underfitting and early stopping pages).
+    x_values = data[x_field].to_numpy(dtype=float)
+    y_values = data[y_field].to_numpy(dtype=float)
+    x_values, y_values = x_values[np.isfinite(x_values)], y_values[np.isfinite(y_values)]
+    x_scale = alt.Scale()
+    if len(x_values):
+        x_high = max(float(x_values.max()), float(current) if current is not None else 0.0)
+        x_scale = alt.Scale(domain=[min(0.0, float(x_values.min())), x_high])
+    fitted = [float(y_values.min()), float(y_values.max())] if len(y_values) else alt.Undefined
     if log_y:
-        y_scale = alt.Scale(type="log")
+        y_scale = alt.Scale(type="log", domain=fitted)
     elif y_domain is not None:
         y_scale = alt.Scale(domain=list(y_domain))
     else:
-        y_scale = alt.Scale(zero=False)
+        y_scale = alt.Scale(zero=False, domain=fitted)
+    y_axis = layout.log_axis(y_title) if log_y else alt.Axis(title=y_title)
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x_field}:Q", title=x_title),
-        y=alt.Y(f"{y_field}:Q", title=y_title, scale=y_scale),
+        x=alt.X(f"{x_field}:Q", title=x_title, scale=x_scale),
+        y=alt.Y(f"{y_field}:Q", scale=y_scale, axis=y_axis),
         color=colour,
     )
     layers = [
@@ -424,7 +444,7 @@ def band_layer(bands: pd.DataFrame, domain: Sequence[str], colours: Sequence[str
     in its own colour (``domain[i]`` in ``colours[i]``), whichever labels are present."""
     return (
         alt.Chart(bands)
-        .mark_rect(opacity=0.13)
+        .mark_rect(opacity=palette.BAND_OPACITY)
         .encode(
             x=alt.X("start:Q"),
             x2="end:Q",

@@ -314,7 +314,11 @@ def metric_layers(
         .transform_filter(frames.live_run())
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{field}:Q", title=y_title, scale=y_scale),
+            y=alt.Y(
+                f"{field}:Q",
+                scale=y_scale,
+                axis=layout.log_axis(y_title) if log_y else alt.Axis(title=y_title),
+            ),
             color=colour,
         )
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from charts import layout
 from charts.surface_charts import scales
 
 # optimizer name -> (colour, marker shape, stroke dash)
@@ -31,6 +32,13 @@ def style_encodings(
     """Colour, shape and dash encodings of field ``series`` for ``styles``: label ->
     optimizer name (so each label gets its optimizer's fixed look).
 
+    Only the colour carries a legend (``legend=True``); ``legend=False`` gives a colour that
+    only borrows the look. Vega-Lite merges every legend of one field (across layers and
+    across colour, shape and dash) into one, and a ``legend=None`` beside a legend made it
+    warn "Conflicting legend property disable" (the adaptive-rates and race pages): a layer
+    that says nothing merges into the legend, and a chart with no legend at all says
+    ``legend=None`` on its colour and dash (``styled_lines``).
+
     Streamlit fits a chart's legend and axes *into* its height: leave ~80 px for them."""
     labels = list(styles)
     looks = [OPTIMIZER_STYLE.get(styles[k], ("#000000", "circle", [1, 0])) for k in labels]
@@ -38,13 +46,14 @@ def style_encodings(
         "series:N",
         scale=alt.Scale(domain=labels, range=[c for c, _, _ in looks]),
         title=title,
-        legend=alt.Legend(orient=orient, columns=min(len(labels), 3)) if legend else None,
     )
-    shape = alt.Shape(
-        "series:N", scale=alt.Scale(domain=labels, range=[s for _, s, _ in looks]), legend=None
-    )
+    if legend:
+        colour = colour.legend(orient=orient, columns=min(len(labels), 3))
+    # shape and dash say nothing about a legend: Vega-Lite merges them into the colour's
+    # legend (it then shows each series' marker and dash) or hides them with it
+    shape = alt.Shape("series:N", scale=alt.Scale(domain=labels, range=[s for _, s, _ in looks]))
     dash = alt.StrokeDash(
-        "series:N", scale=alt.Scale(domain=labels, range=[d for _, _, d in looks]), legend=None
+        "series:N", scale=alt.Scale(domain=labels, range=[d for _, _, d in looks])
     )
     return colour, shape, dash
 
@@ -127,6 +136,8 @@ def styled_lines(
     """Lines ``series, step, <y_field>`` in each optimizer's colour and dash (log scale drops
     rows that are not positive)."""
     colour, _, dash = style_encodings(styles, legend_title, legend, legend_orient)
+    if not legend:  # no legend at all, whatever the other layers borrow
+        colour, dash = colour.legend(None), dash.legend(None)
     data = frame[frame[y_field] > 0] if log_y else frame
     scale_kw = {"type": "log"} if log_y else {"zero": False}
     if y_domain is not None:
@@ -136,7 +147,11 @@ def styled_lines(
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(**scale_kw)),
+            y=alt.Y(
+                f"{y_field}:Q",
+                scale=alt.Scale(**scale_kw),
+                axis=layout.log_axis(y_title) if log_y else alt.Axis(title=y_title),
+            ),
             color=colour,
             strokeDash=dash,
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
@@ -169,7 +184,7 @@ def axis_lines(
         .mark_line(strokeWidth=2.2)
         .encode(
             x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{y_field}:Q", title=y_title, scale=alt.Scale(type="log")),
+            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(y_title)),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=labels, range=colours),

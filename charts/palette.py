@@ -10,7 +10,19 @@ import numpy as np
 
 OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
+LEGEND_COLUMN = 160  # pixels of plot width per column of a series legend
 ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"}
+# Epoch ranges of a learning curve, shaded at BAND_OPACITY. Underfit and overfit were orange
+# and vermillion, which at a band's opacity are the same pale peach (CIE76 distance 6, 4
+# for a deuteranope); blue and vermillion lie on the blue-yellow axis every common colour
+# vision keeps (tests/charts/test_palette.py).
+REGION_COLOURS = {
+    "not_learning": "#000000",
+    "underfit": "#0072B2",
+    "good": "#009E73",
+    "overfit": "#D55E00",
+}
+BAND_OPACITY = 0.2
 
 
 def series_encodings(series: Sequence[str], title: str):
@@ -18,7 +30,10 @@ def series_encodings(series: Sequence[str], title: str):
     domain = list(series)
     # one legend for both: colour and shape of a field merge when their legends agree (a shape
     # legend=None beside a colour legend makes Vega-Lite warn "Conflicting legend property")
-    legend = alt.Legend(orient="bottom", columns=min(len(domain), 4)) if domain else None
+    # as many columns as the plot's width holds (a label is at most ~160 px), up to four:
+    # three series side by side ran past a phone's window
+    columns = alt.ExprRef(f"max(1, min({min(len(domain), 4)}, floor(width / {LEGEND_COLUMN})))")
+    legend = alt.Legend(orient="bottom", columns=columns) if domain else None
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]),

@@ -97,6 +97,9 @@ def curve_panels(
             for title, subtitle, frame in panels
         ],
         columns=columns,
+        # "pad", as boundary_frame_panels: Streamlit's default "fit" only works for single
+        # and layered views (Vega-Lite warned and ignored it)
+        autosize=alt.AutoSizeParams(type="pad"),
     )
 
 

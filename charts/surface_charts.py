@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw, features
 
+from charts import layout
 from charts.palette import ARROW_COLOURS
 from sim import caps
 from sim.surfaces import Surface
@@ -136,13 +137,9 @@ def arrow_layers(
             x=alt.X("x2:Q", scale=xs),
             y=alt.Y("y2:Q", scale=ys),
             angle="angle:Q",
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(
-                    domain=domain, range=[ARROW_COLOURS.get(k, "#000000") for k in domain]
-                ),
-                legend=None,
-            ),
+            # the shaft's colour, legend and all: a head with legend=None beside the shaft's
+            # legend made Vega-Lite warn "Conflicting legend property disable"
+            color=colour,
         )
     )
     return alt.layer(shaft, head)
@@ -205,10 +202,17 @@ def thin_path(xy: np.ndarray, bounds, size: tuple[int, int], pixel: float = 1.0)
 def click_grid(
     bounds, cells: int = 20, size: tuple[int, int] = (400, 330)
 ) -> tuple[alt.Chart, alt.Parameter]:
-    """An invisible grid of cells over the window with a point selection, so clicking the
-    surface returns the clicked cell's centre (``st.altair_chart(on_select="rerun")``)."""
+    """An invisible grid of ``cells`` x ``cells`` rectangles tiling the window, with a point
+    selection, so clicking the surface returns the clicked cell's centre
+    (``st.vega_lite_chart(on_select=..., selection_mode="place")``).
+
+    Each cell spans ``[cx - w/2, cx + w/2]`` in data units through the chart's own scales,
+    so the cells tile the plot at whatever size the chart is drawn (``layout.fitted_size``)
+    and a click lands in the cell under the pointer. ``size`` is kept for callers; the
+    cells no longer depend on it."""
     (x0, x1), (y0, y1) = bounds
     xs, ys = scales(bounds)
+    half_x, half_y = (x1 - x0) / cells / 2, (y1 - y0) / cells / 2
     cx = x0 + (np.arange(cells) + 0.5) * (x1 - x0) / cells
     cy = y0 + (np.arange(cells) + 0.5) * (y1 - y0) / cells
     X, Y = np.meshgrid(cx.round(3), cy.round(3))
@@ -216,8 +220,19 @@ def click_grid(
     pick = alt.selection_point(name="place", fields=["cx", "cy"], on="click", clear=False)
     layer = (
         alt.Chart(frame)
-        .mark_square(size=(max(size) / cells) ** 2 * 1.6, opacity=0.001, clip=True, aria=False)
-        .encode(x=alt.X("cx:Q", scale=xs), y=alt.Y("cy:Q", scale=ys))
+        .transform_calculate(
+            left=f"datum.cx - {half_x:.9g}",
+            right=f"datum.cx + {half_x:.9g}",
+            bottom=f"datum.cy - {half_y:.9g}",
+            top=f"datum.cy + {half_y:.9g}",
+        )
+        .mark_rect(opacity=0.001, clip=True, aria=False)
+        .encode(
+            x=alt.X("left:Q", scale=xs),
+            x2="right:Q",
+            y=alt.Y("bottom:Q", scale=ys),
+            y2="top:Q",
+        )
         .add_params(pick)
     )
     return layer, pick
@@ -231,17 +246,17 @@ def surface_view(
     x_title: str = "x",
     y_title: str = "y",
 ) -> alt.LayerChart:
-    """The surface picture with ``layers`` on top, at a fixed pixel size and fixed domains
-    (a stable spec: the front end then swaps data in place between frames)."""
+    """The surface picture with ``layers`` on top, with fixed domains (a stable spec: the
+    front end then swaps data in place between frames), as wide as its column allows up to
+    ``size`` and as tall as keeps the shape of ``size`` (``layout.fitted_size``)."""
     # One constructor, not .properties().resolve_scale(): each of those deep-copies the whole
     # layered chart, a third of the time this takes on every animation frame.
     return alt.LayerChart(
         layer=[image_layer(image_url, bounds, x_title, y_title), *layers],
-        width=size[0],
-        height=size[1],
-        # "pad": the plot area itself is size[0] x size[1] and axes/legends add to it; a
-        # "fit" autosize would squeeze the plot and stretch the picture out of proportion
-        autosize=alt.AutoSizeParams(type="pad"),
+        # the plot keeps the shape of ``size`` and axes and legends add to it; a "fit"
+        # autosize would squeeze the plot and stretch the picture out of proportion
+        **layout.fitted_size(size),
+        config=layout.STACKED_LEGENDS,
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )
 

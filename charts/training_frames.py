@@ -179,10 +179,8 @@ def framed_boundary(
     label = shown.mark_text(**text)
     chart = alt.LayerChart(
         layer=[image, dots, halo.encode(**corner), label.encode(**corner)],
-        width=size[0],
-        height=size[1],
-        # "pad": the plot is size[0] x size[1] and the axes and legend add to it
-        autosize=alt.AutoSizeParams(type="pad"),
+        # the plot keeps the shape of ``size``, at most ``size``; axes and legend add to it
+        **layout.fitted_size(size),
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent")),
     )
     return frames.bind(chart)

@@ -13,6 +13,8 @@ from charts import layout, training_frames
 from charts.frames import Frames
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
+CLASS_LEGEND_ROOM = 100  # pixels the class legend takes beside the fold scatter
+
 MARK_COLOUR = "#444444"
 # The palette's colours, ordered so the look-alikes are far apart: vermillion (fold 2) and
 # orange (fold 7), blue (fold 1) and sky blue (fold 6); yellow, pale on white, comes last.
@@ -217,8 +219,9 @@ def fold_points(
             opacity=opacity,
             tooltip=["fold:N", "label:N"],
         )
-        # "pad": the plot keeps ``size`` and the legends add to it
-        .properties(width=size[0], height=size[1], autosize=alt.AutoSizeParams(type="pad"))
+        # the plot keeps the shape of ``size``, at most ``size``; the legends add to it (the
+        # class legend beside it: room for the axis and that legend)
+        .properties(**layout.fitted_size(size, room=layout.AXIS_ROOM + CLASS_LEGEND_ROOM))
     )
 
 

@@ -24,8 +24,10 @@ LANG_PARAM = "lang"
 # a local file: a Material icon as page icon would be fetched from a font server
 FAVICON = str(Path(__file__).with_name("favicon.png"))
 _SWITCH_KEY = "_lang_switch"
-# A fixed-size chart wider than a narrow window (a phone) scrolls sideways instead of being
-# cut off; scaling it down instead would shift where a click on a surface lands.
+# Every chart takes its width from its column (charts.layout), so on a phone it fits. A
+# chart that cannot (a multi-panel Vega-Lite concat has a fixed number of columns) scrolls
+# sideways inside its own box instead of being cut off or pushing the page wider than the
+# window; tests/browser/test_every_page.py counts such charts.
 NARROW_CSS = """<style>
 [data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) {
   max-width: 100%; overflow-x: auto; overflow-y: hidden;

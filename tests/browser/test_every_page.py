@@ -1,7 +1,8 @@
 """Browser: every page the navigation lists, opened by deep link as the first request of a
-freshly started server, draws a chart without an exception or a console error, plays its
-animation where it has one, speaks Korean in text and chart titles with ``lang=ko``, and
-fits a narrow (phone) window.
+freshly started server, draws a chart without an exception, a console error or a Vega
+warning, plays its animation where it has one, speaks Korean in text and chart titles with
+``lang=ko``, and fits a narrow (phone) window: in English and Korean, at 420 and 1400 px,
+no chart runs past the window or is wider than its own box (``charts.layout``).
 
 The pages come from ``ui.lessons`` and the test checks that the sidebar lists exactly
 those, so a new lesson is covered without editing this file. Screenshots land in
@@ -48,6 +49,68 @@ WIDE = {"width": 1400, "height": 2600}
 NARROW = {"width": 420, "height": 6000}
 OVERFLOW_JS = """() => { const m = document.querySelector('[data-testid="stMain"]');
                          return m.scrollWidth - m.clientWidth; }"""
+# every drawn chart whose picture runs past the window's right edge or is wider than the
+# box Streamlit gives it (where NARROW_CSS would make it scroll sideways)
+MISFIT_JS = """() => {
+  const out = [];
+  document.querySelectorAll('[data-testid="stVegaLiteChart"]').forEach((chart, index) => {
+    const marks = chart.querySelector('canvas.marks, svg.marks');
+    const box = chart.closest('[data-testid="stElementContainer"]') || chart.parentElement;
+    if (!marks) return;
+    const drawn = marks.getBoundingClientRect(), own = box.getBoundingClientRect();
+    if (drawn.width === 0) return;  // not drawn (a closed expander)
+    if (drawn.right > window.innerWidth + 0.5 || drawn.width > own.width + 1)
+      out.push(`chart ${index}: ${Math.round(drawn.width)} px wide, right edge at `
+               + `${Math.round(drawn.right)} px, box ${Math.round(own.width)} px`);
+  });
+  return out; }"""
+# Pages that still break a rule, each with its cause outside this branch's files (the
+# owner's fix removes the entry: the test fails while a listed page passes).
+KNOWN_MISFITS = {
+    "remedies": "charts/remedies.py: the boundary and curve panels are one Vega-Lite concat "
+    "of 3 columns (pages/17_regularization.py PANELS_PER_ROW, CURVES_PER_ROW), which "
+    "Vega-Lite cannot wrap to the column: draw one chart per panel in st.columns",
+}
+KNOWN_VEGA_WARNINGS = {
+    "basins": "charts/basins.py ball_layer: shape legend=None beside the colour's legend",
+    "momentum": "charts/momentum.py outcome chart: shape legend=None beside the colour's legend",
+    "minibatch": "ui/minibatch_view.py _shape: legend=None beside the colour's legend",
+    "cv": "charts/validation.py score chart: band and tick colour legend=None beside the "
+    "points' legend",
+    "remedies": "charts/remedies.py curve_marks: colour legend=None beside the shape's legend",
+    "early": "charts/training_frames.py frame_marker: its dots keep only the frame's rows "
+    "(none at epoch 0) and charts/validation.py curves takes its x and y domains from the "
+    "data, so Vega takes an extent of an empty layer ('Infinite extent for field epoch'); "
+    "fixed domains as in charts/curves.py loss_chart end it",
+}
+
+
+def misfits(page, label: str) -> list[str]:
+    """The charts that do not fit (``MISFIT_JS``), each prefixed with ``label``."""
+    page.wait_for_timeout(1000)  # Vega sizes a chart to its box after the box is laid out
+    return [f"{label} {found}" for found in page.evaluate(MISFIT_JS)]
+
+
+def watch_vega(page) -> list[str]:
+    """Collect Vega's and Vega-Lite's warnings (``console.warn("WARN ...")``)."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            found.append(msg.text)
+            if msg.type == "warning" and msg.text.startswith("WARN")
+            else None
+        ),
+    )
+    return found
+
+
+def check_known(lesson_key: str, kind: str, found: list[str], known: dict[str, str]) -> None:
+    """No ``found`` problem, or, for a page listed in ``known``, still the listed one."""
+    if lesson_key in known:
+        assert found, f"{lesson_key} has no {kind} any more: take it out of the known list"
+    else:
+        assert not found, f"{kind}: {found}"
 
 
 @pytest.mark.parametrize("lesson", available(), ids=lambda lesson: lesson.key)
@@ -55,6 +118,8 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
     shots = artifacts / "pages"
     shots.mkdir(exist_ok=True)
     errors = watch_console(page)
+    warnings = watch_vega(page)
+    wrong: list[str] = []
     with streamlit_server() as base:
         page.goto(f"{base}/{lesson.url_path}?lang=en")  # the server's first page request
         wait_for_app(page, timeout=60_000)
@@ -63,9 +128,18 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
         _play(page)
         assert page.locator(EXCEPTION).count() == 0
         page.set_viewport_size(WIDE)
-        page.wait_for_timeout(500)
+        wrong += misfits(page, "en 1400 px:")
         page.screenshot(path=str(shots / f"{lesson.key}_en.png"))
+        # a phone: the page opened at 420 px (not the wide page narrowed: Streamlit does not
+        # redraw every chart when its columns stack, see the adaptive rates' two rate charts)
+        page.set_viewport_size(NARROW)
+        page.goto(f"{base}/{lesson.url_path}?lang=en")
+        wait_for_app(page, timeout=60_000)
+        page.wait_for_selector(CHART, timeout=30_000)
+        wrong += misfits(page, "en 420 px:")
 
+        # the Korean page at 420 px: columns stack, and nothing pushes the page wider than
+        # the window; then widened to 1400 px, where the charts grow to their columns
         page.goto(f"{base}/{lesson.url_path}?lang=ko")
         wait_for_app(page, timeout=60_000)
         page.wait_for_selector(CHART, timeout=30_000)
@@ -75,13 +149,18 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
             f"{CHART} svg text", "els => els.map(e => e.textContent).join(' ')"
         )
         assert HANGUL.search(chart_text), "chart titles and legends are in Korean too"
-        page.screenshot(path=str(shots / f"{lesson.key}_ko.png"))
-
-        # a phone: columns stack, and nothing pushes the page wider than the window
-        # (a fixed-size chart scrolls sideways inside its own box)
-        page.set_viewport_size(NARROW)
-        page.wait_for_timeout(1000)
-        assert page.locator(EXCEPTION).count() == 0
+        wrong += misfits(page, "ko 420 px:")
         assert page.evaluate(OVERFLOW_JS) <= 1, "the page is wider than a narrow window"
         page.screenshot(path=str(shots / f"{lesson.key}_narrow.png"))
+        page.set_viewport_size(WIDE)
+        wrong += misfits(page, "ko 1400 px:")
+        assert page.locator(EXCEPTION).count() == 0
+        page.screenshot(path=str(shots / f"{lesson.key}_ko.png"))
     assert not errors, errors
+    check_known(lesson.key, "charts that do not fit", wrong, KNOWN_MISFITS)
+    check_known(lesson.key, "Vega warnings", warnings, KNOWN_VEGA_WARNINGS)
+    reasons = [
+        known[lesson.key] for known in (KNOWN_MISFITS, KNOWN_VEGA_WARNINGS) if lesson.key in known
+    ]
+    if reasons:  # a known page, still failing as listed
+        pytest.xfail("; ".join(reasons))

@@ -105,7 +105,7 @@ def test_dense_layers_are_hidden_from_screen_readers():
     for layer in spec["layer"]:
         for sub in layer.get("layer", [layer]):
             mark = sub["mark"]
-            kind = "grid" if mark["type"] == "square" else (mark["type"], mark.get("size"))
+            kind = "grid" if mark["type"] == "rect" else (mark["type"], mark.get("size"))
             aria.setdefault(kind, []).append(mark.get("aria", True))
     assert aria["grid"] == [False]
     assert aria[("point", 14)] == [False]  # the dot at every step

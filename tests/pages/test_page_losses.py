@@ -91,7 +91,8 @@ def test_player_frames_are_the_engines_epochs(lang):
     assert len(frame_charts(at, "losses")) == 4  # two boundaries, the readout, the accuracy
     runs = engine_runs(epochs=50)
     boundaries, readout, accuracy = followers(at)[0], followers(at)[2], followers(at)[3]
-    assert [p["name"] for p in json.loads(boundaries.proto.spec)["params"]] == ["losses_frame"]
+    names = [p["name"] for p in json.loads(boundaries.proto.spec)["params"]]
+    assert names == ["width", "height", "losses_frame"]  # its size (charts.layout), the player
     for chart, loss in zip(followers(at)[:2], ("binary_crossentropy", "mse"), strict=True):
         run = runs[loss]
         pictures = next(d for d in chart_datasets(chart).values() if "url" in d)
