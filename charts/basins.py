@@ -88,11 +88,14 @@ def balls_layer(
     codes = destination_codes(surface)
     xs, ys = surface_charts.scales(surface.bounds)
     expr = _legend_labels(codes, labels)
+    # one legend for colour and shape (the same title and legend: Vega-Lite merges them;
+    # a shape legend=None beside it makes it warn "Conflicting legend property disable")
+    legend = alt.Legend(orient="bottom", columns=1, labelExpr=expr, labelLimit=260)
     colour = alt.Color(
         "d:N",
         scale=alt.Scale(domain=[str(c) for c in codes], range=[colour_of(c) for c in codes]),
         title=title,
-        legend=alt.Legend(orient="bottom", columns=1, labelExpr=expr, labelLimit=260),
+        legend=legend,
     )
     shape = alt.Shape(
         "d:N",
@@ -100,7 +103,8 @@ def balls_layer(
             domain=[str(c) for c in codes],
             range=[palette.SHAPES[i % len(palette.SHAPES)] for i in range(len(codes))],
         ),
-        legend=None,
+        title=title,
+        legend=legend,
     )
     data = balls.assign(d=balls["d"].astype(str))
     return (

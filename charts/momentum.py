@@ -78,15 +78,17 @@ def regime_strip(
         outcome=frame["regime"].map(regime_labels),
     )[["row", "momentum", "outcome", "settle", "final_loss"]].round({"final_loss": 4})
     domain = [regime_labels[r] for r in REGIMES]
+    # one legend for colour and shape (Vega-Lite merges the same legend of one field)
+    legend = alt.Legend(orient="bottom", title=legend_title, columns=1, labelLimit=300)
     colour = alt.Color(
         "outcome:N",
         scale=alt.Scale(domain=domain, range=[REGIME_COLOURS[r] for r in REGIMES]),
-        legend=alt.Legend(orient="bottom", title=legend_title, columns=1, labelLimit=300),
+        legend=legend,
     )
     shape = alt.Shape(
         "outcome:N",
         scale=alt.Scale(domain=domain, range=[REGIME_SHAPES[r] for r in REGIMES]),
-        legend=None,
+        legend=legend,
     )
     rows = [row_labels[k] for k in (False, True) if k in row_labels]
     marks = (
@@ -140,10 +142,11 @@ def settle_chart(
         title=legend_title,
         legend=alt.Legend(orient="bottom"),
     )
-    shape = alt.Shape(
+    shape = alt.Shape(  # the colour's legend, so Vega-Lite draws one legend for both
         "series:N",
         scale=alt.Scale(domain=domain, range=[palette.SHAPES[1 + k] for k in keys]),
-        legend=None,
+        title=legend_title,
+        legend=alt.Legend(orient="bottom"),
     )
     base = alt.Chart(data[["series", "momentum", "settle"]]).encode(
         x=alt.X("momentum:Q", title=x_title, scale=alt.Scale(domain=[0, 1], nice=False)),

@@ -95,10 +95,16 @@ def curves(
     y_domain: tuple[float, float] | None = None,
 ) -> alt.LayerChart:
     """Lines ``series, epoch, value`` per series; ``faint`` (same columns) is drawn thin and
-    pale underneath (e.g. the same run without early stopping)."""
+    pale underneath (e.g. the same run without early stopping). The axes' domains are the
+    data's, fixed here: a layer drawn over these (the player's frame marker) is empty on
+    some frames, and a domain Vega takes from an empty layer is infinite (it warns)."""
     colour, shape = series_encodings(series, legend_title)
+    shown = pd.concat([frame, faint]) if faint is not None else frame
+    if y_domain is None and len(shown):
+        y_domain = (float(shown["value"].min()), float(shown["value"].max()))
     scale = alt.Scale(zero=False) if y_domain is None else alt.Scale(domain=list(y_domain))
-    x = alt.X("epoch:Q", title=x_title)
+    epochs = alt.Scale(domain=[int(shown["epoch"].min()), int(shown["epoch"].max())], nice=False)
+    x = alt.X("epoch:Q", title=x_title, scale=epochs if len(shown) else alt.Undefined)
     y = alt.Y("value:Q", title=y_title, scale=scale)
     tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")]
     base = alt.Chart(frame).encode(x=x, y=y, color=colour)
@@ -299,7 +305,7 @@ def score_spread(
             x=x,
             y=alt.Y("low:Q", title=y_title, scale=alt.Scale(zero=False)),
             y2="high:Q",
-            color=alt.Color("group:N", scale=scale, legend=None),
+            color=colour,  # the points' legend: one legend, no "legend=None" beside it
         )
     )
     mean = (
@@ -308,7 +314,7 @@ def score_spread(
         .encode(
             x=x,
             y="mean:Q",
-            color=alt.Color("group:N", scale=scale, legend=None),
+            color=colour,  # the points' legend: one legend, no "legend=None" beside it
             tooltip=[
                 "group:N",
                 alt.Tooltip("mean:Q", format=".3f"),

@@ -418,10 +418,16 @@ def _colour(labels: dict, title: str = "", legend: bool = True) -> alt.Color:
     )
 
 
-def _shape(labels: dict) -> alt.Shape:
+def _shape(labels: dict, title: str = "", legend: bool = True) -> alt.Shape:
+    """The runs' marker shapes, with the colour's legend (``_colour`` with the same
+    arguments): Vega-Lite then draws one legend for both, and a shape legend=None beside a
+    colour legend of the same field made it warn "Conflicting legend property disable"."""
     series = list(labels.values())
     return alt.Shape(
-        "series:N", scale=alt.Scale(domain=series, range=palette.SHAPES[: len(series)]), legend=None
+        "series:N",
+        scale=alt.Scale(domain=series, range=palette.SHAPES[: len(series)]),
+        title=title,
+        legend=alt.Legend(orient="bottom", columns=1, symbolSize=70) if legend else None,
     )
 
 
@@ -443,7 +449,7 @@ def surface_chart(
     problem = comp.problem
     xs, ys = surface_charts.scales(problem.bounds)
     colour = _colour(labels, t("minibatch.legend_runs"))
-    shape = _shape(labels)
+    shape = _shape(labels, t("minibatch.legend_runs"))
 
     def base(frame: pd.DataFrame) -> alt.Chart:
         return alt.Chart(frame).encode(
@@ -621,7 +627,7 @@ def loss_chart(
             x=x_enc,
             y=y_enc,
             color=colour,
-            shape=_shape(labels),
+            shape=_shape(labels, legend=False),
             tooltip=[
                 alt.Tooltip("series:N", title=t("minibatch.legend_runs")),
                 alt.Tooltip("update:Q", title=t("minibatch.tip_updates")),

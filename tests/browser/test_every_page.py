@@ -72,16 +72,7 @@ KNOWN_MISFITS = {
     "Vega-Lite cannot wrap to the column: draw one chart per panel in st.columns",
 }
 KNOWN_VEGA_WARNINGS = {
-    "basins": "charts/basins.py ball_layer: shape legend=None beside the colour's legend",
-    "momentum": "charts/momentum.py outcome chart: shape legend=None beside the colour's legend",
-    "minibatch": "ui/minibatch_view.py _shape: legend=None beside the colour's legend",
-    "cv": "charts/validation.py score chart: band and tick colour legend=None beside the "
-    "points' legend",
     "remedies": "charts/remedies.py curve_marks: colour legend=None beside the shape's legend",
-    "early": "charts/training_frames.py frame_marker: its dots keep only the frame's rows "
-    "(none at epoch 0) and charts/validation.py curves takes its x and y domains from the "
-    "data, so Vega takes an extent of an empty layer ('Infinite extent for field epoch'); "
-    "fixed domains as in charts/curves.py loss_chart end it",
 }
 
 
