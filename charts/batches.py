@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from charts import layout
 from charts.palette import OKABE_ITO, SHAPES
 
 # vermillion, blue, green, reddish purple, black, sky blue: distinct at a glance
@@ -82,7 +83,7 @@ def update_chart(
         alt.Chart(frame)
         .mark_line(strokeWidth=1.2, opacity=0.85, clip=True)
         .encode(
-            x=alt.X("update:Q", title=x_title, scale=alt.Scale(type="log")),
+            x=alt.X("update:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(x_title)),
             y=alt.Y(
                 "loss:Q", title=y_title, scale=alt.Scale(domain=[0, max(top, 1e-6)], nice=False)
             ),

@@ -6,8 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import descent_frames, palette
-from charts.frames import Frames
+from charts import palette
 from lessons.momentum import REGIMES
 
 REGIME_COLOURS = {
@@ -24,22 +23,6 @@ REGIME_SHAPES = {
     "moving": "diamond",
     "diverged": "cross",
 }
-# The force arrows in colours none of the surface's series has (GD, momentum, Nesterov are
-# the palette's first three): the carried speed was green, Nesterov's colour.
-FORCE_COLOURS = {"velocity": palette.OKABE_ITO[3], "gradient": palette.OKABE_ITO[6]}
-
-
-def force_arrow_layers(
-    arrows: pd.DataFrame, frames: Frames, bounds, kinds: dict[str, str], legend: str = "top"
-) -> alt.LayerChart:
-    """``descent_frames.arrow_layers`` (shaft and head of the frame's arrows) with the
-    arrows in ``FORCE_COLOURS``: its own colours by kind (``palette.ARROW_COLOURS``) give the
-    carried speed Nesterov's green."""
-    layers = descent_frames.arrow_layers(arrows, frames, bounds, kinds, legend)
-    scale = alt.Scale(domain=list(kinds), range=[FORCE_COLOURS[kind] for kind in kinds])
-    for layer in layers.layer:  # the shaft (with the legend) and the head
-        layer.encoding.color.scale = scale
-    return layers
 
 
 def current_rule(current: float, live_values=None, live_filter: str | None = None) -> alt.Chart:

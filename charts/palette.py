@@ -11,7 +11,9 @@ import numpy as np
 OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
 LEGEND_COLUMN = 160  # pixels of plot width per column of a series legend
-ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#009E73"}
+# arrows: the step in its run's colour (the first series'); the slope and the carried
+# speed in colours no series of a three-run chart has (momentum's GD, momentum, Nesterov)
+ARROW_COLOURS = {"gradient": "#000000", "step": "#D55E00", "velocity": "#CC79A7"}
 # Epoch ranges of a learning curve, shaded at BAND_OPACITY. Underfit and overfit were orange
 # and vermillion, which at a band's opacity are the same pale peach (CIE76 distance 6, 4
 # for a deuteranope); blue and vermillion lie on the blue-yellow axis every common colour

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from charts import descent_frames
+from charts import descent_frames, numbers
 from lessons import gradient_descent
 from ui import descent_view
 from ui.chart_view import plot
@@ -52,10 +52,10 @@ with side_column:
             "f": descent_frames.number("loss"),
             "gx": descent_frames.number("gx", 3),
             "gy": descent_frames.number("gy", 3),
-            "norm": "format(sqrt(datum.gx * datum.gx + datum.gy * datum.gy), '.3~g')",
-            "lr": "format(datum.lr, '~g')",
-            "sx": "format(-datum.lr * datum.gx, '.3~g')",
-            "sy": "format(-datum.lr * datum.gy, '.3~g')",
+            "norm": numbers.vega("sqrt(datum.gx * datum.gx + datum.gy * datum.gy)"),
+            "lr": numbers.vega("datum.lr", 4),
+            "sx": numbers.vega("-datum.lr * datum.gx"),
+            "sy": numbers.vega("-datum.lr * datum.gy"),
         },
     )
     plot(st, descent_frames.readout(balls, frames, readout), width="stretch")

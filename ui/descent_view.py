@@ -235,10 +235,10 @@ def show_surface_chart(
             key=chart_key,
             on_select=on_click_place(chart_key, bounds, keys),
             selection_mode="place",
-            width="content",
+            width="stretch",  # the chart sizes itself to the column (charts.layout)
         )
     else:
-        plot(st, chart, key=chart_key, width="content")
+        plot(st, chart, key=chart_key, width="stretch")
 
 
 def loss_frame(runs: dict[str, descent.Trajectory]) -> pd.DataFrame:

@@ -605,7 +605,9 @@ def loss_chart(
     colour = _colour(labels, legend=False)
     x_scale = alt.Scale(domain=[0, max(int(epochs), 1)], nice=False)
     x_enc = alt.X("epoch:Q", title=t("minibatch.epoch_axis"), scale=x_scale)
-    y_enc = alt.Y("loss:Q", title=t("minibatch.loss_axis"), scale=alt.Scale(type="log"))
+    y_enc = alt.Y(
+        "loss:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(t("minibatch.loss_axis"))
+    )
     losses = with_series(tables.losses, labels, ("epoch", "loss"))
     lines = (
         alt.Chart(losses[losses["loss"] > 0])

@@ -263,9 +263,7 @@ class LiveDemo:
                 t("common.legend_run"),
             ),
             # the arrows' legend above the plot: beside the runs' it is wider than the column
-            momentum_charts.force_arrow_layers(
-                self.arrows, frames, self.surface.bounds, kinds, "top"
-            ),
+            descent_frames.arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),
         ]
         chart = frames.bind(descent_view.surface_view(self.page, self.surface, layers))
         descent_view.show_surface_chart(chart, chart_key, self.surface.bounds, keys=start_keys)
