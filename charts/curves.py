@@ -27,13 +27,14 @@ def probability_chart(
     current_p: float,
     current: pd.DataFrame,
     height: int = 360,
+    colours: Sequence[str] = OKABE_ITO,
 ) -> alt.LayerChart:
     """Curves ``p, series, <y_field>`` (loss or gradient size against the predicted
-    probability), a rule at ``current_p`` and a labelled dot per series at the current
-    prediction (``current``: ``p, series, value, text``)."""
+    probability) in ``colours``, a rule at ``current_p`` and a labelled dot per series at
+    the current prediction (``current``: ``p, series, value, text``)."""
     colour = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=list(series), range=OKABE_ITO[: len(series)]),
+        scale=alt.Scale(domain=list(series), range=list(colours[: len(series)])),
         title=legend_title,
         legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
     )
@@ -116,9 +117,11 @@ def curves(
     height: int = 280,
     y_domain: tuple[float, float] | None = None,
     x_domain: tuple[float, float] | None = None,
+    colours: Sequence[str] = OKABE_ITO,
 ) -> alt.LayerChart:
-    """Lines ``series, epoch, value`` with a marker per point (colour and shape per series)."""
-    colour, shape = series_encodings(series, legend_title)
+    """Lines ``series, epoch, value`` with a marker per point (colour from ``colours`` and
+    shape per series)."""
+    colour, shape = series_encodings(series, legend_title, colours)
     y_scale = alt.Scale(zero=False) if y_domain is None else alt.Scale(domain=list(y_domain))
     x_scale = alt.Scale() if x_domain is None else alt.Scale(domain=list(x_domain), nice=False)
     base = alt.Chart(frame).encode(

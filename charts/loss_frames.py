@@ -27,20 +27,6 @@ from sim.training import TrainResult
 LOSS_COLOURS = (palette.OKABE_ITO[3], palette.OKABE_ITO[6])
 
 
-def recolour(chart: alt.LayerChart, colours: Sequence[str] = LOSS_COLOURS) -> alt.LayerChart:
-    """``chart`` (a layer built by ``charts.curves``, whose series take the palette's first
-    colours) with its ``series`` colour scale's range replaced by ``colours``."""
-    for layer in chart.layer:
-        colour = layer.encoding.color
-        if colour is alt.Undefined:
-            continue
-        drawn = colour.to_dict()
-        if drawn.get("field") == "series" and drawn.get("scale"):
-            domain = list(drawn["scale"]["domain"])
-            colour["scale"] = alt.Scale(domain=domain, range=list(colours[: len(domain)]))
-    return chart
-
-
 def probability_chart(
     curve: pd.DataFrame,
     series: Sequence[str],
@@ -57,10 +43,9 @@ def probability_chart(
         {"p": [p] * len(series), "series": series, "value": values, "text": texts}
     )
     x_title, y_title, legend_title = titles
-    drawn = curves.probability_chart(
-        curve, series, y_field, x_title, y_title, legend_title, p, current
+    return curves.probability_chart(
+        curve, series, y_field, x_title, y_title, legend_title, p, current, colours=LOSS_COLOURS
     )
-    return recolour(drawn)
 
 
 def accuracy_chart(
@@ -94,8 +79,9 @@ def accuracy_chart(
         y_domain=(low, 1.0),
         x_domain=(1, int(epochs)),
         height=340,
+        colours=LOSS_COLOURS,
     )
-    layers = [recolour(lines), curves.target_rule(goal)]
+    layers = [lines, curves.target_rule(goal)]
     firsts = [
         (row, first_epoch_at(run.history["accuracy"], goal))
         for row, run in enumerate(runs.values())

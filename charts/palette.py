@@ -27,8 +27,9 @@ REGION_COLOURS = {
 BAND_OPACITY = 0.2
 
 
-def series_encodings(series: Sequence[str], title: str):
-    """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart."""
+def series_encodings(series: Sequence[str], title: str, colours: Sequence[str] = OKABE_ITO):
+    """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart
+    (``colours``: the palette's, or a lesson's own where they would clash with its classes)."""
     domain = list(series)
     # one legend for both: colour and shape of a field merge when their legends agree (a shape
     # legend=None beside a colour legend makes Vega-Lite warn "Conflicting legend property")
@@ -38,7 +39,7 @@ def series_encodings(series: Sequence[str], title: str):
     legend = alt.Legend(orient="bottom", columns=columns) if domain else None
     colour = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]),
+        scale=alt.Scale(domain=domain, range=list(colours[: len(domain)])),
         title=title,
         legend=legend,
     )
