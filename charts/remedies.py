@@ -31,8 +31,10 @@ def curve_marks(
     epoch, value``, without data: every panel shares them (and the y scale ``y_domain``, so
     the gaps compare at a glance). ``frame_at`` (a Vega predicate such as ``datum.epoch ==
     remedies_frame``) adds a marker on the rows of an animation's frame: a dashed rule and
-    a larger dot on each curve."""
-    colour, shape = palette.series_encodings(series, "")
+    a larger dot on each curve. Neither the colour nor the shape has a legend (the page
+    names the series in words): a legend on one of them only made Vega-Lite merge the two
+    and warn "Conflicting legend property disable"."""
+    colour, shape = (channel.legend(None) for channel in palette.series_encodings(series, ""))
     x = alt.X("epoch:Q", title=x_title)
     y = alt.Y(
         "value:Q",
@@ -40,7 +42,7 @@ def curve_marks(
         scale=alt.Scale(domain=list(y_domain), nice=False),
         axis=alt.Axis(tickCount=4),
     )
-    base = alt.Chart().encode(x=x, y=y, color=colour.legend(None))
+    base = alt.Chart().encode(x=x, y=y, color=colour)
     tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")]
     layers = [
         base.mark_line(strokeWidth=2, clip=True),

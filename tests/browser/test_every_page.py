@@ -77,7 +77,6 @@ KNOWN_VEGA_WARNINGS = {
     "minibatch": "ui/minibatch_view.py _shape: legend=None beside the colour's legend",
     "cv": "charts/validation.py score chart: band and tick colour legend=None beside the "
     "points' legend",
-    "remedies": "charts/remedies.py curve_marks: colour legend=None beside the shape's legend",
     "early": "charts/training_frames.py frame_marker: its dots keep only the frame's rows "
     "(none at epoch 0) and charts/validation.py curves takes its x and y domains from the "
     "data, so Vega takes an extent of an empty layer ('Infinite extent for field epoch'); "

@@ -267,3 +267,19 @@ def test_curve_marks_mark_the_frame():
     assert rule["mark"]["type"] == "rule" and "y" not in rule["encoding"]  # full height
     assert {"filter": "datum.epoch == r_frame"} in rule["transform"]
     assert dots["transform"] == [{"filter": "datum.epoch == r_frame"}]
+
+
+def test_curve_marks_have_no_legend_on_either_channel():
+    """The page names the series in words; a legend on the shape beside none on the colour
+    made Vega-Lite warn "Conflicting legend property disable" (it merges the two)."""
+    marks = remedy_charts.curve_marks(
+        ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame"
+    )
+    legends = [
+        (name, channel.get("legend", "missing"))
+        for layer in marks
+        for name, channel in layer.to_dict().get("encoding", {}).items()
+        if name in ("color", "shape")
+    ]
+    assert {name for name, _ in legends} == {"color", "shape"}
+    assert all(legend is None for _, legend in legends), legends
