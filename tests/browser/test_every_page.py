@@ -66,11 +66,7 @@ MISFIT_JS = """() => {
   return out; }"""
 # Pages that still break a rule, each with its cause outside this branch's files (the
 # owner's fix removes the entry: the test fails while a listed page passes).
-KNOWN_MISFITS = {
-    "remedies": "charts/remedies.py: the boundary and curve panels are one Vega-Lite concat "
-    "of 3 columns (pages/17_regularization.py PANELS_PER_ROW, CURVES_PER_ROW), which "
-    "Vega-Lite cannot wrap to the column: draw one chart per panel in st.columns",
-}
+KNOWN_MISFITS: dict[str, str] = {}
 KNOWN_VEGA_WARNINGS = {
     "basins": "charts/basins.py ball_layer: shape legend=None beside the colour's legend",
     "momentum": "charts/momentum.py outcome chart: shape legend=None beside the colour's legend",

@@ -227,7 +227,7 @@ def test_boundary_picture_burns_the_points_in():
     assert len(url) < 8000  # a small-multiple frame stays small
 
 
-def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
+def test_boundary_frame_panel_shows_one_picture_and_the_text_of_the_frame():
     pictures = pd.DataFrame(
         {"url": ["data:image/webp;base64,A", "data:image/webp;base64,B"], "shown_from": [0, 6]}
     )
@@ -237,12 +237,11 @@ def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
     panel = remedy_charts.boundary_frame_panel(
         "Baseline", pictures, texts, (150, 125), shown, "datum.frame == r_frame", 3, "no remedy"
     )
-    spec = remedy_charts.boundary_frame_panels([panel, panel], columns=3).to_dict()
-    assert spec["columns"] == 3 and spec["autosize"] == {"type": "pad"}
-    first = spec["concat"][0]
-    assert first["title"]["text"] == "Baseline" and first["title"]["subtitle"] == "no remedy"
-    assert (first["width"], first["height"]) == (150, 125)
-    image, words = first["layer"]
+    spec = panel.to_dict()
+    assert spec["autosize"] == {"type": "pad"}  # the title and text add to the picture
+    assert spec["title"]["text"] == "Baseline" and spec["title"]["subtitle"] == "no remedy"
+    assert (spec["width"], spec["height"]) == (150, 125)
+    image, words = spec["layer"]
     assert image["mark"]["type"] == "image" and image["encoding"]["url"]["field"] == "url"
     assert image["encoding"]["opacity"] == {"condition": {"test": shown, "value": 1}, "value": 0}
     assert "transform" not in image  # all pictures stay loaded: no blank frame on a change
@@ -283,3 +282,13 @@ def test_curve_marks_have_no_legend_on_either_channel():
     ]
     assert {name for name, _ in legends} == {"color", "shape"}
     assert all(legend is None for _, legend in legends), legends
+
+
+def test_curve_panel_is_as_wide_as_its_column():
+    marks = remedy_charts.curve_marks(["training", "validation"], "Epoch", "Loss", (0.0, 1.0))
+    rows = pd.DataFrame({"series": ["training"], "epoch": [1], "value": [0.5]})
+    spec = remedy_charts.curve_panel("Baseline", "gap 0.2", rows, marks, height=140).to_dict()
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # layout.fit_width
+    assert "width" not in spec and spec["height"] == 140
+    assert spec["title"]["text"] == "Baseline" and spec["title"]["subtitle"] == "gap 0.2"
+    assert len(spec["layer"]) == len(marks)
