@@ -27,16 +27,21 @@ def curve_marks(
     y_title: str,
     y_domain: tuple[float, float],
     frame_at: str | None = None,
+    x_domain: tuple[float, float] | None = None,
 ) -> list[alt.Chart]:
     """The line and dot layers of a network's training and validation curves ``series,
     epoch, value``, without data: every panel shares them (and the y scale ``y_domain``, so
-    the gaps compare at a glance). ``frame_at`` (a Vega predicate such as ``datum.epoch ==
-    remedies_frame``) adds a marker on the rows of an animation's frame: a dashed rule and
-    a larger dot on each curve. Neither the colour nor the shape has a legend (the page
-    names the series in words): a legend on one of them only made Vega-Lite merge the two
-    and warn "Conflicting legend property disable"."""
+    the gaps compare at a glance, and the epochs ``x_domain``). ``frame_at`` (a Vega
+    predicate such as ``datum.epoch == remedies_frame``) adds a marker on the rows of an
+    animation's frame: a dashed rule and a larger dot on each curve; give it an
+    ``x_domain``: on a frame without rows (0, before training) the marker's layers are
+    empty, and an x scale taken from the data warned "Infinite extent for field epoch".
+    Neither the colour nor the shape has a legend (the page names the series in words): a
+    legend on one of them only made Vega-Lite merge the two and warn "Conflicting legend
+    property disable"."""
     colour, shape = (channel.legend(None) for channel in palette.series_encodings(series, ""))
-    x = alt.X("epoch:Q", title=x_title)
+    x_scale = alt.Undefined if x_domain is None else alt.Scale(domain=list(x_domain), nice=False)
+    x = alt.X("epoch:Q", title=x_title, scale=x_scale)
     y = alt.Y(
         "value:Q",
         title=y_title,

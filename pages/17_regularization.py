@@ -101,8 +101,11 @@ with chart_column:
 st.markdown(f"**{t('remedies.curves_title')}**")
 series = (t("train.series_train"), t("train.series_val"))
 domain = remedies.shared_domain(list(results.values()))
+epochs_shown = remedies.epoch_domain(list(results.values()))
 titles = (t("train.epoch_axis"), t("train.metric_loss"))
-marks = remedy_charts.curve_marks(series, *titles, domain, frame_at=frames.at("epoch"))
+marks = remedy_charts.curve_marks(
+    series, *titles, domain, frame_at=frames.at("epoch"), x_domain=epochs_shown
+)
 curves = [
     remedy_charts.curve_panel(
         words(t, remedies.heading(v)),

@@ -5,6 +5,7 @@ frames and the Keras fix-up."""
 import base64
 import io
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -266,6 +267,24 @@ def test_curve_marks_mark_the_frame():
     assert rule["mark"]["type"] == "rule" and "y" not in rule["encoding"]  # full height
     assert {"filter": "datum.epoch == r_frame"} in rule["transform"]
     assert dots["transform"] == [{"filter": "datum.epoch == r_frame"}]
+
+
+def test_curve_marks_keep_the_epochs_scale_on_a_frame_without_rows():
+    """Frame 0 (before training) has no curve rows: the marker's layers are empty, so the x
+    scale is fixed (Vega warned "Infinite extent for field epoch" taking it from them)."""
+    marks = remedy_charts.curve_marks(
+        ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame", (0, 40)
+    )
+    for layer in marks:
+        assert layer.to_dict()["encoding"]["x"]["scale"] == {"domain": [0, 40], "nice": False}
+
+
+def test_epoch_domain_reaches_the_longest_run():
+    def run(epochs):
+        return SimpleNamespace(epochs=list(epochs))
+
+    assert remedies.epoch_domain([run(range(1, 101)), run(range(1, 8))]) == (0, 100)
+    assert remedies.epoch_domain([run([])]) == (0, 1)  # nothing trained: still a range
 
 
 def test_curve_marks_have_no_legend_on_either_channel():
