@@ -1,9 +1,10 @@
 """Altair builders of the remedies lesson (B15): small multiples, one panel per network.
 
-Pure functions, data in, chart out; every title comes from the caller. The panels carry no
-legend of their own (five repeated legends would squeeze the plots): the series keep the
-colours and marker shapes of ``palette.series_encodings``, which the page names once in
-words."""
+Pure functions, data in, chart out; every title comes from the caller. Each panel is a chart
+of its own, so the page can lay the panels out in its columns (they wrap or stack on a
+phone; one Vega-Lite concat of three columns cannot). The panels carry no legend of their
+own (five repeated legends would squeeze the plots): the series keep the colours and marker
+shapes of ``palette.series_encodings``, which the page names once in words."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from PIL import ImageDraw
 
-from charts import boundary, palette, surface_charts
+from charts import boundary, layout, palette, surface_charts
 
 MARKER_COLOUR = "#888888"  # the rule at an animation's frame
 
@@ -26,21 +27,28 @@ def curve_marks(
     y_title: str,
     y_domain: tuple[float, float],
     frame_at: str | None = None,
+    x_domain: tuple[float, float] | None = None,
 ) -> list[alt.Chart]:
     """The line and dot layers of a network's training and validation curves ``series,
     epoch, value``, without data: every panel shares them (and the y scale ``y_domain``, so
-    the gaps compare at a glance). ``frame_at`` (a Vega predicate such as ``datum.epoch ==
-    remedies_frame``) adds a marker on the rows of an animation's frame: a dashed rule and
-    a larger dot on each curve."""
-    colour, shape = palette.series_encodings(series, "")
-    x = alt.X("epoch:Q", title=x_title)
+    the gaps compare at a glance, and the epochs ``x_domain``). ``frame_at`` (a Vega
+    predicate such as ``datum.epoch == remedies_frame``) adds a marker on the rows of an
+    animation's frame: a dashed rule and a larger dot on each curve; give it an
+    ``x_domain``: on a frame without rows (0, before training) the marker's layers are
+    empty, and an x scale taken from the data warned "Infinite extent for field epoch".
+    Neither the colour nor the shape has a legend (the page names the series in words): a
+    legend on one of them only made Vega-Lite merge the two and warn "Conflicting legend
+    property disable"."""
+    colour, shape = (channel.legend(None) for channel in palette.series_encodings(series, ""))
+    x_scale = alt.Undefined if x_domain is None else alt.Scale(domain=list(x_domain), nice=False)
+    x = alt.X("epoch:Q", title=x_title, scale=x_scale)
     y = alt.Y(
         "value:Q",
         title=y_title,
         scale=alt.Scale(domain=list(y_domain), nice=False),
         axis=alt.Axis(tickCount=4),
     )
-    base = alt.Chart().encode(x=x, y=y, color=colour.legend(None))
+    base = alt.Chart().encode(x=x, y=y, color=colour)
     tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")]
     layers = [
         base.mark_line(strokeWidth=2, clip=True),
@@ -64,42 +72,20 @@ def curve_marks(
     return layers
 
 
-def curve_panels(
-    panels: Sequence[tuple[str, str, pd.DataFrame]],
-    series: Sequence[str],
-    x_title: str,
-    y_title: str,
-    y_domain: tuple[float, float],
-    columns: int = 3,
-    width: int = 215,
-    height: int = 150,
-    frame_at: str | None = None,
-) -> alt.ConcatChart:
-    """Every network's curves in one chart, ``columns`` to a row; ``panels`` are ``(title,
-    subtitle, frame)``. One chart of five panels reaches the screen sooner than five charts:
-    the browser compiles and lays out each chart of a page on its own. Three panels of
-    ``width`` (plus their axes) fit the wide layout's main column at 1280 px.
-
-    The layers are encoded once for all panels, and each panel is made in one constructor:
-    Altair re-validates every ``.encode()`` and deep-copies the chart on every
-    ``.properties()``: building this chart took 63 ms, now 20 ms (same spec). ``frame_at``:
-    see ``curve_marks``."""
-    marks = curve_marks(series, x_title, y_title, y_domain, frame_at)
-    return alt.concat(
-        *[
-            alt.LayerChart(
-                data=frame,
-                layer=marks,
-                height=height,
-                width=width,
-                title=alt.Title(title, subtitle=subtitle, anchor="start"),
-            )
-            for title, subtitle, frame in panels
-        ],
-        columns=columns,
-        # "pad", as boundary_frame_panels: Streamlit's default "fit" only works for single
-        # and layered views (Vega-Lite warned and ignored it)
-        autosize=alt.AutoSizeParams(type="pad"),
+def curve_panel(
+    title: str, subtitle: str, frame: pd.DataFrame, marks: Sequence[alt.Chart], height: int = 150
+) -> alt.LayerChart:
+    """One network's curves ``frame`` (``series, epoch, value``) drawn with ``marks``
+    (``curve_marks``, made once and shared by every panel: Altair re-validates every
+    ``.encode()``), its name ``title`` and ``subtitle`` above, as wide as its column
+    (``layout.fit_width``) and ``height`` pixels of plot."""
+    return layout.fit_width(
+        alt.LayerChart(
+            data=frame,
+            layer=list(marks),
+            height=height,
+            title=alt.Title(title, subtitle=subtitle, anchor="start"),
+        )
     )
 
 
@@ -155,18 +141,7 @@ def boundary_frame_panel(
             offset=4,  # above the text: the group's bounds include it
         ),
         view=alt.ViewConfig(strokeWidth=0),
-    )
-
-
-def boundary_frame_panels(
-    panels: Sequence[alt.LayerChart], columns: int = 3, spacing: int = 12
-) -> alt.ConcatChart:
-    """The ``boundary_frame_panel`` of every network in one chart, ``columns`` to a row."""
-    return alt.concat(
-        *panels,
-        columns=columns,
-        spacing=spacing,
-        # "pad": each plot keeps its size and the titles and texts add to it
+        # "pad": the picture keeps its size and the title and text add to it
         autosize=alt.AutoSizeParams(type="pad"),
     )
 

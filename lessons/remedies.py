@@ -272,6 +272,14 @@ def shared_domain(results: Sequence[TrainResult], metric: str = "loss") -> tuple
     return (0.0, float(high * 1.05) if high > 0 else 1.0)
 
 
+def epoch_domain(results: Sequence[TrainResult]) -> tuple[int, int]:
+    """One x range for every panel's curves, ``(0, the last epoch any run reached)`` (at
+    least 1): fixed, so a layer the frame leaves empty (no epoch 0) takes no extent of its
+    own, and a network that diverged early keeps the others' scale."""
+    last = max((int(r.epochs[-1]) for r in results if len(r.epochs)), default=1)
+    return (0, max(last, 1))
+
+
 def percent(fraction: float | None) -> Notice | Number:
     """A share for learners, in whole percent (``0.853`` -> ``85%``); a missing one is a
     dash (``Number(nan)``)."""

@@ -23,7 +23,7 @@ WIDTHS = (16, 32, 64, 128)
 # boundary pictures per network: five networks share the page's payload (~100 pictures of
 # ~3 KB), so each gets half of what a one-network animation may send
 PICTURES = caps.MAX_FRAME_PICTURES // 2
-PER_ROW = 3  # panels to a row, boundaries and curves alike
+CURVES_PER_ROW = 3  # curve panels to a row on a wide screen (a phone stacks them)
 
 page = setup("remedies")
 t = page.t
@@ -95,26 +95,27 @@ with chart_column:
     is_val = np.arange(len(x)) >= len(x_train)
     data = (x, y, n_classes, is_val)
     panels = remedies_view.boundary_panels(page, runs, results, frames, n_frames, data)
-    chart = remedy_charts.boundary_frame_panels(panels, columns=PER_ROW)
-    plot(st, frames.bind(chart), width="content")
+    remedies_view.show_boundaries(panels, frames)
 
 # --- learning curves: one panel per network, on one shared scale, marked at the frame ------
 st.markdown(f"**{t('remedies.curves_title')}**")
 series = (t("train.series_train"), t("train.series_val"))
-curve_panels = [
-    (
+domain = remedies.shared_domain(list(results.values()))
+epochs_shown = remedies.epoch_domain(list(results.values()))
+titles = (t("train.epoch_axis"), t("train.metric_loss"))
+marks = remedy_charts.curve_marks(
+    series, *titles, domain, frame_at=frames.at("epoch"), x_domain=epochs_shown
+)
+curves = [
+    remedy_charts.curve_panel(
         words(t, remedies.heading(v)),
         words(t, remedies.gap_subtitle(scores[v.key])),
         remedies.curve_rows(results[v.key], series),
+        marks,
     )
     for v in runs
 ]
-domain = remedies.shared_domain(list(results.values()))
-titles = (t("train.epoch_axis"), t("train.metric_loss"))
-curves = remedy_charts.curve_panels(
-    curve_panels, series, *titles, domain, columns=PER_ROW, frame_at=frames.at("epoch")
-)
-plot(st, frames.bind(curves), width="content")
+remedies_view.show_in_rows(curves, frames, CURVES_PER_ROW)
 st.caption(t("remedies.curves_caption"))
 st.markdown(t("remedies.intro"))
 

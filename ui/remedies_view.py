@@ -1,6 +1,6 @@
 """The Streamlit side of the remedies lesson (B15): the remedies' switches and strengths,
-the boundary pictures (cached per server process), the panels of every network, the
-score table and the Keras program of each network."""
+the boundary pictures (cached per server process), the panels of every network and where
+they go on the page, the score table and the Keras program of each network."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from lessons import remedies
 from sim import caps
 from sim.training import TrainResult, default_loss
 from ui import controls, train_view
+from ui.chart_view import plot
 from ui.page import Page, words
 from ui.validation_view import frame_lines, written
 
@@ -77,9 +78,10 @@ def cached_pictures(predictions, n_classes, bounds, x, y, is_val) -> list[str]:
 def boundary_panels(
     page: Page, runs, results: Mapping[str, TrainResult], frames, n_frames: int, data
 ) -> list:
-    """One ``remedy_charts.boundary_frame_panel`` per network: its pictures (each shown
-    from the epoch it was taken until the next), its per-frame numbers and its name and
-    setting above. ``data``: ``(x, y, n_classes, is_val)``."""
+    """One ``remedy_charts.boundary_frame_panel`` per network (``show_boundaries`` draws
+    them): its pictures (each shown from the epoch it was taken until the next), its
+    per-frame numbers and its name and setting above, as many lines for every network so
+    the panels of a row line up. ``data``: ``(x, y, n_classes, is_val)``."""
     x, y, n_classes, is_val = data
     texts = {
         v.key: frame_lines(
@@ -110,6 +112,26 @@ def boundary_panels(
             )
         )
     return panels
+
+
+def show_boundaries(panels: Sequence, frames) -> None:
+    """The ``boundary_panels`` side by side, each following the player (``frames``),
+    wrapping onto another row where the column holds no more: three to a row beside the
+    player on a wide screen, two on a phone. A panel keeps its picture's pixel size (the
+    payload's, ``PANEL``): in columns, a phone would stack them one under another."""
+    with st.container(horizontal=True, gap="small"):
+        for panel in panels:
+            plot(st, frames.bind(panel), width="content")
+
+
+def show_in_rows(charts: Sequence, frames, per_row: int) -> None:
+    """``charts`` (each as wide as its column) in rows of ``per_row`` columns, each following
+    the player (``frames``); the last row keeps the same column width. Streamlit stacks the
+    columns on a phone, so each chart gets the phone's width."""
+    for start in range(0, len(charts), per_row):
+        row = charts[start : start + per_row]
+        for column, chart in zip(st.columns(per_row)[: len(row)], row, strict=True):
+            plot(column, frames.bind(chart), width="stretch")
 
 
 def score_table(page: Page, runs, scores: Mapping[str, remedies.Score | None]) -> pd.DataFrame:

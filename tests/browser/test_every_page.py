@@ -64,16 +64,6 @@ MISFIT_JS = """() => {
                + `${Math.round(drawn.right)} px, box ${Math.round(own.width)} px`);
   });
   return out; }"""
-# Pages that still break a rule, each with its cause outside this branch's files (the
-# owner's fix removes the entry: the test fails while a listed page passes).
-KNOWN_MISFITS = {
-    "remedies": "charts/remedies.py: the boundary and curve panels are one Vega-Lite concat "
-    "of 3 columns (pages/17_regularization.py PANELS_PER_ROW, CURVES_PER_ROW), which "
-    "Vega-Lite cannot wrap to the column: draw one chart per panel in st.columns",
-}
-KNOWN_VEGA_WARNINGS = {
-    "remedies": "charts/remedies.py curve_marks: colour legend=None beside the shape's legend",
-}
 
 
 def misfits(page, label: str) -> list[str]:
@@ -94,14 +84,6 @@ def watch_vega(page) -> list[str]:
         ),
     )
     return found
-
-
-def check_known(lesson_key: str, kind: str, found: list[str], known: dict[str, str]) -> None:
-    """No ``found`` problem, or, for a page listed in ``known``, still the listed one."""
-    if lesson_key in known:
-        assert found, f"{lesson_key} has no {kind} any more: take it out of the known list"
-    else:
-        assert not found, f"{kind}: {found}"
 
 
 @pytest.mark.parametrize("lesson", available(), ids=lambda lesson: lesson.key)
@@ -148,10 +130,5 @@ def test_page_by_deep_link_on_a_fresh_server(page, lesson, artifacts):
         assert page.locator(EXCEPTION).count() == 0
         page.screenshot(path=str(shots / f"{lesson.key}_ko.png"))
     assert not errors, errors
-    check_known(lesson.key, "charts that do not fit", wrong, KNOWN_MISFITS)
-    check_known(lesson.key, "Vega warnings", warnings, KNOWN_VEGA_WARNINGS)
-    reasons = [
-        known[lesson.key] for known in (KNOWN_MISFITS, KNOWN_VEGA_WARNINGS) if lesson.key in known
-    ]
-    if reasons:  # a known page, still failing as listed
-        pytest.xfail("; ".join(reasons))
+    assert not wrong, f"charts that do not fit: {wrong}"
+    assert not warnings, f"Vega warnings: {warnings}"

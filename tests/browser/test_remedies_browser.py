@@ -1,7 +1,7 @@
 """Browser: the remedies-for-overfitting lesson (B15) opens by deep link on a fresh server,
-draws its boundaries with the player beside them above the fold, and the browser player
-plays, pauses, steps and resets the epochs in every chart (no rerun); in Korean, in
-another state, and in a narrow window; screenshots mid-play."""
+draws its boundaries (a chart per network) with the player beside them above the fold, and
+the browser player plays, pauses, steps and resets the epochs in every chart (no rerun); in
+Korean, in another state, and in a narrow window; screenshots mid-play."""
 
 import re
 
@@ -13,6 +13,9 @@ KEY = "remedies"
 PLAYER = f".st-key-{KEY}_player .dl-player"
 SIGNAL = f"{KEY}_frame"
 LAST = 100  # the default run's epochs: frames 0 (before training) .. 100
+NETWORKS = 5  # the baseline and a network per remedy, all switched on by default
+# a chart per network's boundaries, the frame's line, a chart per network's curves
+CHARTS = 2 * NETWORKS + 1
 
 
 def _open(page, app_url, lang: str, extra: str = "") -> None:
@@ -44,25 +47,26 @@ def _charts_at(page) -> list[int]:
     )
 
 
-def _wait_charts_follow(page) -> None:
+def _wait_charts_follow(page, charts: int = CHARTS) -> None:
+    """Wait until each of the page's ``charts`` charts shows the player's frame."""
     page.wait_for_function(
-        """([sel, name]) => { const f = Number(document.querySelector(sel).dataset.frame);
+        """([sel, name, n]) => { const f = Number(document.querySelector(sel).dataset.frame);
              const ins = [...document.querySelectorAll(`input[name='${name}']`)];
-             return ins.length >= 3 && ins.every((i) => Number(i.value) === f); }""",
-        arg=[PLAYER, SIGNAL],
+             return ins.length === n && ins.every((i) => Number(i.value) === f); }""",
+        arg=[PLAYER, SIGNAL, charts],
         timeout=10_000,
     )
 
 
 # While playing, count on every animation frame the boundary pictures that are visible and
-# loaded (an SVG <image> with its data URL, not made transparent): a picture brought back
-# by a filter used to be reloaded and stayed blank for a frame or two at each change.
+# loaded (an SVG <image> with its data URL, not made transparent), in all the charts: a
+# picture brought back by a filter used to be reloaded and stayed blank for a frame or two.
 SHOWN_PICTURES_JS = """async (samples) => {
   const out = [];
   for (let i = 0; i < samples; i++) {
     await new Promise((r) => requestAnimationFrame(r));
-    const chart = document.querySelector('[data-testid="stVegaLiteChart"]');
-    const shown = [...chart.querySelectorAll("image")].filter(
+    const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+    const shown = [...charts].flatMap((chart) => [...chart.querySelectorAll("image")]).filter(
       (im) => (im.getAttribute("href") || "").startsWith("data:image/")
         && im.getAttribute("opacity") !== "0");
     out.push(shown.length);
@@ -80,18 +84,20 @@ def test_player_drives_every_chart_without_a_rerun(browser, app_url, artifacts):
     errors = watch_console(page)
     _open(page, app_url, "en")
     assert page.locator(EXCEPTION).count() == 0
-    # the five boundaries (one chart), the frame's line, the five networks' curves
-    assert page.locator(CHART).count() == 3
+    # the five boundaries, the frame's line, the five networks' curves
+    assert page.locator(CHART).count() == CHARTS
     # reduced motion: no autoplay, a new run is shown complete
     assert page.locator(PLAYER).get_attribute("data-playing") != "true"
     assert _frame(page) == LAST
     _wait_charts_follow(page)
-    assert len(_charts_at(page)) == 3
-    # the boundaries and the player are above the fold at 1400 x 900
-    boundaries = page.locator(CHART).first.bounding_box()
+    assert len(_charts_at(page)) == CHARTS
+    # the boundaries (the first charts) and the player are above the fold at 1400 x 900
+    boundaries = [page.locator(CHART).nth(i).bounding_box() for i in range(NETWORKS)]
     player = page.locator(PLAYER).bounding_box()
-    assert boundaries["y"] + boundaries["height"] <= 900, boundaries
-    assert player["y"] + player["height"] <= 900 and player["x"] > boundaries["x"]
+    for box in boundaries:
+        assert box["y"] + box["height"] <= 900, boundaries
+        assert player["x"] > box["x"] + box["width"], (player, box)  # beside, to the right
+    assert player["y"] + player["height"] <= 900
 
     play = page.get_by_role("button", name=re.compile("^Play"))
     page.locator(f"{PLAYER} .dl-reset").click()
@@ -99,7 +105,7 @@ def test_player_drives_every_chart_without_a_rerun(browser, app_url, artifacts):
     _wait_charts_follow(page)
     play.click()
     shown = page.evaluate(SHOWN_PICTURES_JS, 90)  # ~1.5 s: past several picture changes
-    assert shown == [5] * len(shown), shown
+    assert shown == [NETWORKS] * len(shown), shown
     _wait_frame(page, 5)
     assert page.locator(PLAYER).get_attribute("data-playing") == "true"
     _screenshot(page, artifacts / f"{KEY}_playing.png")
@@ -140,7 +146,7 @@ def test_korean_other_state_and_narrow(browser, app_url, artifacts):
     # Korean, with two remedies off and a stronger dropout: three networks
     _open(page, app_url, "ko", "&batchnorm=false&l2=false&rate=0.5")
     assert page.locator(EXCEPTION).count() == 0
-    assert page.locator(CHART).count() == 3
+    assert page.locator(CHART).count() == 2 * 3 + 1  # boundaries, the line, curves
     assert page.locator(f"{PLAYER} .dl-unit").inner_text() == "에포크"
     page.locator(f"{PLAYER} .dl-reset").click()
     _wait_frame(page, 0, 0)
@@ -151,7 +157,7 @@ def test_korean_other_state_and_narrow(browser, app_url, artifacts):
     _screenshot(page, artifacts / f"{KEY}_ko_narrow_playing.png")
     page.get_by_role("button", name=re.compile("^일시정지")).click()
     page.wait_for_selector(f"{PLAYER}[data-playing='false']", timeout=10_000)
-    _wait_charts_follow(page)
+    _wait_charts_follow(page, 2 * 3 + 1)
     # the language switch keeps the player working (a rerun with the same run)
     frame = _frame(page)
     page.set_viewport_size({"width": 1400, "height": 900})

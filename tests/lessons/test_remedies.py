@@ -5,6 +5,7 @@ frames and the Keras fix-up."""
 import base64
 import io
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -227,7 +228,7 @@ def test_boundary_picture_burns_the_points_in():
     assert len(url) < 8000  # a small-multiple frame stays small
 
 
-def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
+def test_boundary_frame_panel_shows_one_picture_and_the_text_of_the_frame():
     pictures = pd.DataFrame(
         {"url": ["data:image/webp;base64,A", "data:image/webp;base64,B"], "shown_from": [0, 6]}
     )
@@ -237,12 +238,11 @@ def test_boundary_frame_panels_show_one_picture_and_the_text_of_the_frame():
     panel = remedy_charts.boundary_frame_panel(
         "Baseline", pictures, texts, (150, 125), shown, "datum.frame == r_frame", 3, "no remedy"
     )
-    spec = remedy_charts.boundary_frame_panels([panel, panel], columns=3).to_dict()
-    assert spec["columns"] == 3 and spec["autosize"] == {"type": "pad"}
-    first = spec["concat"][0]
-    assert first["title"]["text"] == "Baseline" and first["title"]["subtitle"] == "no remedy"
-    assert (first["width"], first["height"]) == (150, 125)
-    image, words = first["layer"]
+    spec = panel.to_dict()
+    assert spec["autosize"] == {"type": "pad"}  # the title and text add to the picture
+    assert spec["title"]["text"] == "Baseline" and spec["title"]["subtitle"] == "no remedy"
+    assert (spec["width"], spec["height"]) == (150, 125)
+    image, words = spec["layer"]
     assert image["mark"]["type"] == "image" and image["encoding"]["url"]["field"] == "url"
     assert image["encoding"]["opacity"] == {"condition": {"test": shown, "value": 1}, "value": 0}
     assert "transform" not in image  # all pictures stay loaded: no blank frame on a change
@@ -267,3 +267,47 @@ def test_curve_marks_mark_the_frame():
     assert rule["mark"]["type"] == "rule" and "y" not in rule["encoding"]  # full height
     assert {"filter": "datum.epoch == r_frame"} in rule["transform"]
     assert dots["transform"] == [{"filter": "datum.epoch == r_frame"}]
+
+
+def test_curve_marks_keep_the_epochs_scale_on_a_frame_without_rows():
+    """Frame 0 (before training) has no curve rows: the marker's layers are empty, so the x
+    scale is fixed (Vega warned "Infinite extent for field epoch" taking it from them)."""
+    marks = remedy_charts.curve_marks(
+        ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame", (0, 40)
+    )
+    for layer in marks:
+        assert layer.to_dict()["encoding"]["x"]["scale"] == {"domain": [0, 40], "nice": False}
+
+
+def test_epoch_domain_reaches_the_longest_run():
+    def run(epochs):
+        return SimpleNamespace(epochs=list(epochs))
+
+    assert remedies.epoch_domain([run(range(1, 101)), run(range(1, 8))]) == (0, 100)
+    assert remedies.epoch_domain([run([])]) == (0, 1)  # nothing trained: still a range
+
+
+def test_curve_marks_have_no_legend_on_either_channel():
+    """The page names the series in words; a legend on the shape beside none on the colour
+    made Vega-Lite warn "Conflicting legend property disable" (it merges the two)."""
+    marks = remedy_charts.curve_marks(
+        ["training", "validation"], "Epoch", "Loss", (0.0, 1.0), "datum.epoch == r_frame"
+    )
+    legends = [
+        (name, channel.get("legend", "missing"))
+        for layer in marks
+        for name, channel in layer.to_dict().get("encoding", {}).items()
+        if name in ("color", "shape")
+    ]
+    assert {name for name, _ in legends} == {"color", "shape"}
+    assert all(legend is None for _, legend in legends), legends
+
+
+def test_curve_panel_is_as_wide_as_its_column():
+    marks = remedy_charts.curve_marks(["training", "validation"], "Epoch", "Loss", (0.0, 1.0))
+    rows = pd.DataFrame({"series": ["training"], "epoch": [1], "value": [0.5]})
+    spec = remedy_charts.curve_panel("Baseline", "gap 0.2", rows, marks, height=140).to_dict()
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # layout.fit_width
+    assert "width" not in spec and spec["height"] == 140
+    assert spec["title"]["text"] == "Baseline" and spec["title"]["subtitle"] == "gap 0.2"
+    assert len(spec["layer"]) == len(marks)

@@ -38,24 +38,22 @@ def expected(**settings):
     return scores, results["baseline"]
 
 
-def boundary_chart(at):
-    """The one chart of the decision-boundary panels (pictures in its data)."""
-    (chart,) = [c for c in charts(at) if '"image"' in c.proto.spec]
-    return chart
+def boundary_charts(at) -> list:
+    """The charts of the decision-boundary panels, one per network (pictures in its data)."""
+    return [c for c in charts(at) if '"image"' in c.proto.spec]
 
 
 def boundary_panels(at) -> list[dict]:
     """Per network: its ``title`` and ``subtitle``, its ``pictures`` (``url, shown_from,
-    shown_until``) and its per-frame ``texts`` (``frame, text``), from the chart sent."""
-    chart = boundary_chart(at)
-    spec, data = json.loads(chart.proto.spec), chart_datasets(chart)
+    shown_until``) and its per-frame ``texts`` (``frame, text``), from the charts sent."""
     panels = []
-    for panel in spec["concat"]:
-        pictures, texts = (data[layer["data"]["name"]] for layer in panel["layer"])
+    for chart in boundary_charts(at):
+        spec, data = json.loads(chart.proto.spec), chart_datasets(chart)
+        pictures, texts = (data[layer["data"]["name"]] for layer in spec["layer"])
         panels.append(
             {
-                "title": panel["title"]["text"],
-                "subtitle": panel["title"]["subtitle"],
+                "title": spec["title"]["text"],
+                "subtitle": spec["title"]["subtitle"],
                 "pictures": pictures,
                 "texts": texts.set_index("frame")["text"],
             }
@@ -74,8 +72,9 @@ def test_default_statement_names_the_narrowest_gap_and_the_best_score():
     assert not verdict.too_strong and not verdict.worse
     at = open_page(FILE)
     assert_clean(at)
-    # the five decision boundaries (one chart), the frame's line, the five networks' curves
-    assert len(charts(at)) == 3 and len(frame_charts(at, "remedies")) == 3
+    # the five decision boundaries, the frame's line, the five networks' curves: a chart
+    # each, every one following the player
+    assert len(charts(at)) == 11 and len(frame_charts(at, "remedies")) == 11
     panels = boundary_panels(at)
     names = ["Baseline", "Dropout", "Batch normalization", "Data augmentation"]
     assert [p["title"] for p in panels] == [*names, "L2 weight decay"]
@@ -123,7 +122,8 @@ def test_korean_statement():
 def test_all_remedies_off_asks_for_one():
     at = open_page(FILE, params=ALL_OFF)
     assert_clean(at)
-    assert len(charts(at)) == 3  # the baseline alone: its boundary, the line, its curves
+    # the baseline alone: its boundary, the line, its curves, each following the player
+    assert len(charts(at)) == 3 and len(frame_charts(at, "remedies")) == 3
     assert len(boundary_panels(at)) == 1
     assert "Switch on a remedy" in notice_text(at)
 
@@ -203,11 +203,12 @@ def test_player_frames_and_a_bounded_payload():
                 e for e in taken if e <= frame
             )
         assert pictures["url"].str.startswith("data:image/").all()
-    size = boundary_chart(at).proto.ByteSize()
+    size = sum(chart.proto.ByteSize() for chart in boundary_charts(at))
     assert size <= 5 * PICTURES * PICTURE_BYTES, size
-    # the curves mark the frame's epoch in every panel
-    curves = next(s for s in frame_charts(at, "remedies") if '"rule"' in json.dumps(s))
-    assert json.dumps(curves).count("datum.epoch == remedies_frame") == 10  # rule + dots
+    # the curves mark the frame's epoch in every panel: a rule and the dots
+    curves = [s for s in frame_charts(at, "remedies") if '"rule"' in json.dumps(s)]
+    assert len(curves) == 5
+    assert [json.dumps(s).count("datum.epoch == remedies_frame") for s in curves] == [2] * 5
 
 
 def test_korean_frame_text():
