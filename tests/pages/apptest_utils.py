@@ -118,6 +118,22 @@ def notice_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def learner_text(at: AppTest) -> str:
+    """Every text a learner reads on the page outside the charts: markdown, captions,
+    titles, notices, metrics, expander and tab labels, widget labels and the options of
+    choice widgets as they are shown (their ``format_func``)."""
+    parts = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.label for e in at.expander] + [tab.label for tab in at.tabs]
+    for kind in ("slider", "number_input", "toggle", "select_slider", "selectbox", "radio"):
+        for widget in getattr(at, kind):
+            parts.append(widget.label)
+            parts += [str(o) for o in getattr(widget, "options", [])]
+    return "\n".join(parts)
+
+
 def option_value(widget, formatted: str):
     """The option behind a formatted label of a select_slider (AppTest's ``set_value``
     wants the option itself): tries the label as text, int and float."""

@@ -8,7 +8,15 @@ import re
 import pytest
 import streamlit
 from altair.vegalite.v6.schema.core import Root
-from apptest_utils import assert_clean, charts, open_code, open_page, widget_extremes
+from apptest_utils import (
+    assert_clean,
+    charts,
+    learner_text,
+    open_code,
+    open_page,
+    widget_extremes,
+)
+from text_checks import concept_ids, e_notation, hangul, split_particles
 
 from ui.controls import CODE_KEY, OPTIONS_PREFIX, VIEWS_PREFIX
 from ui.lessons import available
@@ -36,6 +44,11 @@ def test_renders_in_both_languages(file, lang):
         assert "NaN" not in spec and "Infinity" not in spec
         # the app skips Altair's validation when it draws (ui.chart_view): it is checked here
         Root.validate(json.loads(spec))
+    # what learners read: numbers in their style, no concept IDs, no Hangul in English and
+    # no Korean particle split from its number
+    text = learner_text(at)
+    assert not e_notation(text) and not concept_ids(text), (e_notation(text), concept_ids(text))
+    assert not (split_particles(text) if lang == "ko" else hangul(text))
     if lang == "ko":
         text = " ".join(m.value for m in at.markdown)
         assert HANGUL.search(text)
