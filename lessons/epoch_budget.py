@@ -1,8 +1,8 @@
 """What a page says when a run trained fewer epochs than the learner asked for.
 
-Every training lesson shares one budget of ``epochs x training samples`` per run
-(``sim.caps``); a run over it trains ``caps.epochs_within_budget`` epochs instead, and the
-page says so with the numbers: asked, samples, trained.
+Every training lesson shares one budget per run (``sim.caps``: epochs x training samples,
+and weights x samples x epochs); a run over it trains ``caps.epochs_within_budget`` epochs
+instead, and the page says so with the numbers: asked, samples, trained.
 """
 
 from __future__ import annotations

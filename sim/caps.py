@@ -21,6 +21,10 @@ MAX_NOISE = 5.0  # standard deviation of gradient noise
 MAX_SAMPLES = 2000  # points in a generated data set
 MAX_EPOCHS = 300
 MAX_SAMPLE_EPOCHS = 200_000  # epochs x training samples of one fit
+# weights x training samples x epochs of one fit: its arithmetic grows with all three, and
+# the samples alone let the widest, deepest network train 6 x 10⁹ of them (seconds of CPU
+# on a shared core); this is about one second of one core
+MAX_TRAIN_WORK = 1_000_000_000
 MAX_HIDDEN_UNITS = 128
 MAX_HIDDEN_LAYERS = 4
 MAX_FOLDS = 10
@@ -43,6 +47,14 @@ def clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def epochs_within_budget(epochs: int, n_train: int, budget: int = MAX_SAMPLE_EPOCHS) -> int:
-    """The largest epoch count <= ``epochs`` whose ``epochs * n_train`` fits the budget."""
-    return max(1, min(int(epochs), budget // max(int(n_train), 1)))
+def epochs_within_budget(
+    epochs: int, n_train: int, budget: int = MAX_SAMPLE_EPOCHS, weights: int = 0
+) -> int:
+    """The largest epoch count <= ``epochs`` whose ``epochs * n_train`` fits ``budget`` and,
+    for a network of ``weights`` weights, whose ``weights * n_train * epochs`` fits
+    ``MAX_TRAIN_WORK`` (at least one epoch)."""
+    n = max(int(n_train), 1)
+    cap = budget // n
+    if weights > 0:
+        cap = min(cap, MAX_TRAIN_WORK // (n * int(weights)))
+    return max(1, min(int(epochs), cap))

@@ -16,7 +16,7 @@ from charts import boundary, curves, surface_charts, training_frames
 from charts.frames import Frames
 from sim import caps
 from sim.datasets import DATASETS, make_dataset
-from sim.training import NetSpec, TrainResult, class_count, train
+from sim.training import NetSpec, TrainResult, build_model, class_count, train
 from ui import controls
 from ui.download import csv_button
 from ui.page import Page
@@ -98,8 +98,10 @@ def cached_train(
 ) -> TrainResult:
     """``sim.training.train`` cached on all its inputs (not on the label's language), with
     a progress bar while it runs. The training budget is enforced here: epochs x samples by
-    ``caps.MAX_SAMPLE_EPOCHS`` and the wall time by ``caps.MAX_WALL_SECONDS``."""
-    kwargs["epochs"] = caps.epochs_within_budget(kwargs.get("epochs", 1), len(x))
+    ``caps.MAX_SAMPLE_EPOCHS``, weights x samples x epochs by ``caps.MAX_TRAIN_WORK`` and the
+    wall time by ``caps.MAX_WALL_SECONDS``."""
+    weights = build_model(spec, x.shape[1], task, n_classes).count_params()
+    kwargs["epochs"] = caps.epochs_within_budget(kwargs.get("epochs", 1), len(x), weights=weights)
     kwargs.setdefault("time_budget", caps.MAX_WALL_SECONDS)
     return _train(x, y, spec, task, n_classes, progress_label, **kwargs)
 
