@@ -13,33 +13,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout
-from charts.palette import OKABE_ITO, SHAPES
+from charts import layout, palette
+from charts.palette import OKABE_ITO
 
 # vermillion, blue, green, reddish purple, black, sky blue: distinct at a glance
 SERIES_COLOURS = tuple(OKABE_ITO[i] for i in (0, 1, 2, 3, 6, 5))
 
 
 def series_encodings(series: Sequence[str], title: str, legend: bool = True):
-    """Colour and shape scales fixed to ``series`` (at most ``len(SERIES_COLOURS)``), one
-    legend for both (``palette.series_encodings`` with the sweep's colours)."""
-    domain = list(series)
-    if len(domain) > len(SERIES_COLOURS):
+    """``palette.series_encodings`` in the sweep's colours (at most ``len(SERIES_COLOURS)``
+    batch sizes)."""
+    if len(series) > len(SERIES_COLOURS):
         raise ValueError(f"at most {len(SERIES_COLOURS)} batch sizes have a colour of their own")
-    shown = alt.Legend(orient="bottom", columns=min(len(domain), 4)) if legend and domain else None
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(domain)])),
-        title=title,
-        legend=shown,
-    )
-    shape = alt.Shape(
-        "series:N",
-        scale=alt.Scale(domain=domain, range=SHAPES[: len(domain)]),
-        title=title,
-        legend=shown,
-    )
-    return colour, shape
+    return palette.series_encodings(series, title, SERIES_COLOURS, legend)
 
 
 def epoch_chart(

@@ -27,16 +27,19 @@ REGION_COLOURS = {
 BAND_OPACITY = 0.2
 
 
-def series_encodings(series: Sequence[str], title: str, colours: Sequence[str] = OKABE_ITO):
+def series_encodings(
+    series: Sequence[str], title: str, colours: Sequence[str] = OKABE_ITO, legend: bool = True
+):
     """Colour and shape scales fixed to ``series``, so a series keeps its look in every chart
-    (``colours``: the palette's, or a lesson's own where they would clash with its classes)."""
+    (``colours``: the palette's, or a lesson's own where they would clash with its classes;
+    ``legend=False`` where another chart of the lesson shows it)."""
     domain = list(series)
     # one legend for both: colour and shape of a field merge when their legends agree (a shape
     # legend=None beside a colour legend makes Vega-Lite warn "Conflicting legend property")
     # as many columns as the plot's width holds (a label is at most ~160 px), up to four:
     # three series side by side ran past a phone's window
     columns = alt.ExprRef(f"max(1, min({min(len(domain), 4)}, floor(width / {LEGEND_COLUMN})))")
-    legend = alt.Legend(orient="bottom", columns=columns) if domain else None
+    legend = alt.Legend(orient="bottom", columns=columns) if domain and legend else None
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=list(colours[: len(domain)])),
