@@ -14,6 +14,7 @@ import math
 PLAIN_LOW, PLAIN_HIGH = 1e-3, 1e5
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MISSING = "–"
+MINUS = "\u2212"
 
 
 def power_of_ten(exponent: int) -> str:
@@ -32,6 +33,8 @@ def plain(value: float | None, digits: int = 3) -> str:
         return MISSING
     if value == 0:
         return "0"
+    if value < 0:  # the minus sign, as Vega's format writes it (a hyphen reads as a dash)
+        return MINUS + plain(-value, digits)
     size = abs(value)
     exponent = math.floor(math.log10(size))
     if PLAIN_LOW <= size < PLAIN_HIGH:
@@ -46,7 +49,11 @@ def plain(value: float | None, digits: int = 3) -> str:
 def vega(expression: str, digits: int = 3) -> str:
     """A Vega expression printing ``expression`` as ``plain`` does."""
     x = f"({expression})"
-    exponent = f"floor(log(abs({x})) / LN10)"
+    # log(1e6) / LN10 is 5.999...: the epsilon keeps a power of ten whole; and a mantissa
+    # that rounds up to 10 (9.996 to 3 digits) moves to the next power, as in ``plain``
+    raw = f"floor(log(abs({x})) / LN10 + 1e-9)"
+    rounds_up = f"abs({x}) / pow(10, {raw}) >= {10 - 0.5 * 10 ** (1 - digits)!r}"
+    exponent = f"({raw} + ({rounds_up} ? 1 : 0))"
     superscript = f"'' + {exponent}"
     for plain_char, sup in zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True):
         superscript = f"replace({superscript}, regexp('{plain_char}', 'g'), '{sup}')"

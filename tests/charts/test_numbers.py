@@ -10,7 +10,7 @@ CASES = [
     (2.292e-11, "2.29 × 10⁻¹¹"),
     (7.89e-31, "7.89 × 10⁻³¹"),
     (1e-6, "1 × 10⁻⁶"),
-    (-3.4e-5, "-3.4 × 10⁻⁵"),
+    (-3.4e-5, "−3.4 × 10⁻⁵"),  # the minus sign, as Vega writes it
     (1.2e30, "1.2 × 10³⁰"),
     (61.02, "61"),
     (0.0651, "0.0651"),
@@ -39,3 +39,15 @@ def test_power_of_ten_has_a_superscript_exponent():
     """Markdown has no superscript, and ``10^301`` reads as code to a learner."""
     assert numbers.power_of_ten(301) == "10³⁰¹"
     assert numbers.power_of_ten(-5) == "10⁻⁵"
+
+
+def test_negative_numbers_take_the_minus_sign():
+    assert numbers.plain(-1.748) == "\u22121.75" and numbers.plain(-61.02, 4) == "\u221261.02"
+
+
+def test_vega_keeps_powers_of_ten_whole_and_rounds_like_plain():
+    """log(1e6) / LN10 is 5.999... in JavaScript: without care a tick at 10⁶ read
+    "10 × 10⁵" (learning rate's log axis)."""
+    expression = numbers.vega("datum.value", 2)
+    assert "+ 1e-9)" in expression  # the epsilon inside the floor
+    assert ">= 9.95" in expression  # a mantissa rounding to 10 moves up a power
