@@ -7,16 +7,14 @@ from charts import training_frames
 from lessons import batches
 from sim.nn.batching import updates_per_epoch
 from sim.training import NetSpec, default_loss
-from ui import controls, fit_view, train_view
+from ui import fit_view, train_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import notice_box, setup, words
 from ui.player import player
 
 SPEC = NetSpec(hidden=(16, 16))
-BATCH_SIZES = (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256, 500, 1000, 2000)
 GRID_LEGEND_HEIGHT = 70  # pixels under the mock-exam grid for its legends
-RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 page = setup("fit")
 t = page.t
@@ -25,40 +23,19 @@ st.markdown(t("fit.summary"))
 # The mock exam and its player come first on screen; the settings below them are read first.
 chart_col, side_col = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
-    left, right = st.columns([1, 1])
-    with left:
-        st.markdown(f"**{t('fit.data_title')}**")
-        name, x, y, task, n_classes, seed = train_view.dataset_controls(
-            page, default="moons", n_default=100, n_max=1000, noise_default=0.2
-        )
-    with right:
-        st.markdown(f"**{t('fit.run_title')}**")
-        batch = controls.select(
-            page,
-            "batch",
-            t("fit.batch"),
-            BATCH_SIZES,
-            10,
-            help=t("fit.batch_help"),
-            kind="select_slider",
-        )
-        epochs = controls.slider(
-            page, "epochs", t("fit.epochs"), 1, 100, 30, help=t("fit.epochs_help")
-        )
-        lr = controls.value_slider(page, "lr", t("fit.lr"), RATES, 0.01, help=t("fit.lr_help"))
-
+    chosen = fit_view.settings_controls(page)
+x, seed, batch, lr = chosen.x, chosen.seed, chosen.batch, chosen.lr
 n = len(x)
-batch, epochs, lr = int(batch), int(epochs), float(lr)
 per_epoch = updates_per_epoch(n, batch)
-run_epochs = batches.epochs_for_updates(epochs, n, batch)
-for capped in batches.epochs_capped(epochs, n, batch, run_epochs):
+run_epochs = batches.epochs_for_updates(chosen.epochs, n, batch)
+for capped in batches.epochs_capped(chosen.epochs, n, batch, run_epochs):
     page.notice(words(t, capped))
 run = fit_view.answered_run(
     x,
-    y,
+    chosen.y,
     SPEC,
-    task,
-    n_classes,
+    chosen.task,
+    chosen.n_classes,
     t("train.progress"),
     learning_rate=lr,
     batch_size=batch,
@@ -77,7 +54,7 @@ with side_col:
         page,
         "fit",
         done + 1,
-        run_id=(name, n, seed, st.session_state.get("noise"), batch, run_epochs, lr),
+        run_id=(chosen.name, n, seed, st.session_state.get("noise"), batch, run_epochs, lr),
         unit=t("common.unit_epoch"),
         fps=5,
     )
@@ -122,7 +99,7 @@ notice_box(page, batches.fit_notices(n, batch, lr, run))
 
 fit_args = f"x, y, batch_size={batch}, epochs={run_epochs}"
 code = train_view.keras_code(
-    SPEC, x.shape[1], task, n_classes, "adam", lr, default_loss(task), fit_args
+    SPEC, x.shape[1], chosen.task, chosen.n_classes, "adam", lr, default_loss(chosen.task), fit_args
 )
 train_view.show_keras_code(page, code)
 csv_button(t("fit.download"), lambda: fit_view.history_table(run), "fit_history.csv")

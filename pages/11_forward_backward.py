@@ -11,9 +11,6 @@ from ui.download import csv_button
 from ui.page import notice_box, setup
 from ui.player import player
 
-RATES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0, 30.0)
-LOSS_SHORT = {"binary_crossentropy": "bce", "mse": "mse"}
-
 page = setup("backprop")
 t = page.t
 st.markdown(t("backprop.summary"))
@@ -21,54 +18,8 @@ st.markdown(t("backprop.summary"))
 # The diagram and its player come first on screen; the settings below them are read first.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('backprop.example_title')}**")
-        c1, c2 = st.columns(2)
-        inputs = dict(step=0.1, fmt="%.1f", help=t("backprop.x_help"))
-        x1 = controls.slider(page, "x1", "x₁", -2.0, 2.0, 1.0, container=c1, **inputs)
-        x2 = controls.slider(page, "x2", "x₂", -2.0, 2.0, -0.5, container=c2, **inputs)
-        target = controls.select(
-            page,
-            "y",
-            t("backprop.target"),
-            (1, 0),
-            1,
-            format_func=lambda k: t("backprop.target_option", k=k),
-            help=t("backprop.target_help"),
-            kind="segmented",
-        )
-        seed = controls.number(
-            page, "seed", t("backprop.seed"), 0, 9999, 0, step=1, help=t("backprop.seed_help")
-        )
-    with right:
-        st.markdown(f"**{t('backprop.network_title')}**")
-        activation = controls.select(
-            page,
-            "act",
-            t("backprop.activation"),
-            backprop.ACTIVATIONS,
-            "tanh",
-            format_func=lambda a: t(f"backprop.act_{a}"),
-            help=t("backprop.activation_help"),
-            kind="segmented",
-        )
-        loss = controls.select(
-            page,
-            "loss",
-            t("backprop.loss"),
-            backprop.LOSSES,
-            "binary_crossentropy",
-            format_func=lambda name: t(f"backprop.loss_{LOSS_SHORT[name]}"),
-            help=t("backprop.loss_help"),
-            kind="segmented",
-        )
-        lr = controls.value_slider(
-            page, "lr", t("common.learning_rate"), RATES, 0.5, help=t("backprop.lr_help")
-        )
-
-x1, x2, target, seed, lr = float(x1), float(x2), int(target), int(seed), float(lr)
-trace = backprop_view.cached_trace(x1, x2, target, activation, loss, lr, seed)
+    chosen = backprop_view.settings_controls(page)
+trace = backprop_view.cached_trace(*chosen.inputs)
 
 # --- the traced step, stage by stage: one frame per stage ------------------------------------
 with side_column:
@@ -78,7 +29,7 @@ with side_column:
         page,
         "backprop",
         len(backprop.STAGES),
-        run_id=(x1, x2, target, activation, loss, lr, seed),
+        run_id=chosen.inputs,
         start_at_end=False,
         unit=t("common.unit_stage"),
         fps=1,
@@ -88,7 +39,7 @@ with side_column:
     backprop_view.stage_panels(page, trace)
 
 with chart_column:
-    nodes, edges = backprop_view.cached_diagram(x1, x2, target, activation, loss, lr, seed)
+    nodes, edges = backprop_view.cached_diagram(*chosen.inputs)
     plot(st, backprop_frames.network_layers(nodes, edges, frames), width="stretch")
 
 st.markdown(t("backprop.intro"))

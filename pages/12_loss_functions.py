@@ -9,13 +9,10 @@ import streamlit as st
 
 from charts import descent_frames, loss_frames
 from lessons import loss_functions
-from ui import controls, losses_view, train_view
+from ui import losses_view
 from ui.chart_view import plot
 from ui.page import notice_box, setup, words
 from ui.player import player
-
-OPTIMIZERS = ("sgd", "adam")
-RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0)
 
 page = setup("losses")
 t = page.t
@@ -25,40 +22,9 @@ st.markdown(t("losses.summary"))
 # settings below them are read first.
 chart_column, side_column = st.columns([1.8, 1], vertical_alignment="top")
 with st.container(border=True):
-    left, right = st.columns([1, 1])
-    with left:
-        name, x, y, task, n_classes, seed = train_view.dataset_controls(
-            page, default="moons", n_default=200, n_max=600, noise_default=0.2
-        )
-    with right:
-        optimizer = controls.select(
-            page,
-            "opt",
-            t("losses.optimizer"),
-            OPTIMIZERS,
-            "sgd",
-            format_func=lambda o: t(f"losses.opt_{o}"),
-            help=t("losses.optimizer_help"),
-            kind="segmented",
-        )
-        lr = controls.value_slider(
-            page, "lr", t("common.learning_rate"), RATES, 0.5, help=t("common.learning_rate_help")
-        )
-        epochs = controls.slider(
-            page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
-        )
-        goal = controls.slider(
-            page,
-            "goal",
-            t("losses.goal"),
-            0.60,
-            0.99,
-            0.90,
-            step=0.01,
-            fmt="%.2f",
-            help=t("losses.goal_help"),
-        )
-
+    chosen = losses_view.settings_controls(page)
+x, y, task, n_classes, seed = chosen.x, chosen.y, chosen.task, chosen.n_classes, chosen.seed
+optimizer, lr, epochs, goal = chosen.optimizer, chosen.lr, chosen.epochs, chosen.goal
 targets = y if task == "binary" else loss_functions.one_hot(y, n_classes)
 fit = losses_view.fit_arguments(optimizer, lr, epochs, seed)
 runs = losses_view.classifier_runs(page, x, targets, task, n_classes, fit)
@@ -71,7 +37,7 @@ with side_column:
         page,
         "losses",
         n_frames,
-        run_id=(name, len(x), float(x.sum()), seed, optimizer, float(lr), int(epochs)),
+        run_id=(chosen.name, len(x), float(x.sum()), seed, optimizer, float(lr), int(epochs)),
         unit=t("common.unit_epoch"),
         fps=10,
     )
@@ -86,32 +52,7 @@ st.markdown(t("losses.intro"))
 
 # --- 1. loss against the predicted probability, 2. its gradient on a saturated sigmoid -----
 st.subheader(t("losses.section_prob"))
-with st.container(border=True):
-    c1, c2 = st.columns([1, 2])
-    label = controls.select(
-        page,
-        "label",
-        t("losses.true_label"),
-        (1, 0),
-        1,
-        format_func=lambda k: t("losses.label_option", k=k),
-        help=t("losses.true_label_help"),
-        kind="segmented",
-        container=c1,
-    )
-    p = controls.slider(
-        page,
-        "p",
-        t("losses.predicted"),
-        0.01,
-        0.99,
-        0.01,
-        step=0.01,
-        fmt="%.2f",
-        help=t("losses.predicted_help"),
-        container=c2,
-    )
-label, p = int(label), float(p)
+label, p = losses_view.probability_controls(page)
 losses_view.probability_sections(page, label, p)
 
 # --- 3. the same classifier trained with each loss -----------------------------------------
@@ -135,7 +76,7 @@ notice_box(
     page,
     [
         loss_functions.probability_notice(label, p),
-        loss_functions.training_notice(runs, goal, epochs, name),
+        loss_functions.training_notice(runs, goal, epochs, chosen.name),
         loss_functions.regression_notice(reg_y, reg_pred),
         *loss_functions.run_notices(runs, optimizer),
     ],

@@ -9,7 +9,7 @@ from lessons import splits
 from sim import caps
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import controls, train_view, validation_view
+from ui import train_view, validation_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import notice_box, setup, words
@@ -25,29 +25,10 @@ page = setup("splits")
 t = page.t
 st.markdown(t("splits.intro"))
 
-left, right = st.container(border=True).columns([1, 1])
-with left:
-    st.markdown(f"**{t('splits.data_title')}**")
-    name, x, y, task, n_classes, seed = train_view.dataset_controls(
-        page, default="moons", n_default=200, n_max=600, noise_default=0.3
-    )
-with right:
-    st.markdown(f"**{t('splits.search_title')}**")
-    rates = ", ".join(f"{r:g}" for r in RATES)
-    units = ", ".join(map(str, UNITS))
-    st.markdown(t("splits.search_grid", units=units, rates=rates, n=len(SETTINGS)))
-    epochs = controls.slider(
-        page, "epochs", t("splits.epochs"), 10, 150, 60, step=10, help=t("splits.epochs_help")
-    )
-    metric = controls.select(
-        page,
-        "score",
-        t("splits.score"),
-        list(splits.SCORES),
-        "accuracy",
-        format_func=lambda m: t(f"train.metric_{m}"),
-        kind="segmented",
-    )
+with st.container(border=True):
+    chosen = validation_view.split_settings(page, UNITS, RATES)
+x, y, task, n_classes, seed = chosen.x, chosen.y, chosen.task, chosen.n_classes, chosen.seed
+epochs, metric = chosen.epochs, chosen.metric
 
 parts = train_val_test_split(x, y, VAL, TEST, seed=seed)
 xt, yt = parts["x_train"], parts["y_train"]

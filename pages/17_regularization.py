@@ -10,7 +10,7 @@ from charts import remedies as remedy_charts
 from charts import remedy_frames
 from lessons import early_stopping, epoch_budget, remedies
 from sim import caps
-from ui import controls, remedies_view, train_view, validation_view
+from ui import remedies_view, validation_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import notice_box, setup, words
@@ -18,8 +18,6 @@ from ui.player import player
 
 LEARNING_RATE = 0.01
 SPLIT = 0.5  # half the questions are mock exam 5: a fairer score on so little data
-LAYERS = 2
-WIDTHS = (16, 32, 64, 128)
 # boundary pictures per network: five networks share the page's payload (~100 pictures of
 # ~3 KB), so each gets half of what a one-network animation may send
 PICTURES = caps.MAX_FRAME_PICTURES // 2
@@ -31,49 +29,19 @@ st.markdown(t("remedies.summary"))
 
 # The boundaries and the player come first on screen; the settings below them are read first.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
-left, right = st.container(border=True).columns([1, 1.25])
-with left:
-    st.markdown(f"**{t('remedies.data_title')}**")
-    name, x, y, task, n_classes, seed = train_view.dataset_controls(
-        page, default="moons", n_default=100, n_max=300, noise_default=0.3, seed_default=2
-    )
-    c1, c2 = st.columns(2)
-    width = controls.select(
-        page,
-        "width",
-        t("remedies.width"),
-        WIDTHS,
-        64,
-        format_func=lambda w: t("remedies.width_value", n=w),
-        help=t("remedies.width_help", layers=LAYERS),
-        kind="select_slider",
-        container=c1,
-    )
-    hint = t("remedies.epochs_help")
-    epochs = controls.slider(
-        page, "epochs", t("remedies.epochs"), 20, 150, 100, step=10, help=hint, container=c2
-    )
-with right:
-    st.markdown(f"**{t('remedies.remedies_title')}**")
-    strengths = remedies_view.remedy_controls(page)
-
-runs = remedies.variants((int(width),) * LAYERS, **strengths)
+with st.container(border=True):
+    chosen = remedies_view.settings_controls(page)
+x, y, n_classes, seed = chosen.x, chosen.y, chosen.n_classes, chosen.seed
+runs = remedies.variants((chosen.width,) * remedies_view.LAYERS, **chosen.strengths)
 x_train, y_train, x_val, y_val = early_stopping.validation_tail(x, y, SPLIT)
-n_epochs = remedies.epochs_for(int(epochs), len(x_train))
+n_epochs = remedies.epochs_for(chosen.epochs, len(x_train))
 batch = remedies.even_batch(len(x_train))
-validation_view.say(page, epoch_budget.capped(int(epochs), len(x_train), n_epochs))
+validation_view.say(page, epoch_budget.capped(chosen.epochs, len(x_train), n_epochs))
 every = max(1, math.ceil(n_epochs / (PICTURES - 2)))  # snapshots: at most PICTURES of them
 fit = dict(learning_rate=LEARNING_RATE, batch_size=batch, epochs=n_epochs, seed=seed)
 fit |= dict(validation_split=SPLIT, grid_cells=remedies_view.GRID_CELLS, snapshot_every=every)
 fit["track"] = {"train": (x_train, y_train), "val": (x_val, y_val)}
-results = {}
-for v in runs:
-    label = t("remedies.progress", name=words(t, remedies.name(v.key)))
-    results[v.key] = train_view.cached_train(x, y, v.spec, task, n_classes, label, **fit)
-    network = words(t, remedies.name(v.key))
-    train_view.explain_stop(
-        page, results[v.key], "remedies.diverged", "remedies.time_budget", name=network
-    )
+results = remedies_view.trained(page, runs, chosen, **fit)
 scores = {v.key: remedies.score(results[v.key], v.spec) for v in runs}
 baseline = results[remedies.BASELINE]
 
@@ -81,7 +49,7 @@ baseline = results[remedies.BASELINE]
 longest = max(results.values(), key=lambda r: len(r.epochs))
 n_frames = len(longest.epochs) + 1
 with side_column:
-    run_id = (name, len(x), seed, float(x.sum()), n_epochs, tuple(v.spec for v in runs))
+    run_id = (chosen.name, len(x), seed, float(x.sum()), n_epochs, tuple(v.spec for v in runs))
     unit = t("common.unit_epoch")
     frames = player(page, "remedies", n_frames, run_id=run_id, unit=unit, fps=10)
     lines = [words(t, n) for n in remedies.frame_notices(longest.snapshot_epochs, n_frames)]
@@ -129,7 +97,7 @@ verdict = remedies.verdict(scores)
 notice_box(page, remedies.notices(scores, verdict, baseline, len(x_val)))
 
 fit_args = f"x, y, batch_size={batch}, epochs={n_epochs}, validation_split={SPLIT}"
-remedies_view.keras_tabs(page, runs, (x.shape[1], task, n_classes), LEARNING_RATE, fit_args)
+remedies_view.keras_tabs(page, runs, (x.shape[1], chosen.task, n_classes), LEARNING_RATE, fit_args)
 csv_button(
     t("train.download_history"),
     lambda: remedies.history_frame(results),

@@ -3,6 +3,8 @@ the player shows one at a time, and the repeated step's run."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -10,8 +12,82 @@ from charts import backprop_frames
 from lessons import backprop
 from sim import caps
 from sim.training import TrainResult
-from ui import train_view
+from ui import controls, train_view
 from ui.page import Page
+
+RATES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0, 30.0)
+LOSS_SHORT = {"binary_crossentropy": "bce", "mse": "mse"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The traced step's inputs: the example ``(x1, x2)`` with its ``target``, the network's
+    ``activation``, the ``loss``, the learning rate and the seed of the first weights."""
+
+    x1: float
+    x2: float
+    target: int
+    activation: str
+    loss: str
+    lr: float
+    seed: int
+
+    @property
+    def inputs(self) -> tuple:
+        """``cached_trace``'s and ``cached_diagram``'s arguments (the player's run id)."""
+        return (self.x1, self.x2, self.target, self.activation, self.loss, self.lr, self.seed)
+
+
+def settings_controls(page: Page) -> Settings:
+    """The example (inputs, target, seed) beside the network (activation, loss, rate), each
+    bound to the URL (``?x1=&x2=&y=&seed=&act=&loss=&lr=``)."""
+    t = page.t
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('backprop.example_title')}**")
+        c1, c2 = st.columns(2)
+        inputs = dict(step=0.1, fmt="%.1f", help=t("backprop.x_help"))
+        x1 = controls.slider(page, "x1", "x₁", -2.0, 2.0, 1.0, container=c1, **inputs)
+        x2 = controls.slider(page, "x2", "x₂", -2.0, 2.0, -0.5, container=c2, **inputs)
+        target = controls.select(
+            page,
+            "y",
+            t("backprop.target"),
+            (1, 0),
+            1,
+            format_func=lambda k: t("backprop.target_option", k=k),
+            help=t("backprop.target_help"),
+            kind="segmented",
+        )
+        seed = controls.number(
+            page, "seed", t("backprop.seed"), 0, 9999, 0, step=1, help=t("backprop.seed_help")
+        )
+    with right:
+        st.markdown(f"**{t('backprop.network_title')}**")
+        activation = controls.select(
+            page,
+            "act",
+            t("backprop.activation"),
+            backprop.ACTIVATIONS,
+            "tanh",
+            format_func=lambda a: t(f"backprop.act_{a}"),
+            help=t("backprop.activation_help"),
+            kind="segmented",
+        )
+        loss = controls.select(
+            page,
+            "loss",
+            t("backprop.loss"),
+            backprop.LOSSES,
+            "binary_crossentropy",
+            format_func=lambda name: t(f"backprop.loss_{LOSS_SHORT[name]}"),
+            help=t("backprop.loss_help"),
+            kind="segmented",
+        )
+        lr = controls.value_slider(
+            page, "lr", t("common.learning_rate"), RATES, 0.5, help=t("backprop.lr_help")
+        )
+    return Settings(float(x1), float(x2), int(target), activation, loss, float(lr), int(seed))
 
 
 @st.cache_data(max_entries=caps.CACHE_ENTRIES, show_spinner=False)

@@ -3,6 +3,8 @@ the mock exam, and the epoch / batch / iteration calculator."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,9 @@ from sim.nn.batching import updates_per_epoch
 from ui import controls, train_view
 from ui.page import Page, words
 
+BATCH_SIZES = (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256, 500, 1000, 2000)
+RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
 # the seed tutorial's table: 100 questions with batch sizes 100, 10 and 1
 SEED_SAMPLES = 100
 SEED_TABLE = {
@@ -20,6 +25,50 @@ SEED_TABLE = {
     10: ("fit.meaning_some", {"batch": 10}),
     1: ("fit.meaning_one", {}),
 }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The lesson's inputs: the data set (``name``, ``x``, ``y``, ``task``, ``n_classes``,
+    ``seed``) and ``fit``'s batch size, epochs (as chosen) and learning rate."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int | None
+    seed: int
+    batch: int
+    epochs: int
+    lr: float
+
+
+def settings_controls(page: Page) -> Settings:
+    """The data controls beside the batch size, epochs and rate, each bound to the URL
+    (``?data=&n=&noise=&seed=&batch=&epochs=&lr=``)."""
+    t = page.t
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown(f"**{t('fit.data_title')}**")
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
+            page, default="moons", n_default=100, n_max=1000, noise_default=0.2
+        )
+    with right:
+        st.markdown(f"**{t('fit.run_title')}**")
+        batch = controls.select(
+            page,
+            "batch",
+            t("fit.batch"),
+            BATCH_SIZES,
+            10,
+            help=t("fit.batch_help"),
+            kind="select_slider",
+        )
+        epochs = controls.slider(
+            page, "epochs", t("fit.epochs"), 1, 100, 30, help=t("fit.epochs_help")
+        )
+        lr = controls.value_slider(page, "lr", t("fit.lr"), RATES, 0.01, help=t("fit.lr_help"))
+    return Settings(name, x, y, task, n_classes, seed, int(batch), int(epochs), float(lr))
 
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)

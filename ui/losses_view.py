@@ -3,6 +3,9 @@ boundary pictures, the regression example, the Keras programs and the CSV."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +25,66 @@ BOUNDARY_SIZE = (250, 215)  # two pictures side by side beside the player at 140
 # the regression example: a small sine fit with MSE
 REG_SPEC = NetSpec(hidden=(16, 16), activation="tanh")
 REG_N, REG_NOISE, REG_EPOCHS, REG_BATCH, REG_LR = 60, 0.15, 150, 16, 0.01
+OPTIMIZERS = ("sgd", "adam")
+RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The classifiers' inputs: the data set (``name``, ``x``, ``y``, ``task``,
+    ``n_classes``, ``seed``), the optimizer, learning rate and epochs both runs share, and
+    the accuracy ``goal`` the training chart asks when each run reaches."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int | None
+    seed: int
+    optimizer: str
+    lr: float
+    epochs: int
+    goal: float
+
+
+def settings_controls(page: Page) -> Settings:
+    """The data controls beside the optimizer, rate, epochs and accuracy goal, each bound
+    to the URL (``?data=&n=&noise=&seed=&opt=&lr=&epochs=&goal=``)."""
+    t = page.t
+    left, right = st.columns([1, 1])
+    with left:
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
+            page, default="moons", n_default=200, n_max=600, noise_default=0.2
+        )
+    with right:
+        optimizer = controls.select(
+            page,
+            "opt",
+            t("losses.optimizer"),
+            OPTIMIZERS,
+            "sgd",
+            format_func=lambda o: t(f"losses.opt_{o}"),
+            help=t("losses.optimizer_help"),
+            kind="segmented",
+        )
+        lr = controls.value_slider(
+            page, "lr", t("common.learning_rate"), RATES, 0.5, help=t("common.learning_rate_help")
+        )
+        epochs = controls.slider(
+            page, "epochs", t("losses.epochs"), 10, 150, 60, step=5, help=t("losses.epochs_help")
+        )
+        goal = controls.slider(
+            page,
+            "goal",
+            t("losses.goal"),
+            0.60,
+            0.99,
+            0.90,
+            step=0.01,
+            fmt="%.2f",
+            help=t("losses.goal_help"),
+        )
+    return Settings(name, x, y, task, n_classes, seed, optimizer, lr, epochs, goal)
 
 
 def fit_arguments(optimizer: str, lr: float, epochs: int, seed: int) -> dict:
@@ -90,6 +153,38 @@ PROBABILITY_CHARTS = (
     ("loss", ("bce", "mse"), "losses.analogy"),
     ("grad", ("grad_bce", "grad_mse"), "losses.grad_text"),
 )
+
+
+def probability_controls(page: Page) -> tuple[int, float]:
+    """The true label and the predicted probability ``p`` of class 1, bound to the URL
+    (``?label=&p=``): ``(label, p)``."""
+    t = page.t
+    with st.container(border=True):
+        c1, c2 = st.columns([1, 2])
+        label = controls.select(
+            page,
+            "label",
+            t("losses.true_label"),
+            (1, 0),
+            1,
+            format_func=lambda k: t("losses.label_option", k=k),
+            help=t("losses.true_label_help"),
+            kind="segmented",
+            container=c1,
+        )
+        p = controls.slider(
+            page,
+            "p",
+            t("losses.predicted"),
+            0.01,
+            0.99,
+            0.01,
+            step=0.01,
+            fmt="%.2f",
+            help=t("losses.predicted_help"),
+            container=c2,
+        )
+    return int(label), float(p)
 
 
 def probability_sections(page: Page, label: int, p: float) -> None:

@@ -5,7 +5,9 @@ they go on the page, the score table and the Keras program of each network."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -19,9 +21,60 @@ from ui.chart_view import plot
 from ui.page import Page, words
 from ui.validation_view import frame_lines, written
 
+LAYERS = 2
+WIDTHS = (16, 32, 64, 128)
 L2_FACTORS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 GRID_CELLS = 30
 PANEL = (150, 125)  # pixels of one boundary picture: two rows of three fit above the fold
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The lesson's inputs: the data set (``name``, ``x``, ``y``, ``task``, ``n_classes``,
+    ``seed``), the width of each of the ``LAYERS`` hidden layers, the epochs asked and the
+    remedies' strengths (``remedy_controls``)."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int | None
+    seed: int
+    width: int
+    epochs: int
+    strengths: dict
+
+
+def settings_controls(page: Page) -> Settings:
+    """The data, width and epochs beside the remedies' switches and strengths, each bound to
+    the URL (``?data=&n=&noise=&seed=&width=&epochs=`` and ``remedy_controls``' keys)."""
+    t = page.t
+    left, right = st.columns([1, 1.25])
+    with left:
+        st.markdown(f"**{t('remedies.data_title')}**")
+        name, x, y, task, n_classes, seed = train_view.dataset_controls(
+            page, default="moons", n_default=100, n_max=300, noise_default=0.3, seed_default=2
+        )
+        c1, c2 = st.columns(2)
+        width = controls.select(
+            page,
+            "width",
+            t("remedies.width"),
+            WIDTHS,
+            64,
+            format_func=lambda w: t("remedies.width_value", n=w),
+            help=t("remedies.width_help", layers=LAYERS),
+            kind="select_slider",
+            container=c1,
+        )
+        hint = t("remedies.epochs_help")
+        epochs = controls.slider(
+            page, "epochs", t("remedies.epochs"), 20, 150, 100, step=10, help=hint, container=c2
+        )
+    with right:
+        st.markdown(f"**{t('remedies.remedies_title')}**")
+        strengths = remedy_controls(page)
+    return Settings(name, x, y, task, n_classes, seed, int(width), int(epochs), strengths)
 
 
 def remedy_controls(page: Page) -> dict:
@@ -63,6 +116,23 @@ def remedy_controls(page: Page) -> dict:
         "input_noise": float(std) if augment else 0.0,
         "l2": float(factor) if l2 else 0.0,
     }
+
+
+def trained(page: Page, runs, chosen: Settings, **fit) -> dict[str, TrainResult]:
+    """Every network of ``runs`` trained on the chosen data with the same ``fit`` settings
+    (cached runs, keyed by variant); a network that diverged or ran out of time says so."""
+    t = page.t
+    results = {}
+    for v in runs:
+        network = words(t, remedies.name(v.key))
+        label = t("remedies.progress", name=network)
+        results[v.key] = train_view.cached_train(
+            chosen.x, chosen.y, v.spec, chosen.task, chosen.n_classes, label, **fit
+        )
+        train_view.explain_stop(
+            page, results[v.key], "remedies.diverged", "remedies.time_budget", name=network
+        )
+    return results
 
 
 @st.cache_data(max_entries=caps.TRAIN_CACHE_ENTRIES, show_spinner=False)
