@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import signal
@@ -513,7 +514,8 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
 
     marks: list[tuple[str, float, dict[str, float]]] = []
 
-    async with async_playwright() as pw, tempfile.TemporaryDirectory() as folder:
+    async with async_playwright() as pw, contextlib.AsyncExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())  # the niced launcher's
         browser = await pw.chromium.launch(
             executable_path=niced_chromium(run.browser_nice, folder),
             args=[*CHROMIUM_ARGS, *UNTHROTTLED],
