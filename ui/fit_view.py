@@ -28,16 +28,10 @@ SEED_TABLE = {
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(train_view.DataChoice):
     """The lesson's inputs: the data set (``name``, ``x``, ``y``, ``task``, ``n_classes``,
     ``seed``) and ``fit``'s batch size, epochs (as chosen) and learning rate."""
 
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    task: str
-    n_classes: int | None
-    seed: int
     batch: int
     epochs: int
     lr: float

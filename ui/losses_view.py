@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -30,17 +29,11 @@ RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(train_view.DataChoice):
     """The classifiers' inputs: the data set (``name``, ``x``, ``y``, ``task``,
     ``n_classes``, ``seed``), the optimizer, learning rate and epochs both runs share, and
     the accuracy ``goal`` the training chart asks when each run reaches."""
 
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    task: str
-    n_classes: int | None
-    seed: int
     optimizer: str
     lr: float
     epochs: int

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -29,17 +28,11 @@ PANEL = (150, 125)  # pixels of one boundary picture: two rows of three fit abov
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(train_view.DataChoice):
     """The lesson's inputs: the data set (``name``, ``x``, ``y``, ``task``, ``n_classes``,
     ``seed``), the width of each of the ``LAYERS`` hidden layers, the epochs asked and the
     remedies' strengths (``remedy_controls``)."""
 
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    task: str
-    n_classes: int | None
-    seed: int
     width: int
     epochs: int
     strengths: dict

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
@@ -106,6 +107,24 @@ def cached_train(
     return _train(x, y, spec, task, n_classes, progress_label, **kwargs)
 
 
+@dataclass(frozen=True)
+class DataChoice:
+    """A training lesson's data set as chosen (``dataset_controls``): its ``name``, the
+    samples ``x`` and labels ``y``, the ``task`` and ``n_classes`` they make, and the
+    ``seed`` that drew them. A lesson's settings extend it with their own fields, and it
+    unpacks like the tuple it replaces: ``name, x, y, task, n_classes, seed = data``."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int | None
+    seed: int
+
+    def __iter__(self):
+        return iter((self.name, self.x, self.y, self.task, self.n_classes, self.seed))
+
+
 def dataset_controls(
     page: Page,
     names=CLASSIFICATION_SETS,
@@ -118,7 +137,7 @@ def dataset_controls(
     show_seed: bool = True,
 ):
     """Data set, size, noise and seed, bound to ``?data=&n=&noise=&seed=``. Returns
-    ``(name, x, y, task, n_classes)`` with the data made (cached)."""
+    the ``DataChoice`` with the data made (cached)."""
     t = page.t
     where = container or st
     name = controls.select(
@@ -167,7 +186,7 @@ def dataset_controls(
         )
     x, y = cached_dataset(name, int(n), float(noise), int(seed))
     task, n_classes = class_count(name, y)
-    return name, x, y, task, n_classes, int(seed)
+    return DataChoice(name, x, y, task, n_classes, int(seed))
 
 
 def keras_code(

@@ -24,17 +24,11 @@ MONITORS = ("val_loss", "val_accuracy")
 
 
 @dataclass(frozen=True)
-class SplitSettings:
+class SplitSettings(train_view.DataChoice):
     """The train/validation/test lesson's inputs: the data set (``name``, ``x``, ``y``,
     ``task``, ``n_classes``, ``seed``), the epochs of every search run and the validation
     score (``metric``, one of ``lessons.splits.SCORES``) that picks the winner."""
 
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    task: str
-    n_classes: int | None
-    seed: int
     epochs: int
     metric: str
 
@@ -71,16 +65,10 @@ def split_settings(page: Page, units: Sequence[int], rates: Sequence[float]) -> 
 
 
 @dataclass(frozen=True)
-class EarlySettings:
+class EarlySettings(train_view.DataChoice):
     """The early-stopping lesson's inputs: the data set (``name``, ``x``, ``y``, ``task``,
     ``n_classes``, ``seed``), the epochs of the full run and the callback's settings."""
 
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    task: str
-    n_classes: int | None
-    seed: int
     epochs: int
     monitor: str
     patience: int
