@@ -42,4 +42,6 @@ def best_marker(epoch: int, label: str) -> pd.DataFrame:
 def learning_curves(bands: alt.Chart, lines: alt.TopLevelMixin) -> alt.LayerChart:
     """The learning curves over their shaded regions, as wide as the column; the bands keep
     their own colour scale (the curves colour the series)."""
-    return layout.fit_width(alt.layer(bands, lines).resolve_scale(color="independent"))
+    return layout.fit_width(
+        alt.layer(bands, lines).resolve_scale(color="independent", shape="independent")
+    )

@@ -100,7 +100,10 @@ def accuracy_chart(
         layers.append(curves.markers(pd.DataFrame(marks)))
     frame_markers = epoch_marker_rows(runs, frame_epochs)
     layers.append(epoch_marker_layers(frame_markers, frames, series))
-    return frames.bind(alt.layer(*layers))
+    # each layer keeps its colour and shape: the curves' two then merge into one legend,
+    # beside the markers' and dots' own colours (scale=None)
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
+    return frames.bind(chart)
 
 
 def snapshot_index(result: TrainResult, frame: np.ndarray | int) -> np.ndarray:

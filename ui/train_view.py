@@ -280,7 +280,8 @@ def history_chart(
     layers = [chart]
     if markers is not None and len(markers):
         layers.append(curves.epoch_markers(markers))
-    out = alt.layer(*layers).resolve_scale(color="independent").properties(height=height)
+    out = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
+    out = out.properties(height=height)
     return out if frames is None else frames.bind(out)
 
 
