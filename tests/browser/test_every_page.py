@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from helpers import CHART, EXCEPTION, play_player, player_key, wait_for_app, watch_console
 from serve import streamlit_server
 
@@ -66,9 +67,17 @@ MISFIT_JS = """() => {
   return out; }"""
 
 
-def misfits(page, label: str) -> list[str]:
-    """The charts that do not fit (``MISFIT_JS``), each prefixed with ``label``."""
-    page.wait_for_timeout(1000)  # Vega sizes a chart to its box after the box is laid out
+def misfits(page, label: str, settle_ms: int = 15_000) -> list[str]:
+    """The charts that still do not fit (``MISFIT_JS``) once the layout has settled, each
+    prefixed with ``label``.
+
+    A chart sizes itself to its box after Streamlit has laid the box out, and after a
+    resize that takes a moment (300-700 ms here when idle, more on a busy machine): the
+    check waits for the charts to fit, up to ``settle_ms``, and reports those that never do."""
+    try:
+        page.wait_for_function(f"() => ({MISFIT_JS})().length === 0", timeout=settle_ms)
+    except PlaywrightTimeout:
+        pass
     return [f"{label} {found}" for found in page.evaluate(MISFIT_JS)]
 
 
