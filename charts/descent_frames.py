@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, numbers, palette, surface_charts
+from charts import layering, layout, numbers, palette, surface_charts
 from charts.frames import Frames
 from sim import descent
 from sim.surfaces import Surface
@@ -197,7 +197,7 @@ def path_layers(
             ],
         )
     )
-    return alt.layer(line, dots, ball)
+    return layering.layer(line, dots, ball)
 
 
 def arrow_layers(
@@ -207,7 +207,7 @@ def arrow_layers(
     layer = surface_charts.arrow_layers(arrows, bounds, kinds, legend)
     where = f"{frames.at()} && {frames.live_run()}"
     # Altair hoists the data both layers share to their layer: keep it with the filtered ones
-    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
+    return layering.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -336,7 +336,7 @@ def metric_layers(
         rule,
         point.encode(shape=shape, tooltip=tooltip),
     ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
 
 
 # --- several runs on one surface (learning rate, local minima, saddle points) -------------
@@ -398,7 +398,7 @@ def series_readout(
     texts = each.mark_text(align="left", baseline="middle", fontSize=13, color="#262730").encode(
         text="line:N", x=alt.value(16), y=alt.Y("ypix:Q", scale=None)
     )
-    chart = alt.layer(head, marks, texts).properties(
+    chart = layering.layer(head, marks, texts).properties(
         height=20 + 19 * len(series), view=alt.ViewConfig(strokeWidth=0)
     )
     if width is not None:
@@ -523,7 +523,7 @@ def settled_chart(
         .mark_rule(color="#444444", strokeDash=[4, 3], strokeWidth=1.5)
         .encode(y=alt.value(0), y2=alt.value(height))
     )
-    return frames.bind(layout.fit_width(alt.layer(area, rule).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(area, rule).properties(height=height)))
 
 
 # --- several series of which only some follow a live slider (momentum, the race) ----------

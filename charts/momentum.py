@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import palette
+from charts import layering, palette
 from lessons.momentum import REGIMES
 
 REGIME_COLOURS = {
@@ -97,7 +97,7 @@ def regime_strip(
         )
     )
     rule = current_rule(current, live_values, live_filter)
-    chart = alt.layer(marks, rule).properties(height=36 * len(rows) + 190)
+    chart = layering.layer(marks, rule).properties(height=36 * len(rows) + 190)
     return chart.properties(width=width) if width else chart
 
 
@@ -141,4 +141,4 @@ def settle_chart(
         shape=shape,
         tooltip=["series:N", alt.Tooltip("momentum:Q", format=".2f"), "settle:Q"],
     )
-    return alt.layer(base.mark_line(strokeWidth=2), points, rule).properties(height=300)
+    return layering.layer(base.mark_line(strokeWidth=2), points, rule).properties(height=300)

@@ -25,7 +25,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import boundary, descent_frames, layout, palette, surface_charts
+from charts import boundary, descent_frames, layering, layout, palette, surface_charts
 from charts.frames import Frames
 from sim import caps
 from sim.training import TrainResult
@@ -177,7 +177,7 @@ def framed_boundary(
     corner = dict(text="label:N", x=alt.value(6), y=alt.value(6))
     halo = shown.mark_text(stroke="white", strokeWidth=3, strokeOpacity=0.85, **text)
     label = shown.mark_text(**text)
-    chart = alt.LayerChart(
+    chart = layering.LayerChart(
         layer=[image, dots, halo.encode(**corner), label.encode(**corner)],
         # the plot keeps the shape of ``size``, at most ``size``; axes and legend add to it
         **layout.fitted_size(size),
@@ -289,7 +289,7 @@ def count_chart(
             tooltip=["epoch:Q", "wrong:Q"]
         ),
     ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
 
 
 def exam_grid_chart(
@@ -371,5 +371,5 @@ def exam_grid_chart(
             tooltip=tooltip,
         )
     )
-    chart = alt.layer(*layers).properties(width=cols * cell, height=rows * cell)
+    chart = layering.layer(*layers).properties(width=cols * cell, height=rows * cell)
     return frames.bind(chart)

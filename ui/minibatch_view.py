@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames, layout, palette, surface_charts
+from charts import descent_frames, layering, layout, palette, surface_charts
 from charts.frames import Frames
 from lessons.minibatch import RUNS
 from sim import caps, line_fit
@@ -480,7 +480,7 @@ def surface_chart(
     grid, _ = surface_charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
     layers = [
         surface_charts.minima_layer(problem, {"global": t("minibatch.best_line")}),
-        alt.layer(line, dots, ball),
+        layering.layer(line, dots, ball),
         grid,
     ]
     chart = surface_charts.surface_view(
@@ -585,7 +585,7 @@ def data_chart(
         )
     )
     chart = (
-        alt.layer(dots, batch, best, fitted, ring)
+        layering.layer(dots, batch, best, fitted, ring)
         # "pad": the plot itself is DATA_SIZE and the legend adds below it
         .properties(
             width=DATA_SIZE[0], height=DATA_SIZE[1], autosize=alt.AutoSizeParams(type="pad")
@@ -637,7 +637,7 @@ def loss_chart(
             ],
         )
     )
-    chart = alt.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
+    chart = layering.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
     return frames.bind(layout.fit_width(chart))
 
 

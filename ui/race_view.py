@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames, layout, optimizer_paths, surface_charts
+from charts import descent_frames, layering, layout, optimizer_paths, surface_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
 from lessons import race as race_lesson
@@ -150,7 +150,7 @@ def styled_path_layers(
             ],
         )
     )
-    return alt.layer(line, dots, step, ball)
+    return layering.layer(line, dots, step, ball)
 
 
 def styled_frame_lines(
@@ -209,7 +209,7 @@ def styled_frame_lines(
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
         ),
     ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
 
 
 def stopped_text(

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import boundary, curves, surface_charts, training_frames
+from charts import boundary, curves, layering, surface_charts, training_frames
 from charts.frames import Frames
 from sim import caps
 from sim.datasets import DATASETS, make_dataset
@@ -276,11 +276,11 @@ def history_chart(
         shown = frame[frame["value"] > 0] if log_y else frame
         marker = training_frames.frame_marker(shown, frames, series, t("train.legend_curve"))
         # nested, not spread: the curves' layers may keep their data on the layer above them
-        chart = alt.layer(chart, *marker).properties(height=height)
+        chart = layering.layer(chart, *marker).properties(height=height)
     layers = [chart]
     if markers is not None and len(markers):
         layers.append(curves.epoch_markers(markers))
-    out = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
+    out = layering.layer(*layers).resolve_scale(color="independent", shape="independent")
     out = out.properties(height=height)
     return out if frames is None else frames.bind(out)
 
