@@ -25,6 +25,7 @@ from sim.surfaces import Surface
 
 LINE_HEIGHT = 18  # pixels per line of chart text (readout)
 MAX_ARROW_FRACTION = 0.25  # arrows longer than this share of the window are shortened
+MARKER_ROOM = 8  # pixels a step chart's scales reach past its data: the frame's marker's radius
 
 
 @dataclass(frozen=True)
@@ -303,17 +304,21 @@ def metric_layers(
         colour, shape = palette.series_encodings(series, "")
     else:
         colour, shape = _series_colour(series), _series_shape(series)
+    # Both scales reach MARKER_ROOM pixels past the data (and are not rounded out past it):
+    # the marker at the last step, or at a loss of about 0, sat on the plot's edge and was
+    # cut in half by it.
+    room = {"padding": MARKER_ROOM, "nice": False}
     if log_y:
-        y_scale = alt.Scale(type="log")
+        y_scale = alt.Scale(type="log", **room)
     elif y_domain is not None:
-        y_scale = alt.Scale(domain=list(y_domain))
+        y_scale = alt.Scale(domain=list(y_domain), **room)
     else:
-        y_scale = alt.Scale(zero=False)
+        y_scale = alt.Scale(zero=False, **room)
     base = (
         alt.Chart(rows[keep])
         .transform_filter(frames.live_run())
         .encode(
-            x=alt.X("step:Q", title=x_title),
+            x=alt.X("step:Q", title=x_title, scale=alt.Scale(**room)),
             y=alt.Y(
                 f"{field}:Q",
                 scale=y_scale,
