@@ -72,11 +72,12 @@ with chart_column:
     layers = [
         swarm.transform_filter(descent_frames.held_filter(frames)),
         descent_frames.path_layers(
-            descent_frames.path_rows([probe_track], surface, size),
+            descent_frames.map_path_rows([probe_track], surface, size),
             probe_rows,
             frames,
             surface.bounds,
             [probe_track.series],
+            exits=descent_frames.exit_rows([probe_track], surface, size),
         ),
     ]
     picture = basins_view.map_picture(key)
