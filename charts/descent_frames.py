@@ -670,7 +670,10 @@ def settled_chart(
     domain = [str(c) for c in codes]
     data = counts.assign(d=counts["d"].astype(str))
     order = f"indexof({json.dumps(domain)}, datum.d)"
-    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title))
+    # the axis ends at the last step: rounded out to a nice number it left an empty band
+    last = int(data["step"].max()) if len(data) else 0
+    steps = alt.Scale(domain=[0, max(last, 1)], nice=False)
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title, scale=steps))
     area = (
         base.transform_calculate(d_order=order)
         .mark_area(opacity=0.85)
