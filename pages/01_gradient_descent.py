@@ -66,7 +66,8 @@ with side_column:
         for key in ("frame_caption", "frame_caption_off", "frame_diverged")
     )
     readout = f"datum.gone ? ({gone}) : datum.off ? ({off}) : ({on})"
-    plot(st, descent_frames.readout(balls, frames, readout), width="stretch")
+    # three lines: f, the gradient and the step side by side ran past a phone's column
+    plot(st, descent_frames.readout(balls, frames, readout, lines=3), width="stretch")
     plot(
         st,
         descent_frames.loss_layers(
