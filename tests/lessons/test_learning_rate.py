@@ -65,7 +65,8 @@ def test_default_fan_verdicts_largest_stable_rate_arrives_first():
     assert said[1]["critical"].value == pytest.approx(2 / s.curvature(*s.default_start)) == 1
     assert said[1]["half"].value == pytest.approx(0.5)
     text = words(EN, said[1])
-    assert "stable only below **2 / curvature = 1**" in text
+    # the number keeps to its label at a line break (no-break spaces around "=")
+    assert "stable only below **2 / curvature\u00a0=\u00a01**" in text
     assert "Below 1: 0.02, 0.5, 0.9. At or above (diverge): 1.1." in text
     assert words(EN, said[0]).startswith(
         f"Fastest to the bottom: **lr 0.9**, in {zig.step} steps, the largest"
