@@ -1,7 +1,12 @@
 """bench.load: the report of a run on one server and of a run through nginx with the fault,
-from figures made up here (the load test itself is a benchmark, not a test)."""
+from figures made up here (the load test itself is a benchmark, not a test); and the
+protocol visitor (bench.protocol) against a real server: its slider move reruns the page
+and changes a chart."""
+
+import asyncio
 
 import pytest
+from serve import streamlit_process
 
 from bench.load import Recovery, Run, lessons_for, report
 
@@ -101,3 +106,45 @@ def test_browsers_start_at_the_priority_asked(tmp_path):
     probe.write_text(script.replace(f'"{CHROMIUM}"', "nice"))
     probe.chmod(0o755)
     assert subprocess.run([str(probe)], capture_output=True, text=True).stdout.strip() == "19"
+
+
+LESSON = "gradient_descent"  # a lesson with a player and a slider that reruns its charts
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_process() as (base, proc):
+        yield base, proc.pid
+
+
+def test_a_protocol_visitor_moves_the_first_slider_and_a_chart_changes(server):
+    from bench.protocol import ProtocolVisitor, url_number
+
+    async def visit(base):
+        visitor = ProtocolVisitor(base, LESSON)
+        try:
+            first = await visitor.open(timeout=120)
+            there = await visitor.move_first_slider(timeout=60)
+            back = await visitor.move_first_slider(timeout=60)
+            return visitor, first, there, back
+        finally:
+            await visitor.close()
+
+    visitor, first, there, back = asyncio.run(visit(server[0]))
+    assert first.has_player and not first.exceptions and first.of_type("vega_lite_chart")
+    kind, slider = visitor.first_slider()
+    state = visitor.values[slider.id]  # what the next rerun would send for it
+    if kind == "select_slider":
+        assert list(state.string_array_value.data) == [back.after]
+    else:
+        assert kind == "slider"
+        assert [url_number(v, False) for v in state.double_array_value.data] == [back.after]
+    # one notch up, then back: each rerun finished and redrew a chart
+    assert there.after != there.before and (back.before, back.after) == (there.after, there.before)
+    assert there.changed_charts and back.changed_charts
+    assert there.changed_charts[0] in first.chart_digests()
+    assert 0 < there.seconds < 60 and 0 < back.seconds < 60
+    assert not visitor.page.exceptions
+    # the way back is a page the visitor has seen: the server sent cached charts by reference
+    assert visitor.references > 0
+
