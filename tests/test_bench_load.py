@@ -1,7 +1,7 @@
 """bench.load: the report of a run on one server and of a run through nginx with the fault,
 from figures made up here (the load test itself is a benchmark, not a test); and the
 protocol visitor (bench.protocol) against a real server: its slider move reruns the page
-and changes a chart."""
+and changes a chart, and the load phases run with two of them."""
 
 import asyncio
 
@@ -148,3 +148,18 @@ def test_a_protocol_visitor_moves_the_first_slider_and_a_chart_changes(server):
     # the way back is a page the visitor has seen: the server sent cached charts by reference
     assert visitor.references > 0
 
+
+def test_the_load_phases_run_with_protocol_visitors(server, monkeypatch):
+    from bench.load import ProtocolClients, scenario
+
+    monkeypatch.setattr("bench.load.PLAY_SECONDS", 0.2)  # Play sends nothing to wait for
+    base, pid = server
+    run = Run("1 server, no nginx", 2, servers={"server": pid}, client="protocol")
+    asyncio.run(scenario(ProtocolClients(only=[LESSON]), base, 2, run, run.servers, None))
+    assert run.errors == []
+    assert run.lessons == [LESSON] and run.loaded == 2 and run.plays == 0
+    assert len(run.slider_s) == 2 and len(run.quiet_s) == 2  # each move changed a chart
+    assert set(run.cpu["slider"]) == {"server", "(protocol visitors)", "(machine)"}
+    text = report(run)
+    assert "protocol visitors, no browser]: 2 sessions, 0 errors; 2 loaded" in text
+    assert "slider to finished rerun" in text
