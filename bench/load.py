@@ -367,6 +367,7 @@ class Run:
     playing: int = 0  # pages showing Pause when the slider phase starts
     slider_s: list[float] = field(default_factory=list)
     quiet_s: list[float] = field(default_factory=list)
+    timed: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # phase -> moves
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase -> name -> s
     wall: dict[str, float] = field(default_factory=dict)  # phase -> s
     start_mb: dict[str, float] = field(default_factory=dict)
@@ -421,7 +422,9 @@ async def _press_pause(visitor, run: Run) -> None:
 
 async def _timed_move(visitor, run: Run, phase: str, into: list[float]) -> None:
     try:
-        into.append(await visitor.move_slider())
+        seconds = await visitor.move_slider()
+        into.append(seconds)
+        run.timed.setdefault(phase, []).append((seconds, visitor.url_path))
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: {phase} {type(exc).__name__}: {exc}"[:200])
     if await visitor.exception_shown():
@@ -823,6 +826,15 @@ def report(run: Run) -> str:
             for name in run.servers
         ),
     ]
+    if run.timed:
+        lines.append(
+            "  slowest moves: "
+            + "; ".join(
+                f"{phase}: "
+                + ", ".join(f"{lesson} {seconds:.2f} s" for seconds, lesson in sorted(moves)[-3:])
+                for phase, moves in run.timed.items()
+            )
+        )
     if run.fault:
         f = run.fault
         outcomes: list[Recovery] = f["outcomes"]

@@ -21,6 +21,7 @@ def test_one_server(monkeypatch):
     run.plays, run.playing = 2, 2
     run.lessons = ["gradient_descent"]
     run.slider_s, run.quiet_s = [1.0, 3.0], [0.5, 0.7]
+    run.timed = {"slider": [(1.0, "gradient_descent"), (3.0, "momentum")]}
     run.cpu = phases(server=2.0, **{"(machine)": 6.0})
     run.wall = {"arrive": 10.0, "play": 4.0, "slider": 5.0, "quiet": 5.0}
     run.start_mb, run.peak_mb = {"server": 50.0}, {"server": 70.0}
@@ -34,6 +35,7 @@ def test_one_server(monkeypatch):
     assert "% of 2 cores): arrive 30%, play 75%, slider 60%, quiet 60%" in text
     assert "play (4 s): server 2.0;" in text
     assert "server 50 -> 70 MB (~10.0 MB per session)" in text
+    assert "slowest moves: slider: gradient_descent 1.00 s, momentum 3.00 s" in text
     assert "fault" not in text
 
 
