@@ -4,6 +4,7 @@ protocol visitor (bench.protocol) against a real server: its slider move reruns 
 and changes a chart, and the load phases run with two of them."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from serve import streamlit_process
@@ -113,6 +114,13 @@ def test_browsers_start_at_the_priority_asked(tmp_path):
 LESSON = "gradient_descent"  # a lesson with a player and a slider that reruns its charts
 
 
+def run_apart(coroutine):
+    """Run a coroutine in a thread of its own: a browser test earlier in this worker leaves
+    Playwright's event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def server():
     with streamlit_process() as (base, proc):
@@ -132,7 +140,7 @@ def test_a_protocol_visitor_moves_the_first_slider_and_a_chart_changes(server):
         finally:
             await visitor.close()
 
-    visitor, first, there, back = asyncio.run(visit(server[0]))
+    visitor, first, there, back = run_apart(visit(server[0]))
     assert first.has_player and not first.exceptions and first.of_type("vega_lite_chart")
     kind, slider = visitor.first_slider()
     state = visitor.values[slider.id]  # what the next rerun would send for it
@@ -157,7 +165,7 @@ def test_the_load_phases_run_with_protocol_visitors(server, monkeypatch):
     monkeypatch.setattr("bench.load.PLAY_SECONDS", 0.2)  # Play sends nothing to wait for
     base, pid = server
     run = Run("1 server, no nginx", 2, servers={"server": pid}, client="protocol")
-    asyncio.run(scenario(ProtocolClients(only=[LESSON]), base, 2, run, run.servers, None))
+    run_apart(scenario(ProtocolClients(only=[LESSON]), base, 2, run, run.servers, None))
     assert run.errors == []
     assert run.lessons == [LESSON] and run.loaded == 2 and run.plays == 0
     assert len(run.slider_s) == 2 and len(run.quiet_s) == 2  # each move changed a chart
