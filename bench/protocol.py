@@ -71,7 +71,7 @@ SENDS_NOTHING_UNTIL_USED = {
 }
 MODELLED = {"slider", "selectbox", "button_group", "checkbox", "number_input"}
 
-Path = tuple[int, ...]
+DeltaPath = tuple[int, ...]  # where an element sits: its ForwardMsg metadata.delta_path
 
 
 class ProtocolError(RuntimeError):
@@ -124,12 +124,12 @@ class PageRun:
     ``script_finished`` arrived (``time.perf_counter``), and how it finished."""
 
     started: float
-    elements: dict[Path, object] = field(default_factory=dict)
-    blocks: dict[Path, object] = field(default_factory=dict)
+    elements: dict[DeltaPath, object] = field(default_factory=dict)
+    blocks: dict[DeltaPath, object] = field(default_factory=dict)
     finished: float | None = None
     status: int | None = None
 
-    def of_type(self, element_type: str) -> dict[Path, object]:
+    def of_type(self, element_type: str) -> dict[DeltaPath, object]:
         return {
             path: getattr(element, element_type)
             for path, element in self.elements.items()
@@ -147,14 +147,14 @@ class PageRun:
     def exceptions(self) -> int:
         return len(self.of_type("exception"))
 
-    def chart_digests(self) -> dict[Path, str]:
+    def chart_digests(self) -> dict[DeltaPath, str]:
         """Every Vega-Lite chart's content (spec and datasets) as a digest, by place."""
         return {
             path: hashlib.blake2b(chart.SerializeToString(deterministic=True)).hexdigest()
             for path, chart in self.of_type("vega_lite_chart").items()
         }
 
-    def in_popover(self, path: Path) -> bool:
+    def in_popover(self, path: DeltaPath) -> bool:
         return any(
             (block := self.blocks.get(path[:depth])) is not None
             and block.WhichOneof("type") == "popover"
@@ -237,7 +237,7 @@ class SliderMove:
     before: str
     after: str
     seconds: float
-    changed_charts: list[Path]
+    changed_charts: list[DeltaPath]
 
 
 class ProtocolVisitor:
@@ -289,7 +289,7 @@ class ProtocolVisitor:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reader
 
-    def widgets(self) -> dict[Path, tuple[str, object]]:
+    def widgets(self) -> dict[DeltaPath, tuple[str, object]]:
         """The mounted widgets of the page in page order: path -> (kind, element proto)."""
         found = {}
         for path, element in sorted(self.page.elements.items()):
