@@ -4,7 +4,9 @@ Prints the descent and training ratios against PyTorch (left out, saying so, whe
 not installed), the time to first chart of every page in Chromium, and for every animation
 player the frames painted per second while playing, the server's CPU and the bytes it
 sends meanwhile. ``--load`` adds the load test (20 concurrent browser sessions, a few
-minutes). ``--lessons`` limits the browser benchmark to some lessons (URL paths).
+minutes; ``--client protocol``: websocket visitors without a browser, which time the
+server's share, see bench/load.py). ``--lessons`` limits the browser benchmark to some
+lessons (URL paths).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load", action="store_true", help="also run the load test")
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--client",
+        choices=("browser", "protocol"),
+        default="browser",
+        help="the load test's visitors (its report names them)",
+    )
     parser.add_argument("--lessons", nargs="*", default=(), help="URL paths (default: all)")
     args = parser.parse_args()
 
@@ -32,7 +40,7 @@ def main() -> None:
         torch_ratios()
     print(browser.report(browser.bench_browser(tuple(args.lessons))))
     if args.load:
-        print(load.report(load.run_load(sessions=args.sessions)))
+        print(load.report(load.run_load(sessions=args.sessions, client=args.client)))
 
 
 def torch_ratios() -> None:

@@ -38,12 +38,25 @@ one server. Memory per session is the growth of a replica's resident memory from
 the first visitor to its peak, over the visitors it served. The browsers run on the same
 machine as the servers, so on a small machine they compete for the same cores.
 
-Usage: ``python -m bench.load [--sessions 20]`` (one server, no nginx), or
+Visitors (``--client``): ``browser``, the default, is the Chromium pages above.
+``protocol`` visitors speak Streamlit's websocket protocol from this process
+(``bench/protocol.py``) and draw nothing: on a 2-core machine twenty Chromium pages take
+the cores themselves, even at nice 19, so the browser figure times the browsers; the
+protocol figure is the server's share of it. The phases are the same (``scenario``):
+the lessons with a player are those whose first run sends the player component; Play and
+Pause send nothing to the server (the animation runs in the browser), so the protocol
+visitors' play phase only waits; a slider move is timed from its rerun's BackMsg to that
+run's ``script_finished``, and must have changed a chart. This process's own CPU is
+reported beside the server's (``VISITORS``). The fault phase needs browsers (their pages
+reconnect), so ``--replicas`` runs browser visitors only.
+
+Usage: ``python -m bench.load [--sessions 20] [--client protocol]`` (one server, no nginx), or
 ``python -m bench.load --replicas N [--sessions 20]``: the same sessions through nginx to
 1 replica, then to N (with the fault), in one run; needs nginx (``apt-get install nginx``).
 
 ``play_button``, ``pause_button`` and ``first_slider`` are the only places that know what
-the controls look like.
+the controls look like in the page (``bench.protocol.ProtocolVisitor.first_slider`` on the
+wire).
 """
 
 from __future__ import annotations
@@ -59,6 +72,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +83,7 @@ from helpers import CHART, EXCEPTION  # noqa: E402
 from serve import nginx_replicas, streamlit_process  # noqa: E402
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, PLAYER_KEYS_JS  # noqa: E402
+from bench.protocol import PageRun, ProtocolVisitor  # noqa: E402
 from deploy.nginx_conf import COOKIE  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
@@ -172,6 +187,7 @@ def _proc_stats(pid: int) -> tuple[float, int]:
 
 
 MACHINE = "(machine)"  # every process on the machine, in CPU seconds over all its cores
+VISITORS = "(protocol visitors)"  # this process, when it runs the protocol visitors
 
 
 def machine_busy_seconds() -> float:
@@ -270,12 +286,42 @@ class RunCounter:
 
 @dataclass
 class Visitor:
+    """A browser visitor: a Chromium context of its own (cookies) and its page. The phases
+    call ``open``, ``play``, ``playing``, ``move_slider``, ``exception_shown``, ``pause``
+    and ``replica``; a protocol visitor (``ProtocolLoadVisitor``) answers the same."""
+
     context: object
     page: object
     url_path: str
     runs: RunCounter
+    base: str = ""
     loaded: bool = False
     moves: int = 0  # net notches moved to the right
+    stage: str = "open"  # how far ``open`` got
+
+    async def open(self) -> None:
+        self.stage = "open"
+        await self.page.goto(f"{self.base}/{self.url_path}?lang=en", timeout=180_000)
+        self.stage = "first chart"
+        await self.page.wait_for_selector(CHART, timeout=180_000)
+        self.stage = "script end"
+        await self.page.wait_for_function(IDLE_WITH_CHART, timeout=180_000)
+
+    async def play(self) -> bool:
+        """Press Play and keep the animation running (``KEEP_PLAYING``); True: pressed."""
+        if not await pause_button(self.page).count():
+            await play_button(self.page).click(timeout=30_000)
+        await self.page.evaluate("window.__dlKeepPlaying = true")
+        return True
+
+    async def pause(self) -> None:
+        """Stop keeping the animation running, and press Pause if it plays. Both in one
+        task of the page: checked first and clicked later, the player could stop in between
+        (at its last frame) and the click would wait for a Pause that never comes."""
+        await self.page.evaluate(PAUSE_JS)
+
+    async def playing(self) -> bool:
+        return await pause_button(self.page).count() > 0
 
     async def replica(self) -> str | None:
         cookies = await self.context.cookies()
@@ -313,12 +359,15 @@ class Run:
     label: str
     sessions: int
     browser_nice: int = BROWSER_NICE
+    client: str = "browser"  # whose visitors: Chromium pages, or protocol visitors
     servers: dict[str, int] = field(default_factory=dict)  # name -> PID at the start
     errors: list[str] = field(default_factory=list)
+    loaded: int = 0  # visitors whose page loaded (the phases' visitors)
     plays: int = 0
     playing: int = 0  # pages showing Pause when the slider phase starts
     slider_s: list[float] = field(default_factory=list)
     quiet_s: list[float] = field(default_factory=list)
+    timed: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # phase -> moves
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase -> name -> s
     wall: dict[str, float] = field(default_factory=dict)  # phase -> s
     start_mb: dict[str, float] = field(default_factory=dict)
@@ -345,55 +394,37 @@ async def _gather_staggered(coros, stagger: float):
     )
 
 
-async def _arrive(browser, base: str, url_path: str, delay: float, run: Run) -> Visitor:
+async def _arrive(clients, base: str, url_path: str, delay: float, run: Run):
     await asyncio.sleep(delay)
-    context = await browser.new_context(
-        viewport={"width": 1200, "height": 900}, reduced_motion="reduce"
-    )
-    await context.add_init_script(KEEP_PLAYING)
-    page = await context.new_page()
-    visitor = Visitor(context, page, url_path, RunCounter(page))
-    stage = "open"
+    visitor = await clients.new_visitor(base, url_path)
     try:
-        await page.goto(f"{base}/{url_path}?lang=en", timeout=180_000)
-        stage = "first chart"
-        await page.wait_for_selector(CHART, timeout=180_000)
-        stage = "script end"
-        await page.wait_for_function(IDLE_WITH_CHART, timeout=180_000)
+        await visitor.open()
         visitor.loaded = True
     except Exception as exc:  # a session that never loads is an error, not a crash
-        run.errors.append(f"{url_path}: load ({stage}) {type(exc).__name__}")
+        run.errors.append(f"{url_path}: load ({visitor.stage}) {type(exc).__name__}")
     return visitor
 
 
-async def _press_play(visitor: Visitor, run: Run) -> None:
-    """Press Play and keep the animation running (``KEEP_PLAYING``)."""
+async def _press_play(visitor, run: Run) -> None:
     try:
-        if not await pause_button(visitor.page).count():
-            await play_button(visitor.page).click(timeout=30_000)
-        await visitor.page.evaluate("window.__dlKeepPlaying = true")
-        run.plays += 1
+        if await visitor.play():
+            run.plays += 1
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: Play {type(exc).__name__}")
 
 
-async def _press_pause(visitor: Visitor, run: Run) -> None:
-    """Stop keeping the animation running, and press Pause if it plays. Both in one task
-    of the page: checked first and clicked later, the player could stop in between (at
-    its last frame) and the click would wait for a Pause that never comes."""
+async def _press_pause(visitor, run: Run) -> None:
     try:
-        await visitor.page.evaluate(PAUSE_JS)
+        await visitor.pause()
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: Pause {type(exc).__name__}")
 
 
-async def _playing(visitor: Visitor) -> bool:
-    return await pause_button(visitor.page).count() > 0
-
-
-async def _timed_move(visitor: Visitor, run: Run, phase: str, into: list[float]) -> None:
+async def _timed_move(visitor, run: Run, phase: str, into: list[float]) -> None:
     try:
-        into.append(await visitor.move_slider())
+        seconds = await visitor.move_slider()
+        into.append(seconds)
+        run.timed.setdefault(phase, []).append((seconds, visitor.url_path))
     except Exception as exc:
         run.errors.append(f"{visitor.url_path}: {phase} {type(exc).__name__}: {exc}"[:200])
     if await visitor.exception_shown():
@@ -508,21 +539,130 @@ def niced_chromium(nice: int, folder: str) -> str:
     return str(wrapper)
 
 
-async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int], served):
-    """Play, slider, quiet (and fault, with ``served``); CPU per phase per process."""
-    from playwright.async_api import async_playwright
+class BrowserClients:
+    """The browser mode's visitors: one Chromium (at CPU priority ``nice``) with a context
+    and page per visitor. Used as ``async with``."""
 
-    marks: list[tuple[str, float, dict[str, float]]] = []
+    kind = "browser"
 
-    async with async_playwright() as pw, contextlib.AsyncExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory())  # the niced launcher's
-        browser = await pw.chromium.launch(
-            executable_path=niced_chromium(run.browser_nice, folder),
+    def __init__(self, nice: int = BROWSER_NICE):
+        self.nice = nice
+
+    async def __aenter__(self):
+        from playwright.async_api import async_playwright
+
+        self._stack = contextlib.AsyncExitStack()
+        playwright = await self._stack.enter_async_context(async_playwright())
+        folder = self._stack.enter_context(tempfile.TemporaryDirectory())  # the launcher's
+        self.browser = await playwright.chromium.launch(
+            executable_path=niced_chromium(self.nice, folder),
             args=[*CHROMIUM_ARGS, *UNTHROTTLED],
         )
-        lessons = lessons_for(await lessons_with_player(browser, base), sessions)
+        self._stack.push_async_callback(self.browser.close)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self._stack.aclose()
+
+    async def lessons_with_player(self, base: str) -> dict[str, bool]:
+        return await lessons_with_player(self.browser, base)
+
+    async def new_visitor(self, base: str, url_path: str) -> Visitor:
+        context = await self.browser.new_context(
+            viewport={"width": 1200, "height": 900}, reduced_motion="reduce"
+        )
+        await context.add_init_script(KEEP_PLAYING)
+        page = await context.new_page()
+        return Visitor(context, page, url_path, RunCounter(page), base=base)
+
+
+class ProtocolLoadVisitor(ProtocolVisitor):
+    """A protocol visitor in the phases (``bench.protocol``). Play and Pause happen in
+    the browser and send nothing to the server (``ui/player.py``), so they send nothing
+    here either; a slider move is timed to its run's ``script_finished`` and must have
+    changed a chart (a place whose Vega-Lite spec or data differ from before)."""
+
+    def __init__(self, base: str, url_path: str):
+        super().__init__(base, url_path)
+        self.loaded, self.stage = False, "open"
+
+    async def open(self) -> PageRun:
+        self.stage = "first run"
+        return await super().open(timeout=180.0)
+
+    async def play(self) -> bool:
+        return False  # nothing to send: the animation runs in the visitor's browser
+
+    async def pause(self) -> None:
+        return None
+
+    async def playing(self) -> bool:
+        return False
+
+    async def replica(self) -> str | None:
+        return None
+
+    async def move_slider(self) -> float:
+        move = await self.move_first_slider(timeout=ACTION_TIMEOUT)
+        if not move.changed_charts:
+            raise AssertionError(f"{move.label} {move.before} -> {move.after} changed no chart")
+        return move.seconds
+
+    async def exception_shown(self) -> bool:
+        return self.page is not None and self.page.exceptions > 0
+
+
+class ProtocolClients:
+    """The protocol mode's visitors: websocket sessions in this process. The lessons with a
+    player are those whose first run draws the player component and no exception (each
+    opened once, which also warms its cached run, as the browser mode's scan does);
+    ``only``: look at these URL paths alone."""
+
+    kind = "protocol"
+
+    def __init__(self, only: Sequence[str] = ()):
+        self.only = tuple(only)
+
+    async def __aenter__(self):
+        self.visitors: list[ProtocolLoadVisitor] = []
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await asyncio.gather(*(v.close() for v in self.visitors), return_exceptions=True)
+
+    async def lessons_with_player(self, base: str) -> dict[str, bool]:
+        found = {}
+        for lesson in available():
+            if self.only and lesson.url_path not in self.only:
+                continue
+            visitor = ProtocolVisitor(base, lesson.url_path)
+            try:
+                run = await visitor.open(timeout=120.0)
+                found[lesson.url_path] = run.has_player and not run.exceptions
+            except Exception:  # a page that never finishes has no player to play
+                found[lesson.url_path] = False
+            finally:
+                await visitor.close()
+        return found
+
+    async def new_visitor(self, base: str, url_path: str) -> ProtocolLoadVisitor:
+        visitor = ProtocolLoadVisitor(base, url_path)
+        self.visitors.append(visitor)
+        return visitor
+
+
+async def scenario(clients, base: str, sessions: int, run: Run, servers: dict[str, int], served):
+    """Play, slider, quiet (and fault, with ``served``); CPU per phase per process (with
+    protocol visitors, this process's own CPU too: ``VISITORS``)."""
+    marks: list[tuple[str, float, dict[str, float]]] = []
+    sampled = dict(servers)
+    if clients.kind == "protocol":
+        sampled[VISITORS] = os.getpid()
+
+    async with clients:
+        lessons = lessons_for(await clients.lessons_with_player(base), sessions)
         run.lessons = sorted(set(lessons))
-        sampler = Sampler(servers)
+        sampler = Sampler(sampled)
         sampler.start()
 
         def mark(phase: str) -> None:
@@ -530,16 +670,17 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
 
         mark("arrive")
         visitors = await asyncio.gather(
-            *(_arrive(browser, base, url_path, i * RAMP, run) for i, url_path in enumerate(lessons))
+            *(_arrive(clients, base, url_path, i * RAMP, run) for i, url_path in enumerate(lessons))
         )
         live = [v for v in visitors if v.loaded]
+        run.loaded = len(live)
         if served is not None:
             for name in await asyncio.gather(*(v.replica() for v in live)):
                 run.per_replica[name or "?"] = run.per_replica.get(name or "?", 0) + 1
         mark("play")
         await asyncio.gather(*(_press_play(v, run) for v in live))
         await asyncio.sleep(PLAY_SECONDS)
-        run.playing = sum(await asyncio.gather(*(_playing(v) for v in live)))
+        run.playing = sum(await asyncio.gather(*(v.playing() for v in live)))
         mark("slider")
         moves = [_timed_move(v, run, "slider", run.slider_s) for v in live]
         await _gather_staggered(moves, STAGGER)
@@ -551,21 +692,30 @@ async def _scenario(base: str, sessions: int, run: Run, servers: dict[str, int],
         sampler.stop_flag = True
         if served is not None and len(served.pids) > 1:
             run.fault = await _fault(live, served, run)
-        await browser.close()
     sampler.join()
     for (phase, t0, cpu0), (_, t1, cpu1) in itertools.pairwise(marks):
         run.wall[phase] = t1 - t0
-        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in [*servers, MACHINE]}
+        run.cpu[phase] = {name: cpu1[name] - cpu0[name] for name in [*sampled, MACHINE]}
     run.start_mb = {name: rss / 2**20 for name, rss in sampler.start_rss.items()}
     run.peak_mb = {name: rss / 2**20 for name, rss in sampler.peak_rss.items()}
 
 
-def run_load(sessions: int = 20, browser_nice: int = BROWSER_NICE) -> Run:
-    """The scenario on one Streamlit server, no nginx."""
-    run = Run("1 server, no nginx", sessions, browser_nice=browser_nice)
+def new_clients(client: str, browser_nice: int = BROWSER_NICE):
+    """The visitors of a mode: ``browser`` (Chromium pages) or ``protocol``."""
+    if client == "protocol":
+        return ProtocolClients()
+    if client == "browser":
+        return BrowserClients(browser_nice)
+    raise ValueError(f"unknown client {client!r}: browser or protocol")
+
+
+def run_load(sessions: int = 20, browser_nice: int = BROWSER_NICE, client: str = "browser") -> Run:
+    """The scenario on one Streamlit server, no nginx, with ``client`` visitors."""
+    clients = new_clients(client, browser_nice)
+    run = Run("1 server, no nginx", sessions, browser_nice=browser_nice, client=clients.kind)
     with streamlit_process() as (base, proc):
         run.servers = {"server": proc.pid}
-        asyncio.run(_scenario(base, sessions, run, run.servers, None))
+        asyncio.run(scenario(clients, base, sessions, run, run.servers, None))
     return run
 
 
@@ -580,7 +730,8 @@ def run_replicas(replicas: int, sessions: int = 20, browser_nice: int = BROWSER_
     with nginx_replicas(replicas) as served:
         run.servers = {f"replica_{i}": pid for i, pid in sorted(served.pids.items())}
         run.servers["nginx"] = served.nginx_pid
-        asyncio.run(_scenario(served.base, sessions, run, run.servers, served))
+        clients = BrowserClients(browser_nice)
+        asyncio.run(scenario(clients, served.base, sessions, run, run.servers, served))
         ready = next(i for i, line in enumerate(served.lines) if "ready" in line)
         run.events = served.lines[ready + 1 :]
     return run
@@ -610,7 +761,13 @@ def _count_within(what: str, seconds: list[float | None]) -> str:
     return text + ")"
 
 
+CLIENT_LABELS = {"browser": "browser visitors", "protocol": "protocol visitors, no browser"}
+
+
 def report(run: Run) -> str:
+    """The figures of a run; with protocol visitors, the times end at the rerun's
+    ``script_finished`` (nothing is drawn) and Play, which sends nothing, is not pressed."""
+    protocol = run.client == "protocol"
     replicas = [name for name in run.servers if name != "nginx"]
     slider_p50, slider_p95 = _spread(run.slider_s)
     quiet_p50, quiet_p95 = _spread(run.quiet_s)
@@ -619,7 +776,7 @@ def report(run: Run) -> str:
     changing = run.wall["slider"] + run.wall["quiet"]
     busiest = max(run.cpu["slider"][name] + run.cpu["quiet"][name] for name in replicas) / changing
     lines = [
-        f"load [{run.label}]: {run.sessions} sessions"
+        f"load [{run.label}; {CLIENT_LABELS[run.client]}]: {run.sessions} sessions"
         + (
             " (visitors per replica: "
             + ", ".join(f"{k} {v}" for k, v in sorted(run.per_replica.items()))
@@ -627,17 +784,28 @@ def report(run: Run) -> str:
             if run.per_replica
             else ""
         )
-        + f", {len(run.errors)} errors; Play pressed {run.plays}, {run.playing} playing "
-        f"{PLAY_SECONDS:.0f} s later"
+        + f", {len(run.errors)} errors; "
+        + (
+            f"{run.loaded} loaded; Play sends nothing (the player runs in the browser)"
+            if protocol
+            else f"Play pressed {run.plays}, {run.playing} playing {PLAY_SECONDS:.0f} s later"
+        )
         + (f"; lessons with a player: {', '.join(run.lessons)}" if run.lessons else ""),
-        f"  slider while the animations play in the browsers (one visitor every {STAGGER} s, "
-        f"browsers at nice {run.browser_nice}): "
-        f"{len(run.slider_s)} timed, "
-        f"slider to updated chart p50 {slider_p50:.2f} s, p95 {slider_p95:.2f} s",
+        (
+            "  slider while the animations play in the visitors' browsers (one visitor every "
+            f"{STAGGER} s): {len(run.slider_s)} timed, slider to finished rerun "
+            f"(script_finished; every one changed a chart) p50 {slider_p50:.2f} s, "
+            f"p95 {slider_p95:.2f} s"
+            if protocol
+            else f"  slider while the animations play in the browsers (one visitor every "
+            f"{STAGGER} s, browsers at nice {run.browser_nice}): {len(run.slider_s)} timed, "
+            f"slider to updated chart p50 {slider_p50:.2f} s, p95 {slider_p95:.2f} s"
+        ),
         f"  slider with nothing playing: {len(run.quiet_s)} timed, p50 {quiet_p50:.2f} s, "
         f"p95 {quiet_p95:.2f} s; server CPU {quiet_cpu / max(len(run.quiet_s), 1):.2f} s "
         f"per control change",
-        f"  server CPU while playing: {play_cpu / run.wall['play'] / max(run.plays, 1):.4f} s "
+        f"  server CPU while playing: "
+        f"{play_cpu / run.wall['play'] / max(run.loaded if protocol else run.plays, 1):.4f} s "
         f"per second per visitor ({play_cpu:.1f} s over {run.wall['play']:.1f} s)",
         "  CPU s by phase: "
         + "; ".join(
@@ -645,8 +813,8 @@ def report(run: Run) -> str:
             for phase in ("arrive", "play", "slider", "quiet")
         )
         + f"; busiest replica during slider+quiet {100 * busiest:.0f}% of a core",
-        f"  machine busy (browsers, servers and all else, % of {os.cpu_count()} cores): "
-        + _machine_busy(run),
+        f"  machine busy ({'protocol visitors' if protocol else 'browsers'}, servers and all "
+        f"else, % of {os.cpu_count()} cores): " + _machine_busy(run),
         "  memory: "
         + ", ".join(
             f"{name} {run.start_mb[name]:.0f} -> {run.peak_mb[name]:.0f} MB"
@@ -658,6 +826,15 @@ def report(run: Run) -> str:
             for name in run.servers
         ),
     ]
+    if run.timed:
+        lines.append(
+            "  slowest moves: "
+            + "; ".join(
+                f"{phase}: "
+                + ", ".join(f"{lesson} {seconds:.2f} s" for seconds, lesson in sorted(moves)[-3:])
+                for phase, moves in run.timed.items()
+            )
+        )
     if run.fault:
         f = run.fault
         outcomes: list[Recovery] = f["outcomes"]
@@ -701,10 +878,19 @@ if __name__ == "__main__":
         metavar="0-19",
         help="CPU priority of the browsers (19: lowest, the default; 0: as the servers)",
     )
+    parser.add_argument(
+        "--client",
+        choices=("browser", "protocol"),
+        default="browser",
+        help="the visitors: Chromium pages (default), or websocket clients without a browser "
+        "(the server's share of the latency; bench/protocol.py)",
+    )
     args = parser.parse_args()
     sessions = min(args.sessions, 50)
+    if args.replicas and args.client == "protocol":
+        parser.error("--replicas runs browser visitors (the fault phase reconnects pages)")
     if args.replicas:
         for count in sorted({1, min(args.replicas, 8)}):
             print(report(run_replicas(count, sessions, args.browser_nice)), flush=True)
     else:
-        print(report(run_load(sessions, args.browser_nice)))
+        print(report(run_load(sessions, args.browser_nice, args.client)))

@@ -1,7 +1,13 @@
 """bench.load: the report of a run on one server and of a run through nginx with the fault,
-from figures made up here (the load test itself is a benchmark, not a test)."""
+from figures made up here (the load test itself is a benchmark, not a test); and the
+protocol visitor (bench.protocol) against a real server: its slider move reruns the page
+and changes a chart, and the load phases run with two of them."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from serve import streamlit_process
 
 from bench.load import Recovery, Run, lessons_for, report
 
@@ -16,6 +22,7 @@ def test_one_server(monkeypatch):
     run.plays, run.playing = 2, 2
     run.lessons = ["gradient_descent"]
     run.slider_s, run.quiet_s = [1.0, 3.0], [0.5, 0.7]
+    run.timed = {"slider": [(1.0, "gradient_descent"), (3.0, "momentum")]}
     run.cpu = phases(server=2.0, **{"(machine)": 6.0})
     run.wall = {"arrive": 10.0, "play": 4.0, "slider": 5.0, "quiet": 5.0}
     run.start_mb, run.peak_mb = {"server": 50.0}, {"server": 70.0}
@@ -29,6 +36,7 @@ def test_one_server(monkeypatch):
     assert "% of 2 cores): arrive 30%, play 75%, slider 60%, quiet 60%" in text
     assert "play (4 s): server 2.0;" in text
     assert "server 50 -> 70 MB (~10.0 MB per session)" in text
+    assert "slowest moves: slider: gradient_descent 1.00 s, momentum 3.00 s" in text
     assert "fault" not in text
 
 
@@ -101,3 +109,67 @@ def test_browsers_start_at_the_priority_asked(tmp_path):
     probe.write_text(script.replace(f'"{CHROMIUM}"', "nice"))
     probe.chmod(0o755)
     assert subprocess.run([str(probe)], capture_output=True, text=True).stdout.strip() == "19"
+
+
+LESSON = "gradient_descent"  # a lesson with a player and a slider that reruns its charts
+
+
+def run_apart(coroutine):
+    """Run a coroutine in a thread of its own: a browser test earlier in this worker leaves
+    Playwright's event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_process() as (base, proc):
+        yield base, proc.pid
+
+
+def test_a_protocol_visitor_moves_the_first_slider_and_a_chart_changes(server):
+    from bench.protocol import ProtocolVisitor, url_number
+
+    async def visit(base):
+        visitor = ProtocolVisitor(base, LESSON)
+        try:
+            first = await visitor.open(timeout=120)
+            there = await visitor.move_first_slider(timeout=60)
+            back = await visitor.move_first_slider(timeout=60)
+            return visitor, first, there, back
+        finally:
+            await visitor.close()
+
+    visitor, first, there, back = run_apart(visit(server[0]))
+    assert first.has_player and not first.exceptions and first.of_type("vega_lite_chart")
+    kind, slider = visitor.first_slider()
+    state = visitor.values[slider.id]  # what the next rerun would send for it
+    if kind == "select_slider":
+        assert list(state.string_array_value.data) == [back.after]
+    else:
+        assert kind == "slider"
+        assert [url_number(v, False) for v in state.double_array_value.data] == [back.after]
+    # one notch up, then back: each rerun finished and redrew a chart
+    assert there.after != there.before and (back.before, back.after) == (there.after, there.before)
+    assert there.changed_charts and back.changed_charts
+    assert there.changed_charts[0] in first.chart_digests()
+    assert 0 < there.seconds < 60 and 0 < back.seconds < 60
+    assert not visitor.page.exceptions
+    # the way back is a page the visitor has seen: the server sent cached charts by reference
+    assert visitor.references > 0
+
+
+def test_the_load_phases_run_with_protocol_visitors(server, monkeypatch):
+    from bench.load import ProtocolClients, scenario
+
+    monkeypatch.setattr("bench.load.PLAY_SECONDS", 0.2)  # Play sends nothing to wait for
+    base, pid = server
+    run = Run("1 server, no nginx", 2, servers={"server": pid}, client="protocol")
+    run_apart(scenario(ProtocolClients(only=[LESSON]), base, 2, run, run.servers, None))
+    assert run.errors == []
+    assert run.lessons == [LESSON] and run.loaded == 2 and run.plays == 0
+    assert len(run.slider_s) == 2 and len(run.quiet_s) == 2  # each move changed a chart
+    assert set(run.cpu["slider"]) == {"server", "(protocol visitors)", "(machine)"}
+    text = report(run)
+    assert "protocol visitors, no browser]: 2 sessions, 0 errors; 2 loaded" in text
+    assert "slider to finished rerun" in text
