@@ -47,12 +47,14 @@ the lessons with a player are those whose first run sends the player component; 
 Pause send nothing to the server (the animation runs in the browser), so the protocol
 visitors' play phase only waits; a slider move is timed from its rerun's BackMsg to that
 run's ``script_finished``, and must have changed a chart. This process's own CPU is
-reported beside the server's (``VISITORS``). The fault phase needs browsers (their pages
-reconnect), so ``--replicas`` runs browser visitors only.
+reported beside the server's (``VISITORS``). Through nginx, the replica a protocol
+visitor reached is the cookie nginx set on its websocket handshake; the fault phase needs
+browsers (their pages reconnect), so protocol visitors skip it.
 
 Usage: ``python -m bench.load [--sessions 20] [--client protocol]`` (one server, no nginx), or
-``python -m bench.load --replicas N [--sessions 20]``: the same sessions through nginx to
-1 replica, then to N (with the fault), in one run; needs nginx (``apt-get install nginx``).
+``python -m bench.load --replicas N [--sessions 20] [--client protocol]``: the same sessions
+through nginx to 1 replica, then to N (with the fault, for browser visitors), in one run;
+needs nginx (``apt-get install nginx``).
 
 ``play_button``, ``pause_button`` and ``first_slider`` are the only places that know what
 the controls look like in the page (``bench.protocol.ProtocolVisitor.first_slider`` on the
@@ -83,7 +85,7 @@ from helpers import CHART, EXCEPTION  # noqa: E402
 from serve import nginx_replicas, streamlit_process  # noqa: E402
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, PLAYER_KEYS_JS  # noqa: E402
-from bench.protocol import PageRun, ProtocolVisitor  # noqa: E402
+from bench.protocol import PageRun, ProtocolVisitor, handshake_cookie  # noqa: E402
 from deploy.nginx_conf import COOKIE  # noqa: E402
 from ui.lessons import available  # noqa: E402
 
@@ -600,7 +602,9 @@ class ProtocolLoadVisitor(ProtocolVisitor):
         return False
 
     async def replica(self) -> str | None:
-        return None
+        """The replica nginx chose, from the cookie it set on the websocket's handshake
+        (none without nginx)."""
+        return handshake_cookie(self._socket, COOKIE)
 
     async def move_slider(self) -> float:
         move = await self.move_first_slider(timeout=ACTION_TIMEOUT)
@@ -690,7 +694,7 @@ async def scenario(clients, base: str, sessions: int, run: Run, servers: dict[st
         await _gather_staggered(moves, STAGGER)
         mark("end")
         sampler.stop_flag = True
-        if served is not None and len(served.pids) > 1:
+        if served is not None and len(served.pids) > 1 and clients.kind == "browser":
             run.fault = await _fault(live, served, run)
     sampler.join()
     for (phase, t0, cpu0), (_, t1, cpu1) in itertools.pairwise(marks):
@@ -719,18 +723,22 @@ def run_load(sessions: int = 20, browser_nice: int = BROWSER_NICE, client: str =
     return run
 
 
-def run_replicas(replicas: int, sessions: int = 20, browser_nice: int = BROWSER_NICE) -> Run:
+def run_replicas(
+    replicas: int, sessions: int = 20, browser_nice: int = BROWSER_NICE, client: str = "browser"
+) -> Run:
     """The scenario through nginx (deploy/serve.sh) to ``replicas`` replicas; with two or
-    more, replica 1 is killed in a last phase."""
+    more and browser visitors, replica 1 is killed in a last phase (protocol visitors do not
+    reconnect as a page does, so they skip it)."""
+    clients = new_clients(client, browser_nice)
     run = Run(
         f"nginx + {replicas} replica{'s' if replicas > 1 else ''}",
         sessions,
         browser_nice=browser_nice,
+        client=clients.kind,
     )
     with nginx_replicas(replicas) as served:
         run.servers = {f"replica_{i}": pid for i, pid in sorted(served.pids.items())}
         run.servers["nginx"] = served.nginx_pid
-        clients = BrowserClients(browser_nice)
         asyncio.run(scenario(clients, served.base, sessions, run, run.servers, served))
         ready = next(i for i, line in enumerate(served.lines) if "ready" in line)
         run.events = served.lines[ready + 1 :]
@@ -887,10 +895,9 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     sessions = min(args.sessions, 50)
-    if args.replicas and args.client == "protocol":
-        parser.error("--replicas runs browser visitors (the fault phase reconnects pages)")
     if args.replicas:
         for count in sorted({1, min(args.replicas, 8)}):
-            print(report(run_replicas(count, sessions, args.browser_nice)), flush=True)
+            run = run_replicas(count, sessions, args.browser_nice, args.client)
+            print(report(run), flush=True)
     else:
         print(report(run_load(sessions, args.browser_nice, args.client)))

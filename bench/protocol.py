@@ -240,6 +240,19 @@ class SliderMove:
     changed_charts: list[DeltaPath]
 
 
+def handshake_cookie(socket, name: str) -> str | None:
+    """The value of the cookie ``name`` set by the websocket handshake's response (nginx
+    names the replica that took the connection there), or None."""
+    response = getattr(socket, "response", None)
+    if response is None:
+        return None
+    for header in response.headers.get_all("Set-Cookie"):
+        key, _, rest = header.partition("=")
+        if key.strip() == name:
+            return rest.split(";", 1)[0] or None
+    return None
+
+
 class ProtocolVisitor:
     """One visitor's websocket session with a Streamlit server (see the module docstring):
     ``open`` a page, ``move_first_slider`` one notch, ``close``."""
