@@ -173,3 +173,27 @@ def test_the_load_phases_run_with_protocol_visitors(server, monkeypatch):
     text = report(run)
     assert "protocol visitors, no browser]: 2 sessions, 0 errors; 2 loaded" in text
     assert "slider to finished rerun" in text
+
+
+def test_a_protocol_visitor_reads_its_replica_from_the_handshake_cookie():
+    """Through nginx the replica that took a websocket is named by the cookie nginx sets on
+    the handshake's response (deploy/nginx_conf.py); without one (no nginx) it is None."""
+    from types import SimpleNamespace
+
+    from websockets.datastructures import Headers
+
+    from bench.protocol import handshake_cookie
+    from deploy.nginx_conf import COOKIE
+
+    headers = Headers(
+        [("Set-Cookie", "other=1; Path=/"), ("Set-Cookie", f"{COOKIE}=replica_2; Path=/")]
+    )
+    assert (
+        handshake_cookie(SimpleNamespace(response=SimpleNamespace(headers=headers)), COOKIE)
+        == "replica_2"
+    )
+    assert (
+        handshake_cookie(SimpleNamespace(response=SimpleNamespace(headers=Headers())), COOKIE)
+        is None
+    )
+    assert handshake_cookie(None, COOKIE) is None
