@@ -136,14 +136,16 @@ def frame_lines(
     log_y: bool = False,
     height: int = 220,
     y_domain=None,
-    legend: bool = True,
     legend_title: str = "",
-    legend_orient: str = "bottom",
     frame_field: str = "step",
 ) -> alt.LayerChart:
-    """``optimizer_paths.styled_lines`` (``series, step, <y_field>``) with a dashed rule and
-    each racer's marker at the frame shown (rows whose ``frame_field`` equals it), stretched
-    to its column."""
+    """``optimizer_paths.styled_lines`` (``series, step, <y_field>``, a legend of lines
+    below) with a dashed rule and each racer's marker at the frame shown (rows whose
+    ``frame_field`` equals it), stretched to its column.
+
+    Only the markers and the rule follow the frame: the scales are fixed
+    (``optimizer_paths.step_scale``, ``value_scale``), so a new frame moves a few marks and
+    leaves the axes, the lines and the legend as they are."""
     lines = optimizer_paths.styled_lines(
         rows,
         styles,
@@ -154,36 +156,37 @@ def frame_lines(
         log_y=log_y,
         height=height,
         y_domain=y_domain,
-        legend=legend,
-        legend_orient=legend_orient,
     )
-    colour, shape, _ = optimizer_paths.style_encodings(styles, legend=False)
+    colour, _, _ = optimizer_paths.style_encodings(styles, legend=False)
+    last = int(rows["step"].max()) if len(rows) else 1
+    x = alt.X("step:Q", scale=optimizer_paths.step_scale(last))
     data = rows[rows[y_field] > 0] if log_y else rows
-    scale = {"type": "log"} if log_y else {"zero": False}  # as optimizer_paths.styled_lines
-    if y_domain is not None:
-        scale["domain"] = list(y_domain)
-    marker = (
-        alt.Chart(data)
+    columns = list(dict.fromkeys(["series", "step", y_field, frame_field]))
+    # one rule per frame (not one per racer), where the frame's markers are
+    rule = (
+        alt.Chart(rows[list(dict.fromkeys([frame_field, "step"]))].drop_duplicates())
         .transform_filter(frames.at(frame_field))
+        .mark_rule(color="#888888", strokeDash=[4, 3])
+        .encode(x=x, y=alt.value(0), y2=alt.value(height))
+    )
+    marker = (
+        alt.Chart(
+            data[columns].assign(marker=data["series"].map(optimizer_paths.marker_names(styles)))
+        )
+        .transform_filter(frames.at(frame_field))
+        .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True)
         .encode(
-            x="step:Q",
-            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(**scale)),
+            x=x,
+            y=alt.Y(f"{y_field}:Q", scale=optimizer_paths.value_scale(log_y, y_domain)),
             color=colour,
+            # the marker's shape is its ball's on the surface, named in the rows (no scale):
+            # a shape scale of any field goes into the legend, even with legend=None, and
+            # would draw markers over its line samples
+            shape=alt.Shape("marker:N", scale=None),
+            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
         )
     )
-    layers = [
-        lines,
-        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
-            y=alt.value(0), y2=alt.value(height)
-        ),
-        marker.mark_point(
-            size=110, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True
-        ).encode(
-            shape=shape,
-            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
-        ),
-    ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(alt.layer(lines, rule, marker).properties(height=height)))
 
 
 def loss_scale(losses: pd.DataFrame, starts: Sequence[float]) -> tuple[bool, tuple]:

@@ -233,8 +233,8 @@ def race_loss_chart(
     page: Page, runs: Mapping[str, descent.Trajectory], styles: Mapping[str, str], frames: Frames
 ) -> bool:
     """Every racer's loss against the step (``race_charts.loss_scale``: on a log scale when
-    every loss is positive), with a marker at the frame; returns whether the scale is
-    logarithmic."""
+    every loss is positive), with a marker at the frame and a legend of the lines, their
+    colours and dashes; returns whether the scale is logarithmic."""
     t = page.t
     losses = descent_view.loss_frame(dict(runs))
     log_y, domain = race_charts.loss_scale(losses, [float(traj.loss[0]) for traj in runs.values()])
@@ -247,7 +247,7 @@ def race_loss_chart(
         log_y=log_y,
         height=230,
         y_domain=domain,
-        legend=False,
+        legend_title=t("common.legend_run"),
     )
     plot(st, chart, width="stretch")
     return log_y
