@@ -22,7 +22,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import descent_frames, layout, palette, surface_charts
+from charts import descent_frames, layout, optimizer_paths, palette, surface_charts
 from charts.frames import Frames
 from lessons.minibatch import RUNS
 from sim import line_fit
@@ -34,6 +34,7 @@ PIXEL = 1.0  # a path point closer than this many pixels to the last one kept is
 LEVELS = 8  # contour bands of the picture (fewer: a lighter picture under the paths)
 GREY = "#A9B1BA"
 CLICK_CELLS = 16  # click targets per side (0.5 apart in w and b)
+RUN_DASHES = ([1, 0], [6, 3], [2, 2])  # batch GD solid, mini-batch dashed, SGD dotted
 
 
 def surface_picture(problem: line_fit.LineFitLoss) -> str:
@@ -393,6 +394,12 @@ def data_chart(
             y=alt.Y("y_lo:Q", scale=ys),
             y2="y_hi:Q",
             color=palette.series_encodings(list(labels.values()), "", legend=False)[0],
+            # each run's dash, as on the loss chart (its legend names them)
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=list(labels.values()), range=list(RUN_DASHES)),
+                legend=None,
+            ),
         )
     )
     chart = (
@@ -406,23 +413,56 @@ def data_chart(
     return frames.bind(chart)
 
 
+def run_looks(labels: dict) -> tuple[alt.Color, alt.StrokeDash, dict[str, str]]:
+    """Each run's colour and dash (a legend of line samples: ``optimizer_paths.series_legend``)
+    and marker shape by label (``palette.series_encodings``' colours and shapes)."""
+    series = list(labels.values())
+    legend = optimizer_paths.series_legend(len(series), lines=True)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=series, range=palette.OKABE_ITO[: len(series)]),
+        title=None,
+        legend=legend,
+    )
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=series, range=list(RUN_DASHES[: len(series)])),
+        title=None,
+        legend=legend,
+    )
+    return colour, dash, dict(zip(series, palette.SHAPES, strict=False))
+
+
 def loss_chart(
     t: Callable[..., str], tables: FrameTables, labels: dict, frames: Frames, epochs: int
 ) -> alt.LayerChart:
     """Each run's full-data loss (log scale) against the epochs of data answered, as steps
     (a run's loss changes only when it updates), with a rule at the data answered by the
-    frame and each run's marker where it is then."""
-    colour, shape = palette.series_encodings(list(labels.values()), "", legend=False)
-    x_scale = alt.Scale(domain=[0, max(int(epochs), 1)], nice=False)
-    x_enc = alt.X("epoch:Q", title=t("minibatch.epoch_axis"), scale=x_scale)
-    y_enc = alt.Y(
-        "loss:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(t("minibatch.loss_axis"))
+    frame and each run's marker where it is then; a legend of the runs' lines below.
+
+    The scales are fixed (the epochs, the losses' range), so a new frame moves the rule and
+    the markers only; ``optimizer_paths.EDGE`` pixels inside the plot, so a marker at the
+    end or the lowest loss is whole."""
+    colour, dash, shapes = run_looks(labels)
+    edge = optimizer_paths.EDGE
+    x_scale = alt.Scale(domain=[0, max(int(epochs), 1)], nice=False, padding=edge)
+    x_enc = alt.X(
+        "epoch:Q",
+        scale=x_scale,
+        axis=optimizer_paths.step_axis(t("minibatch.epoch_axis")),
     )
     losses = with_series(tables.losses, labels, ("epoch", "loss"))
+    positive = losses.loc[losses["loss"] > 0, "loss"]
+    domain = [float(positive.min()), float(positive.max())] if len(positive) else [0.1, 1.0]
+    y_enc = alt.Y(
+        "loss:Q",
+        scale=alt.Scale(type="log", domain=domain, padding=edge),
+        axis=optimizer_paths.value_axis(t("minibatch.loss_axis"), log_y=True),
+    )
     lines = (
         alt.Chart(losses[losses["loss"] > 0])
         .mark_line(strokeWidth=2, interpolate="step-after", clip=True)
-        .encode(x=x_enc, y=y_enc, color=colour, detail="series:N")
+        .encode(x=x_enc, y=y_enc, color=colour, strokeDash=dash, detail="series:N")
     )
     rule = (
         alt.Chart(tables.clock[["frame", "answered"]])
@@ -431,15 +471,18 @@ def loss_chart(
         .encode(x=alt.X("answered:Q", scale=x_scale))
     )
     balls = with_series(tables.balls, labels, ("frame", "update", "epoch", "loss"))
+    balls = balls[balls["loss"] > 0]
     marker = (
-        alt.Chart(balls[balls["loss"] > 0])
+        # the marker's shape is its ball's, named in the rows (no scale): a shape scale of
+        # the series went into the legend, over its line samples
+        alt.Chart(balls.assign(marker=balls["series"].map(shapes).astype("category")))
         .transform_filter(frames.at("frame"))
         .mark_point(size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
         .encode(
             x=x_enc,
             y=y_enc,
             color=colour,
-            shape=shape,
+            shape=alt.Shape("marker:N", scale=None),
             tooltip=[
                 alt.Tooltip("series:N", title=t("minibatch.legend_runs")),
                 alt.Tooltip("update:Q", title=t("minibatch.tip_updates")),

@@ -17,6 +17,9 @@ from charts.surface_charts import scales
 
 EDGE = 8  # pixels between a line chart's first or last step and the plot's edge
 LEGEND_COLUMNS = 3  # a legend of six optimizers: two rows of three
+# pixels of plot width per legend column of optimizer names (the longest, "그냥 경사
+# 하강법" with its sample, takes ~130): two columns on a phone instead of one of six rows
+OPTIMIZER_COLUMN = 130
 LINE_SYMBOL = 484  # a line legend's sample: 22 pixels long (a symbol's size is its area)
 STEP_TICK_SPACING = 70  # pixels per step tick, at least
 VALUE_TICK_SPACING = 40  # pixels per y tick, at least
@@ -32,13 +35,15 @@ OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
 }
 
 
-def series_legend(count: int, orient: str = "bottom", lines: bool = False) -> alt.Legend:
-    """The legend of ``count`` series: as many columns as the plot's width holds
-    (``palette.LEGEND_COLUMN`` pixels each, at most ``LEGEND_COLUMNS``), so it never runs
-    past a phone's column; ``lines``: each entry a short line in its series' colour and
-    dash, as the lines of a line chart are told apart."""
+def series_legend(
+    count: int, orient: str = "bottom", lines: bool = False, column: int = palette.LEGEND_COLUMN
+) -> alt.Legend:
+    """The legend of ``count`` series: as many columns as the plot's width holds (``column``
+    pixels each, at most ``LEGEND_COLUMNS``), so it never runs past a phone's column;
+    ``lines``: each entry a short line in its series' colour and dash, as the lines of a
+    line chart are told apart."""
     most = max(1, min(count, LEGEND_COLUMNS))
-    columns = alt.ExprRef(f"max(1, min({most}, floor(width / {palette.LEGEND_COLUMN})))")
+    columns = alt.ExprRef(f"max(1, min({most}, floor(width / {column})))")
     if not lines:
         return alt.Legend(orient=orient, columns=columns)
     return alt.Legend(
@@ -75,7 +80,7 @@ def style_encodings(
         title=title,
     )
     if legend:
-        colour = colour.legend(series_legend(len(labels), orient, lines))
+        colour = colour.legend(series_legend(len(labels), orient, lines, OPTIMIZER_COLUMN))
     # shape and dash say nothing about a legend: Vega-Lite merges them into the colour's
     # legend (it then shows each series' marker and dash) or hides them with it
     shapes = marker_names(styles)

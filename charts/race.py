@@ -22,7 +22,9 @@ from lessons import adaptive_rates
 from sim import descent
 from sim.surfaces import Surface
 
-READOUT_PER_LINE = 3  # racers a line of the race's readout
+# racers a line of the race's readout: three Korean names with their losses were as wide
+# as a phone's column
+READOUT_PER_LINE = 2
 
 
 def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[descent_frames.Track]:
@@ -162,6 +164,7 @@ def frame_lines(
     x = alt.X("step:Q", scale=optimizer_paths.step_scale(last))
     data = rows[rows[y_field] > 0] if log_y else rows
     columns = list(dict.fromkeys(["series", "step", y_field, frame_field]))
+    markers = data["series"].map(optimizer_paths.marker_names(styles))
     # one rule per frame (not one per racer), where the frame's markers are
     rule = (
         alt.Chart(rows[list(dict.fromkeys([frame_field, "step"]))].drop_duplicates())
@@ -170,9 +173,7 @@ def frame_lines(
         .encode(x=x, y=alt.value(0), y2=alt.value(height))
     )
     marker = (
-        alt.Chart(
-            data[columns].assign(marker=data["series"].map(optimizer_paths.marker_names(styles)))
-        )
+        alt.Chart(data[columns].assign(marker=markers.astype("category")))
         .transform_filter(frames.at(frame_field))
         .mark_point(size=110, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True)
         .encode(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from charts import numbers
 from charts.palette import OKABE_ITO
 
 WINNER_COLOUR = OKABE_ITO[0]
@@ -25,7 +26,8 @@ def search_heatmap(
 ) -> alt.LayerChart:
     """The search as a grid, one cell per setting (``table``: ``units, lr, val_<metric>,
     diverged``): coloured by the validation score (viridis, reversed for a loss so better
-    is always brighter), the score written in each cell (``diverged_label`` where it
+    is always brighter), the score written in each cell in the learners' style
+    (``numbers.plain``: ``0.95``, not ``0.950``; ``diverged_label`` where it
     diverged), the ``winner`` row outlined. ``titles``: (learning rate, units, score)."""
     column = table[f"val_{metric}"]
     heat = pd.DataFrame(
@@ -34,7 +36,7 @@ def search_heatmap(
             "lr_label": table["lr"].map(lambda r: f"{r:g}"),
             "score": column.fillna(0.0),
             "text": [
-                diverged_label if d else f"{v:.3f}"
+                diverged_label if d else numbers.plain(v, 3)
                 for d, v in zip(table["diverged"], column, strict=True)
             ],
             "winner": [i == winner for i in table.index],

@@ -215,7 +215,7 @@ def race_readout(
     page: Page, runs: Mapping[str, descent.Trajectory], n_frames: int, frames: Frames
 ) -> None:
     """The frame's numbers under the player (``race_charts.loss_readout``): each racer's loss
-    at its ball, three racers a line, and the racers stopped by then."""
+    at its ball, two racers a line, and the racers stopped by then."""
     t = page.t
     chart = race_charts.loss_readout(
         runs,
