@@ -187,7 +187,8 @@ def frame_lines(
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
         )
     )
-    return frames.bind(layout.fit_width(alt.layer(lines, rule, marker).properties(height=height)))
+    chart = alt.layer(lines, rule, marker).properties(height=height)
+    return frames.bind(optimizer_paths.on_canvas(layout.fit_width(chart)))
 
 
 def loss_scale(losses: pd.DataFrame, starts: Sequence[float]) -> tuple[bool, tuple]:
