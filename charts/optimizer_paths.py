@@ -41,8 +41,7 @@ def on_canvas(chart):
     ``usermeta.embedOptions``, which Streamlit passes on), for a chart that follows the
     player: each frame Vega redraws the canvas, where with SVG the browser restyled and
     repainted the whole SVG (hundreds of path dots, the click grid) after every changed
-    element. At 60 frames/s the race's page took 10 ms of CPU per painted frame instead of
-    16-17, adaptive rates 17-18 instead of 19-21 (bench/README.md)."""
+    element: far more CPU per frame than the few marks that move."""
     chart.usermeta = CANVAS  # in place: .properties() deep-copies a layered chart
     return chart
 
