@@ -57,6 +57,12 @@ def search_heatmap(
             "score:Q",
             title=score_title,
             scale=alt.Scale(scheme="viridis", reverse=metric == "loss"),
+            # below the grid: on its right the gradient took a third of a phone's width
+            legend=alt.Legend(
+                orient="bottom",
+                direction="horizontal",
+                labelExpr=numbers.vega("datum.value", 3),
+            ),
         ),
         stroke=alt.condition("datum.winner", alt.value(WINNER_COLOUR), alt.value(None)),
         strokeWidth=alt.condition("datum.winner", alt.value(3), alt.value(0)),

@@ -26,3 +26,8 @@ def test_the_heatmap_writes_scores_as_learners_read_them():
     assert list(cells["text"]) == ["0.85", "0.95", "0.925", "gone"]
     assert list(cells["text"][:3]) == [numbers.plain(v, 3) for v in (0.85, 0.95, 0.925)]
     assert list(cells["winner"]) == [False, True, False, False]
+    # the score's legend lies below the grid, its labels in the same style
+    legend = next(layer for layer in spec["layer"] if "color" in layer["encoding"])
+    legend = legend["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom"
+    assert legend["labelExpr"] == numbers.vega("datum.value", 3)
