@@ -414,23 +414,19 @@ def data_chart(
 
 
 def run_looks(labels: dict) -> tuple[alt.Color, alt.StrokeDash, dict[str, str]]:
-    """Each run's colour and dash (a legend of line samples: ``optimizer_paths.series_legend``)
-    and marker shape by label (``palette.series_encodings``' colours and shapes)."""
+    """Each run's colour (``palette.series_encodings``, as on the surface) and dash with a
+    legend of line samples (``optimizer_paths.series_legend``), and its marker shape by
+    label (the surface's)."""
     series = list(labels.values())
     legend = optimizer_paths.series_legend(len(series), lines=True)
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=series, range=palette.OKABE_ITO[: len(series)]),
-        title=None,
-        legend=legend,
-    )
+    colour, _ = palette.series_encodings(series, None, legend=False)
     dash = alt.StrokeDash(
         "series:N",
         scale=alt.Scale(domain=series, range=list(RUN_DASHES[: len(series)])),
         title=None,
         legend=legend,
     )
-    return colour, dash, dict(zip(series, palette.SHAPES, strict=False))
+    return colour.legend(legend), dash, dict(zip(series, palette.SHAPES, strict=False))
 
 
 def loss_chart(
