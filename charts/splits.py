@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from charts import numbers
+from charts import layout, numbers
 from charts.palette import OKABE_ITO
 
 WINNER_COLOUR = OKABE_ITO[0]
@@ -73,4 +73,6 @@ def search_heatmap(
     text = base.mark_text(fontSize=13, fontWeight="bold").encode(
         text="text:N", color=alt.condition(bright, alt.value("black"), alt.value("white"))
     )
-    return (rect + text).properties(height=height)
+    # the plot keeps its height and the legend below adds to it (Streamlit's own "fit"
+    # squeezed the legend into the height: four rows of 10 px on a phone)
+    return layout.fit_width((rect + text).properties(height=height))

@@ -31,3 +31,5 @@ def test_the_heatmap_writes_scores_as_learners_read_them():
     legend = legend["encoding"]["color"]["legend"]
     assert legend["orient"] == "bottom"
     assert legend["labelExpr"] == numbers.vega("datum.value", 3)
+    # the grid keeps its height, the legend adds to it (charts.layout.fit_width)
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
