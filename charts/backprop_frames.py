@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import curves
+from charts import curves, layering
 from charts.frames import Frames
 from lessons import backprop
 
@@ -162,7 +162,7 @@ def network_layers(
     stage the player is on; its scales have fixed domains, so only the marks change."""
     drawn = curves.network_chart(nodes, edges, height=height)
     shown = [layer.transform_filter(frames.at("stage")) for layer in drawn.layer]
-    return frames.bind(alt.layer(*shown).properties(height=height))
+    return frames.bind(layering.layer(*shown).properties(height=height))
 
 
 def repeat_chart(
@@ -183,7 +183,7 @@ def repeat_chart(
         columns=["series", "epoch", "value"],
     )
     traced = pd.DataFrame([{"epoch": 1, "label": marker, "row": 0, "colour": curves.MARK_COLOUR}])
-    return alt.layer(
+    return layering.layer(
         curves.curves(
             frame,
             [series],

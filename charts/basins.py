@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
-from charts import descent_frames, palette, surface_charts
+from charts import descent_frames, layout, palette, surface_charts
 from lessons.basins import destination_codes, nearest_start
 from lessons.descent_facts import DIVERGED, NONE
 from sim.surfaces import Surface
 
+SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1]
+BAR_ROW = 30  # pixels of plot height per optimizer's bar (the axes come on top)
 NONE_COLOUR = "#999999"
 DIVERGED_COLOUR = "#000000"
 # minima colours: Okabe-Ito from blue on (vermillion is kept for "momentum"-like accents)
@@ -128,7 +130,7 @@ def share_chart(
     data = rows.assign(
         d=rows["d"].astype(str), label=rows["d"].map(lambda c: labels.get(int(c), str(c)))
     )
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -136,7 +138,9 @@ def share_chart(
                 "share:Q",
                 stack="zero",
                 title=x_title,
-                axis=alt.Axis(format="%"),
+                # quarters: Vega's own ticks came every 5% on a wide screen, "95%" and
+                # "100%" running into each other
+                axis=alt.Axis(format="%", values=SHARE_TICKS, labelOverlap=True),
                 scale=alt.Scale(domain=[0, 1]),
             ),
             y=alt.Y("optimizer:N", title=y_title, sort=list(order) or None),
@@ -157,8 +161,11 @@ def share_chart(
             ],
         )
         .transform_calculate(d_order="indexof(" + str([str(c) for c in codes]) + ", datum.d)")
-        .properties(height=36 * max(len(order), 1) + 40)
+        .properties(height=BAR_ROW * max(len(order), 1))
     )
+    # fitted with its axes and their titles inside the column: stretched with Streamlit's
+    # own "fit", the y axis's title was cut off at the column's left edge
+    return layout.fit_width(chart)
 
 
 def probe_rows(probe: descent_frames.Track, counts: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, palette
+from charts import layering, layout, palette
 from charts.palette import OKABE_ITO
 
 # vermillion, blue, green, reddish purple, black, sky blue: distinct at a glance
@@ -48,7 +48,7 @@ def epoch_chart(
         shape=shape,
         tooltip=["series:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
     )
-    return alt.layer(base.mark_line(strokeWidth=2), points).properties(height=height)
+    return layering.layer(base.mark_line(strokeWidth=2), points).properties(height=height)
 
 
 def update_chart(
@@ -108,4 +108,4 @@ def cost_bar(
         color=colour, tooltip=["series:N", alt.Tooltip(f"{field}:Q", format=fmt, title=title)]
     )
     text = base.mark_text(dy=-6, fontSize=11).encode(text=alt.Text(f"{field}:Q", format=fmt))
-    return alt.layer(bars, text).properties(height=height)
+    return layering.layer(bars, text).properties(height=height)

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, palette
+from charts import layering, layout, palette
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
 MARK_COLOUR = "#444444"
@@ -78,7 +78,7 @@ def probability_chart(
         fontSize=13,
         fontWeight="bold",
     ).encode(text="text:N")
-    return alt.layer(lines, rule, dots, text).properties(height=height)
+    return layering.layer(lines, rule, dots, text).properties(height=height)
 
 
 def target_rule(value: float, y_field: str = "value") -> alt.Chart:
@@ -105,7 +105,7 @@ def markers(frame: pd.DataFrame, x_field: str = "epoch") -> alt.LayerChart:
         text="label:N",
         color=alt.Color("colour:N", scale=None),
     )
-    return alt.layer(rule, text)
+    return layering.layer(rule, text)
 
 
 def curves(
@@ -130,7 +130,7 @@ def curves(
         color=colour,
     )
     tooltip = ["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")]
-    return alt.layer(
+    return layering.layer(
         base.mark_line(strokeWidth=2.2),
         base.mark_point(size=16, filled=True).encode(shape=shape, tooltip=tooltip),
     ).properties(height=height)
@@ -180,7 +180,7 @@ def score_bars(
         tooltip=["setting:N", alt.Tooltip("score:Q", format=".3f")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(text="text:N")
-    return alt.layer(bars, text).properties(height=height)
+    return layering.layer(bars, text).properties(height=height)
 
 
 def split_strip(frame: pd.DataFrame, names: Sequence[str], legend_title: str) -> alt.Chart:
@@ -264,7 +264,7 @@ def regression_chart(
         .mark_line(strokeWidth=2.4)
         .encode(x=x, y="pred:Q", color=colour)
     )
-    return alt.layer(misses, dots, line).properties(height=height)
+    return layering.layer(misses, dots, line).properties(height=height)
 
 
 EDGE_SIGNS = ("positive", "negative", "idle")
@@ -351,7 +351,9 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, height: int = 360) -
     grads = node_base.mark_text(fontSize=13, fontWeight="bold", dy=33, color=OKABE_ITO[0]).encode(
         text="grad:N"
     )
-    return alt.layer(lines, halo, labels, circles, names, values, grads).properties(height=height)
+    return layering.layer(lines, halo, labels, circles, names, values, grads).properties(
+        height=height
+    )
 
 
 __all__ = [
@@ -428,7 +430,7 @@ def loss_chart(
             .mark_rule(color="#888888", strokeDash=[4, 3])
             .encode(x=f"{x_field}:Q")
         )
-    return alt.layer(*layers).properties(height=height)
+    return layering.layer(*layers).properties(height=height)
 
 
 def epoch_markers(markers: pd.DataFrame, x_field: str = "epoch") -> alt.LayerChart:
@@ -439,7 +441,7 @@ def epoch_markers(markers: pd.DataFrame, x_field: str = "epoch") -> alt.LayerCha
     text = base.mark_text(
         align="left", dx=4, dy=-4, baseline="bottom", fontSize=11, color="#444444"
     ).encode(y=alt.value(12), text="label:N")
-    return alt.layer(rule, text)
+    return layering.layer(rule, text)
 
 
 def band_layer(bands: pd.DataFrame, domain: Sequence[str], colours: Sequence[str]) -> alt.Chart:

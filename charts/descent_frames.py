@@ -18,13 +18,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, numbers, palette, surface_charts
+from charts import layering, layout, numbers, palette, surface_charts
 from charts.frames import Frames
 from sim import descent
 from sim.surfaces import Surface
 
 LINE_HEIGHT = 18  # pixels per line of chart text (readout)
 MAX_ARROW_FRACTION = 0.25  # arrows longer than this share of the window are shortened
+MARKER_ROOM = 8  # pixels a step chart's scales reach past its data: the frame's marker's radius
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,137 @@ def path_rows(tracks: Sequence[Track], surface: Surface, size: tuple[int, int]) 
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def on_map(xy: np.ndarray, bounds) -> np.ndarray:
+    """Whether each point ``(x, y)`` of ``xy`` (``(n, 2)``) lies in the window ``bounds``,
+    its edges included: ``x0 <= x <= x1 and y0 <= y <= y1``."""
+    (x0, x1), (y0, y1) = bounds
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    with np.errstate(invalid="ignore"):
+        return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+
+
+# The window's edges, named by where the outward arrow points, and that arrow's angle for a
+# "triangle-up" point (Vega turns shapes clockwise from pointing up).
+EDGE_ANGLES = {"top": 0.0, "right": 90.0, "bottom": 180.0, "left": 270.0}
+
+
+def edge_crossing(inside: np.ndarray, outside: np.ndarray, bounds) -> tuple[float, float, str]:
+    """Where the segment from a point ``inside`` the window to one ``outside`` it leaves
+    the window, and through which edge: ``p + s (q - p)`` with the least ``s`` in
+    ``(0, 1]`` at which it meets ``x = x0``, ``x = x1``, ``y = y0`` or ``y = y1``."""
+    (x0, x1), (y0, y1) = bounds
+    p, q = np.asarray(inside, float), np.asarray(outside, float)
+    d = q - p
+    best, edge = 1.0, "right"
+    for axis, low, high, names in ((0, x0, x1, ("left", "right")), (1, y0, y1, ("bottom", "top"))):
+        if d[axis] == 0:
+            continue
+        for limit, name in ((low, names[0]), (high, names[1])):
+            s = (limit - p[axis]) / d[axis]
+            if 0 < s <= best:
+                best, edge = s, name
+    x, y = p + best * d
+    return float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1)), edge
+
+
+def map_pieces(xy: np.ndarray, bounds) -> list[tuple[int, int]]:
+    """The runs of consecutive points of a path inside the window, as ``(first, last)``
+    indices: a path that leaves the window and comes back has two."""
+    inside = on_map(xy, bounds)
+    change = np.diff(np.concatenate([[False], inside, [False]]).astype(np.int8))
+    starts, ends = np.flatnonzero(change == 1), np.flatnonzero(change == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def map_path_rows(tracks: Sequence[Track], surface: Surface, size: tuple[int, int]) -> pd.DataFrame:
+    """``path_rows`` cut at the window's edges: rows ``series, run, step, x, y, piece,
+    order`` of the parts of each finite path inside the window (thinned to one point per
+    pixel), each part ending (and, when the path comes back, starting) where its segment
+    crosses the edge. A crossing point takes the step of the point beyond it, so it shows
+    from that frame on; ``order`` (the crossing between two steps at ``k + 0.5``) draws
+    the line in order; ``piece`` numbers the parts, which are drawn apart.
+
+    A diverging run overshoots farther with every step: uncut, its segments from one side
+    of the map to the other covered the whole map."""
+    bounds = surface.bounds
+    parts = []
+    for tr in tracks:
+        xy = tr.xy[: tr.last + 1]
+        steps, points, orders, pieces = [], [], [], []
+        for piece, (first, last) in enumerate(map_pieces(xy, bounds)):
+            kept = first + surface_charts.thin_path(xy[first : last + 1], bounds, size)
+            if first > 0:  # came back onto the map between first - 1 and first
+                x, y, _ = edge_crossing(xy[first], xy[first - 1], bounds)
+                steps.append(first), points.append((x, y)), orders.append(first - 0.5)
+                pieces.append(piece)
+            steps += kept.tolist()
+            points += [tuple(p) for p in xy[kept]]
+            orders += kept.astype(float).tolist()
+            pieces += [piece] * len(kept)
+            if last < tr.last:  # left the map between last and last + 1
+                x, y, _ = edge_crossing(xy[last], xy[last + 1], bounds)
+                steps.append(last + 1), points.append((x, y)), orders.append(last + 0.5)
+                pieces.append(piece)
+        xy_kept = np.asarray(points, float).reshape(-1, 2)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": tr.series,
+                    "run": np.int16(tr.run),
+                    "step": np.asarray(steps, np.int32),
+                    "x": xy_kept[:, 0],
+                    "y": xy_kept[:, 1],
+                    "piece": np.asarray(pieces, np.int16),
+                    "order": np.asarray(orders, np.float32),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def exit_rows(tracks: Sequence[Track], surface: Surface, size: tuple[int, int]) -> pd.DataFrame:
+    """Rows ``series, run, shown_from, shown_until, x, y, angle``: one per time a run left
+    the window, at the point where it crossed the edge (moved ``MARKER_ROOM`` pixels
+    inside, so the marker is whole), shown for the frames ``shown_from <= frame <
+    shown_until`` while the ball is off the map (to the end, if it never came back or
+    diverged); ``angle`` turns a "triangle-up" marker to point out through that edge."""
+    bounds = surface.bounds
+    (x0, x1), (y0, y1) = bounds
+    inset = (MARKER_ROOM * (x1 - x0) / size[0], MARKER_ROOM * (y1 - y0) / size[1])
+    rows = []
+    for tr in tracks:
+        xy = tr.xy[: tr.last + 1]
+        pieces = map_pieces(xy, bounds)
+        for index, (_, last) in enumerate(pieces):
+            if last >= tr.last:
+                continue  # on the map to its last finite step
+            x, y, edge = edge_crossing(xy[last], xy[last + 1], bounds)
+            back = pieces[index + 1][0] if index + 1 < len(pieces) else tr.steps + 1
+            rows.append(
+                {
+                    "series": tr.series,
+                    "run": tr.run,
+                    "shown_from": last + 1,
+                    "shown_until": back,
+                    "x": float(np.clip(x, x0 + inset[0], x1 - inset[0])),
+                    "y": float(np.clip(y, y0 + inset[1], y1 - inset[1])),
+                    "angle": EDGE_ANGLES[edge],
+                }
+            )
+    columns = ["series", "run", "shown_from", "shown_until", "x", "y", "angle"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"run": np.int16, "shown_from": np.int32, "shown_until": np.int32}
+    )
+
+
+def first_exit(tr: Track, bounds) -> int | None:
+    """The first step at which a run is off the map (or None: it stays on it)."""
+    off = ~on_map(tr.xy[: tr.last + 1], bounds)
+    if off.any():
+        return int(np.argmax(off))
+    return None if tr.last >= tr.steps else tr.last + 1
 
 
 def ball_rows(tracks: Sequence[Track]) -> pd.DataFrame:
@@ -163,11 +295,28 @@ def path_layers(
     series: Sequence[str],
     legend_title: str = "",
     line_width: float = 2.0,
+    exits: pd.DataFrame | None = None,
+    legend_labels: str | None = None,
+    legend_column: int | None = None,
 ) -> alt.LayerChart:
     """Each path up to the frame shown (line and small markers) and its ball at the frame,
-    with the ball's numbers in its tooltip."""
+    with the ball's numbers in its tooltip. Paths cut at the map's edge (``map_path_rows``)
+    are drawn piece by piece, and ``exits`` (``exit_rows``) marks where a ball off the map
+    left it. ``legend_labels``: a Vega expression naming the series in the legend (it may
+    read the player's params, as a live series' value does); ``legend_column``: pixels of
+    plot width per legend column, for labels shorter than the palette's column."""
     xs, ys = surface_charts.scales(bounds)
     colour, shape = palette.series_encodings(series, legend_title)
+    if colour["legend"] is not None and (legend_labels or legend_column):
+        # colour and shape keep one legend only while their legends agree
+        legend = colour["legend"].copy()
+        if legend_labels:
+            legend.labelExpr = legend_labels
+        if legend_column:
+            fits = f"floor(width / {int(legend_column)})"
+            legend.columns = alt.ExprRef(f"max(1, min({len(series)}, {fits}))")
+        colour, shape = colour.copy(), shape.copy()
+        colour["legend"] = shape["legend"] = legend
     live = frames.live_run()
 
     def base(frame: pd.DataFrame) -> alt.Chart:
@@ -175,9 +324,11 @@ def path_layers(
             x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), color=colour
         )
 
+    cut = "piece" in paths.columns
     shown = base(paths).transform_filter(f"{frames.upto()} && {live}")
     line = shown.mark_line(strokeWidth=line_width, clip=True).encode(
-        order="step:Q", detail="series:N"
+        order="order:Q" if cut else "step:Q",
+        detail=["series:N", "piece:N"] if cut else "series:N",
     )
     dots = shown.mark_point(size=14, filled=True, opacity=0.8, clip=True, aria=False).encode(
         shape=shape
@@ -197,7 +348,16 @@ def path_layers(
             ],
         )
     )
-    return alt.layer(line, dots, ball)
+    layers = [line, dots, ball]
+    if exits is not None and len(exits):
+        held = f"datum.shown_from <= {frames.signal} && {frames.signal} < datum.shown_until"
+        layers.append(
+            base(exits)
+            .transform_filter(f"{held} && {live}")
+            .mark_point(shape="triangle-up", size=170, filled=True, stroke="white", strokeWidth=1.2)
+            .encode(angle=alt.Angle("angle:Q", scale=None), opacity=alt.value(1))
+        )
+    return layering.layer(*layers)
 
 
 def arrow_layers(
@@ -207,7 +367,7 @@ def arrow_layers(
     layer = surface_charts.arrow_layers(arrows, bounds, kinds, legend)
     where = f"{frames.at()} && {frames.live_run()}"
     # Altair hoists the data both layers share to their layer: keep it with the filtered ones
-    return alt.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
+    return layering.layer(*[sub.transform_filter(where) for sub in layer.layer], data=layer.data)
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -303,17 +463,21 @@ def metric_layers(
         colour, shape = palette.series_encodings(series, "")
     else:
         colour, shape = _series_colour(series), _series_shape(series)
+    # Both scales reach MARKER_ROOM pixels past the data (and are not rounded out past it):
+    # the marker at the last step, or at a loss of about 0, sat on the plot's edge and was
+    # cut in half by it.
+    room = {"padding": MARKER_ROOM, "nice": False}
     if log_y:
-        y_scale = alt.Scale(type="log")
+        y_scale = alt.Scale(type="log", **room)
     elif y_domain is not None:
-        y_scale = alt.Scale(domain=list(y_domain))
+        y_scale = alt.Scale(domain=list(y_domain), **room)
     else:
-        y_scale = alt.Scale(zero=False)
+        y_scale = alt.Scale(zero=False, **room)
     base = (
         alt.Chart(rows[keep])
         .transform_filter(frames.live_run())
         .encode(
-            x=alt.X("step:Q", title=x_title),
+            x=alt.X("step:Q", title=x_title, scale=alt.Scale(**room)),
             y=alt.Y(
                 f"{field}:Q",
                 scale=y_scale,
@@ -336,7 +500,7 @@ def metric_layers(
         rule,
         point.encode(shape=shape, tooltip=tooltip),
     ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
 
 
 # --- several runs on one surface (learning rate, local minima, saddle points) -------------
@@ -398,7 +562,7 @@ def series_readout(
     texts = each.mark_text(align="left", baseline="middle", fontSize=13, color="#262730").encode(
         text="line:N", x=alt.value(16), y=alt.Y("ypix:Q", scale=None)
     )
-    chart = alt.layer(head, marks, texts).properties(
+    chart = layering.layer(head, marks, texts).properties(
         height=20 + 19 * len(series), view=alt.ViewConfig(strokeWidth=0)
     )
     if width is not None:
@@ -506,7 +670,10 @@ def settled_chart(
     domain = [str(c) for c in codes]
     data = counts.assign(d=counts["d"].astype(str))
     order = f"indexof({json.dumps(domain)}, datum.d)"
-    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title))
+    # the axis ends at the last step: rounded out to a nice number it left an empty band
+    last = int(data["step"].max()) if len(data) else 0
+    steps = alt.Scale(domain=[0, max(last, 1)], nice=False)
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=x_title, scale=steps))
     area = (
         base.transform_calculate(d_order=order)
         .mark_area(opacity=0.85)
@@ -523,7 +690,7 @@ def settled_chart(
         .mark_rule(color="#444444", strokeDash=[4, 3], strokeWidth=1.5)
         .encode(y=alt.value(0), y2=alt.value(height))
     )
-    return frames.bind(layout.fit_width(alt.layer(area, rule).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(area, rule).properties(height=height)))
 
 
 # --- several series of which only some follow a live slider (momentum, the race) ----------

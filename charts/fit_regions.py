@@ -7,7 +7,7 @@ from types import MappingProxyType
 import altair as alt
 import pandas as pd
 
-from charts import curves, layout
+from charts import curves, layering, layout
 from lessons.fit_regions import REGIONS, FitRegions
 
 NOT_LEARNING_COLOUR = "#999999"  # grey: no region of a fit, the run learned nothing
@@ -43,5 +43,5 @@ def learning_curves(bands: alt.Chart, lines: alt.TopLevelMixin) -> alt.LayerChar
     """The learning curves over their shaded regions, as wide as the column; the bands keep
     their own colour scale (the curves colour the series)."""
     return layout.fit_width(
-        alt.layer(bands, lines).resolve_scale(color="independent", shape="independent")
+        layering.layer(bands, lines).resolve_scale(color="independent", shape="independent")
     )

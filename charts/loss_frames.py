@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import boundary, curves, palette, training_frames
+from charts import boundary, curves, layering, palette, training_frames
 from charts.frames import Frames
 from lessons.loss_functions import accuracy_at, first_epoch_at
 from sim import caps
@@ -102,7 +102,7 @@ def accuracy_chart(
     layers.append(epoch_marker_layers(frame_markers, frames, series))
     # each layer keeps its colour and shape: the curves' two then merge into one legend,
     # beside the markers' and dots' own colours (scale=None)
-    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
+    chart = layering.layer(*layers).resolve_scale(color="independent", shape="independent")
     return frames.bind(chart)
 
 
@@ -205,4 +205,4 @@ def epoch_marker_layers(markers: pd.DataFrame, frames: Frames, series: Sequence[
         shape=alt.Shape("shape:N", scale=None),
         tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".1%")],
     )
-    return alt.layer(rule, dots)
+    return layering.layer(rule, dots)

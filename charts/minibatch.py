@@ -22,7 +22,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import descent_frames, layout, optimizer_paths, palette, surface_charts
+from charts import descent_frames, layering, layout, optimizer_paths, palette, surface_charts
 from charts.frames import Frames
 from lessons.minibatch import RUNS
 from sim import line_fit
@@ -294,7 +294,7 @@ def surface_chart(
     grid, _ = surface_charts.click_grid(problem.bounds, cells=CLICK_CELLS, size=CHART_SIZE)
     layers = [
         surface_charts.minima_layer(problem, {"global": t("minibatch.best_line")}),
-        alt.layer(line, dots, ball),
+        layering.layer(line, dots, ball),
         grid,
     ]
     chart = surface_charts.surface_view(
@@ -403,7 +403,7 @@ def data_chart(
         )
     )
     chart = (
-        alt.layer(dots, batch, best, fitted, ring)
+        layering.layer(dots, batch, best, fitted, ring)
         # "pad": the plot itself is DATA_SIZE and the legend adds below it
         .properties(
             width=DATA_SIZE[0], height=DATA_SIZE[1], autosize=alt.AutoSizeParams(type="pad")
@@ -486,7 +486,7 @@ def loss_chart(
             ],
         )
     )
-    chart = alt.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
+    chart = layering.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
     return frames.bind(optimizer_paths.on_canvas(layout.fit_width(chart)))
 
 

@@ -6,9 +6,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import palette
+from charts import layering, layout, palette
 from lessons.momentum import REGIMES
 
+# pixels of plot width per column of the runs' legend: "GD", "Momentum" and "Nesterov"
+# are short, so on a phone they share one row instead of taking three
+LEGEND_COLUMN = 100
+SETTLE_TICKS = [round(0.1 * k, 1) for k in range(11)]
 REGIME_COLOURS = {
     "trapped": "#0072B2",
     "enough": "#009E73",
@@ -97,7 +101,7 @@ def regime_strip(
         )
     )
     rule = current_rule(current, live_values, live_filter)
-    chart = alt.layer(marks, rule).properties(height=36 * len(rows) + 190)
+    chart = layering.layer(marks, rule).properties(height=36 * len(rows) + 190)
     return chart.properties(width=width) if width else chart
 
 
@@ -132,7 +136,13 @@ def settle_chart(
         legend=alt.Legend(orient="bottom"),
     )
     base = alt.Chart(data[["series", "momentum", "settle"]]).encode(
-        x=alt.X("momentum:Q", title=x_title, scale=alt.Scale(domain=[0, 1], nice=False)),
+        x=alt.X(
+            "momentum:Q",
+            title=x_title,
+            scale=alt.Scale(domain=[0, 1], nice=False),
+            # tenths: Vega's own ticks came every 0.05 on a wide screen, 21 labels in a row
+            axis=alt.Axis(values=SETTLE_TICKS, format=".1f"),
+        ),
         y=alt.Y("settle:Q", title=y_title),
         color=colour,
     )
@@ -141,4 +151,7 @@ def settle_chart(
         shape=shape,
         tooltip=["series:N", alt.Tooltip("momentum:Q", format=".2f"), "settle:Q"],
     )
-    return alt.layer(base.mark_line(strokeWidth=2), points, rule).properties(height=300)
+    chart = layering.layer(base.mark_line(strokeWidth=2), points, rule).properties(height=220)
+    # the height is the plot's: stretched with Streamlit's "fit", the legend and the axes
+    # came out of it and left a plot half as tall
+    return layout.fit_width(chart)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from charts import layout, palette
+from charts import layering, layout, palette
 from charts.surface_charts import scales
 
 CANVAS = {"embedOptions": {"renderer": "canvas"}}
@@ -158,7 +158,7 @@ def styled_paths(
         .mark_point(size=170, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
         .encode(shape=shape, tooltip=tooltip)
     )
-    return alt.layer(line, dots, ball)
+    return layering.layer(line, dots, ball)
 
 
 def stopped_layer(

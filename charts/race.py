@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import descent_frames, layout, optimizer_paths, surface_charts
+from charts import descent_frames, layering, layout, optimizer_paths, surface_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
 from sim import descent
@@ -125,7 +125,7 @@ def path_layers(
             ],
         )
     )
-    return alt.layer(line, dots, step, ball)
+    return layering.layer(line, dots, step, ball)
 
 
 def frame_lines(
@@ -187,7 +187,7 @@ def frame_lines(
             tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
         )
     )
-    chart = alt.layer(lines, rule, marker).properties(height=height)
+    chart = layering.layer(lines, rule, marker).properties(height=height)
     return frames.bind(optimizer_paths.on_canvas(layout.fit_width(chart)))
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from PIL import ImageDraw
 
-from charts import boundary, layout, palette, surface_charts
+from charts import boundary, layering, layout, palette, surface_charts
 
 MARKER_COLOUR = "#888888"  # the rule at an animation's frame
 
@@ -80,7 +80,7 @@ def curve_panel(
     ``.encode()``), its name ``title`` and ``subtitle`` above, as wide as its column
     (``layout.fit_width``) and ``height`` pixels of plot."""
     return layout.fit_width(
-        alt.LayerChart(
+        layering.LayerChart(
             data=frame,
             layer=list(marks),
             height=height,
@@ -128,7 +128,7 @@ def boundary_frame_panel(
         .mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n", lineHeight=line)
         .encode(x=alt.value(0), y=alt.value(-lines - 3), text="text:N")
     )
-    return alt.LayerChart(
+    return layering.LayerChart(
         layer=[picture, words],
         width=width,
         height=height,

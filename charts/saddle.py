@@ -13,6 +13,9 @@ from charts import descent_frames, surface_charts
 from sim.surfaces import Surface
 
 SLOPE_FLOOR = 1e-12  # the log chart's floor: a ball exactly on the saddle has |grad f| = 0
+# pixels of plot width per column of the runs' legend ("GD + noise 0.1" is the longest):
+# two columns on a phone instead of three rows
+LEGEND_COLUMN = 120
 
 
 def ball_rows(tracks: Sequence[descent_frames.Track]) -> pd.DataFrame:

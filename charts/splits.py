@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from charts import layout, numbers
+from charts import layering, layout, numbers
 from charts.palette import OKABE_ITO
 
 WINNER_COLOUR = OKABE_ITO[0]
@@ -75,4 +75,4 @@ def search_heatmap(
     )
     # the plot keeps its height and the legend below adds to it (Streamlit's own "fit"
     # squeezed the legend into the height: four rows of 10 px on a phone)
-    return layout.fit_width((rect + text).properties(height=height))
+    return layout.fit_width(layering.layer(rect, text).properties(height=height))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw, features
 
-from charts import layout
+from charts import layering, layout
 from charts.palette import ARROW_COLOURS
 from sim import caps
 from sim.surfaces import Surface
@@ -142,7 +142,7 @@ def arrow_layers(
             color=colour,
         )
     )
-    return alt.layer(shaft, head)
+    return layering.layer(shaft, head)
 
 
 def label_expr(labels: dict[str, str]) -> str:
@@ -251,7 +251,7 @@ def surface_view(
     ``size`` and as tall as keeps the shape of ``size`` (``layout.fitted_size``)."""
     # One constructor, not .properties().resolve_scale(): each of those deep-copies the whole
     # layered chart, a third of the time this takes on every animation frame.
-    return alt.LayerChart(
+    return layering.LayerChart(
         layer=[image_layer(image_url, bounds, x_title, y_title), *layers],
         # the plot keeps the shape of ``size`` and axes and legends add to it; a "fit"
         # autosize would squeeze the plot and stretch the picture out of proportion

@@ -25,7 +25,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import boundary, descent_frames, layout, palette, surface_charts
+from charts import boundary, curves, descent_frames, layering, layout, palette, surface_charts
 from charts.frames import Frames
 from sim import caps
 from sim.training import TrainResult
@@ -110,6 +110,58 @@ def points_layer(
     )
 
 
+def history_chart(
+    t: Callable[..., str],
+    result: TrainResult,
+    metric: str = "loss",
+    markers: pd.DataFrame | None = None,
+    height: int = 280,
+    log_y: bool = False,
+    y_domain: tuple[float, float] | None = None,
+    frames: Frames | None = None,
+) -> alt.LayerChart:
+    """Training and validation curves of ``metric`` per epoch (labels in the words of
+    ``t``), with optional epoch markers (best / stop) and an optional fixed y range. With
+    ``frames`` (a player counting epochs, 0 = before training) a rule and a dot on each
+    curve mark the frame's epoch."""
+    series, rows = [], []
+    for name, label in (
+        (metric, t("train.series_train")),
+        (f"val_{metric}", t("train.series_val")),
+    ):
+        if name in result.history:
+            series.append(label)
+            rows += [
+                {"series": label, "epoch": e, "value": v}
+                for e, v in zip(result.epochs, result.history[name], strict=False)
+            ]
+    frame = pd.DataFrame(rows, columns=["series", "epoch", "value"])
+    y_title = t(f"train.metric_{metric}")
+    chart = curves.loss_chart(
+        frame,
+        series,
+        t("train.epoch_axis"),
+        y_title,
+        t("train.legend_curve"),
+        log_y=log_y,
+        x_field="epoch",
+        y_field="value",
+        height=height,
+        y_domain=y_domain,
+    )
+    if frames is not None:
+        shown = frame[frame["value"] > 0] if log_y else frame
+        marker = frame_marker(shown, frames, series, t("train.legend_curve"))
+        # nested, not spread: the curves' layers may keep their data on the layer above them
+        chart = layering.layer(chart, *marker).properties(height=height)
+    layers = [chart]
+    if markers is not None and len(markers):
+        layers.append(curves.epoch_markers(markers))
+    out = layering.layer(*layers).resolve_scale(color="independent", shape="independent")
+    out = out.properties(height=height)
+    return out if frames is None else frames.bind(out)
+
+
 def boundary_chart(
     t,
     result: TrainResult,
@@ -177,7 +229,7 @@ def framed_boundary(
     corner = dict(text="label:N", x=alt.value(6), y=alt.value(6))
     halo = shown.mark_text(stroke="white", strokeWidth=3, strokeOpacity=0.85, **text)
     label = shown.mark_text(**text)
-    chart = alt.LayerChart(
+    chart = layering.LayerChart(
         layer=[image, dots, halo.encode(**corner), label.encode(**corner)],
         # the plot keeps the shape of ``size``, at most ``size``; axes and legend add to it
         **layout.fitted_size(size),
@@ -289,7 +341,7 @@ def count_chart(
             tooltip=["epoch:Q", "wrong:Q"]
         ),
     ]
-    return frames.bind(layout.fit_width(alt.layer(*layers).properties(height=height)))
+    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
 
 
 def exam_grid_chart(
@@ -371,5 +423,5 @@ def exam_grid_chart(
             tooltip=tooltip,
         )
     )
-    chart = alt.layer(*layers).properties(width=cols * cell, height=rows * cell)
+    chart = layering.layer(*layers).properties(width=cols * cell, height=rows * cell)
     return frames.bind(chart)

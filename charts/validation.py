@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import layout, training_frames
+from charts import layering, layout, training_frames
 from charts.frames import Frames
 from charts.palette import OKABE_ITO, SHAPES, series_encodings
 
@@ -118,7 +118,7 @@ def curves(
             .mark_line(strokeWidth=1.5, opacity=0.4, strokeDash=[4, 3])
             .encode(x=x, y=y, color=colour, detail="series:N", tooltip=tooltip)
         )
-    return alt.layer(*layers).properties(height=height)
+    return layering.layer(*layers).properties(height=height)
 
 
 def markers(frame: pd.DataFrame, x_field: str = "epoch") -> alt.LayerChart:
@@ -130,7 +130,7 @@ def markers(frame: pd.DataFrame, x_field: str = "epoch") -> alt.LayerChart:
         align="left", dx=4, baseline="top", fontSize=11, color=MARK_COLOUR, fontWeight="bold"
     ).encode(y=alt.Y("pixel:Q", scale=None, axis=None), text="label:N")
     data = frame.assign(pixel=4 + 15 * frame["row"])
-    return alt.layer(rule, text.properties(data=data))
+    return layering.layer(rule, text.properties(data=data))
 
 
 def window(frame: pd.DataFrame, colour: str = "#E69F00") -> alt.Chart:
@@ -170,7 +170,7 @@ def stopping_chart(
     faint = full_rows[full_rows["epoch"] >= trained]
     lines = curves(run_rows, series, x_title, y_title, legend_title, faint=faint, height=height)
     marker = training_frames.frame_marker(full_rows, frames, series, legend_title)
-    layers.append(alt.layer(lines, *marker).properties(height=height))
+    layers.append(layering.layer(lines, *marker).properties(height=height))
     marks = [
         {"epoch": epoch, "label": labels[name], "row": row}
         for row, (name, epoch) in enumerate((("best", best), ("stop", stop)))
@@ -178,7 +178,7 @@ def stopping_chart(
     ]
     if marks:
         layers.append(markers(pd.DataFrame(marks)))
-    return frames.bind(layout.fit_width(alt.layer(*layers)))
+    return frames.bind(layout.fit_width(layering.layer(*layers)))
 
 
 def fold_points(
@@ -342,7 +342,7 @@ def score_spread(
             .mark_point(filled=False, size=260, strokeWidth=2.2)
             .encode(color=alt.value(MARK_COLOUR))
         )
-    return alt.layer(*layers).properties(height=height)
+    return layering.layer(*layers).properties(height=height)
 
 
 __all__ = ["SHAPES", "curves", "fold_curves", "fold_points", "markers", "score_spread", "window"]

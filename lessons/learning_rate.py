@@ -32,8 +32,8 @@ def number_list(values: Sequence[float], empty_key: str = "lr.no_rates") -> Noti
 def rate_notices(runs: Mapping[float, Trajectory], surface: Surface) -> list[Notice]:
     """One notice per learning rate, smallest first (``runs`` maps a rate to its run):
     diverged at a step; reached a minimum after ``step`` steps, straight or zig-zagging
-    (``zigzagged``); or still moving, with the share of the way down
-    (``descent_facts.progress``) in percent."""
+    (``zigzagged``); climbing, when it ended above its start (its values then and now); or
+    still moving, with the share of the way down (``descent_facts.progress``) in percent."""
     said = []
     for lr in sorted(runs):
         out = descent_facts.outcome(runs[lr], surface)
@@ -45,6 +45,17 @@ def rate_notices(runs: Mapping[float, Trajectory], surface: Surface) -> list[Not
             minimum = descent_facts.minimum_name(surface, out.minimum)
             said.append(
                 notice(key, lr=Number(lr), steps=out.step, minimum=minimum, rev=out.reversals)
+            )
+        elif out.progress < 0:  # above its start: not "crawling" nor "0% of the way down"
+            f0 = float(runs[lr].loss[0])
+            said.append(
+                notice(
+                    "lr.rate_climbing",
+                    lr=Number(lr),
+                    steps=out.step,
+                    f0=Number(f0, 4),
+                    f1=Number(out.final_loss, 4),
+                )
             )
         else:
             key = "lr.rate_moving_zigzag" if zigzag else "lr.rate_moving"

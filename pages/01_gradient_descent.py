@@ -15,7 +15,11 @@ t = page.t
 st.markdown(t("gd.summary"))
 
 # The chart and its player come first on screen; the settings below it are read first.
+# The player heads the side column, above the live slider: on a phone the columns stack
+# and Play stays in the first screen.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+with side_column:
+    player_box = st.container()
 settings = st.container(border=True)
 with settings:
     c1, c2 = st.columns([1.2, 1])
@@ -32,10 +36,11 @@ sweep = descent_view.cached_sweep(surface.name, "sgd", "learning_rate", rates, (
 label = t("gd.series")
 tracks = descent_frames.sweep_tracks(sweep, label)
 size = descent_view.chart_size(surface)
-balls = descent_frames.ball_rows(tracks)
+balls = descent_frames.mark_gone(descent_frames.ball_rows(tracks), tracks)
+balls["off"] = ~descent_frames.on_map(balls[["x", "y"]].to_numpy(), surface.bounds)
 balls["lr"] = np.asarray(rates)[balls["run"]]
 
-with side_column:
+with player_box:
     frames = player(
         page,
         "gd",
@@ -45,20 +50,24 @@ with side_column:
         fps=20,
         live=live_options(rates, lr, "lr"),
     )
-    readout = descent_frames.text_expr(
-        t("gd.frame_caption"),
-        {
-            "step": "datum.step",
-            "f": descent_frames.number("loss"),
-            "gx": descent_frames.number("gx", 3),
-            "gy": descent_frames.number("gy", 3),
-            "norm": numbers.vega("sqrt(datum.gx * datum.gx + datum.gy * datum.gy)"),
-            "lr": numbers.vega("datum.lr", 4),
-            "sx": numbers.vega("-datum.lr * datum.gx"),
-            "sy": numbers.vega("-datum.lr * datum.gy"),
-        },
+with side_column:
+    fields = {
+        "step": "datum.step",
+        "f": descent_frames.number("loss"),
+        "gx": descent_frames.number("gx", 3),
+        "gy": descent_frames.number("gy", 3),
+        "norm": numbers.vega("sqrt(datum.gx * datum.gx + datum.gy * datum.gy)"),
+        "lr": numbers.vega("datum.lr", 4),
+        "sx": numbers.vega("-datum.lr * datum.gx"),
+        "sy": numbers.vega("-datum.lr * datum.gy"),
+    }
+    on, off, gone = (
+        descent_frames.text_expr(t(f"gd.{key}"), fields)
+        for key in ("frame_caption", "frame_caption_off", "frame_diverged")
     )
-    plot(st, descent_frames.readout(balls, frames, readout), width="stretch")
+    readout = f"datum.gone ? ({gone}) : datum.off ? ({off}) : ({on})"
+    # three lines: f, the gradient and the step side by side ran past a phone's column
+    plot(st, descent_frames.readout(balls, frames, readout, lines=3), width="stretch")
     plot(
         st,
         descent_frames.loss_layers(
@@ -70,12 +79,13 @@ with side_column:
 with chart_column:
     layers = [
         descent_frames.path_layers(
-            descent_frames.path_rows(tracks, surface, size),
-            balls,
+            descent_frames.map_path_rows(tracks, surface, size),
+            balls[["series", "run", "step", "x", "y", "loss"]],
             frames,
             surface.bounds,
             [label],
             t("common.legend_run"),
+            exits=descent_frames.exit_rows(tracks, surface, size),
         ),
         descent_frames.arrow_layers(
             descent_frames.descent_arrows(tracks, surface, size),
@@ -86,6 +96,9 @@ with chart_column:
     ]
     chart = frames.bind(descent_view.surface_view(page, surface, layers))
     descent_view.show_surface_chart(chart, "gd_chart", surface.bounds)
+    left = descent_frames.first_exit(tracks[rates.index(lr)], surface.bounds)
+    if left is not None:
+        st.caption(t("gd.map_caption_left", step=left))
 
 st.markdown(t("gd.intro"))
 st.markdown(t("gd.analogy"))

@@ -18,7 +18,11 @@ SURFACES = ("bowl", "ravine", "local_minima", "himmelblau", "rosenbrock")
 DEFAULT_RATES = (0.02, 0.5, 0.9, 1.1, 0.7)  # lr1 .. lr5
 
 # The chart and its player come first on screen; the settings below it are read first.
+# In the side column the player comes before the rate sliders: on a phone the columns
+# stack, and four sliders above it put Play below the fold.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+with side_column:
+    player_box, rates_box, charts_box = st.container(), st.container(), st.container()
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1.2, 1])
     surface = descent_view.surface_select(page, options=SURFACES, default="ravine", container=c1)
@@ -38,7 +42,7 @@ with st.container(border=True):
         )
         steps = descent_view.steps_control(page, default=100)
         log_y = controls.toggle(page, "log", t("lr.log_scale"), True, help=t("lr.log_help"))
-with side_column:
+with rates_box:
     # rate 1 is the live one: dragging it redraws its path from the precomputed sweep
     chosen = [
         descent_view.learning_rate_control(
@@ -61,7 +65,7 @@ sweep = descent_view.cached_sweep(surface.name, "sgd", "learning_rate", grid, (x
 slot_labels = [t("lr.slot", i=i + 1) for i in range(count)]
 fan = rate_fan.fan(sweep, grid, chosen, slot_labels, surface, descent_view.chart_size(surface))
 
-with side_column:
+with player_box:
     frames = descent_frames.partly_live(
         player(
             page,
@@ -73,8 +77,9 @@ with side_column:
             live=live_options(grid, chosen[0], "lr1"),
         )
     )
-    caption, item, gone = (t(f"lr.frame_{k}") for k in ("caption", "item", "item_diverged"))
-    plot(st, rate_fan.readout(fan, frames, caption, item, gone), width="stretch")
+with charts_box:
+    texts = (t(f"lr.frame_{k}") for k in ("caption", "item", "item_off", "item_diverged"))
+    plot(st, rate_fan.readout(fan, frames, *texts), width="stretch")
     y_title = t("lr.gap_axis") if log_y else t("common.loss_axis")
     chart = rate_fan.loss_chart(fan, frames, log_y, t("common.step_axis"), y_title)
     plot(st, chart, width="stretch")
@@ -89,10 +94,17 @@ with chart_column:
             surface.bounds,
             fan.series,
             t("common.legend_run"),
+            exits=fan.exits,
+            legend_labels=rate_fan.legend_labels(fan, grid, frames, t("lr.legend_item")),
+            legend_column=rate_fan.LEGEND_COLUMN,
         )
     ]
     chart = frames.bind(descent_view.surface_view(page, surface, layers))
     descent_view.show_surface_chart(chart, "lr_chart", surface.bounds)
+    if fan.leaving:
+        leaving = [fan.rates[fan.series.index(name)] for name in fan.leaving]
+        named = ", ".join(t("lr.legend_item", lr=descent_view.fmt(lr)) for lr in leaving)
+        st.caption(t("lr.map_caption_left", rates=named))
 
 st.markdown(t("lr.intro"))
 st.markdown(t("lr.analogy"))

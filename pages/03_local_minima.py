@@ -21,6 +21,9 @@ SURFACES = ("local_minima", "himmelblau", "saddle")
 
 # The chart and its player come first on screen; the settings below it are read first.
 chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+# the map's caption goes under both columns: under the map it pushed Play below a phone's
+# first screen
+map_note = st.container()
 with st.container(border=True):
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     surface = descent_view.surface_select(
@@ -72,17 +75,18 @@ with chart_column:
     layers = [
         swarm.transform_filter(descent_frames.held_filter(frames)),
         descent_frames.path_layers(
-            descent_frames.path_rows([probe_track], surface, size),
+            descent_frames.map_path_rows([probe_track], surface, size),
             probe_rows,
             frames,
             surface.bounds,
             [probe_track.series],
+            exits=descent_frames.exit_rows([probe_track], surface, size),
         ),
     ]
     picture = basins_view.map_picture(key)
     chart = frames.bind(descent_view.surface_view(page, surface, layers, image=picture))
     descent_view.show_surface_chart(chart, "basins_chart", surface.bounds)
-    st.caption(t("basins.map_caption"))
+map_note.caption(t("basins.map_caption"))
 
 st.markdown(t("basins.intro"))
 compare = basins_view.shares_by_optimizer(key)

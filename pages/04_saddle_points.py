@@ -77,12 +77,14 @@ with chart_column:
     layers = [
         saddle_charts.saddles_layer(surface, t("saddle.saddle_label")),
         descent_frames.path_layers(
-            descent_frames.path_rows(tracks, surface, size),
+            descent_frames.map_path_rows(tracks, surface, size),
             balls,
             frames,
             surface.bounds,
             labels,
             t("common.legend_run"),
+            exits=descent_frames.exit_rows(tracks, surface, size),
+            legend_column=saddle_charts.LEGEND_COLUMN,
         ),
     ]
     chart = frames.bind(descent_view.surface_view(page, surface, layers))

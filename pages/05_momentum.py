@@ -16,7 +16,11 @@ def escape_demo() -> None:
     """View 1: momentum carries the ball through a small dip that stops plain GD."""
     valleys = get_surface("local_minima")
     # the chart and its player first on screen; the settings below them are read first
+    # the player heads the side column: on a phone the columns stack, and Play stays in
+    # the first screen under the chart
     chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+    with side_column:
+        player_box = st.container()
     with st.container(border=True):
         c1, c2 = st.columns([1, 1.1])
         with c1:
@@ -30,8 +34,10 @@ def escape_demo() -> None:
 
     labels, runs = momentum_view.demo_runs(page, valleys, lr, mu, start, steps)
     demo = momentum_view.LiveDemo(page, valleys, lr, start, steps, nesterov=True)
-    with side_column:
+    with player_box:
         frames = demo.play("mom", "mu", mu, steps, run_id=(start, lr, steps))
+    with side_column:
+        demo.show_readout(frames)
         demo.loss_chart(frames)
     with chart_column:
         demo.surface_chart(frames, "momentum_chart", descent_view.START_KEYS)
@@ -51,6 +57,8 @@ def ravine_demo() -> None:
     """View 2: in a narrow ravine momentum damps GD's zig-zag across it."""
     ravine = get_surface("ravine")
     chart_column, side_column = st.columns([1.25, 1], vertical_alignment="top")
+    with side_column:
+        player_box = st.container()
     with st.container(border=True):
         c1, c2 = st.columns([1, 1.1])
         with c1:
@@ -65,8 +73,10 @@ def ravine_demo() -> None:
 
     labels, runs = momentum_view.demo_runs(page, ravine, lr, mu, start, steps, nesterov)
     demo = momentum_view.LiveDemo(page, ravine, lr, start, steps, nesterov)
-    with side_column:
+    with player_box:
         frames = demo.play("rav", "rmu", mu, steps, run_id=(start, lr, nesterov, steps))
+    with side_column:
+        demo.show_readout(frames)
         demo.across_chart(frames)
         st.caption(t("momentum.across_caption"))
     with chart_column:

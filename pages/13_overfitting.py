@@ -93,8 +93,8 @@ with side_col:
     plot(st, training_frames.readout(lines, frames), width="stretch")
     best = fit_region_charts.best_marker(regions.best, t("curves.marker_best", epoch=regions.best))
     axis = fit_regions.loss_axis(hist["loss"], hist["val_loss"])
-    curves = train_view.history_chart(
-        page, result, "loss", markers=best, y_domain=axis, height=220, frames=frames
+    curves = training_frames.history_chart(
+        t, result, "loss", markers=best, y_domain=axis, height=220, frames=frames
     )
     bands = fit_region_charts.band_chart(regions, labels)
     plot(st, fit_region_charts.learning_curves(bands, curves), width="stretch")

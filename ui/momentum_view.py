@@ -227,8 +227,7 @@ class LiveDemo:
         plot(st, chart, width="stretch")
 
     def play(self, key: str, mu_key: str, mu: float, steps: int, run_id) -> Frames:
-        """The demo's player with μ live; returns its frames (GD always shown) and draws
-        the frame's numbers under it."""
+        """The demo's player with μ live; returns its frames (GD always shown)."""
         t = self.page.t
         frames = player(
             self.page,
@@ -239,14 +238,16 @@ class LiveDemo:
             fps=20,
             live=live_options(momentum_lesson.LIVE_MOMENTA, mu, mu_key),
         )
-        frames = descent_frames.with_fixed_runs(frames)
+        return descent_frames.with_fixed_runs(frames)
+
+    def show_readout(self, frames: Frames) -> None:
+        """The frame's numbers (``readout_text``), following the player."""
         lines = 3 + len(self.series)
         plot(
             st,
             descent_frames.readout(self.readout, frames, self.readout_text(), lines=lines),
             width="stretch",
         )
-        return frames
 
     def surface_chart(self, frames: Frames, chart_key: str, start_keys) -> None:
         """The surface with every run's path and ball at the frame, and the force arrows at
@@ -255,12 +256,14 @@ class LiveDemo:
         kinds = {"velocity": t("momentum.arrow_velocity"), "gradient": t("momentum.arrow_push")}
         layers = [
             descent_frames.path_layers(
-                descent_frames.path_rows(self.tracks, self.surface, self.size),
+                descent_frames.map_path_rows(self.tracks, self.surface, self.size),
                 self.balls,
                 frames,
                 self.surface.bounds,
                 self.series,
                 t("common.legend_run"),
+                exits=descent_frames.exit_rows(self.tracks, self.surface, self.size),
+                legend_column=momentum_charts.LEGEND_COLUMN,
             ),
             # the arrows' legend above the plot: beside the runs' it is wider than the column
             descent_frames.arrow_layers(self.arrows, frames, self.surface.bounds, kinds, "top"),

@@ -8,13 +8,10 @@ import math
 import time
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from charts import boundary, curves, surface_charts, training_frames
-from charts.frames import Frames
+from charts import boundary, surface_charts, training_frames
 from sim import caps
 from sim.datasets import DATASETS, make_dataset
 from sim.training import NetSpec, TrainResult, build_model, class_count, train
@@ -233,58 +230,6 @@ def show_keras_code(page: Page, code: str) -> None:
             st.code(code, language="python")
 
 
-def history_chart(
-    page: Page,
-    result: TrainResult,
-    metric: str = "loss",
-    markers: pd.DataFrame | None = None,
-    height: int = 280,
-    log_y: bool = False,
-    y_domain: tuple[float, float] | None = None,
-    frames: Frames | None = None,
-) -> alt.LayerChart:
-    """Training and validation curves of ``metric`` per epoch, with optional epoch markers
-    (best / stop) and an optional fixed y range. With ``frames`` (a player counting epochs,
-    0 = before training) a rule and a dot on each curve mark the frame's epoch."""
-    t = page.t
-    series, rows = [], []
-    for name, label in (
-        (metric, t("train.series_train")),
-        (f"val_{metric}", t("train.series_val")),
-    ):
-        if name in result.history:
-            series.append(label)
-            rows += [
-                {"series": label, "epoch": e, "value": v}
-                for e, v in zip(result.epochs, result.history[name], strict=False)
-            ]
-    frame = pd.DataFrame(rows, columns=["series", "epoch", "value"])
-    y_title = t(f"train.metric_{metric}")
-    chart = curves.loss_chart(
-        frame,
-        series,
-        t("train.epoch_axis"),
-        y_title,
-        t("train.legend_curve"),
-        log_y=log_y,
-        x_field="epoch",
-        y_field="value",
-        height=height,
-        y_domain=y_domain,
-    )
-    if frames is not None:
-        shown = frame[frame["value"] > 0] if log_y else frame
-        marker = training_frames.frame_marker(shown, frames, series, t("train.legend_curve"))
-        # nested, not spread: the curves' layers may keep their data on the layer above them
-        chart = alt.layer(chart, *marker).properties(height=height)
-    layers = [chart]
-    if markers is not None and len(markers):
-        layers.append(curves.epoch_markers(markers))
-    out = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
-    out = out.properties(height=height)
-    return out if frames is None else frames.bind(out)
-
-
 def boundary_chart(
     page: Page,
     result: TrainResult,
@@ -295,7 +240,7 @@ def boundary_chart(
     split: np.ndarray | None = None,
     split_names: dict | None = None,
     size: tuple[int, int] = BOUNDARY_SIZE,
-) -> alt.LayerChart:
+):
     """The decision boundary after snapshot ``snapshot`` (index into
     ``result.snapshot_epochs``) under the data points, coloured by class and shaped by split,
     in a ``size`` plot (smaller where two sit side by side). A picture that follows a

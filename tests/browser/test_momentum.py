@@ -156,7 +156,7 @@ def test_dragging_mu_redraws_the_run_without_the_server(page, app_url):
         arg=LIVE_MOMENTA.index(mu),
         timeout=20_000,
     )
-    assert f"**momentum {mu:g}**".strip("*") in page.inner_text("body")
+    assert f"**Momentum {mu:g}**".strip("*") in page.inner_text("body")
     assert page.locator(EXCEPTION).count() == 0
     assert not errors, errors
 

@@ -65,7 +65,8 @@ def test_default_fan_verdicts_largest_stable_rate_arrives_first():
     assert said[1]["critical"].value == pytest.approx(2 / s.curvature(*s.default_start)) == 1
     assert said[1]["half"].value == pytest.approx(0.5)
     text = words(EN, said[1])
-    assert "stable only below **2 / curvature = 1**" in text
+    # the number keeps to its label at a line break (no-break spaces around "=")
+    assert "stable only below **2 / curvature\u00a0=\u00a01**" in text
     assert "Below 1: 0.02, 0.5, 0.9. At or above (diverge): 1.1." in text
     assert words(EN, said[0]).startswith(
         f"Fastest to the bottom: **lr 0.9**, in {zig.step} steps, the largest"
@@ -95,11 +96,22 @@ def test_a_tie_goes_to_the_larger_rate():
 def test_none_arrives_in_few_steps_and_short_zigzags_are_still_moving():
     s, runs = fan("ravine", (0.02, 0.5, 0.9, 1.1), 5)
     said = learning_rate.rate_notices(runs, s)
-    assert keys(said) == ["lr.rate_moving", "lr.rate_moving", *["lr.rate_moving_zigzag"] * 2]
-    for n, lr in zip(said[2:], (0.9, 1.1), strict=True):
-        out = descent_facts.outcome(runs[lr], s)
-        assert n["rev"] == out.reversals >= 3 and n["steps"] == 5
-        assert n["pct"] == Number(100 * max(out.progress, 0.0), 3)
+    assert keys(said) == [
+        "lr.rate_moving",
+        "lr.rate_moving",
+        "lr.rate_moving_zigzag",
+        "lr.rate_climbing",
+    ]
+    zig = descent_facts.outcome(runs[0.9], s)
+    assert said[2]["rev"] == zig.reversals >= 3 and said[2]["steps"] == 5
+    assert said[2]["pct"] == Number(100 * zig.progress, 3) and zig.progress > 0
+    # 1.1 ended above its start: it climbs, and the notice cites its values then and now
+    climb = runs[1.1]
+    assert climb.diverged_at is None and climb.loss[5] > climb.loss[0]
+    assert said[3]["steps"] == 5
+    assert said[3]["f0"] == Number(float(climb.loss[0]), 4)
+    assert said[3]["f1"] == Number(float(climb.loss[5]), 4)
+    assert "higher than where it started" in words(EN, said[3])
     verdicts = learning_rate.verdict_notices(runs, s)
     assert keys(verdicts)[0] == "lr.none_reached" and verdicts[0]["steps"] == 5
 

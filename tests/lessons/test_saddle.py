@@ -52,7 +52,7 @@ def test_default_start_gd_crawls_noise_passes_momentum_brushes():
         f"minimum after {reach} steps"
     )
     assert words(EN, said[2]).startswith(
-        f"**momentum 0.9** only brushed the saddle (|∇f| < 0.05 for just {brushed}"
+        f"**Momentum 0.9** only brushed the saddle (|∇f| < 0.05 for just {brushed}"
     )
     compared = saddle.compare_notices(made, S)
     steps = {kind: descent_facts.outcome(run, S).step for kind, run in made.items()}
@@ -100,7 +100,7 @@ def test_series_names_carry_the_settings():
     assert [words(EN, n) for n in saddle.series_names(0.05, 0.99).values()] == [
         "GD",
         "GD + noise 0.05",
-        "momentum 0.99",
+        "Momentum 0.99",
     ]
 
 

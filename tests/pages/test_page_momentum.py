@@ -229,14 +229,14 @@ def test_players_hold_every_live_momentum(params, key, widget, surface, lr, step
     balls = dataset_with(surface_chart, {"series", "run", "step", "x", "loss"})
     arrows = dataset_with(surface_chart, {"kind", "x2", "angle"})
     numbers = dataset_with(readout, {"f_mom", "v", "g"})
-    assert set(balls["series"]) == {"GD", "momentum"} | ({"Nesterov"} if nesterov else set())
+    assert set(balls["series"]) == {"GD", "Momentum"} | ({"Nesterov"} if nesterov else set())
     gd = run(surface, lr=lr, steps=steps)
     mine = balls[balls["run"] == -1].sort_values("step")
     assert (mine["series"] == "GD").all()
     np.testing.assert_array_equal(mine["x"].to_numpy(), gd.xy[:, 0])
     for m in (0.0, 0.5, mu, 0.95):
         i = momentum_lesson.LIVE_MOMENTA.index(m)
-        for series, nag in (("momentum", False), ("Nesterov", True)):
+        for series, nag in (("Momentum", False), ("Nesterov", True)):
             if nag and not nesterov:
                 assert not ((balls["series"] == series) & (balls["run"] == i)).any()
                 continue

@@ -71,7 +71,7 @@ def test_player_and_frames_follow_the_runs():
     assert len(frame_charts(at, "sad")) == 3
     surface, readout, slope = charts(at)[:3]
     balls, numbers = rows_of(surface, {"x", "y", "loss"}), rows_of(readout, {"g", "gone"})
-    for name, traj in zip(("GD", "GD + noise 0.1", "momentum 0.9"), runs(steps=60), strict=True):
+    for name, traj in zip(("GD", "GD + noise 0.1", "Momentum 0.9"), runs(steps=60), strict=True):
         mine = balls[balls["series"] == name].sort_values("step")
         np.testing.assert_allclose(mine[["x", "y"]].to_numpy(), traj.xy)
         np.testing.assert_allclose(mine["loss"], traj.loss)
@@ -89,14 +89,14 @@ def test_diverged_run_rows_stay_finite():
     at = open_page(FILE, params={"lr": "2.0", "steps": "60"})
     assert_clean(at)
     numbers = rows_of(charts(at)[1], {"g", "gone"})
-    mine = numbers[numbers["series"] == "momentum 0.9"].sort_values("step")
+    mine = numbers[numbers["series"] == "Momentum 0.9"].sort_values("step")
     assert (mine["gone"].to_numpy() == (mine["step"].to_numpy() >= mom.diverged_at)).all()
     for chart in charts(at):
         for frame in chart_datasets(chart).values():
             assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
     # the slope chart's line stops at the last finite step
     line = rows_of(charts(at)[2], {"g"})
-    assert line[line["series"] == "momentum 0.9"]["step"].max() == mom.diverged_at - 1
+    assert line[line["series"] == "Momentum 0.9"]["step"].max() == mom.diverged_at - 1
 
 
 def _snap(point):
