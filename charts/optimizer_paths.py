@@ -12,8 +12,18 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from charts import layering, layout
+from charts import layering, layout, palette
 from charts.surface_charts import scales
+
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
+EDGE = 8  # pixels between a line chart's first or last step and the plot's edge
+LEGEND_COLUMNS = 3  # a legend of six optimizers: two rows of three
+# pixels of plot width per legend column of optimizer names (the longest, "그냥 경사
+# 하강법" with its sample, takes ~130): two columns on a phone instead of one of six rows
+OPTIMIZER_COLUMN = 130
+LINE_SYMBOL = 484  # a line legend's sample: 22 pixels long (a symbol's size is its area)
+STEP_TICK_SPACING = 70  # pixels per step tick, at least
+VALUE_TICK_SPACING = 40  # pixels per y tick, at least
 
 # optimizer name -> (colour, marker shape, stroke dash)
 OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
@@ -26,20 +36,53 @@ OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
 }
 
 
+def on_canvas(chart):
+    """``chart`` drawn on a canvas instead of SVG (Vega's renderer, chosen through the spec's
+    ``usermeta.embedOptions``, which Streamlit passes on), for a chart that follows the
+    player: each frame Vega redraws the canvas, where with SVG the browser restyled and
+    repainted the whole SVG (hundreds of path dots, the click grid) after every changed
+    element: far more CPU per frame than the few marks that move."""
+    chart.usermeta = CANVAS  # in place: .properties() deep-copies a layered chart
+    return chart
+
+
+def series_legend(
+    count: int, orient: str = "bottom", lines: bool = False, column: int = palette.LEGEND_COLUMN
+) -> alt.Legend:
+    """The legend of ``count`` series: as many columns as the plot's width holds (``column``
+    pixels each, at most ``LEGEND_COLUMNS``), so it never runs past a phone's column;
+    ``lines``: each entry a short line in its series' colour and dash, as the lines of a
+    line chart are told apart."""
+    most = max(1, min(count, LEGEND_COLUMNS))
+    columns = alt.ExprRef(f"max(1, min({most}, floor(width / {column})))")
+    if not lines:
+        return alt.Legend(orient=orient, columns=columns)
+    return alt.Legend(
+        orient=orient,
+        columns=columns,
+        symbolType="stroke",
+        symbolSize=LINE_SYMBOL,
+        symbolStrokeWidth=2.5,
+    )
+
+
 def style_encodings(
-    styles: Mapping[str, str], title: str = "", legend: bool = True, orient: str = "bottom"
+    styles: Mapping[str, str],
+    title: str = "",
+    legend: bool = True,
+    orient: str = "bottom",
+    lines: bool = False,
 ):
     """Colour, shape and dash encodings of field ``series`` for ``styles``: label ->
     optimizer name (so each label gets its optimizer's fixed look).
 
-    Only the colour carries a legend (``legend=True``); ``legend=False`` gives a colour that
-    only borrows the look. Vega-Lite merges every legend of one field (across layers and
-    across colour, shape and dash) into one, and a ``legend=None`` beside a legend made it
-    warn "Conflicting legend property disable" (the adaptive-rates and race pages): a layer
-    that says nothing merges into the legend, and a chart with no legend at all says
-    ``legend=None`` on its colour and dash (``styled_lines``).
-
-    Streamlit fits a chart's legend and axes *into* its height: leave ~80 px for them."""
+    Only the colour carries a legend (``legend=True``; ``lines``: ``series_legend`` of
+    lines); ``legend=False`` gives a colour that only borrows the look. Vega-Lite merges
+    every legend of one field (across layers and across colour, shape and dash) into one,
+    and a ``legend=None`` beside a legend made it warn "Conflicting legend property
+    disable" (the adaptive-rates and race pages): a layer that says nothing merges into the
+    legend, and a chart with no legend at all says ``legend=None`` on its colour and dash
+    (``styled_lines``)."""
     labels = list(styles)
     looks = [OPTIMIZER_STYLE.get(styles[k], ("#000000", "circle", [1, 0])) for k in labels]
     colour = alt.Color(
@@ -48,14 +91,43 @@ def style_encodings(
         title=title,
     )
     if legend:
-        colour = colour.legend(orient=orient, columns=min(len(labels), 3))
+        colour = colour.legend(series_legend(len(labels), orient, lines, OPTIMIZER_COLUMN))
     # shape and dash say nothing about a legend: Vega-Lite merges them into the colour's
     # legend (it then shows each series' marker and dash) or hides them with it
-    shape = alt.Shape("series:N", scale=alt.Scale(domain=labels, range=[s for _, s, _ in looks]))
+    shapes = marker_names(styles)
+    shape = alt.Shape("series:N", scale=alt.Scale(domain=labels, range=list(shapes.values())))
     dash = alt.StrokeDash(
         "series:N", scale=alt.Scale(domain=labels, range=[d for _, _, d in looks])
     )
     return colour, shape, dash
+
+
+def marker_names(styles: Mapping[str, str]) -> dict[str, str]:
+    """Each label's optimizer marker shape (``styles``: label -> optimizer name)."""
+    return {label: OPTIMIZER_STYLE.get(name, ("", "circle"))[1] for label, name in styles.items()}
+
+
+def step_scale(last_step: int) -> alt.Scale:
+    """The step axis's scale: from 0 to ``last_step``, fixed (a marker that follows the
+    player does not move it), ``EDGE`` pixels inside each end of the plot, so a marker at
+    the first or last step is drawn whole."""
+    return alt.Scale(domain=[0, max(int(last_step), 1)], nice=False, zero=False, padding=EDGE)
+
+
+def step_axis(title: str) -> alt.Axis:
+    """The step axis: a tick every ``STEP_TICK_SPACING`` pixels or more, so the labels never
+    crowd on a phone."""
+    return alt.Axis(title=title, tickCount=alt.ExprRef(f"ceil(width / {STEP_TICK_SPACING})"))
+
+
+def value_axis(title: str, log_y: bool) -> alt.Axis:
+    """The y axis of a line chart: on a log scale a label every few decades (a tick every
+    ``VALUE_TICK_SPACING`` pixels or more: thirteen decades in 230 pixels crowded), written
+    in the learners' style (``layout.log_axis``)."""
+    ticks = alt.ExprRef(f"ceil(height / {VALUE_TICK_SPACING})")
+    if not log_y:
+        return alt.Axis(title=title, tickCount=ticks)
+    return alt.Axis(**{**layout.log_axis(title).to_dict(), "tickCount": ticks})
 
 
 def styled_paths(
@@ -119,6 +191,15 @@ def stopped_layer(
     )
 
 
+def value_scale(log_y: bool, y_domain: Sequence[float] | None = None) -> alt.Scale:
+    """The y scale of a line chart (log or linear, not from zero), ``EDGE`` pixels inside
+    the plot's top and bottom, so a marker at the highest or lowest value is drawn whole."""
+    options = {"type": "log"} if log_y else {"zero": False}
+    if y_domain is not None:
+        options["domain"] = list(y_domain)
+    return alt.Scale(padding=EDGE, **options)
+
+
 def styled_lines(
     frame: pd.DataFrame,
     styles: Mapping[str, str],
@@ -133,24 +214,23 @@ def styled_lines(
     title: str | None = None,
     legend_orient: str = "bottom",
 ) -> alt.Chart:
-    """Lines ``series, step, <y_field>`` in each optimizer's colour and dash (log scale drops
-    rows that are not positive)."""
-    colour, _, dash = style_encodings(styles, legend_title, legend, legend_orient)
+    """Lines ``series, step, <y_field>`` in each optimizer's colour and dash, told apart by
+    a legend of lines (``series_legend``) unless ``legend=False``; the step axis from 0 to
+    the last step (``step_scale``); a log scale drops rows that are not positive."""
+    colour, _, dash = style_encodings(styles, legend_title, legend, legend_orient, lines=True)
     if not legend:  # no legend at all, whatever the other layers borrow
         colour, dash = colour.legend(None), dash.legend(None)
     data = frame[frame[y_field] > 0] if log_y else frame
-    scale_kw = {"type": "log"} if log_y else {"zero": False}
-    if y_domain is not None:
-        scale_kw["domain"] = list(y_domain)
+    last = int(frame["step"].max()) if len(frame) else 1
     chart = (
         alt.Chart(data)
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
-            x=alt.X("step:Q", title=x_title),
+            x=alt.X("step:Q", scale=step_scale(last), axis=step_axis(x_title)),
             y=alt.Y(
                 f"{y_field}:Q",
-                scale=alt.Scale(**scale_kw),
-                axis=layout.log_axis(y_title) if log_y else alt.Axis(title=y_title),
+                scale=value_scale(log_y, y_domain),
+                axis=value_axis(y_title, log_y),
             ),
             color=colour,
             strokeDash=dash,
@@ -177,14 +257,21 @@ def axis_lines(
     labels = list(styles)
     colours = [OPTIMIZER_STYLE.get(styles[k][0], ("#000000",))[0] for k in labels]
     dashes = [[1, 0] if styles[k][1] == "x" else [6, 3] for k in labels]
-    legend = alt.Legend(orient="bottom", columns=2, symbolType="stroke", symbolStrokeWidth=2.5)
+    legend = alt.Legend(
+        orient="bottom",
+        columns=2,
+        symbolType="stroke",
+        symbolSize=LINE_SYMBOL,
+        symbolStrokeWidth=2.5,
+    )
     data = frame[frame[y_field] > 0]
+    last = int(frame["step"].max()) if len(frame) else 1
     return (
         alt.Chart(data)
         .mark_line(strokeWidth=2.2)
         .encode(
-            x=alt.X("step:Q", title=x_title),
-            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(type="log"), axis=layout.log_axis(y_title)),
+            x=alt.X("step:Q", scale=step_scale(last), axis=step_axis(x_title)),
+            y=alt.Y(f"{y_field}:Q", scale=value_scale(True), axis=value_axis(y_title, log_y=True)),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=labels, range=colours),

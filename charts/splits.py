@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from charts import layering, layout, numbers
 from charts.palette import OKABE_ITO
 
 WINNER_COLOUR = OKABE_ITO[0]
@@ -25,7 +26,8 @@ def search_heatmap(
 ) -> alt.LayerChart:
     """The search as a grid, one cell per setting (``table``: ``units, lr, val_<metric>,
     diverged``): coloured by the validation score (viridis, reversed for a loss so better
-    is always brighter), the score written in each cell (``diverged_label`` where it
+    is always brighter), the score written in each cell in the learners' style
+    (``numbers.plain``: ``0.95``, not ``0.950``; ``diverged_label`` where it
     diverged), the ``winner`` row outlined. ``titles``: (learning rate, units, score)."""
     column = table[f"val_{metric}"]
     heat = pd.DataFrame(
@@ -34,7 +36,7 @@ def search_heatmap(
             "lr_label": table["lr"].map(lambda r: f"{r:g}"),
             "score": column.fillna(0.0),
             "text": [
-                diverged_label if d else f"{v:.3f}"
+                diverged_label if d else numbers.plain(v, 3)
                 for d, v in zip(table["diverged"], column, strict=True)
             ],
             "winner": [i == winner for i in table.index],
@@ -55,6 +57,12 @@ def search_heatmap(
             "score:Q",
             title=score_title,
             scale=alt.Scale(scheme="viridis", reverse=metric == "loss"),
+            # below the grid: on its right the gradient took a third of a phone's width
+            legend=alt.Legend(
+                orient="bottom",
+                direction="horizontal",
+                labelExpr=numbers.vega("datum.value", 3),
+            ),
         ),
         stroke=alt.condition("datum.winner", alt.value(WINNER_COLOUR), alt.value(None)),
         strokeWidth=alt.condition("datum.winner", alt.value(3), alt.value(0)),
@@ -65,4 +73,6 @@ def search_heatmap(
     text = base.mark_text(fontSize=13, fontWeight="bold").encode(
         text="text:N", color=alt.condition(bright, alt.value("black"), alt.value("white"))
     )
-    return (rect + text).properties(height=height)
+    # the plot keeps its height and the legend below adds to it (Streamlit's own "fit"
+    # squeezed the legend into the height: four rows of 10 px on a phone)
+    return layout.fit_width(layering.layer(rect, text).properties(height=height))

@@ -15,6 +15,11 @@ from sim import line_fit
 RUNS = ("full", "mini", "sgd")  # batch GD, the mini-batch size chosen, SGD (one question)
 
 
+def fit_call(batch_size: int, epochs: int) -> str:
+    """The Keras call a run corresponds to (code, not prose: the same in every language)."""
+    return f"model.fit(x, y, batch_size={int(batch_size)}, epochs={int(epochs)})"
+
+
 def epochs_cut_notice(n: int, asked: int, epochs: int) -> Notice | None:
     """When ``asked`` epochs of ``n`` questions exceed ``line_fit.MAX_SAMPLE_UPDATES`` SGD
     updates (``epochs = line_fit.budget_epochs(n, asked)`` is fewer): by how much."""

@@ -6,7 +6,6 @@ import streamlit as st
 
 from lessons import adaptive_rates
 from ui import adaptive_view, controls, descent_view, race_view
-from ui.chart_view import plot
 from ui.page import notice_box, setup
 from ui.player import player
 
@@ -54,18 +53,7 @@ with side_column:
         fps=20,
     )
     adaptive_view.readout(page, runs, labelled, steps, frames)
-    losses = descent_view.loss_frame(labelled)
-    loss_chart = race_view.styled_frame_lines(
-        losses,
-        frames,
-        styles,
-        t("common.step_axis"),
-        t("common.loss_axis"),
-        log_y=bool((losses["loss"] > 0).all()),
-        height=200,
-        legend=False,
-    )
-    plot(st, loss_chart, width="stretch")
+    adaptive_view.loss_chart(page, labelled, styles, frames)
 with chart_column:
     chart = race_view.surface_chart(page, surface, labelled, styles, frames)
     descent_view.show_surface_chart(chart, "adaptive_chart", surface.bounds)

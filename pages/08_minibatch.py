@@ -3,6 +3,7 @@ of it, so its gradient is noisy. Three runs on the MSE of a line fit over (w, b)
 
 import streamlit as st
 
+from charts import minibatch as minibatch_charts
 from lessons import minibatch as minibatch_lesson
 from ui import descent_view, minibatch_view
 from ui.chart_view import plot
@@ -39,17 +40,18 @@ with side_column:
         unit=t("common.unit_batch"),
         fps=minibatch_view.starting_fps(comp.frames),
     )
-    plot(st, minibatch_view.readout(page, comp, tables, labels, frames), width="stretch")
+    plot(st, minibatch_charts.readout(t, comp, tables, labels, frames), width="stretch")
     st.caption(t("minibatch.data_title"))
-    plot(st, minibatch_view.data_chart(page, comp, tables, labels, frames), width="content")
+    plot(st, minibatch_charts.data_chart(t, comp, tables, labels, frames), width="content")
     st.caption(t("minibatch.frame_help", b=chosen.mini))
 
 with chart_column:
     st.caption(t("minibatch.surface_title"))
-    chart = minibatch_view.surface_chart(page, comp, picture, tables, labels, frames)
+    chart = minibatch_charts.surface_chart(t, comp, picture, tables, labels, frames)
     minibatch_view.show_surface_chart(chart, "mb_chart", comp.problem.bounds)
 with loss_column:
-    plot(st, minibatch_view.loss_chart(page, tables, labels, frames, epochs), width="stretch")
+    loss_chart = minibatch_charts.loss_chart(t, tables, labels, frames, epochs)
+    plot(st, loss_chart, width="stretch")
     st.caption(t("minibatch.loss_caption", fmin=descent_view.fmt(comp.problem.min_value)))
 with analogy_column:
     st.markdown(t("minibatch.analogy"))

@@ -9,7 +9,7 @@ from lessons import splits
 from sim import caps
 from sim.datasets import train_val_test_split
 from sim.training import NetSpec, default_loss
-from ui import train_view, validation_view
+from ui import splits_view, train_view, validation_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import notice_box, setup, words
@@ -26,7 +26,7 @@ t = page.t
 st.markdown(t("splits.intro"))
 
 with st.container(border=True):
-    chosen = validation_view.split_settings(page, UNITS, RATES)
+    chosen = splits_view.split_settings(page, UNITS, RATES)
 x, y, task, n_classes, seed = chosen.x, chosen.y, chosen.task, chosen.n_classes, chosen.seed
 epochs, metric = chosen.epochs, chosen.metric
 
@@ -37,7 +37,7 @@ xs, ys = parts["x_test"], parts["y_test"]
 
 # --- the search: every setting trained on mock exams 1-4, scored on mock exam 5 ----------
 fit = dict(batch_size=BATCH, epochs=int(epochs), seed=seed)
-table = validation_view.search(page, (xt, yt), (xv, yv), task, n_classes, SETTINGS, **fit)
+table = splits_view.search(page, (xt, yt), (xv, yv), task, n_classes, SETTINGS, **fit)
 pick = splits.pick(table, metric)
 if pick is None:
     page.warn(t("splits.all_diverged"))

@@ -7,7 +7,7 @@ from charts import validation as validation_charts
 from charts.numbers import plain
 from lessons import early_stopping, remedies
 from sim.training import NetSpec, default_loss
-from ui import train_view, validation_view
+from ui import early_view, train_view, validation_view
 from ui.chart_view import plot
 from ui.page import notice_box, setup
 from ui.player import player
@@ -24,7 +24,7 @@ st.markdown(t("early.summary"))
 # The boundary and its player come first on screen; the settings below them are read first.
 chart_col, side_col = st.columns([1.25, 1], vertical_alignment="top")
 with st.container(border=True):
-    chosen = validation_view.early_settings(page)
+    chosen = early_view.early_settings(page)
 x, y, task, n_classes, seed = chosen.x, chosen.y, chosen.task, chosen.n_classes, chosen.seed
 epochs, monitor, restore = chosen.epochs, chosen.monitor, chosen.restore
 x_train, y_train, x_val, y_val = early_stopping.validation_tail(x, y, SPLIT)

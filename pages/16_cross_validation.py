@@ -9,7 +9,7 @@ from charts.numbers import plain
 from lessons import cross_validation, epoch_budget
 from sim import caps
 from sim.training import NetSpec, default_loss
-from ui import controls, train_view, validation_view
+from ui import controls, cv_view, train_view, validation_view
 from ui.chart_view import plot
 from ui.download import csv_button
 from ui.page import notice_box, setup
@@ -42,8 +42,8 @@ with right:
 k = int(min(k, len(x)))
 fit = dict(batch_size=BATCH, learning_rate=LEARNING_RATE)
 run = (x, y, SPEC, task, n_classes, k, int(epochs), seed)
-honest, one = validation_view.cached_timed(*run, t("train.progress"), **fit)
-dirty = validation_view.cached_cv(*run, False, t("train.progress"), **fit) if leak else None
+honest, one = cv_view.cached_timed(*run, t("train.progress"), **fit)
+dirty = cv_view.cached_cv(*run, False, t("train.progress"), **fit) if leak else None
 validation_view.say(page, epoch_budget.capped(int(epochs), len(x) * k, honest.epochs))
 validation_view.warn(page, cross_validation.diverged_notices(honest))
 

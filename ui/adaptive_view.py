@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import descent_frames
+from charts import race as race_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
 from sim import descent
@@ -107,6 +108,25 @@ def readout(page: Page, runs_by_name: dict, labelled: dict, steps: int, frames: 
     plot(st, descent_frames.readout(pd.DataFrame(row), frames, text, lines=4), width="stretch")
 
 
+def loss_chart(page: Page, labelled: dict, styles: dict, frames: Frames) -> None:
+    """Each run's loss against the step (log scale when every loss is positive), with a
+    marker at the frame shown and a legend of the lines (the surface's legend shows the
+    markers, not the dashes)."""
+    t = page.t
+    losses = descent_view.loss_frame(labelled)
+    chart = race_charts.frame_lines(
+        losses,
+        frames,
+        styles,
+        t("common.step_axis"),
+        t("common.loss_axis"),
+        log_y=bool((losses["loss"] > 0).all()),
+        height=200,
+        legend_title=t("common.legend_run"),
+    )
+    plot(st, chart, width="stretch")
+
+
 def with_frame(rates_or_memory: pd.DataFrame) -> pd.DataFrame:
     """Rows numbered by update (1-based) get the frame they leave from (``frame`` =
     ``step - 1``); each series' last row also stands for the final frame."""
@@ -117,7 +137,8 @@ def with_frame(rates_or_memory: pd.DataFrame) -> pd.DataFrame:
 
 def rate_charts(page: Page, labelled: dict, styles: dict, frames: Frames) -> None:
     """Each run's per-axis learning rate against the step, x and y side by side on one
-    log scale, with a marker at the frame shown; one legend above the first serves both."""
+    log scale, with a marker at the frame shown, each with its legend below (side by side
+    they keep one height; stacked on a phone each is read on its own)."""
     t = page.t
     rates = adaptive_rates.rates_frame(labelled)
     positive = rates.loc[rates["rate"] > 0, "rate"]
@@ -128,7 +149,7 @@ def rate_charts(page: Page, labelled: dict, styles: dict, frames: Frames) -> Non
     )
     framed = with_frame(rates)
     for axis, where in zip(("x", "y"), st.columns(2), strict=True):
-        chart = race_view.styled_frame_lines(
+        chart = race_charts.frame_lines(
             framed[framed["axis"] == axis],
             frames,
             styles,
@@ -138,9 +159,7 @@ def rate_charts(page: Page, labelled: dict, styles: dict, frames: Frames) -> Non
             log_y=True,
             height=190,
             y_domain=domain,
-            legend=axis == "x",
             legend_title=t("common.legend_run"),
-            legend_orient="top",
             frame_field="frame",
         )
         plot(where, chart, width="stretch")

@@ -1,24 +1,17 @@
-"""Shared pieces of the optimizer lessons (adaptive rates, the race): the surface chart with
-each optimizer in its fixed colour and marker, following the browser player (paths up to the
-frame, balls and next steps at it), line charts with a marker at the frame and a URL-bound
-multi-choice; and the race's own: its per-optimizer settings, frame readout, loss chart and
-finishing table.
-
-Series here keep their optimizer's colour and marker whichever others are switched off
-(``descent_view.surface_chart`` colours series by their position).
-"""
+"""The Streamlit side of the optimizer lessons (adaptive rates, the race): the surface chart
+following the player (``charts.race``) with a click to place the start, the cached static
+line charts, the stopped racers in words and a URL-bound multi-choice; and the race's own:
+its per-optimizer settings, frame readout, loss chart and finishing table."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 
-import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import descent_frames, layering, layout, optimizer_paths, surface_charts
+from charts import layout, optimizer_paths
+from charts import race as race_charts
 from charts.frames import Frames
 from lessons import adaptive_rates
 from lessons import race as race_lesson
@@ -48,25 +41,6 @@ EXTRA = {
 SURFACE_KEY = "_race_surface"  # the surface the learning rates were set for
 
 
-def racer_tracks(runs: Mapping[str, descent.Trajectory]) -> list[descent_frames.Track]:
-    """One ``Track`` per racer (label -> single-start run)."""
-    return [descent_frames.track(traj, label) for label, traj in runs.items()]
-
-
-def stopped_rows(runs: Mapping[str, descent.Trajectory]) -> pd.DataFrame:
-    """``adaptive_rates.stopped_points`` of the whole run: each diverged racer's last finite
-    point, ``step`` = the step it diverged at (a ring from that frame on)."""
-    steps = max((traj.steps for traj in runs.values()), default=0)
-    return adaptive_rates.stopped_points(dict(runs), steps)
-
-
-def step_arrows(tracks, surface: Surface) -> pd.DataFrame:
-    """Each racer's next step (the move from the ball to its next point) at every step,
-    drawn to scale (``descent_frames.descent_arrows``, kind ``step``)."""
-    size = descent_view.chart_size(surface)
-    return descent_frames.descent_arrows(tracks, surface, size, kinds=("step",))
-
-
 def surface_chart(
     page: Page,
     surface: Surface,
@@ -74,142 +48,15 @@ def surface_chart(
     styles: Mapping[str, str],
     frames: Frames,
     balls: pd.DataFrame | None = None,
-) -> alt.LayerChart:
-    """The surface with every racer's path up to the frame shown in its optimizer's look
-    (``styles``: label -> optimizer name), its ball and its next step at the frame, a
-    dashed ring where a diverged run stopped (from the step it diverged at), and the click
-    grid on top (a click anywhere places the ball). Sized by ``descent_view.chart_size`` (equal x
-    and y units). ``balls``: ``descent_frames.ball_rows`` of the racers, if already made."""
-    t = page.t
-    tracks = racer_tracks(runs)
-    layers = []
-    if tracks:
-        size = descent_view.chart_size(surface)
-        paths = descent_frames.path_rows(tracks, surface, size)
-        if balls is None:
-            balls = descent_frames.ball_rows(tracks)
-        balls = balls[["series", "step", "x", "y", "loss"]]
-        layers.append(
-            styled_path_layers(
-                paths, balls, step_arrows(tracks, surface), frames, surface, styles, t
-            )
-        )
-        stopped = stopped_rows(runs)
-        if len(stopped):
-            ring = optimizer_paths.stopped_layer(
-                stopped, surface.bounds, styles, t("common.legend_run")
-            )
-            layers.append(ring.transform_filter(frames.upto()))
-    return frames.bind(descent_view.surface_view(page, surface, layers))
-
-
-def styled_path_layers(
-    paths: pd.DataFrame,
-    balls: pd.DataFrame,
-    arrows: pd.DataFrame,
-    frames: Frames,
-    surface: Surface,
-    styles: Mapping[str, str],
-    t,
-) -> alt.LayerChart:
-    """``optimizer_paths.styled_paths`` following the player: paths up to the frame, the balls
-    and each racer's next step (a thin arrow in its colour) at the frame."""
-    xs, ys = surface_charts.scales(surface.bounds)
-    colour, shape, _ = optimizer_paths.style_encodings(styles, t("common.legend_run"))
-    plain, _, _ = optimizer_paths.style_encodings(styles, legend=False)  # one legend: the lines'
-
-    def base(frame: pd.DataFrame) -> alt.Chart:
-        return alt.Chart(frame).encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
-
-    shown = base(paths).transform_filter(frames.upto())
-    line = shown.mark_line(strokeWidth=2, clip=True).encode(
-        color=colour, order="step:Q", detail="series:N"
-    )
-    dots = shown.mark_point(size=12, filled=True, opacity=0.7, clip=True, aria=False).encode(
-        color=plain, shape=shape
-    )
-    step = (
-        base(arrows[["series", "step", "x", "y", "x2", "y2"]])
-        .transform_filter(frames.at())
-        .mark_rule(strokeWidth=1.8, opacity=0.9, clip=True)
-        .encode(x2="x2:Q", y2="y2:Q", color=plain)
-    )
-    ball = (
-        base(balls)
-        .transform_filter(frames.at())
-        .mark_point(size=170, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
-        .encode(
-            color=plain,
-            shape=shape,
-            tooltip=[
-                "series:N",
-                "step:Q",
-                alt.Tooltip("x:Q", format=".4g"),
-                alt.Tooltip("y:Q", format=".4g"),
-                alt.Tooltip("loss:Q", format=".4g"),
-            ],
-        )
-    )
-    return layering.layer(line, dots, step, ball)
-
-
-def styled_frame_lines(
-    rows: pd.DataFrame,
-    frames: Frames,
-    styles: Mapping[str, str],
-    x_title: str,
-    y_title: str,
-    y_field: str = "loss",
-    log_y: bool = False,
-    height: int = 220,
-    y_domain=None,
-    legend: bool = True,
-    legend_title: str = "",
-    legend_orient: str = "bottom",
-    frame_field: str = "step",
-) -> alt.LayerChart:
-    """``optimizer_paths.styled_lines`` (``series, step, <y_field>``) with a dashed rule and each
-    racer's marker at the frame shown (rows whose ``frame_field`` equals it)."""
-    lines = optimizer_paths.styled_lines(
-        rows,
-        styles,
-        x_title,
-        y_title,
-        legend_title=legend_title,
-        y_field=y_field,
-        log_y=log_y,
-        height=height,
-        y_domain=y_domain,
-        legend=legend,
-        legend_orient=legend_orient,
-    )
-    colour, shape, _ = optimizer_paths.style_encodings(styles, legend=False)
-    data = rows[rows[y_field] > 0] if log_y else rows
-    scale = {"type": "log"} if log_y else {"zero": False}  # as optimizer_paths.styled_lines
-    if y_domain is not None:
-        scale["domain"] = list(y_domain)
-    marker = (
-        alt.Chart(data)
-        .transform_filter(frames.at(frame_field))
-        .encode(
-            x="step:Q",
-            y=alt.Y(f"{y_field}:Q", scale=alt.Scale(**scale)),
-            color=colour,
-        )
-    )
-    layers = [
-        lines,
-        marker.mark_rule(color="#888888", strokeDash=[4, 3]).encode(
-            y=alt.value(0), y2=alt.value(height)
-        ),
-        marker.mark_point(
-            size=110, filled=True, stroke="white", strokeWidth=1.2, opacity=1, clip=True
-        ).encode(
-            shape=shape,
-            tooltip=["series:N", "step:Q", alt.Tooltip(f"{y_field}:Q", format=".4g")],
-        ),
-    ]
-    return frames.bind(layout.fit_width(layering.layer(*layers).properties(height=height)))
+):
+    """The surface with ``race_charts.surface_layers`` (every racer in its optimizer's look,
+    following the player) and the click grid on top (a click anywhere places the ball),
+    sized by ``descent_view.chart_size`` (equal x and y units)."""
+    size = descent_view.chart_size(surface)
+    legend = page.t("common.legend_run")
+    layers = race_charts.surface_layers(runs, styles, surface, size, frames, legend, balls)
+    chart = optimizer_paths.on_canvas(descent_view.surface_view(page, surface, layers))
+    return frames.bind(chart)
 
 
 def stopped_text(
@@ -218,7 +65,7 @@ def stopped_text(
     """Per frame, the short line naming the racers diverged by then
     (``<key>.frame_stopped_short``, empty while none has): a column of a readout's rows."""
     t = page.t
-    stopped = stopped_rows(runs)
+    stopped = race_charts.stopped_rows(runs)
     out = []
     for frame in range(n_frames):
         now = stopped[stopped["step"] <= frame]
@@ -368,55 +215,31 @@ def race_settings(page: Page, surface: Surface) -> tuple[dict[str, float], dict[
 def race_readout(
     page: Page, runs: Mapping[str, descent.Trajectory], n_frames: int, frames: Frames
 ) -> None:
-    """The frame's numbers under the player: each racer's loss at its ball (``f<i>``;
-    ``out<i>``: diverged by then), three racers a line, and the racers stopped by then."""
+    """The frame's numbers under the player (``race_charts.loss_readout``): each racer's loss
+    at its ball, two racers a line, and the racers stopped by then."""
     t = page.t
-    frames_at = np.arange(n_frames)
-    row = {"step": frames_at}
-    items = []
-    for i, (label, traj) in enumerate(runs.items()):
-        last = traj.steps if traj.diverged_at is None else traj.diverged_at - 1
-        row[f"f{i}"] = traj.loss[np.minimum(frames_at, last)]
-        row[f"out{i}"] = frames_at > last
-        name = json.dumps(label)
-        gone = descent_frames.text_expr(t("race.item_gone"), {"name": name})
-        shown = descent_frames.text_expr(
-            t("race.item_loss"), {"name": name, "f": descent_frames.number(f"f{i}")}
-        )
-        items.append(f"(datum.out{i} ? {gone} : {shown})")
-    row["stopped"] = stopped_text(page, runs, n_frames, "race")
-    sep = json.dumps(t("race.item_sep"))
-    lines = [f" + {sep} + ".join(items[k : k + 3]) for k in range(0, len(items), 3)]
-    text = descent_frames.text_expr(
+    chart = race_charts.loss_readout(
+        runs,
+        frames,
+        stopped_text(page, runs, n_frames, "race"),
         t("race.frame_caption"),
-        {
-            "step": "datum.step",
-            "items": " + '\\n' + ".join(lines) or "''",
-            "stopped": "datum.stopped",
-        },
+        t("race.item_loss"),
+        t("race.item_gone"),
+        t("race.item_sep"),
     )
-    chart = descent_frames.readout(pd.DataFrame(row), frames, text, lines=2 + -(-len(runs) // 3))
     plot(st, chart, width="stretch")
 
 
 def race_loss_chart(
     page: Page, runs: Mapping[str, descent.Trajectory], styles: Mapping[str, str], frames: Frames
 ) -> bool:
-    """Every racer's loss against the step, on a log scale when every loss is positive
-    (then from 10^-12 of the highest start up), with a marker at the frame; returns whether
-    the scale is logarithmic."""
+    """Every racer's loss against the step (``race_charts.loss_scale``: on a log scale when
+    every loss is positive), with a marker at the frame and a legend of the lines, their
+    colours and dashes; returns whether the scale is logarithmic."""
     t = page.t
     losses = descent_view.loss_frame(dict(runs))
-    log_y = bool(len(losses)) and bool((losses["loss"] > 0).all())
-    starts = [float(traj.loss[0]) for traj in runs.values()]
-    low = float(losses["loss"].min()) if len(losses) else 0.0
-    high = max(starts) if starts else 1.0
-    if log_y:
-        domain = (max(low, high * 1e-12), high * 10)
-    else:
-        pad = high - low + 1e-9
-        domain = (low - 0.05 * pad, high + 0.25 * pad)
-    chart = styled_frame_lines(
+    log_y, domain = race_charts.loss_scale(losses, [float(traj.loss[0]) for traj in runs.values()])
+    chart = race_charts.frame_lines(
         losses,
         frames,
         styles,
@@ -425,7 +248,7 @@ def race_loss_chart(
         log_y=log_y,
         height=230,
         y_domain=domain,
-        legend=False,
+        legend_title=t("common.legend_run"),
     )
     plot(st, chart, width="stretch")
     return log_y

@@ -37,7 +37,7 @@ def comparison(n=100, noise=0.5, seed=0, mini=10, epochs=10, lr=0.1, start=None)
     problem = line_fit.LineFitLoss(x, y)
     start = problem.default_start if start is None else start
     comp = line_fit.compare_batches(x, y, mini, epochs, lr, start, seed=seed)
-    return comp, {name: line_fit.run_facts(comp, name) for name in minibatch_view.RUNS}
+    return comp, {name: line_fit.run_facts(comp, name) for name in minibatch_lesson.RUNS}
 
 
 def infos(at) -> str:
@@ -175,7 +175,7 @@ def test_player_and_frames_follow_the_run():
     assert (row["seen"], row["epoch"], row["question"]) == (140, 2, 40)
     assert (row["full"], row["mini"], row["sgd"]) == (1, 14, 140)
     np.testing.assert_array_equal(clock["seen"], comp.clock)
-    for name in minibatch_view.RUNS:
+    for name in minibatch_lesson.RUNS:
         np.testing.assert_array_equal(clock[name], comp.updates[name])
     expression = readout_expression(at)
     assert "Epoch " in expression and "(datum.epoch)" in expression
