@@ -83,16 +83,21 @@ def test_gd_player_and_frames_follow_the_run():
     for rate in (0.5, 0.05, 1.2):
         run = descent.run(s, make_optimizer("sgd", learning_rate=rate), s.default_start, 40)
         index = descent_view.LEARNING_RATES.index(rate)
-        balls = next(
-            frame
-            for frame in chart_datasets(charts(at)[0]).values()
-            if {"run", "step", "x", "gx"} <= set(frame)
-        )
-        mine = balls[balls["run"] == index].sort_values("step")
         last = run.steps if run.diverged_at is None else run.diverged_at - 1
-        np.testing.assert_allclose(mine["x"].to_numpy()[: last + 1], run.xy[: last + 1, 0])
-        np.testing.assert_allclose(mine["loss"].to_numpy()[: last + 1], run.loss[: last + 1])
-        assert np.isfinite(mine[["x", "y", "loss", "gx", "gy"]].to_numpy()).all()
+        # the ball on the surface, and the readout's rows with the gradient there
+        for chart, columns in ((charts(at)[0], ["x", "y", "loss"]), (None, ["gx", "gy"])):
+            frames = [
+                frame
+                for shown in ([chart] if chart is not None else charts(at))
+                for frame in chart_datasets(shown).values()
+                if {"run", "step", "x", "loss", *columns} <= set(frame)
+            ]
+            assert frames, columns
+            mine = frames[0][frames[0]["run"] == index].sort_values("step")
+            np.testing.assert_allclose(mine["x"].to_numpy()[: last + 1], run.xy[: last + 1, 0])
+            np.testing.assert_allclose(mine["loss"].to_numpy()[: last + 1], run.loss[: last + 1])
+            assert np.isfinite(mine[["x", "y", "loss", *columns]].to_numpy()).all()
+        np.testing.assert_allclose(mine["gx"].to_numpy()[: last + 1], run.grad[: last + 1, 0])
 
 
 def test_gd_korean_player_labels():
