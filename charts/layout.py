@@ -22,6 +22,8 @@ STACKED_LEGENDS = alt.Config(
 SMALLEST_PLOT = 160  # a fitted plot never gets narrower than this (a very narrow column)
 # the name of the param a fitted chart carries, so ``ui.chart_view`` draws it stretched
 WIDTH_PARAM = "width"
+# Vega's renderer for a chart that follows the player (``on_canvas``)
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
 def fit_width(chart):
@@ -82,3 +84,13 @@ def log_axis(title: str = "", digits: int = 2) -> alt.Axis:
     # an empty label stays empty: Vega leaves most ticks between powers of ten unlabelled
     plain = numbers.vega("datum.value", digits)
     return alt.Axis(title=title, labelExpr=f"datum.label === '' ? '' : {plain}")
+
+
+def on_canvas(chart):
+    """``chart`` drawn on a canvas instead of SVG (Vega's renderer, chosen through the spec's
+    ``usermeta.embedOptions``, which Streamlit passes on), for a chart that follows the
+    player: each frame Vega redraws the canvas, where with SVG the browser restyled and
+    repainted the whole SVG (hundreds of path dots, the click grid) after every changed
+    element: far more CPU per frame than the few marks that move."""
+    chart.usermeta = CANVAS  # in place: the chart was just made for this
+    return chart

@@ -300,7 +300,7 @@ def surface_chart(
     chart = surface_charts.surface_view(
         picture, problem.bounds, layers, CHART_SIZE, t("minibatch.w_axis"), t("minibatch.b_axis")
     )
-    return frames.bind(optimizer_paths.on_canvas(chart))
+    return frames.bind(layout.on_canvas(chart))
 
 
 def data_domain(comp: line_fit.Comparison) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -410,7 +410,7 @@ def data_chart(
         )
         .resolve_scale(color="independent")
     )
-    return frames.bind(optimizer_paths.on_canvas(chart))
+    return frames.bind(layout.on_canvas(chart))
 
 
 def run_looks(labels: dict) -> tuple[alt.Color, alt.StrokeDash, dict[str, str]]:
@@ -487,7 +487,7 @@ def loss_chart(
         )
     )
     chart = layering.layer(lines, rule, marker).properties(height=LOSS_HEIGHT)
-    return frames.bind(optimizer_paths.on_canvas(layout.fit_width(chart)))
+    return frames.bind(layout.on_canvas(layout.fit_width(chart)))
 
 
 def readout(

@@ -15,7 +15,6 @@ import pandas as pd
 from charts import layering, layout, palette
 from charts.surface_charts import scales
 
-CANVAS = {"embedOptions": {"renderer": "canvas"}}
 EDGE = 8  # pixels between a line chart's first or last step and the plot's edge
 LEGEND_COLUMNS = 3  # a legend of six optimizers: two rows of three
 # pixels of plot width per legend column of optimizer names (the longest, "그냥 경사
@@ -34,16 +33,6 @@ OPTIMIZER_STYLE: Mapping[str, tuple[str, str, list[int]]] = {
     "rmsprop": ("#0072B2", "triangle-right", [1, 0]),  # the cross marks minima
     "adam": ("#CC79A7", "triangle-up", [4, 2]),
 }
-
-
-def on_canvas(chart):
-    """``chart`` drawn on a canvas instead of SVG (Vega's renderer, chosen through the spec's
-    ``usermeta.embedOptions``, which Streamlit passes on), for a chart that follows the
-    player: each frame Vega redraws the canvas, where with SVG the browser restyled and
-    repainted the whole SVG (hundreds of path dots, the click grid) after every changed
-    element: far more CPU per frame than the few marks that move."""
-    chart.usermeta = CANVAS  # in place: .properties() deep-copies a layered chart
-    return chart
 
 
 def series_legend(

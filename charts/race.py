@@ -188,7 +188,7 @@ def frame_lines(
         )
     )
     chart = layering.layer(lines, rule, marker).properties(height=height)
-    return frames.bind(optimizer_paths.on_canvas(layout.fit_width(chart)))
+    return frames.bind(layout.on_canvas(layout.fit_width(chart)))
 
 
 def loss_scale(losses: pd.DataFrame, starts: Sequence[float]) -> tuple[bool, tuple]:

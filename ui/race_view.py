@@ -55,8 +55,7 @@ def surface_chart(
     size = descent_view.chart_size(surface)
     legend = page.t("common.legend_run")
     layers = race_charts.surface_layers(runs, styles, surface, size, frames, legend, balls)
-    chart = optimizer_paths.on_canvas(descent_view.surface_view(page, surface, layers))
-    return frames.bind(chart)
+    return frames.bind(layout.on_canvas(descent_view.surface_view(page, surface, layers)))
 
 
 def stopped_text(
