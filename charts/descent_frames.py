@@ -211,6 +211,17 @@ def first_exit(tr: Track, bounds) -> int | None:
     return None if tr.last >= tr.steps else tr.last + 1
 
 
+def ball_tooltip() -> list:
+    """The tooltip of a ball on a surface: its run, step, position and value."""
+    return [
+        "series:N",
+        "step:Q",
+        alt.Tooltip("x:Q", format=".4g"),
+        alt.Tooltip("y:Q", format=".4g"),
+        alt.Tooltip("loss:Q", format=".4g"),
+    ]
+
+
 def ball_rows(tracks: Sequence[Track]) -> pd.DataFrame:
     """One row per step and run, ``series, run, step, x, y, loss, gx, gy``: the ball (held at
     the last finite point once a run diverged) and the gradient there."""
@@ -339,13 +350,7 @@ def path_layers(
         .mark_point(size=180, filled=True, stroke="white", strokeWidth=1.5, opacity=1, clip=True)
         .encode(
             shape=shape,
-            tooltip=[
-                "series:N",
-                "step:Q",
-                alt.Tooltip("x:Q", format=".4g"),
-                alt.Tooltip("y:Q", format=".4g"),
-                alt.Tooltip("loss:Q", format=".4g"),
-            ],
+            tooltip=ball_tooltip(),
         )
     )
     layers = [line, dots, ball]

@@ -116,13 +116,7 @@ def path_layers(
         .encode(
             color=plain,
             shape=shape,
-            tooltip=[
-                "series:N",
-                "step:Q",
-                alt.Tooltip("x:Q", format=".4g"),
-                alt.Tooltip("y:Q", format=".4g"),
-                alt.Tooltip("loss:Q", format=".4g"),
-            ],
+            tooltip=descent_frames.ball_tooltip(),
         )
     )
     return layering.layer(line, dots, step, ball)

@@ -145,6 +145,8 @@ def test_paint_probe_counts_the_players_frames_on_page_01(browser, app_url):
     page = context.new_page()
     page.goto(f"{app_url}/gradient_descent?lang=en")
     wait_for_app(page, timeout=60_000)
+    # the player is drawn after the app reports idle on a busy machine: wait for one
+    page.wait_for_selector(".dl-player", timeout=30_000)
     assert player_keys(page) == ["gd"]
     root = player_selector("gd")
     page.wait_for_selector(f"{root}[data-ready=true][data-playing=false]", timeout=30_000)
