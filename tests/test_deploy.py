@@ -203,4 +203,6 @@ def test_a_dead_or_hung_replica_is_restarted_and_its_visitors_served_meanwhile()
         served.proc.send_signal(signal.SIGTERM)
         assert served.proc.wait(30) == 0
         assert not [pid for pid in pids if pid_running(pid)]
+        # the script has exited, but its last line may still be in the pipe: read to the end
+        served.reader.join(10)
         assert "stopped" in served.lines[-1]
