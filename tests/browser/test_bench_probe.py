@@ -163,7 +163,13 @@ def test_paint_probe_counts_the_players_frames_on_page_01(browser, app_url):
     shown = stop["shown"] - start["shown"]
     count = len(stop["times"])
     restarts = stop["restarts"] - start["restarts"]
-    assert page.locator(f"{root}[data-playing=true]").count() == 1
+    # still playing, or just stopped on its last frame: the probe presses Play again on its
+    # next animation frame, which on a busy machine may come after the window has closed
+    assert page.evaluate(
+        f"""() => {{ const root = document.querySelector('{root}');
+                     const last = root.querySelector('.dl-scrub').max;
+                     return root.dataset.playing === 'true' || root.dataset.frame === last; }}"""
+    )
     assert shown >= 10, shown  # the player ran (61 frames at up to 60 per second)
     # each frame the player shows changes the charts once; a late paint may take two
     assert shown // 2 <= count <= shown + restarts + 2, (count, shown, restarts)
